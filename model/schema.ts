@@ -176,6 +176,11 @@ export const ServiceDef = z.strictObject({
             snapshot: z.string().optional(),
         })
         .optional(),
+    /**
+     * Set for services OCI runs for us (the Autonomous Database): never placed on a VM; the
+     * account whose role declares the matching managed resource is where it lives.
+     */
+    managedBy: z.enum(["autonomous-database"]).optional(),
     rollback: z
         .strictObject({
             version: z.string().optional(),
@@ -321,6 +326,28 @@ export const Role = z.strictObject({
     vms: z.array(Vm).min(1),
     loadBalancer: LoadBalancer,
     networkLoadBalancer: NetworkLoadBalancer.optional(),
+    /** Always Free Autonomous Database (EU-DATA-01): the home of the spec's `oracle-adb`. */
+    autonomousDatabase: z
+        .strictObject({
+            name: Label,
+            /** Catalogue service (with `managedBy: autonomous-database`) it provides. */
+            service: Label,
+            dbName: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,13}$/, "must be 1-14 letters/digits, starting with a letter"),
+            workload: z.enum(["OLTP", "DW", "AJD", "APEX"]).default("OLTP"),
+            dbVersion: z.string().default("19c"),
+            isFreeTier: z.boolean().default(true),
+            dataStorageGb: z.number().int().min(20).default(20),
+        })
+        .optional(),
+    /** OCI Object Storage buckets (backups of MinIO, ledger snapshots); private and versioned. */
+    buckets: z
+        .array(z.strictObject({ name: Label, purpose: z.string(), versioning: z.boolean().default(true) }))
+        .default([]),
+    /**
+     * OCI Vault (KMS) holding every catalogue secret and the auto-unseal key of HashiCorp Vault
+     * (EU-SEC-01).
+     */
+    ociVault: z.strictObject({ name: Label, purpose: z.string() }).optional(),
 });
 export type Role = z.infer<typeof Role>;
 
