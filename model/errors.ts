@@ -1,0 +1,39 @@
+/**
+ * User mistakes (bad YAML, unknown keys, bad config) are reported as a list of problems, each
+ * naming where it is, so a CLI prints one line per problem and exits 2 — never a stack trace.
+ */
+
+/** One thing wrong with the user's input. */
+export interface Problem {
+    /** Where: a YAML/config path such as `accounts[3].region` or `roles.frontend.vms[0].services[2]`. */
+    path: string;
+    /** What is wrong, in words a user can act on. */
+    message: string;
+    /** 1-based line in the input file, when the parser knows it. */
+    line?: number;
+}
+
+/** `<path>[:<line>]: <message>` — the one-line form every CLI prints. */
+export function formatProblem(problem: Problem): string {
+    const where = problem.path === "" ? "(root)" : problem.path;
+    const line = problem.line === undefined ? "" : `:${problem.line}`;
+    return `${where}${line}: ${problem.message}`;
+}
+
+/** Thrown for every mistake in user input; carries all problems found, not just the first. */
+export class UserInputError extends Error {
+    constructor(public readonly problems: Problem[]) {
+        super(problems.map(formatProblem).join("\n") || "invalid input");
+        this.name = "UserInputError";
+    }
+
+    /** One line per problem, `<path>[:<line>]: <message>`, joined by newlines. */
+    format(): string {
+        return this.problems.map(formatProblem).join("\n");
+    }
+}
+
+/** True for a `UserInputError`, also across module copies (tsx/vitest may load a module twice). */
+export function isUserInputError(error: unknown): error is UserInputError {
+    return error instanceof UserInputError || (error instanceof Error && error.name === "UserInputError" && Array.isArray((error as UserInputError).problems));
+}
