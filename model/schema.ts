@@ -56,6 +56,8 @@ export const ServicePort = z.strictObject({
     /** Prometheus scrapes this port. */
     metrics: z.boolean().default(false),
     metricsPath: z.string().startsWith("/").default("/metrics"),
+    /** Query parameters of the scrape (Prometheus `params`), e.g. Vault's `format: [prometheus]`. */
+    metricsParams: z.record(z.string(), z.array(z.string())).optional(),
     /** Only reachable on 127.0.0.1; never opened in any firewall. */
     localOnly: z.boolean().default(false),
     description: z.string().optional(),
@@ -150,14 +152,26 @@ export const ServiceDef = z.strictObject({
         source: z.string().optional(),
     }),
     ports: z.array(ServicePort).default([]),
-    /** Default memory limit (MiB); a placement may lower it for a 1 GB micro. */
-    memoryMb: z.number().int().min(16),
+    /**
+     * Default memory limit (MiB); a placement may lower it for a 1 GB micro. 0 only for a
+     * `managedBy` service, which never runs on a VM (checked in `model/validate.ts`).
+     */
+    memoryMb: z.number().int().min(0),
     /** Data the service stores (GiB) that needs a block volume. */
     storageGb: z.number().min(0).default(0),
     maxConnections: z.number().int().min(1).optional(),
     /** Config files the service reads; each is rendered from a template. */
     files: z.array(z.string().startsWith("/")).default([]),
     env: z.record(z.string(), z.string()).default({}),
+    /**
+     * Settings the spec lists under *Variáveis* that are directives of the service's own config
+     * file rather than environment variables (Redis `maxmemory`, ModSecurity `SecRuleEngine`).
+     */
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /** Config snippet the spec gives verbatim (*Configuração*), kept for the template author. */
+    specConfig: z.string().optional(),
+    /** Tools installed before the service starts that are not services (Solana's Rust/Anchor). */
+    prerequisites: z.array(z.string()).default([]),
     dependsOn: z.array(Dependency).default([]),
     /** Start order from the spec's *Ordem*, as service names in order; this one last. */
     startAfter: z.array(Label).default([]),
@@ -257,6 +271,11 @@ export const BackendSet = z.strictObject({
         .optional(),
     /** Weight per VM name; 1 when absent. */
     weights: z.record(Label, z.number().int().min(1).max(100)).default({}),
+    /**
+     * Further backends marked `backup` (OCI sends them traffic only when every primary backend
+     * is down): the Solana RPC listener falls back from the gateway to the validator itself.
+     */
+    backupBackends: z.array(z.strictObject({ service: Label, port: Label })).default([]),
 });
 export type BackendSet = z.infer<typeof BackendSet>;
 
@@ -391,3 +410,11 @@ export const Topology = z.strictObject({
 });
 export type Topology = z.infer<typeof Topology>;
 export type TopologyInput = z.input<typeof Topology>;
+
+export type Permission = z.infer<typeof Permission>;
+export type HealthCheck = z.infer<typeof HealthCheck>;
+export type Listener = z.infer<typeof Listener>;
+export type Region = z.infer<typeof Region>;
+export type Shape = z.infer<typeof Shape>;
+export type ShapeName = Vm["shape"];
+export type Exposure = z.infer<typeof Exposure>;

@@ -1,0 +1,99 @@
+/**
+ * Reads the topology file: YAML with positions → zod schema → cross-field checks → a typed
+ * `Topology`. Every problem found is reported at once, each with its YAML path and line.
+ */
+import { readFileSync } from "node:fs";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import type { core } from "zod";
+import { UserInputError, type Problem } from "./errors";
+import { Topology } from "./schema";
+import { validateTopology } from "./validate";
+import { formatPath, lineOfPath, type PathSegment } from "./yamlPath";
+
+export { placementsOf, accountsOfRegion, accountsOfRole, roleOf, vmsRunning, homeRegionOf, type ResolvedPlacement } from "./query";
+export { validateStackAccounts } from "./validate";
+
+/** Default topology file, relative to the project root. */
+export const DEFAULT_TOPOLOGY_FILE = "topology/blitzhub.yaml";
+
+/**
+ * Loads and validates a topology file.
+ * @throws UserInputError when the file is missing, not YAML, or not a valid topology
+ */
+export function loadTopology(file: string): Topology {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+        throw new UserInputError([{ path: file, message: `cannot read the topology file: ${reason}` }]);
+    }
+    return parseTopology(text, file);
+}
+
+/**
+ * Parses and validates topology YAML.
+ * @param fileName used only in messages about the file as a whole
+ * @throws UserInputError listing every problem with its YAML path and line
+ */
+export function parseTopology(text: string, fileName: string): Topology {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+        throw new UserInputError(
+            doc.errors.map((error) => ({
+                path: fileName,
+                line: lineCounter.linePos(error.pos[0]).line,
+                message: `YAML syntax: ${firstLine(error.message)}`,
+            })),
+        );
+    }
+    const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+        throw new UserInputError([{ path: fileName, line: 1, message: "the topology must be a YAML mapping" }]);
+    }
+    const parsed = Topology.safeParse(data);
+    if (!parsed.success) {
+        throw new UserInputError(parsed.error.issues.flatMap((issue) => zodIssueProblems(issue, doc, lineCounter)));
+    }
+    const problems = validateTopology(parsed.data);
+    if (problems.length > 0) {
+        throw new UserInputError(
+            problems.map((problem) => withLine(problem.path, problem.message, doc, lineCounter, problem.key ?? false)),
+        );
+    }
+    return parsed.data;
+}
+
+function zodIssueProblems(issue: core.$ZodIssue, doc: Document, lineCounter: LineCounter): Problem[] {
+    const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== "symbol");
+    if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => withLine([...path, key], `unknown key "${key}"`, doc, lineCounter, true));
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) {
+        return [withLine(path, `missing required key (expected ${issue.expected})`, doc, lineCounter, false)];
+    }
+    if (issue.code === "invalid_union") {
+        return [withLine(path, unionMessage(issue), doc, lineCounter, false)];
+    }
+    if (issue.code === "invalid_key") {
+        const key = path[path.length - 1];
+        return [withLine(path, `invalid key "${String(key)}": ${issue.issues.map((inner) => inner.message).join("; ")}`, doc, lineCounter, true)];
+    }
+    return [withLine(path, issue.message, doc, lineCounter, false)];
+}
+
+/** Names what each alternative of a union wanted (a placement is a name or an object). */
+function unionMessage(issue: core.$ZodIssueInvalidUnion): string {
+    const alternatives = issue.errors.map((branch) => branch.map((inner) => inner.message).join("; ")).filter(Boolean);
+    return alternatives.length > 0 ? `matches none of the allowed forms: ${alternatives.join(" | ")}` : issue.message;
+}
+
+function withLine(path: PathSegment[], message: string, doc: Document, lineCounter: LineCounter, key: boolean): Problem {
+    const line = lineOfPath(doc, lineCounter, path, { key });
+    return { path: formatPath(path), message, ...(line === undefined ? {} : { line }) };
+}
+
+function firstLine(message: string): string {
+    return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+}
