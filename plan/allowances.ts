@@ -37,7 +37,7 @@ export const PRICE_KEYS = [
     "a1MemoryGbHour",
     "microInstanceHour",
     "blockStorageGbMonth",
-    "blockPerformanceVpuGbMonth",
+    "blockPerformanceBalancedGbMonth",
     "flexibleLbHour",
     "flexibleLbMbpsHour",
     "networkLbHour",

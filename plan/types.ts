@@ -7,8 +7,11 @@
  */
 import type { RegionKey, RoleName, ServiceDef } from "../model/schema";
 
-/** Subnets of an account's VCN. `public-vm` exists only when a VM overrides exposure to public in a private role. */
-export type SubnetName = "lb" | "vm" | "public-vm";
+/**
+ * Subnets of an account's VCN. `public-vm` exists only when a VM overrides exposure to public
+ * in a private role (the MGMT bastions); `private-vm` when one overrides to private in a public role.
+ */
+export type SubnetName = "lb" | "vm" | "public-vm" | "private-vm";
 
 export interface SubnetPlan {
     name: SubnetName;
