@@ -1,0 +1,160 @@
+/**
+ * The common body of every account component: the account's provider (its tenancy), its
+ * peering, network, VMs and load balancers. Each typed account (`FrontendAccount`, …) is a
+ * thin subclass that names its type token and adds what only its role has.
+ */
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import type { AccountPlan, VmPlan } from "../plan/types";
+import { type AccountContext, accountTags } from "./accountContext";
+import { AccountNetwork, targetKey } from "./AccountNetwork";
+import { type ImageQuery, availabilityDomainOf, backupPolicyIdsOf, imageOf } from "./accountLookups";
+import { BackupBucket, objectStorageNamespaceOf } from "./BackupBucket";
+import { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
+import { NetworkLoadBalancer } from "./NetworkLoadBalancer";
+import { Peering, type PeeringArgs } from "./Peering";
+import { Vm } from "./Vm";
+
+/** Arguments every account component takes. */
+export interface AccountArgs {
+    /** The account as the plan worked it out. */
+    plan: AccountPlan;
+    /** The whole private address space, routed to the DRG (`10.0.0.0/16`). */
+    addressSpace: string;
+    /** Arguments of the account's `oci.Provider` (from its `~/.oci/config` profile). */
+    providerArgs: oci.ProviderArgs;
+    /** Tenancy OCID from the account's OCI profile. */
+    tenancyOcid: string;
+    /** Compartment for the resources; the tenancy root when absent. */
+    compartmentOcid?: string;
+    /** Group of the tenancy allowed to manage DRG attachments and RPCs. */
+    networkAdminGroupOcid: string;
+    /** Public keys of the operators (`ops` user). */
+    sshAuthorizedKeys: string[];
+    /** OS image lookup; `imageOcids` overrides it per shape. */
+    image: ImageQuery;
+    imageOcids?: Record<string, string>;
+    /** Availability domain override (A1 capacity differs by domain). */
+    availabilityDomain?: string;
+    /** Pairs this account belongs to (see `Peering`). */
+    peering: Omit<PeeringArgs, "ctx" | "networkAdminGroupOcid">;
+    /** Spokes: the hub's Admit policy for this account; the attachment waits for it. */
+    hubAdmitPolicy?: pulumi.Resource;
+    /** Cloud-init document of a VM (bootstrap only). */
+    cloudInit: (vm: VmPlan) => string;
+    /** Object Storage buckets of the role (private, versioned). */
+    buckets?: { name: string; purpose: string; versioning: boolean }[];
+}
+
+export abstract class AccountComponent extends pulumi.ComponentResource {
+    readonly provider: oci.Provider;
+    readonly ctx: AccountContext;
+    readonly peering: Peering;
+    readonly network: AccountNetwork;
+    readonly vms: Record<string, Vm> = {};
+    readonly loadBalancer: FlexibleLoadBalancer;
+    readonly networkLoadBalancer?: NetworkLoadBalancer;
+    readonly buckets: Record<string, BackupBucket> = {};
+
+    protected constructor(type: string, name: string, args: AccountArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+        const { plan } = args;
+        if (name !== plan.name) throw new Error(`account component ${name} given the plan of ${plan.name}`);
+
+        this.provider = new oci.Provider(plan.slug, args.providerArgs, { parent: this });
+        this.ctx = {
+            plan,
+            provider: this.provider,
+            tenancyOcid: args.tenancyOcid,
+            compartmentId: args.compartmentOcid ?? args.tenancyOcid,
+            tags: accountTags(plan),
+        };
+        const ctx = this.ctx;
+
+        this.peering = new Peering(`${plan.slug}-peering`, {
+            ctx,
+            networkAdminGroupOcid: args.networkAdminGroupOcid,
+            ...args.peering,
+        }, { parent: this });
+
+        this.network = new AccountNetwork(`${plan.slug}-network`, {
+            ctx,
+            addressSpace: args.addressSpace,
+            drgId: this.peering.drgId,
+            crossTenancyAttachment: args.peering.hub !== undefined,
+            attachmentDependsOn: [
+                ...(this.peering.endorsePolicy ? [this.peering.endorsePolicy] : []),
+                ...(args.hubAdmitPolicy ? [args.hubAdmitPolicy] : []),
+            ],
+        }, { parent: this });
+
+        const availabilityDomain = availabilityDomainOf(this, ctx, args.availabilityDomain);
+        const images = new Map<string, pulumi.Output<string>>();
+        const imageFor = (shape: string) => {
+            if (!images.has(shape)) images.set(shape, imageOf(this, ctx, shape, args.image, args.imageOcids));
+            return images.get(shape)!;
+        };
+        const needsBackupPolicies = plan.vms.some((vm) => vm.blockVolumes.some((v) => v.backupPolicy !== "none"));
+        const backupPolicyIds = needsBackupPolicies ? backupPolicyIdsOf(this, ctx) : pulumi.output({});
+
+        for (const vm of plan.vms) {
+            this.vms[vm.name] = new Vm(vm.resourceName, {
+                ctx,
+                vm,
+                subnetId: this.subnetId(vm.subnet),
+                nsgId: this.network.nsgs[targetKey({ kind: "vm", vm: vm.name })].id,
+                availabilityDomain,
+                imageId: imageFor(vm.shape),
+                sshAuthorizedKeys: args.sshAuthorizedKeys,
+                cloudInit: args.cloudInit(vm),
+                backupPolicyIds,
+            }, { parent: this });
+        }
+
+        this.loadBalancer = new FlexibleLoadBalancer(plan.loadBalancer.resourceName, {
+            ctx,
+            lb: plan.loadBalancer,
+            subnetId: this.subnetId(plan.loadBalancer.subnet),
+            nsgId: this.network.nsgs.lb.id,
+        }, { parent: this });
+
+        if (plan.networkLoadBalancer) {
+            this.networkLoadBalancer = new NetworkLoadBalancer(plan.networkLoadBalancer.resourceName, {
+                ctx,
+                nlb: plan.networkLoadBalancer,
+                subnetId: this.subnetId(plan.networkLoadBalancer.subnet),
+                nsgId: this.network.nsgs.nlb.id,
+            }, { parent: this });
+        }
+
+        if (args.buckets && args.buckets.length > 0) {
+            const namespace = objectStorageNamespaceOf(this, ctx);
+            for (const bucket of args.buckets) {
+                this.buckets[bucket.name] = new BackupBucket(`${plan.slug}-${bucket.name}`, { ctx, ...bucket, namespace }, { parent: this });
+            }
+        }
+    }
+
+    private subnetId(name: string): pulumi.Output<string> {
+        const subnet = this.network.subnets[name as keyof typeof this.network.subnets];
+        if (!subnet) throw new Error(`${this.ctx.plan.name}: the plan names subnet '${name}' that the account does not have`);
+        return subnet.id;
+    }
+
+    /** Outputs reviewers and the other stacks read (LB addresses, VM IPs, DRG and RPC ids). */
+    outputs(): Record<string, pulumi.Input<unknown>> {
+        return {
+            account: this.ctx.plan.name,
+            tenancyOcid: this.ctx.tenancyOcid,
+            vcnId: this.network.vcn.id,
+            vcnCidr: this.ctx.plan.vcnCidr,
+            natEgressIp: this.network.natGateway?.natIp,
+            drgId: this.peering.drgId,
+            rpcIds: this.peering.rpcIds,
+            loadBalancerAddress: this.loadBalancer.ipAddress,
+            networkLoadBalancerAddress: this.networkLoadBalancer?.ipAddress,
+            vmPrivateIps: Object.fromEntries(Object.entries(this.vms).map(([vm, v]) => [vm, v.privateIp])),
+            buckets: Object.fromEntries(Object.entries(this.buckets).map(([n, b]) => [n, b.bucket.name])),
+        };
+    }
+}

@@ -1,0 +1,194 @@
+/**
+ * The private network of one tenancy: its VCN, subnets, gateways, route tables, the default
+ * security list locked down, one NSG per firewall target with the plan's rules, and the VCN's
+ * attachment to its DRG (its own for a hub, the region hub's, cross-tenancy, otherwise).
+ */
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import type { FirewallRule, FirewallTarget, SubnetName } from "../plan/types";
+import { type AccountContext, childOptions, invokeOptions } from "./accountContext";
+
+export interface AccountNetworkArgs {
+    ctx: AccountContext;
+    /** The whole private address space (`10.0.0.0/16`): routed to the DRG. */
+    addressSpace: string;
+    /** DRG the VCN attaches to: the account's own (hubs) or its region hub's (cross-tenancy). */
+    drgId: pulumi.Input<string>;
+    /** Whether `drgId` belongs to another tenancy (cross-tenancy attachment). */
+    crossTenancyAttachment: boolean;
+    /** IAM policies the attachment needs first (Endorse here, Admit in the hub's tenancy). */
+    attachmentDependsOn: pulumi.Resource[];
+}
+
+/** DNS label of a VCN: letters and digits, at most 15 characters (`eufe01`). */
+export function vcnDnsLabel(slug: string): string {
+    return slug.replace(/[^a-z0-9]/g, "").slice(0, 15);
+}
+
+/** NSG key of a firewall target: `vm:<name>`, `lb`, `nlb`. */
+export function targetKey(target: FirewallTarget): string {
+    return target.kind === "vm" ? `vm:${target.vm}` : target.kind;
+}
+
+/** IANA protocol number as OCI wants it. */
+export const PROTOCOL_NUMBER = { tcp: "6", udp: "17", all: "all" } as const;
+
+export class AccountNetwork extends pulumi.ComponentResource {
+    readonly vcn: oci.core.Vcn;
+    readonly subnets: Partial<Record<SubnetName, oci.core.Subnet>>;
+    /** NSG per firewall target (`vm:<name>`, `lb`, `nlb`). */
+    readonly nsgs: Record<string, oci.core.NetworkSecurityGroup>;
+    readonly natGateway?: oci.core.NatGateway;
+    readonly drgAttachment: oci.core.DrgAttachment;
+
+    constructor(name: string, args: AccountNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("blitzhub:network:AccountNetwork", name, {}, opts);
+        const { ctx } = args;
+        const { plan } = ctx;
+        const slug = plan.slug;
+        const base = { compartmentId: ctx.compartmentId, freeformTags: ctx.tags };
+        const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
+
+        this.vcn = new oci.core.Vcn(`${slug}-vcn`, {
+            ...base,
+            cidrBlocks: [plan.vcnCidr],
+            displayName: `${slug}-vcn`,
+            dnsLabel: vcnDnsLabel(slug),
+        }, o());
+        const vcnId = this.vcn.id;
+
+        // The default security list of a new VCN opens 22 to 0.0.0.0/0: take it over, empty.
+        const defaultSecurityList = new oci.core.DefaultSecurityList(`${slug}-default-security-list`, {
+            ...base,
+            manageDefaultResourceId: this.vcn.defaultSecurityListId,
+            displayName: `${slug}-default-security-list`,
+            ingressSecurityRules: [],
+            egressSecurityRules: [],
+        }, o());
+
+        const hasPublic = plan.subnets.some((s) => s.public);
+        const hasPrivate = plan.subnets.some((s) => !s.public);
+
+        const internetGateway = hasPublic
+            ? new oci.core.InternetGateway(`${slug}-internet-gateway`, {
+                  ...base, vcnId, enabled: true, displayName: `${slug}-internet-gateway`,
+              }, o())
+            : undefined;
+        this.natGateway = hasPrivate
+            ? new oci.core.NatGateway(`${slug}-nat-gateway`, { ...base, vcnId, displayName: `${slug}-nat-gateway` }, o())
+            : undefined;
+        const osn = hasPrivate
+            ? oci.core.getServicesOutput(
+                  { filters: [{ name: "name", values: ["All .* Services In Oracle Services Network"], regex: true }] },
+                  invokeOptions(this, ctx),
+              ).services.apply((services) => {
+                  const service = services[0];
+                  if (!service) throw new Error(`${plan.name}: no 'All Services In Oracle Services Network' entry in this region`);
+                  return { id: service.id, cidrBlock: service.cidrBlock };
+              })
+            : undefined;
+        const serviceGateway = osn
+            ? new oci.core.ServiceGateway(`${slug}-service-gateway`, {
+                  ...base, vcnId, displayName: `${slug}-service-gateway`, services: [{ serviceId: osn.id }],
+              }, o())
+            : undefined;
+
+        this.drgAttachment = new oci.core.DrgAttachment(`${slug}-drg-attachment`, {
+            drgId: args.drgId,
+            displayName: args.crossTenancyAttachment ? `${slug}-vcn-to-${plan.regionHub.toLowerCase()}-drg` : `${slug}-vcn`,
+            networkDetails: { type: "VCN", id: vcnId },
+            freeformTags: ctx.tags,
+        }, o({ dependsOn: args.attachmentDependsOn }));
+
+        const toDrg: oci.types.input.Core.RouteTableRouteRule = {
+            destination: args.addressSpace,
+            destinationType: "CIDR_BLOCK",
+            networkEntityId: args.drgId,
+            description: "BlitzHub private address space via the DRG",
+        };
+        const routeOptions = o({ dependsOn: [this.drgAttachment] });
+        const publicRouteTable = internetGateway
+            ? new oci.core.RouteTable(`${slug}-public-route-table`, {
+                  ...base, vcnId, displayName: `${slug}-public-route-table`,
+                  routeRules: [
+                      toDrg,
+                      { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: internetGateway.id, description: "internet" },
+                  ],
+              }, routeOptions)
+            : undefined;
+        const privateRouteTable = this.natGateway && serviceGateway && osn
+            ? new oci.core.RouteTable(`${slug}-private-route-table`, {
+                  ...base, vcnId, displayName: `${slug}-private-route-table`,
+                  routeRules: [
+                      toDrg,
+                      { destination: osn.cidrBlock, destinationType: "SERVICE_CIDR_BLOCK", networkEntityId: serviceGateway.id, description: "Oracle Services Network" },
+                      { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: this.natGateway.id, description: "egress through NAT" },
+                  ],
+              }, routeOptions)
+            : undefined;
+
+        this.subnets = {};
+        for (const subnet of plan.subnets) {
+            const routeTable = subnet.public ? publicRouteTable : privateRouteTable;
+            this.subnets[subnet.name] = new oci.core.Subnet(subnet.resourceName, {
+                ...base,
+                vcnId,
+                cidrBlock: subnet.cidr,
+                displayName: subnet.resourceName,
+                dnsLabel: subnet.dnsLabel,
+                prohibitPublicIpOnVnic: !subnet.public,
+                prohibitInternetIngress: !subnet.public,
+                routeTableId: routeTable!.id,
+                securityListIds: [defaultSecurityList.id],
+            }, o());
+        }
+
+        this.nsgs = {};
+        const nsgName = (key: string) => (key.startsWith("vm:") ? `${slug}-${key.slice(3)}-nsg` : `${slug}-${key}-nsg`);
+        const targets = new Set<string>([
+            ...plan.vms.map((vm) => `vm:${vm.name}`),
+            "lb",
+            ...(plan.networkLoadBalancer ? ["nlb"] : []),
+            ...plan.firewall.map((rule) => targetKey(rule.target)),
+        ]);
+        for (const key of targets) {
+            const name = nsgName(key);
+            const nsg = new oci.core.NetworkSecurityGroup(name, { ...base, vcnId, displayName: name }, o());
+            this.nsgs[key] = nsg;
+            new oci.core.NetworkSecurityGroupSecurityRule(`${name}-egress`, {
+                networkSecurityGroupId: nsg.id,
+                direction: "EGRESS",
+                protocol: PROTOCOL_NUMBER.all,
+                destination: "0.0.0.0/0",
+                destinationType: "CIDR_BLOCK",
+                stateless: false,
+                description: "egress: peers over the DRG, packages through NAT/internet gateway",
+            }, o());
+        }
+        for (const rule of plan.firewall) {
+            new oci.core.NetworkSecurityGroupSecurityRule(`${slug}-${rule.key}`, ingressRule(rule, this.nsgs[targetKey(rule.target)].id), o());
+        }
+
+        this.registerOutputs({
+            vcnId,
+            subnetIds: Object.fromEntries(Object.entries(this.subnets).map(([k, s]) => [k, s!.id])),
+            natIp: this.natGateway?.natIp,
+            drgAttachmentId: this.drgAttachment.id,
+        });
+    }
+}
+
+/** An NSG ingress rule from one plan `FirewallRule` (stateful: replies need no rule). */
+export function ingressRule(rule: FirewallRule, networkSecurityGroupId: pulumi.Input<string>): oci.core.NetworkSecurityGroupSecurityRuleArgs {
+    const portRange = { destinationPortRange: { min: rule.port, max: rule.toPort ?? rule.port } };
+    return {
+        networkSecurityGroupId,
+        direction: "INGRESS",
+        protocol: PROTOCOL_NUMBER[rule.protocol],
+        source: rule.source,
+        sourceType: "CIDR_BLOCK",
+        stateless: false,
+        description: `${rule.reason} (from ${rule.sourceDescription})`.slice(0, 255),
+        ...(rule.protocol === "tcp" ? { tcpOptions: portRange } : { udpOptions: portRange }),
+    };
+}

@@ -1,0 +1,114 @@
+/**
+ * One compute instance with its static private IP, shape, boot volume and block volumes.
+ * cloud-init only bootstraps: image and user data are ignored after creation, so a config
+ * change is delivered by `ConfigDelivery`, never by replacing the instance.
+ */
+import * as oci from "@pulumi/oci";
+import * as pulumi from "@pulumi/pulumi";
+import type { VmPlan } from "../plan/types";
+import { type AccountContext, childOptions } from "./accountContext";
+
+/** Property paths of the instance that never trigger an update or a replacement. */
+export const INSTANCE_IGNORE_CHANGES = ["sourceDetails.sourceId", "metadata.user_data"];
+
+export interface VmArgs {
+    ctx: AccountContext;
+    vm: VmPlan;
+    subnetId: pulumi.Input<string>;
+    /** The VM's own NSG (its ingress rules come from the plan's firewall). */
+    nsgId: pulumi.Input<string>;
+    availabilityDomain: pulumi.Input<string>;
+    /** Image for the VM's shape (latest compatible or the configured override). */
+    imageId: pulumi.Input<string>;
+    /** Public keys of the `ops` user, also given to OCI as `ssh_authorized_keys`. */
+    sshAuthorizedKeys: string[];
+    /** The cloud-init document (`#cloud-config`), plain text; encoded here. */
+    cloudInit: string;
+    /** Oracle-defined volume backup policy ids by name (`bronze`, `silver`, `gold`). */
+    backupPolicyIds: pulumi.Input<Record<string, string>>;
+}
+
+export class Vm extends pulumi.ComponentResource {
+    readonly instance: oci.core.Instance;
+    readonly volumes: oci.core.Volume[];
+    /** The static private IP the plan gave this VM. */
+    readonly privateIp: string;
+
+    constructor(name: string, args: VmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("blitzhub:compute:Vm", name, {}, opts);
+        const { ctx, vm } = args;
+        const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
+        const flexible = vm.shape.endsWith(".Flex");
+        this.privateIp = vm.privateIp;
+
+        this.instance = new oci.core.Instance(vm.resourceName, {
+            compartmentId: ctx.compartmentId,
+            availabilityDomain: args.availabilityDomain,
+            displayName: vm.resourceName,
+            shape: vm.shape,
+            ...(flexible ? { shapeConfig: { ocpus: vm.ocpus, memoryInGbs: vm.memoryGb } } : {}),
+            sourceDetails: {
+                sourceType: "image",
+                sourceId: args.imageId,
+                bootVolumeSizeInGbs: String(vm.bootVolumeGb),
+            },
+            createVnicDetails: {
+                subnetId: args.subnetId,
+                privateIp: vm.privateIp,
+                assignPublicIp: String(vm.publicIp),
+                hostnameLabel: vm.resourceName,
+                displayName: `${vm.resourceName}-vnic`,
+                nsgIds: [args.nsgId],
+                freeformTags: ctx.tags,
+            },
+            metadata: {
+                ssh_authorized_keys: args.sshAuthorizedKeys.join("\n"),
+                user_data: Buffer.from(args.cloudInit, "utf8").toString("base64"),
+            },
+            instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+            isPvEncryptionInTransitEnabled: true,
+            launchOptions: { isPvEncryptionInTransitEnabled: true },
+            agentConfig: {
+                isMonitoringDisabled: false,
+                isManagementDisabled: false,
+                pluginsConfigs: [{ name: "Compute Instance Monitoring", desiredState: "ENABLED" }],
+            },
+            freeformTags: ctx.tags,
+        }, o({ ignoreChanges: INSTANCE_IGNORE_CHANGES }));
+
+        this.volumes = vm.blockVolumes.map((volume) => {
+            const blockVolume = new oci.core.Volume(volume.resourceName, {
+                compartmentId: ctx.compartmentId,
+                availabilityDomain: args.availabilityDomain,
+                displayName: volume.resourceName,
+                sizeInGbs: String(volume.sizeGb),
+                freeformTags: { ...ctx.tags, "mount-path": volume.mountPath },
+            }, o({ protect: true }));
+            new oci.core.VolumeAttachment(`${volume.resourceName}-attachment`, {
+                attachmentType: "paravirtualized",
+                instanceId: this.instance.id,
+                volumeId: blockVolume.id,
+                displayName: `${volume.resourceName}-attachment`,
+                isPvEncryptionInTransitEnabled: true,
+            }, o());
+            if (volume.backupPolicy !== "none") {
+                new oci.core.VolumeBackupPolicyAssignment(`${volume.resourceName}-backup-policy`, {
+                    assetId: blockVolume.id,
+                    policyId: pulumi.output(args.backupPolicyIds).apply((ids) => {
+                        const id = ids[volume.backupPolicy];
+                        if (!id) throw new Error(`${vm.account}: no Oracle-defined volume backup policy '${volume.backupPolicy}'`);
+                        return id;
+                    }),
+                }, o());
+            }
+            return blockVolume;
+        });
+
+        this.registerOutputs({
+            instanceId: this.instance.id,
+            privateIp: this.privateIp,
+            publicIp: this.instance.publicIp,
+            volumeIds: this.volumes.map((v) => v.id),
+        });
+    }
+}

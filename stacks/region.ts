@@ -1,0 +1,204 @@
+/**
+ * One region stack: the account components of the region, hub first so that spokes attach to
+ * its DRG, the data account last so its database admits the other accounts' VCNs. Everything
+ * here is already validated (`stacks/program.ts`): no user mistake can surface mid-way.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Topology } from "../model/schema";
+import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { AccountArgs } from "../components/AccountComponent";
+import type { AccountComponent } from "../components/AccountComponent";
+import type { RemoteHub } from "../components/Peering";
+import type { CatalogueSecret } from "../components/SecretVault";
+import type { ImageQuery } from "../components/accountLookups";
+import { BackendAccount } from "../components/BackendAccount";
+import { DataAccount } from "../components/DataAccount";
+import { FrontendAccount } from "../components/FrontendAccount";
+import { LogsAccount } from "../components/LogsAccount";
+import { ManagementAccount } from "../components/ManagementAccount";
+import { MonitoringAccount } from "../components/MonitoringAccount";
+import { NetworkAccount } from "../components/NetworkAccount";
+import { SecurityAccount } from "../components/SecurityAccount";
+import { SolanaAccount } from "../components/SolanaAccount";
+
+/** What the region needs of each of its accounts, from stack config and OCI profiles. */
+export interface AccountSettings {
+    providerArgs: AccountArgs["providerArgs"];
+    tenancyOcid: string;
+    compartmentOcid?: string;
+    networkAdminGroupOcid: string;
+    availabilityDomain?: string;
+    imageOcids?: Record<string, string>;
+}
+
+/** The EU hub as the other stacks see it (an output of the eu stack). */
+export interface GlobalHubOutputs {
+    account: string;
+    tenancyOcid: string;
+    regionName: string;
+    /** The EU hub's acceptor RPC per region key. */
+    rpcIds: Record<string, string>;
+}
+
+export interface RegionArgs {
+    region: string;
+    topology: Topology;
+    plan: TopologyPlan;
+    accounts: Record<string, AccountSettings>;
+    sshAuthorizedKeys: string[];
+    image: ImageQuery;
+    /** Cloud-init of a VM (bootstrap only). */
+    cloudInit: (account: AccountPlan, vm: VmPlan) => string;
+    /** eu: the other regions' hubs (acceptor RPCs + Admit statements). */
+    remoteHubs: RemoteHub[];
+    /** Other regions: the EU hub, read from the eu stack. */
+    globalHub?: pulumi.Output<GlobalHubOutputs>;
+}
+
+/** Every catalogue secret once, with the services that use it. */
+export function catalogueSecrets(topology: Topology): CatalogueSecret[] {
+    const byPath = new Map<string, CatalogueSecret>();
+    for (const [service, def] of Object.entries(topology.services)) {
+        for (const secret of def.secrets) {
+            const known = byPath.get(secret.path);
+            if (known) known.usedBy.push(service);
+            else byPath.set(secret.path, { path: secret.path, source: secret.source, length: secret.length, description: secret.description, usedBy: [service] });
+        }
+    }
+    return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Account components of the region, by account name, and the stack outputs. */
+export function deployRegion(args: RegionArgs): { components: Record<string, AccountComponent>; outputs: Record<string, unknown> } {
+    const { plan, topology } = args;
+    const stackPlan = plan.stacks.find((s) => s.region === args.region);
+    if (!stackPlan) throw new Error(`no stack plan for region ${args.region}`);
+    const accounts = plan.accounts.filter((a) => a.region === args.region);
+    const hub = accounts.find((a) => a.name === stackPlan.hub);
+    if (!hub) throw new Error(`region ${args.region}: hub ${stackPlan.hub} is not one of its accounts`);
+    const ordered = [hub, ...accounts.filter((a) => a !== hub && !a.autonomousDatabase), ...accounts.filter((a) => a !== hub && a.autonomousDatabase)];
+    const settings = (name: string) => args.accounts[name];
+    const peer = (account: AccountPlan) => ({
+        account: account.name,
+        tenancyOcid: settings(account.name).tenancyOcid,
+        networkAdminGroupOcid: settings(account.name).networkAdminGroupOcid,
+    });
+
+    const components: Record<string, AccountComponent> = {};
+    for (const account of ordered) {
+        const own = settings(account.name);
+        const role = topology.roles[account.role];
+        const isHub = account === hub;
+        const hubComponent = isHub ? undefined : components[hub.name];
+        const common: AccountArgs = {
+            plan: account,
+            addressSpace: plan.addressSpace,
+            providerArgs: own.providerArgs,
+            tenancyOcid: own.tenancyOcid,
+            compartmentOcid: own.compartmentOcid,
+            networkAdminGroupOcid: own.networkAdminGroupOcid,
+            sshAuthorizedKeys: args.sshAuthorizedKeys,
+            image: args.image,
+            imageOcids: own.imageOcids,
+            availabilityDomain: own.availabilityDomain,
+            cloudInit: (vm) => args.cloudInit(account, vm),
+            buckets: role.buckets,
+            hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
+            peering: isHub
+                ? {
+                      spokes: accounts.filter((a) => a !== hub).map(peer),
+                      ...(account.connectivity.isGlobalHub ? { remoteHubs: args.remoteHubs } : {}),
+                      ...(!account.connectivity.isGlobalHub && args.globalHub
+                          ? {
+                                globalHub: {
+                                    account: account.connectivity.globalHub,
+                                    tenancyOcid: args.globalHub.tenancyOcid,
+                                    rpcId: args.globalHub.apply((g) => {
+                                        const id = g.rpcIds[args.region];
+                                        if (!id) throw new Error(`the eu stack exports no RPC for region ${args.region}`);
+                                        return id;
+                                    }),
+                                    regionName: args.globalHub.regionName,
+                                },
+                            }
+                          : {}),
+                  }
+                : { hub: { ...peer(hub), drgId: hubComponent!.peering.drgId } },
+        };
+        components[account.name] = createAccount(account, common, args, components, topology);
+    }
+
+    const outputs: Record<string, unknown> = {
+        region: args.region,
+        accounts: Object.fromEntries(accounts.map((a) => [a.name, components[a.name].outputs()])),
+    };
+    const globalHub = accounts.find((a) => a.connectivity.isGlobalHub);
+    if (globalHub) {
+        outputs.globalHub = {
+            account: globalHub.name,
+            tenancyOcid: settings(globalHub.name).tenancyOcid,
+            regionName: globalHub.homeRegion,
+            rpcIds: components[globalHub.name].peering.rpcIds,
+        } satisfies Record<keyof GlobalHubOutputs, unknown>;
+    }
+    const security = Object.values(components).find((c): c is SecurityAccount => c instanceof SecurityAccount && c.secretVault !== undefined);
+    if (security?.secretVault) outputs.secretValues = pulumi.secret(security.secretVault.values);
+    return { components, outputs };
+}
+
+function createAccount(
+    account: AccountPlan,
+    common: AccountArgs,
+    args: RegionArgs,
+    built: Record<string, AccountComponent>,
+    topology: Topology,
+): AccountComponent {
+    switch (account.role) {
+        case "frontend":
+            return new FrontendAccount(account.name, common);
+        case "backend":
+            return new BackendAccount(account.name, common);
+        case "solana":
+            return new SolanaAccount(account.name, common);
+        case "security":
+            return new SecurityAccount(account.name, { ...common, ociVault: topology.roles.security.ociVault, secrets: catalogueSecrets(topology) });
+        case "monitoring":
+            return new MonitoringAccount(account.name, common);
+        case "management":
+            return new ManagementAccount(account.name, common);
+        case "data":
+            return new DataAccount(account.name, { ...common, autonomousDatabaseClients: adbClients(account, args, built) });
+        case "logs":
+            return new LogsAccount(account.name, common);
+        case "network":
+            return new NetworkAccount(account.name, common);
+    }
+}
+
+/**
+ * ADB access control entries: each allowed client IP as `<vcn ocid>;<ip>` of its account's VCN
+ * (same region: the clients reach the ADB through their service gateway). Clients of other
+ * regions are listed by `remoteAdbClients` (their NAT egress IP is not known to this stack).
+ */
+function adbClients(account: AccountPlan, args: RegionArgs, built: Record<string, AccountComponent>): pulumi.Output<string[]> {
+    const adb = account.autonomousDatabase!;
+    const entries: pulumi.Output<string>[] = [];
+    for (const source of adb.allowedSources) {
+        const ip = source.replace(/\/32$/, "");
+        const owner = args.plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
+        const component = owner ? built[owner.name] : undefined;
+        if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${ip}`);
+    }
+    return pulumi.all(entries);
+}
+
+/** ADB clients in other regions (not in the access control list of this stack). */
+export function remoteAdbClients(plan: TopologyPlan, region: string): string[] {
+    const adb = plan.accounts.find((a) => a.autonomousDatabase)?.autonomousDatabase;
+    if (!adb) return [];
+    return adb.allowedSources.filter((source) => {
+        const ip = source.replace(/\/32$/, "");
+        const owner = plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
+        return owner !== undefined && owner.region !== region;
+    });
+}
