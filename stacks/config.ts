@@ -58,12 +58,13 @@ function keyPath(segments: readonly PropertyKey[]): string {
 
 /**
  * Validates the raw `blitzhub:*` values (keys without the namespace) against the schema.
- * Pure. `lineOf` maps a key path (`accounts.EU-FE-01.profile`) to its line in the stack file.
+ * Pure. `lineOf` gives the line in the stack file of a key path (`["accounts", "EU-FE-01",
+ * "profile"]`); `key` asks for the line of the key itself (an unknown key).
  */
 export function parseStackConfig(
     raw: Record<string, unknown>,
     stackFile: string,
-    lineOf?: (keyPath: string) => number | undefined,
+    lineOf?: (segments: readonly (string | number)[], key: boolean) => number | undefined,
 ): StackConfig {
     const result = StackConfig.safeParse(raw);
     if (result.success) return result.data;
@@ -78,7 +79,10 @@ export function parseStackConfig(
                     : issue.code === "invalid_type" && issue.input === undefined
                       ? "required"
                       : issue.message;
-            const line = lineOf?.(key);
+            const line = lineOf?.(
+                segments.map((seg) => (typeof seg === "number" ? seg : String(seg))),
+                issue.code === "unrecognized_keys",
+            );
             problems.push({ path: `${stackFile}: ${CONFIG_NAMESPACE}:${key}`, message, ...(line ? { line } : {}) });
         }
     }
