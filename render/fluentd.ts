@@ -1,0 +1,43 @@
+/**
+ * Fluentd on EU-LOG-01: the aggregator sends to Loki (with the spec's `websocket.**` match);
+ * the forwarders on the LOG micros forward to the aggregator.
+ */
+import { dependencyTargets, instancesOf, portOf, requirePort, vmLabel } from "./lookup";
+import { renderTemplate } from "./templates";
+import type { FileSpec, ServiceContext } from "./types";
+
+export function renderFluentd(ctx: ServiceContext): FileSpec[] {
+    const { plan, account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const forward = requirePort(placement, `${label} fluentd`, "forward", "fluentd");
+    const forwarder = placement.mode === "forwarder";
+    let upstreams: { name: string; ip: string; port: number }[] = [];
+    let lokiUrl = "";
+    if (forwarder) {
+        const aggregators = instancesOf(plan, "fluentd", account.name).filter((i) => i.placement.mode !== "forwarder");
+        if (aggregators.length === 0) throw new Error(`${label} fluentd forwarder: no aggregator in ${account.name}`);
+        upstreams = aggregators.map((a) => ({ name: a.vm.resourceName, ip: a.vm.privateIp, port: requirePort(a.placement, label, "forward", "fluentd").port }));
+    } else {
+        const loki = dependencyTargets(ctx, "loki")[0];
+        if (!loki) throw new Error(`${label} fluentd: the plan resolves no loki target`);
+        lokiUrl = `http://${loki.ip}:${requirePort(loki, `${label} fluentd → loki`, "http", "api").port}`;
+    }
+    const configPath = placement.def.files.find((f) => f.endsWith("fluent.conf")) ?? "/etc/fluentd/fluent.conf";
+    return [
+        {
+            path: configPath,
+            content: renderTemplate("fluentd/fluent.conf.hbs", {
+                vmLabel: label,
+                version: placement.def.version,
+                mode: placement.mode ?? "aggregator",
+                bind: vm.privateIp,
+                port: forward.port,
+                monitorPort: portOf(placement, "metrics")?.port,
+                upstreams: forwarder ? upstreams : undefined,
+                lokiUrl,
+            }),
+            validate: `fluentd --dry-run -c ${configPath}`,
+            reload: "systemctl reload fluentd",
+        },
+    ];
+}

@@ -1,0 +1,49 @@
+/** Grafana on EU-MON-01: anonymous access off, admin password from the secret, datasources Prometheus/Loki/Jaeger by IP. */
+import { dependencyTargets, requirePort, vmLabel } from "./lookup";
+import { renderTemplate } from "./templates";
+import type { FileSpec, ServiceContext } from "./types";
+
+const DATASOURCES = [
+    { service: "prometheus", name: "Prometheus", uid: "prometheus", type: "prometheus", ports: ["http", "web", "api"], isDefault: true },
+    { service: "loki", name: "Loki", uid: "loki", type: "loki", ports: ["http", "api"], isDefault: false },
+    { service: "jaeger", name: "Jaeger", uid: "jaeger", type: "jaeger", ports: ["ui", "query", "http"], isDefault: false },
+];
+
+export function renderGrafana(ctx: ServiceContext): FileSpec[] {
+    const { account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const port = requirePort(placement, `${label} grafana`, "http", "web", "ui");
+    const admin = placement.def.secrets.find((s) => /grafana/.test(s.path)) ?? placement.def.secrets[0];
+    if (!admin) throw new Error(`${label} grafana: the catalogue declares no admin password secret`);
+    const datasources = DATASOURCES.map((d) => {
+        const target = dependencyTargets(ctx, d.service)[0];
+        if (!target) throw new Error(`${label} grafana: the plan resolves no ${d.service} target for its datasource`);
+        return { ...d, url: `http://${target.ip}:${requirePort(target, `${label} grafana → ${d.service}`, ...d.ports).port}` };
+    });
+    const reload = "systemctl restart grafana-server";
+    return [
+        {
+            path: "/etc/grafana/grafana.ini",
+            content: renderTemplate("grafana/grafana.ini.hbs", {
+                vmLabel: label,
+                version: placement.def.version,
+                listenIp: vm.privateIp,
+                port: port.port,
+                rootUrl: `http://${vm.privateIp}:${port.port}/`,
+                adminPasswordSecret: admin.path,
+            }),
+            mode: "0640",
+            owner: "root",
+            group: "grafana",
+            reload,
+        },
+        {
+            path: "/etc/grafana/provisioning/datasources/blitzhub.yaml",
+            content: renderTemplate("grafana/datasources.yml.hbs", { vmLabel: label, datasources }),
+            mode: "0640",
+            owner: "root",
+            group: "grafana",
+            reload,
+        },
+    ];
+}

@@ -1,0 +1,42 @@
+/**
+ * HAProxy on EU-NET-01 and its replicas: HTTP frontends on 80/443 to the Fastify APIs, the
+ * TCP-mode WebSocket frontend on 3001 with `httpchk GET /ws/health`, servers by static IP.
+ */
+import { dependencyTargets, portOf, requirePort, vmLabel } from "./lookup";
+import { renderTemplate } from "./templates";
+import type { FileSpec, ServiceContext } from "./types";
+
+export function renderHaproxy(ctx: ServiceContext): FileSpec[] {
+    const { account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const fastify = dependencyTargets(ctx, "fastify");
+    if (fastify.length === 0) throw new Error(`${label} haproxy: the plan resolves no fastify target`);
+    const server = (portNames: string[]) =>
+        fastify.map((t) => ({
+            name: `${t.vmResourceName}`,
+            ip: t.ip,
+            port: requirePort(t, `${label} haproxy → fastify`, ...portNames).port,
+            weight: 100,
+        }));
+    const metrics = placement.ports.find((p) => p.metrics);
+    const maxconn = Number(placement.def.env.MAXCONN ?? placement.def.maxConnections ?? 50000);
+    const content = renderTemplate("haproxy/haproxy.cfg.hbs", {
+        vmLabel: label,
+        maxconn,
+        httpPort: requirePort(placement, `${label} haproxy`, "http").port,
+        httpsPort: portOf(placement, "https")?.port ?? 443,
+        wsPort: requirePort(placement, `${label} haproxy`, "ws", "websocket").port,
+        statsPort: metrics?.port,
+        statsPath: metrics?.metricsPath ?? "/metrics",
+        apiBackend: { name: "fastify_api", servers: server(["api", "http"]) },
+        wsBackend: { servers: server(["ws", "websocket"]) },
+    });
+    return [
+        {
+            path: "/etc/haproxy/haproxy.cfg",
+            content,
+            validate: "mkdir -p /etc/haproxy/certs && haproxy -c -q -f /etc/haproxy/haproxy.cfg",
+            reload: "systemctl reload haproxy",
+        },
+    ];
+}

@@ -1,0 +1,114 @@
+/**
+ * Render entry points (contract 5): every config file of every VM from the plan, pure.
+ * `renderAll(plan)`, `renderAccount(plan, account)`, `renderCloudInit(plan, account, vm)`.
+ */
+import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import { renderBackupTimers } from "./backupTimers";
+import { renderCloudInit } from "./cloudInit";
+import { renderFirewall } from "./firewall";
+import { renderFluentd } from "./fluentd";
+import { renderGrafana } from "./grafana";
+import { renderHaproxy } from "./haproxy";
+import { renderLogrotate } from "./logrotate";
+import { renderLoki } from "./loki";
+import { vmLabel } from "./lookup";
+import { renderModsecurity, renderNginx } from "./nginx";
+import { renderNodeExporter } from "./nodeExporter";
+import { renderAlertmanager, renderPrometheus } from "./prometheus";
+import { renderPromtail } from "./promtail";
+import { renderRabbitmq } from "./rabbitmq";
+import { renderRedis } from "./redis";
+import { secretRefsIn } from "./secrets";
+import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
+import { renderVault } from "./vault";
+
+export type { RenderedFile } from "./types";
+export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
+
+/** Catalogue service → the renderer of its config files. */
+export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
+    nginx: renderNginx,
+    modsecurity: renderModsecurity,
+    haproxy: renderHaproxy,
+    prometheus: renderPrometheus,
+    alertmanager: renderAlertmanager,
+    redis: renderRedis,
+    loki: renderLoki,
+    fluentd: renderFluentd,
+    grafana: renderGrafana,
+    vault: renderVault,
+    rabbitmq: renderRabbitmq,
+    promtail: renderPromtail,
+    "node-exporter": renderNodeExporter,
+};
+
+/** Host concerns that are not catalogue services; each is delivered as its own unit. */
+export const HOST_SERVICES = ["host-firewall", "logrotate", "backup"] as const;
+
+function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {
+    return {
+        account: account.name,
+        vm: vm.name,
+        service,
+        path: spec.path,
+        content: spec.content.endsWith("\n") ? spec.content : `${spec.content}\n`,
+        mode: spec.mode ?? "0644",
+        owner: spec.owner ?? "root",
+        group: spec.group ?? "root",
+        ...(spec.validate ? { validate: spec.validate } : {}),
+        ...(spec.reload ? { reload: spec.reload } : {}),
+        secretRefs: secretRefsIn(spec.content),
+    };
+}
+
+/** Every file of one VM, services in placement order, then the host concerns. */
+export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): RenderedFile[] {
+    const files: RenderedFile[] = [];
+    const label = vmLabel(account, vm);
+    for (const placement of vm.services) {
+        const renderer = SERVICE_RENDERERS[placement.service];
+        if (!renderer) continue;
+        for (const spec of renderer({ plan, account, vm, placement })) files.push(complete(account, vm, placement.service, spec));
+    }
+    files.push(
+        complete(account, vm, "host-firewall", {
+            path: "/etc/nftables.conf",
+            content: renderFirewall(label, vm),
+            mode: "0755",
+            validate: "nft -c -f /etc/nftables.conf",
+            reload: "nft -f /etc/nftables.conf",
+        }),
+    );
+    for (const spec of renderLogrotate(label, vm)) files.push(complete(account, vm, "logrotate", spec));
+    for (const spec of renderBackupTimers(plan, label, vm)) files.push(complete(account, vm, "backup", spec));
+    const seen = new Set<string>();
+    for (const f of files) {
+        if (seen.has(f.path)) throw new Error(`${label}: two renderers write ${f.path}`);
+        seen.add(f.path);
+    }
+    return files;
+}
+
+export function renderAccount(plan: TopologyPlan, account: string): RenderedFile[] {
+    const acc = plan.accounts.find((a) => a.name === account);
+    if (!acc) throw new Error(`no account ${account} in the plan`);
+    return acc.vms.flatMap((vm) => renderVm(plan, acc, vm));
+}
+
+export function renderAll(plan: TopologyPlan): RenderedFile[] {
+    return plan.accounts.flatMap((a) => renderAccount(plan, a.name));
+}
+
+/** Services of the catalogue placed on VMs whose config files no renderer writes (reported, not silently dropped). */
+export function unrenderedServices(plan: TopologyPlan): { service: string; files: string[] }[] {
+    const out = new Map<string, string[]>();
+    for (const a of plan.accounts) for (const vm of a.vms) for (const p of vm.services) {
+        if (!SERVICE_RENDERERS[p.service] && p.def.files.length > 0) out.set(p.service, p.def.files);
+    }
+    return [...out.entries()].map(([service, files]) => ({ service, files })).sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/** `renderCloudInit` for every VM of the plan. */
+export function renderCloudInits(plan: TopologyPlan, opts: { sshAuthorizedKeys?: string[] } = {}): { account: string; vm: string; content: string }[] {
+    return plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a.name, vm: vm.name, content: renderCloudInit(plan, a, vm, opts) })));
+}

@@ -1,0 +1,39 @@
+/** Loki on EU-LOG-01: filesystem storage on the logs block volume, retention from the spec. */
+import { requirePort, vmLabel } from "./lookup";
+import { renderTemplate } from "./templates";
+import type { FileSpec, ServiceContext } from "./types";
+
+/** `30d` → `720h` (Loki wants hours in `retention_period`). */
+function toHours(duration: string): string {
+    const m = /^(\d+)([dhw])$/.exec(duration);
+    if (!m) return duration;
+    const n = Number(m[1]);
+    return `${m[2] === "d" ? n * 24 : m[2] === "w" ? n * 168 : n}h`;
+}
+
+export function renderLoki(ctx: ServiceContext): FileSpec[] {
+    const { account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const http = requirePort(placement, `${label} loki`, "http", "api");
+    const dataDir = (vm.blockVolumes.find((b) => b.for.includes("loki"))?.mountPath ?? "/var/lib/loki").replace(/\/$/, "");
+    const configPath = placement.def.files.find((f) => f.startsWith("/etc/loki/")) ?? "/etc/loki/config.yml";
+    return [
+        {
+            path: configPath,
+            content: renderTemplate("loki/config.yml.hbs", {
+                vmLabel: label,
+                version: placement.def.version,
+                listenIp: vm.privateIp,
+                httpPort: http.port,
+                grpcPort: 9096,
+                dataDir,
+                chunksDir: `${dataDir}/chunks`,
+                rulesDir: `${dataDir}/rules`,
+                compactorDir: `${dataDir}/compactor`,
+                retention: toHours(placement.def.env.RETENTION ?? "30d"),
+            }),
+            validate: `loki -config.file=${configPath} -verify-config`,
+            reload: "systemctl restart loki",
+        },
+    ];
+}

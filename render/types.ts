@@ -1,0 +1,49 @@
+/**
+ * What the render layer produces: config files per VM and service, as they land on the host.
+ * Pure data; the delivery component (`components/delivery/`) copies them.
+ */
+import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
+
+/** One config file on one VM. Secret values never appear in `content`: only placeholders. */
+export interface RenderedFile {
+    account: string;
+    /** VM name in the topology (`app`, `edge-1`). */
+    vm: string;
+    /** Catalogue service the file belongs to (`nginx`), or a host concern (`host-firewall`, `logrotate`, `backup`). */
+    service: string;
+    /** Absolute path on the VM. */
+    path: string;
+    content: string;
+    /** Octal file mode, e.g. `0644`. */
+    mode: string;
+    owner: string;
+    group: string;
+    /** Command run on the host after the files of this service are in place; non-zero aborts the reload. */
+    validate?: string;
+    /** Command that makes the service pick the files up. */
+    reload?: string;
+    /** Vault paths (`secret/redis_password`) whose placeholders occur in `content`. */
+    secretRefs: string[];
+}
+
+/** Everything a per-service renderer may read: the whole plan and where it renders for. */
+export interface ServiceContext {
+    plan: TopologyPlan;
+    account: AccountPlan;
+    vm: VmPlan;
+    placement: ServicePlacementPlan;
+}
+
+/** A file before the account/vm/service/secretRefs are filled in by the caller. */
+export interface FileSpec {
+    path: string;
+    content: string;
+    mode?: string;
+    owner?: string;
+    group?: string;
+    validate?: string;
+    reload?: string;
+}
+
+/** Renders the files of one service on one VM. */
+export type ServiceRenderer = (ctx: ServiceContext) => FileSpec[];
