@@ -1,0 +1,47 @@
+import * as oci from "@pulumi/oci";
+import { policyContext } from "../lib/context";
+import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
+import type { BlitzStackPolicy } from "../lib/policy";
+import { toNumber } from "../lib/props";
+import { byUrn, groupByTenancy } from "../lib/tenancy";
+
+/** Size in GB of a block volume (`sizeInGbs`, else `sizeInMbs`). */
+function volumeGb(props: Record<string, unknown>): number {
+    const gb = toNumber(props.sizeInGbs);
+    if (gb !== undefined) return gb;
+    const mb = toNumber(props.sizeInMbs);
+    return mb === undefined ? 0 : mb / 1024;
+}
+
+/**
+ * Advisory: boot volumes plus block volumes per tenancy within the Always Free total. The
+ * Solana ledger (100 GB beside three boot volumes) knowingly exceeds it; the message costs it.
+ */
+export const blockStorage: BlitzStackPolicy = {
+    name: "free-tier-block-storage",
+    description: "Boot and block volumes per tenancy stay within the Always Free block storage total (200 GB).",
+    enforcementLevel: "advisory",
+    remediationSteps: "Shrink boot volumes toward the 47 GB minimum or data volumes in the topology, or accept the stated monthly cost.",
+    validateStack: (args, reportViolation) => {
+        const { allowances } = policyContext();
+        const { totalGb, bootVolumeMinGb } = allowances.allowances.blockStorage;
+        for (const tenancy of groupByTenancy(args.resources)) {
+            const instances = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Instance)));
+            const volumes = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Volume)));
+            const bootGb = instances.reduce((sum, r) => {
+                const source = (r.props.sourceDetails ?? {}) as Record<string, unknown>;
+                return sum + (toNumber(source.bootVolumeSizeInGbs) ?? bootVolumeMinGb);
+            }, 0);
+            const blockGb = volumes.reduce((sum, r) => sum + volumeGb(r.props), 0);
+            const total = bootGb + blockGb;
+            if (total <= totalGb) continue;
+            const excess = total - totalGb;
+            const blamed = [...volumes].sort((a, b) => volumeGb(b.props) - volumeGb(a.props))[0] ?? instances[0];
+            reportViolation(
+                `${tenancy.label}: block storage ${total} GB (boot ${bootGb} + block ${blockGb}) exceeds the Always Free ${totalGb} GB ` +
+                    `(${allowancesRef(allowances)}) by ${excess} GB: ${formatMonthly(allowances, monthlyCost(allowances, "blockStorageGbMonth", excess))}`,
+                blamed.urn,
+            );
+        }
+    },
+};
