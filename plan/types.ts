@@ -265,10 +265,10 @@ export type FreeTierResource =
     | "micro-instances"
     | "block-storage-gb"
     | "flexible-load-balancers"
+    | "flexible-lb-bandwidth-mbps"
     | "network-load-balancers"
     | "autonomous-databases"
     | "autonomous-database-storage-gb"
-    | "object-storage-buckets"
     | "vault-secrets";
 
 export interface FreeTierLine {
@@ -289,7 +289,7 @@ export interface OverageLine {
     /** Price key in the allowances file (`a1OcpuHour`). */
     priceKey: string;
     unitPrice: number;
-    /** Units billed per month per unit of excess (730 for hourly prices, 1 for monthly). */
+    /** Units billed per month per unit of excess (730 for hourly prices, 1 for monthly; 2×730 ECPU-hours per extra database). */
     unitsPerMonth: number;
     monthlyCost: number;
 }

@@ -1,0 +1,292 @@
+/**
+ * Ingress rules per account, derived, never typed: NSGs and the host firewall both come from
+ * this list. A port opens only to the sources that use it:
+ *
+ * - **Dependencies**: a service's non-local ports open to the `/32` of each VM whose services
+ *   depend on it (Redis 6379 only from its clients, Vault 8200 only from its consumers).
+ * - **Scraping**: every metrics port opens to the VMs running Prometheus (EU-MON-01) only.
+ * - **SSH**: 22 opens on every VM to the management bastions only (Ansible and people reach
+ *   VMs through them as a jump host); never to the internet.
+ * - **WireGuard**: the bastions' WireGuard port (51820/udp) is the one public VM port.
+ * - **Load balancers**: public LBs take their listener ports from `0.0.0.0/0`; private ones from
+ *   the clients of their backend services and the bastions. Backends take the backend (and
+ *   health-check) port from the LB subnet; a network LB that preserves the client's source IP
+ *   also passes its listener sources to the backends.
+ *
+ * NSGs are stateful: replies need no rule, and egress stays open. 22 and 3389 are never open
+ * to `0.0.0.0/0`; a topology that would do it is a `UserInputError`.
+ */
+import { UserInputError, type Problem } from "../model/errors";
+import type { Account, Topology } from "../model/schema";
+import type { AddressPlan } from "./addressPlan";
+import { hostCidr } from "./cidr";
+import type { ServiceIndex } from "./dependencies";
+import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
+
+/** The service whose VMs scrape every metrics port. */
+export const SCRAPER_SERVICE = "prometheus";
+/** The service on the bastions that is public. */
+export const WIREGUARD_SERVICE = "wireguard";
+export const WIREGUARD_DEFAULT_PORT = 51820;
+/** The role whose public VMs are the bastions (the only SSH sources). */
+export const BASTION_ROLE = "management";
+export const INTERNET = "0.0.0.0/0";
+export const SSH_PORT = 22;
+/** Ports that must never face the internet (SSH, RDP). */
+export const NEVER_PUBLIC_PORTS = [22, 3389] as const;
+
+export interface FirewallInput {
+    topology: Topology;
+    addresses: AddressPlan;
+    index: ServiceIndex;
+    /** Resolved placements: account → VM → placements. */
+    placements: Map<string, Map<string, ServicePlacementPlan[]>>;
+    loadBalancers: Map<string, LoadBalancerPlan>;
+    networkLoadBalancers: Map<string, NetworkLoadBalancerPlan>;
+}
+
+interface Source {
+    cidr: string;
+    description: string;
+}
+
+interface VmRef {
+    account: string;
+    vm: string;
+    ip: string;
+}
+
+/** Bastions: the management role's public VMs (all its VMs when none is public). */
+export function bastionsOf(topology: Topology, addresses: AddressPlan): VmRef[] {
+    const mgmt = topology.accounts.filter((a) => a.role === BASTION_ROLE);
+    const all = mgmt.flatMap((a) => (addresses.byAccount.get(a.name)?.vms ?? []).map((v) => ({ account: a.name, vm: v.vm, ip: v.privateIp, public: v.publicIp })));
+    const publicOnes = all.filter((v) => v.public);
+    return (publicOnes.length > 0 ? publicOnes : all).map(({ account, vm, ip }) => ({ account, vm, ip }));
+}
+
+function protocolsOf(protocol: "tcp" | "udp" | "tcp+udp" | "TCP" | "UDP" | "TCP_AND_UDP"): ("tcp" | "udp")[] {
+    switch (protocol) {
+        case "tcp":
+        case "TCP":
+            return ["tcp"];
+        case "udp":
+        case "UDP":
+            return ["udp"];
+        default:
+            return ["tcp", "udp"];
+    }
+}
+
+function targetKey(target: FirewallTarget): string {
+    return target.kind === "vm" ? `vm-${target.vm}` : target.kind;
+}
+
+function ruleKey(rule: Omit<FirewallRule, "key">): string {
+    const ports = rule.toPort !== undefined && rule.toPort !== rule.port ? `${rule.port}-${rule.toPort}` : `${rule.port}`;
+    const source = rule.source === INTERNET ? "internet" : rule.source.replace(/[./]/g, "-");
+    return `${targetKey(rule.target)}-${rule.protocol}-${ports}-from-${source}`;
+}
+
+function coversNeverPublic(port: number, toPort: number | undefined): number | undefined {
+    return NEVER_PUBLIC_PORTS.find((p) => p >= port && p <= (toPort ?? port));
+}
+
+/** Collects rules per account, merging duplicates (same target, protocol, ports, source). */
+class RuleSet {
+    readonly byAccount = new Map<string, Map<string, FirewallRule>>();
+
+    add(account: string, target: FirewallTarget, protocols: ("tcp" | "udp")[], port: number, toPort: number | undefined, source: Source, reason: string, service?: string): void {
+        let rules = this.byAccount.get(account);
+        if (!rules) this.byAccount.set(account, (rules = new Map()));
+        for (const protocol of protocols) {
+            const rule: Omit<FirewallRule, "key"> = {
+                account,
+                target,
+                protocol,
+                port,
+                ...(toPort !== undefined && toPort !== port ? { toPort } : {}),
+                source: source.cidr,
+                sourceDescription: source.description,
+                reason,
+                ...(service !== undefined ? { service } : {}),
+            };
+            const key = ruleKey(rule);
+            const existing = rules.get(key);
+            if (!existing) rules.set(key, { ...rule, key });
+            else {
+                if (!existing.reason.split("; ").includes(reason)) existing.reason += `; ${reason}`;
+                if (!existing.sourceDescription.split("; ").includes(source.description)) existing.sourceDescription += `; ${source.description}`;
+            }
+        }
+    }
+}
+
+function compareRules(a: FirewallRule, b: FirewallRule): number {
+    return targetKey(a.target).localeCompare(targetKey(b.target)) || a.port - b.port || a.protocol.localeCompare(b.protocol) || a.key.localeCompare(b.key);
+}
+
+/**
+ * Every account's ingress rules (see the module comment), sorted by target, port, protocol.
+ * Throws `UserInputError` when a public listener would open 22 or 3389 to the internet.
+ */
+export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> {
+    const { topology, addresses, index, placements } = input;
+    const rules = new RuleSet();
+    const problems: Problem[] = [];
+    const ipOf = (account: string, vm: string) => addresses.byAccount.get(account)?.vms.find((v) => v.vm === vm)?.privateIp ?? "";
+    const vmSource = (account: string, vm: string, service?: string): Source => ({
+        cidr: hostCidr(ipOf(account, vm)),
+        description: `${account}/${vm}${service ? ` (${service})` : ""}`,
+    });
+
+    // Dependencies, and who uses each (account, service) — private LBs open to those clients.
+    const clientsOf = new Map<string, Source[]>();
+    for (const account of topology.accounts) {
+        for (const [vmName, vmPlacements] of placements.get(account.name) ?? []) {
+            for (const placement of vmPlacements) {
+                for (const dependency of placement.dependencies) {
+                    for (const target of dependency.targets) {
+                        if (target.account === account.name && target.vm === vmName) continue;
+                        const source = vmSource(account.name, vmName, placement.service);
+                        const clientKey = `${target.account}\u0000${dependency.service}`;
+                        const clients = clientsOf.get(clientKey) ?? [];
+                        if (!clients.some((c) => c.cidr === source.cidr)) clients.push(source);
+                        clientsOf.set(clientKey, clients);
+                        for (const port of target.ports) {
+                            if (port.localOnly) continue;
+                            rules.add(target.account, { kind: "vm", vm: target.vm }, protocolsOf(port.protocol), port.port, port.toPort, source, `${placement.service} → ${dependency.service}:${port.name}`, dependency.service);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Scraping from the Prometheus VMs only.
+    const scrapers = (index.hosts.get(SCRAPER_SERVICE) ?? []).map((h) => ({ account: h.account.name, vm: h.vm.name }));
+    for (const account of topology.accounts) {
+        for (const [vmName, vmPlacements] of placements.get(account.name) ?? []) {
+            for (const placement of vmPlacements) {
+                for (const port of placement.ports) {
+                    if (!port.metrics || port.localOnly) continue;
+                    for (const scraper of scrapers) {
+                        if (scraper.account === account.name && scraper.vm === vmName) continue;
+                        rules.add(account.name, { kind: "vm", vm: vmName }, ["tcp"], port.port, undefined, vmSource(scraper.account, scraper.vm, SCRAPER_SERVICE), `${SCRAPER_SERVICE} scrapes ${placement.service}:${port.name}`, placement.service);
+                    }
+                }
+            }
+        }
+    }
+
+    // SSH from the bastions only; WireGuard public on the bastions.
+    const bastions = bastionsOf(topology, addresses);
+    const bastionSources = bastions.map((b) => vmSource(b.account, b.vm, "bastion"));
+    for (const account of topology.accounts) {
+        for (const vm of addresses.byAccount.get(account.name)?.vms ?? []) {
+            bastions.forEach((bastion, i) => {
+                if (bastion.account === account.name && bastion.vm === vm.vm) return;
+                rules.add(account.name, { kind: "vm", vm: vm.vm }, ["tcp"], SSH_PORT, undefined, bastionSources[i], "SSH through the management bastion");
+            });
+        }
+    }
+    for (const bastion of bastions) {
+        const wireguard = (placements.get(bastion.account)?.get(bastion.vm) ?? []).find((p) => p.service === WIREGUARD_SERVICE);
+        const ports = wireguard?.ports.filter((p) => !p.localOnly) ?? [];
+        if (ports.length === 0) {
+            rules.add(bastion.account, { kind: "vm", vm: bastion.vm }, ["udp"], WIREGUARD_DEFAULT_PORT, undefined, { cidr: INTERNET, description: "internet" }, "WireGuard VPN entry", WIREGUARD_SERVICE);
+        }
+        for (const port of ports) {
+            const never = coversNeverPublic(port.port, port.toPort);
+            if (never !== undefined) {
+                problems.push({ path: `services.${WIREGUARD_SERVICE}.ports`, message: `port ${never} would be public on the bastions; 22 and 3389 never face the internet` });
+                continue;
+            }
+            rules.add(bastion.account, { kind: "vm", vm: bastion.vm }, protocolsOf(port.protocol), port.port, port.toPort, { cidr: INTERNET, description: "internet" }, "WireGuard VPN entry", WIREGUARD_SERVICE);
+        }
+    }
+
+    // Load balancers.
+    const internet: Source = { cidr: INTERNET, description: "internet" };
+    const lbSubnetOf = (account: Account): Source => {
+        const subnet = addresses.byAccount.get(account.name)?.subnets.find((s) => s.name === "lb");
+        return { cidr: subnet?.cidr ?? "", description: `${account.name} lb subnet` };
+    };
+    const privateListenerSources = (account: Account, services: string[]): Source[] => {
+        const sources: Source[] = [];
+        for (const service of services) for (const c of clientsOf.get(`${account.name}\u0000${service}`) ?? []) if (!sources.some((s) => s.cidr === c.cidr)) sources.push(c);
+        for (const b of bastionSources) if (!sources.some((s) => s.cidr === b.cidr)) sources.push(b);
+        return sources;
+    };
+    for (const account of topology.accounts) {
+        const lbSubnet = lbSubnetOf(account);
+        const lb = input.loadBalancers.get(account.name);
+        if (lb) {
+            lb.listeners.forEach((listener, i) => {
+                const set = lb.backendSets.find((s) => s.name === listener.backendSet);
+                if (lb.public) {
+                    const never = coversNeverPublic(listener.port, undefined);
+                    if (never !== undefined) {
+                        problems.push({ path: `roles.${account.role}.loadBalancer.listeners[${i}].port`, message: `a public listener on ${never} would open it to the internet; 22 and 3389 never face the internet` });
+                        return;
+                    }
+                    rules.add(account.name, { kind: "lb" }, ["tcp"], listener.port, undefined, internet, `public listener ${listener.name}`, set?.service);
+                } else {
+                    for (const source of privateListenerSources(account, set ? [set.service] : [])) {
+                        rules.add(account.name, { kind: "lb" }, ["tcp"], listener.port, undefined, source, `private listener ${listener.name}`, set?.service);
+                    }
+                }
+            });
+            for (const set of lb.backendSets) {
+                const ports = [...new Set([set.port, set.healthCheck.port])];
+                for (const backend of set.backends) {
+                    for (const port of ports) {
+                        rules.add(account.name, { kind: "vm", vm: backend.vm }, ["tcp"], port, undefined, lbSubnet, `${lb.name} backend set ${set.name} → ${set.service}${port === set.port ? "" : " (health check)"}`, set.service);
+                    }
+                }
+            }
+        }
+        const nlb = input.networkLoadBalancers.get(account.name);
+        if (nlb) {
+            nlb.listeners.forEach((listener, i) => {
+                const set = nlb.backendSets.find((s) => s.name === listener.backendSet);
+                let sources: Source[];
+                if (nlb.public) {
+                    const never = coversNeverPublic(listener.port, listener.toPort);
+                    if (never !== undefined) {
+                        problems.push({ path: `roles.${account.role}.networkLoadBalancer.listeners[${i}]`, message: `a public listener covering ${never} would open it to the internet; 22 and 3389 never face the internet` });
+                        return;
+                    }
+                    sources = [internet];
+                } else sources = privateListenerSources(account, set ? [set.service] : []);
+                for (const source of sources) {
+                    rules.add(account.name, { kind: "nlb" }, protocolsOf(listener.protocol), listener.port, listener.toPort, source, `${nlb.public ? "public" : "private"} listener ${listener.name}`, set?.service);
+                }
+                if (!set) return;
+                const backendSources = set.preserveSourceIp ? [lbSubnet, ...sources] : [lbSubnet];
+                for (const backend of set.backends) {
+                    for (const source of backendSources) {
+                        rules.add(account.name, { kind: "vm", vm: backend.vm }, protocolsOf(listener.protocol), set.port, set.toPort, source, `${nlb.name} backend set ${set.name} → ${set.service}`, set.service);
+                    }
+                    if (set.healthCheck.protocol !== "UDP") {
+                        rules.add(account.name, { kind: "vm", vm: backend.vm }, ["tcp"], set.healthCheck.port, undefined, lbSubnet, `${nlb.name} health check of ${set.name}`, set.service);
+                    } else {
+                        rules.add(account.name, { kind: "vm", vm: backend.vm }, ["udp"], set.healthCheck.port, undefined, lbSubnet, `${nlb.name} health check of ${set.name}`, set.service);
+                    }
+                }
+            });
+        }
+    }
+    if (problems.length > 0) throw new UserInputError(problems);
+
+    const result = new Map<string, FirewallRule[]>();
+    for (const account of topology.accounts) {
+        const list = [...(rules.byAccount.get(account.name)?.values() ?? [])].sort(compareRules);
+        result.set(account.name, list);
+    }
+    return result;
+}
+
+/** The host firewall of one VM: the account's rules whose target is that VM. */
+export function hostFirewall(rules: FirewallRule[], vm: string): FirewallRule[] {
+    return rules.filter((r) => r.target.kind === "vm" && r.target.vm === vm);
+}

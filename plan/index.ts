@@ -1,0 +1,202 @@
+/**
+ * `buildPlan`: the whole topology worked out — addresses, resolved dependencies, firewall
+ * rules, load-balancer backends, scrape targets, storage and the free-tier report — as one
+ * pure value (`TopologyPlan`). Components, render and policies read it; nothing here touches
+ * Pulumi.
+ */
+import { UserInputError, type Problem } from "../model/errors";
+import { REGION_KEYS, type Topology } from "../model/schema";
+import { addressPlan, accountSlug } from "./addressPlan";
+import type { FreeTierAllowances } from "./allowances";
+import { hostCidr } from "./cidr";
+import { indexServices, resolveDependencies } from "./dependencies";
+import { hostFirewall, planFirewall } from "./firewall";
+import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
+import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
+import { planScrapeTargets } from "./scrapeTargets";
+import { storageBudget } from "./storage";
+import type {
+    AccountPlan,
+    AutonomousDatabasePlan,
+    LoadBalancerPlan,
+    NetworkLoadBalancerPlan,
+    PlanOptions,
+    StackPlan,
+    TopologyPlan,
+    VmPlan,
+} from "./types";
+
+export type * from "./types";
+export { addressPlan, accountSlug } from "./addressPlan";
+export { loadAllowances, parseAllowances, DEFAULT_ALLOWANCES_FILE } from "./allowances";
+export { hostFirewall } from "./firewall";
+export { scrapeJobs } from "./scrapeTargets";
+
+/**
+ * Builds the plan of a validated topology.
+ * @param topology  typed topology (`loadTopology`).
+ * @param allowances  Always Free allowances and prices (`loadAllowances`).
+ * @param opts.addressSpace  wider address space for synthetic topologies (role blocks widen with it).
+ * @throws UserInputError naming the YAML path of every problem (blocks too small, unresolved
+ *   dependencies, backend sets with no VM, a public 22/3389).
+ */
+export function buildPlan(topology: Topology, allowances: FreeTierAllowances, opts: PlanOptions = {}): TopologyPlan {
+    const addresses = addressPlan(topology, opts);
+    const index = indexServices(topology, addresses);
+    const placements = resolveDependencies(topology, addresses, index);
+
+    const problems: Problem[] = [];
+    const loadBalancers = new Map<string, LoadBalancerPlan>();
+    const networkLoadBalancers = new Map<string, NetworkLoadBalancerPlan>();
+    for (const account of topology.accounts) {
+        const accountAddresses = addresses.byAccount.get(account.name)!;
+        loadBalancers.set(account.name, planLoadBalancer(topology, index, account, accountAddresses, problems));
+        const nlb = planNetworkLoadBalancer(topology, index, account, accountAddresses, problems);
+        if (nlb) networkLoadBalancers.set(account.name, nlb);
+    }
+    if (problems.length > 0) {
+        const seen = new Set<string>();
+        throw new UserInputError(problems.filter((p) => !seen.has(`${p.path}|${p.message}`) && seen.add(`${p.path}|${p.message}`) !== undefined));
+    }
+    const firewall = planFirewall({ topology, addresses, index, placements, loadBalancers, networkLoadBalancers });
+    const scrapeTargets = planScrapeTargets(topology, addresses, placements);
+    const secrets = secretCount(topology);
+    const globalHub = topology.regions.eu.hub;
+
+    // Who uses each managed database: the ADB's access list.
+    const adbClients = new Map<string, Set<string>>();
+    for (const account of topology.accounts) {
+        const accountAddresses = addresses.byAccount.get(account.name)!;
+        for (const vm of accountAddresses.vms) {
+            for (const placement of placements.get(account.name)?.get(vm.vm) ?? []) {
+                for (const dependency of placement.dependencies) {
+                    if (!dependency.managedTarget) continue;
+                    const key = `${dependency.managedTarget.account}|${dependency.managedTarget.name}`;
+                    const set = adbClients.get(key) ?? new Set<string>();
+                    set.add(hostCidr(vm.privateIp));
+                    adbClients.set(key, set);
+                }
+            }
+        }
+    }
+
+    const accounts: AccountPlan[] = topology.accounts.map((account) => {
+        const role = topology.roles[account.role]!;
+        const slug = accountSlug(account.name);
+        const accountAddresses = addresses.byAccount.get(account.name)!;
+        const rules = firewall.get(account.name) ?? [];
+        const vms: VmPlan[] = role.vms.map((vm, i) => {
+            const address = accountAddresses.vms[i];
+            return {
+                account: account.name,
+                name: vm.name,
+                resourceName: `${slug}-${vm.name}`,
+                role: account.role,
+                shape: vm.shape,
+                ocpus: vm.ocpus,
+                memoryGb: vm.memoryGb,
+                bootVolumeGb: vm.bootVolumeGb,
+                blockVolumes: vm.blockVolumes.map((v) => ({
+                    name: v.name,
+                    resourceName: `${slug}-${vm.name}-${v.name}`,
+                    sizeGb: v.sizeGb,
+                    mountPath: v.mountPath,
+                    backupPolicy: v.backupPolicy,
+                    for: [...v.for],
+                })),
+                subnet: address.subnet,
+                privateIp: address.privateIp,
+                publicIp: address.publicIp,
+                services: placements.get(account.name)?.get(vm.name) ?? [],
+                firewall: hostFirewall(rules, vm.name),
+            };
+        });
+        const regionHub = topology.regions[account.region].hub;
+        const isRegionHub = regionHub === account.name;
+        const isGlobalHub = globalHub === account.name;
+        const storage = storageBudget(account.name, role, allowances);
+        const adb = role.autonomousDatabase;
+        const autonomousDatabase: AutonomousDatabasePlan | undefined = adb && {
+            account: account.name,
+            name: adb.name,
+            resourceName: `${slug}-${adb.name}`,
+            service: adb.service,
+            dbName: adb.dbName,
+            workload: adb.workload,
+            dbVersion: adb.dbVersion,
+            isFreeTier: adb.isFreeTier,
+            dataStorageGb: adb.dataStorageGb,
+            allowedSources: [...(adbClients.get(`${account.name}|${adb.name}`) ?? [])].sort(),
+        };
+        const nlb = networkLoadBalancers.get(account.name);
+        return {
+            name: account.name,
+            slug,
+            role: account.role,
+            region: account.region,
+            homeRegion: account.homeRegion ?? topology.regions[account.region].homeRegion,
+            isRegionHub,
+            regionHub,
+            connectivity: {
+                regionHub,
+                isRegionHub,
+                globalHub,
+                isGlobalHub,
+                ...(!isRegionHub ? { attachesTo: regionHub } : {}),
+                ...(isRegionHub && !isGlobalHub ? { peersWith: globalHub } : {}),
+            },
+            vcnCidr: accountAddresses.vcnCidr,
+            subnets: accountAddresses.subnets,
+            vms,
+            loadBalancer: loadBalancers.get(account.name)!,
+            ...(nlb ? { networkLoadBalancer: nlb } : {}),
+            ...(autonomousDatabase ? { autonomousDatabase } : {}),
+            firewall: rules,
+            storage,
+            freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0),
+        };
+    });
+
+    const stacks: StackPlan[] = REGION_KEYS.filter((region) => accounts.some((a) => a.region === region)).map((region) => ({
+        region,
+        homeRegion: topology.regions[region].homeRegion,
+        hub: topology.regions[region].hub,
+        accounts: accounts.filter((a) => a.region === region).map((a) => a.name),
+    }));
+    const freeTier = freeTierReport(
+        accounts.map((a) => a.freeTier),
+        allowances,
+    );
+    const allVms = accounts.flatMap((a) => a.vms);
+    return {
+        name: topology.name,
+        addressSpace: addresses.addressSpace,
+        accounts,
+        stacks,
+        scrapeTargets,
+        freeTier,
+        totals: {
+            accounts: accounts.length,
+            vms: allVms.length,
+            a1Vms: allVms.filter((v) => v.shape === "VM.Standard.A1.Flex").length,
+            microVms: allVms.filter((v) => v.shape === "VM.Standard.E2.1.Micro").length,
+            ocpus: allVms.reduce((s, v) => s + v.ocpus, 0),
+            memoryGb: allVms.reduce((s, v) => s + v.memoryGb, 0),
+            storageGb: accounts.reduce((s, a) => s + a.storage.totalGb, 0),
+            loadBalancers: accounts.length,
+            networkLoadBalancers: networkLoadBalancers.size,
+            autonomousDatabases: accounts.filter((a) => a.autonomousDatabase).length,
+            firewallRules: accounts.reduce((s, a) => s + a.firewall.length, 0),
+            scrapeTargets: scrapeTargets.length,
+            monthlyOverage: roundCents(freeTier.monthlyOverage),
+            currency: freeTier.currency,
+        },
+    };
+}
+
+/** The plan of one account (throws when the plan has no such account). */
+export function accountPlan(plan: TopologyPlan, account: string): AccountPlan {
+    const found = plan.accounts.find((a) => a.name === account);
+    if (!found) throw new Error(`no account "${account}" in the plan`);
+    return found;
+}
