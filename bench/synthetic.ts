@@ -8,10 +8,17 @@
 import { Address4 } from "ip-address";
 import { parse, stringify } from "yaml";
 
+interface RawAccount {
+    name: string;
+    role: string;
+    region: string;
+    [key: string]: unknown;
+}
+
 interface RawTopology {
     addressSpace: string;
     roles: Record<string, { block: string } & Record<string, unknown>>;
-    accounts: { name: string; role: string; region: string } & Record<string, unknown>[];
+    accounts: RawAccount[];
     [key: string]: unknown;
 }
 
@@ -56,16 +63,16 @@ export function synthesizeTopology(text: string, options: SyntheticOptions): str
         const { prefix, number } = splitName(account.name);
         highest.set(prefix, Math.max(highest.get(prefix) ?? 0, number));
     }
-    const copies: RawTopology["accounts"] = [];
+    const copies: RawAccount[] = [];
     for (const account of topology.accounts) {
         const { prefix } = splitName(account.name);
         for (let copy = 1; copy < factor; copy++) {
             const number = (highest.get(prefix) ?? 0) + 1;
             highest.set(prefix, number);
             if (number > 99) throw new Error(`bench/synthetic: too many ${prefix} accounts for two-digit numbers`);
-            copies.push({ ...account, name: `${prefix}-${String(number).padStart(2, "0")}`, inferredReason: `synthetic copy of ${account.name} (bench ×${factor})` } as never);
+            copies.push({ ...account, name: `${prefix}-${String(number).padStart(2, "0")}`, inferredReason: `synthetic copy of ${account.name} (bench ×${factor})` });
         }
     }
-    topology.accounts = [...topology.accounts, ...copies] as never;
+    topology.accounts = [...topology.accounts, ...copies];
     return stringify(topology, { lineWidth: 0 });
 }

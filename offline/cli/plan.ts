@@ -6,7 +6,7 @@
  * Bad input: one line per problem (`<path>[:line]: <message>`) on stderr, exit 2, before any
  * resource is registered.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { formatProblem, isUserInputError } from "../../model/errors";
 import { REGION_KEYS, type RegionKey } from "../../model/schema";
 import { planStacks } from "../engine";
@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
         .requiredOption("--stack <stack>", `stack to plan: ${REGION_KEYS.join(", ")} or all`)
         .option("--json", "print the plan as JSON (DESIGN §4)", false)
         .option("--topology <file>", "topology file instead of each stack's blitzhub:topology")
+        // Bench/tests only (synthetic topologies): example config for accounts the stack files lack.
+        .addOption(new Option("--synthesize-accounts", "bench/tests only: example config for accounts missing from the stack files").hideHelp())
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
     try {
@@ -38,14 +40,14 @@ async function main(argv: string[]): Promise<number> {
         if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
         throw error;
     }
-    const opts = cli.opts<{ stack: string; json: boolean; topology?: string }>();
+    const opts = cli.opts<{ stack: string; json: boolean; topology?: string; synthesizeAccounts?: boolean }>();
     const stacks = stacksOf(opts.stack);
     if (stacks === undefined) {
         process.stderr.write(`--stack: unknown stack "${opts.stack}" (stacks: ${REGION_KEYS.join(", ")}, all)\n`);
         return 2;
     }
     try {
-        const planned = await planStacks({ stacks, topologyFile: opts.topology });
+        const planned = await planStacks({ stacks, topologyFile: opts.topology, synthesizeMissingAccounts: opts.synthesizeAccounts === true });
         await write(process.stdout, opts.json ? formatPlanJson(planned) : formatPlanTree(planned));
         return 0;
     } catch (error) {

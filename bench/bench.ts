@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: how long the offline plan takes, against the floor of merely loading the
+ * Pulumi SDKs, for the real topology and for synthetic ones with ×4 and ×10 the accounts.
+ *
+ * Every measurement is a separate child process (`node --import tsx offline/cli/plan.ts
+ * --stack all --json`, the way Pulumi.yaml's `nodeargs` runs TypeScript), timed and sized by
+ * `/usr/bin/time` (wall time, peak RSS). Goals (issue 2): the real plan under 2× the floor;
+ * the time per resource at ×10 no worse than 1.2× that at ×1, where the time per resource is
+ * the wall time above the floor divided by the resources planned.
+ *
+ * Prints a table and writes the numbers to `bench/results/bench-<time>.json` (gitignored).
+ * `BENCH_RUNS=n` sets the runs per case (median is kept; default 3, ×10 runs at most twice).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { synthesizeTopology } from "./synthetic";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TOPOLOGY = path.join(ROOT, "topology", "blitzhub.yaml");
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const TIME = "/usr/bin/time";
+
+interface Run {
+    wallMs: number;
+    maxRssMb: number;
+    resources: number;
+}
+
+interface Case {
+    name: string;
+    accounts?: number;
+    runs: Run[];
+    wallMs: number;
+    maxRssMb: number;
+    resources: number;
+    /** (wall − floor) / resources. */
+    msPerResource?: number;
+    /** wall / resources. */
+    wallMsPerResource?: number;
+}
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs `node args…` once; stdout goes to `outFile` when given. */
+function runOnce(args: string[], outFile?: string): Run {
+    const hasTime = fs.existsSync(TIME);
+    const out = outFile ? fs.openSync(outFile, "w") : "ignore";
+    const started = process.hrtime.bigint();
+    const child = hasTime
+        ? spawnSync(TIME, ["-f", "BENCH %e %M", process.execPath, ...args], { cwd: ROOT, stdio: ["ignore", out, "pipe"], encoding: "utf8" })
+        : spawnSync(process.execPath, args, { cwd: ROOT, stdio: ["ignore", out, "pipe"], encoding: "utf8" });
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+    if (typeof out === "number") fs.closeSync(out);
+    if (child.status !== 0) {
+        throw new Error(`bench: node ${args.join(" ")} exited ${child.status}\n${String(child.stderr).slice(-4000)}`);
+    }
+    const line = String(child.stderr).split("\n").reverse().find((l) => l.startsWith("BENCH "));
+    const [, , rssKb] = line ? line.split(" ") : [];
+    let resources = 0;
+    if (outFile) {
+        const json = JSON.parse(fs.readFileSync(outFile, "utf8")) as { stacks: { resources: unknown[] }[] };
+        resources = json.stacks.reduce((n, s) => n + s.resources.length, 0);
+    }
+    return { wallMs: elapsed, maxRssMb: rssKb ? Number(rssKb) / 1024 : Number.NaN, resources };
+}
+
+function measure(name: string, args: string[], runs: number, outFile?: string, accounts?: number): Case {
+    process.stderr.write(`bench: ${name} ×${runs} … `);
+    const results: Run[] = [];
+    for (let i = 0; i < runs; i++) results.push(runOnce(args, outFile));
+    const c: Case = {
+        name,
+        accounts,
+        runs: results,
+        wallMs: median(results.map((r) => r.wallMs)),
+        maxRssMb: Math.max(...results.map((r) => r.maxRssMb)),
+        resources: results[0].resources,
+    };
+    process.stderr.write(`${c.wallMs.toFixed(0)} ms\n`);
+    return c;
+}
+
+function planArgs(extra: string[]): string[] {
+    return ["--import", "tsx", path.join("offline", "cli", "plan.ts"), "--stack", "all", "--json", ...extra];
+}
+
+function main(): void {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-bench-"));
+    const jsonOut = path.join(tmp, "plan.json");
+    const realText = fs.readFileSync(TOPOLOGY, "utf8");
+    const realAccounts = (realText.match(/^\s*-\s+name:\s+[A-Z]{2}-[A-Z0-9]+-\d{2}\s*$/gm) ?? []).length;
+
+    // Warm the tsx transform cache so the first measured run is not a compile.
+    runOnce(planArgs([]), jsonOut);
+
+    const floor = measure("floor: load @pulumi/pulumi + @pulumi/oci", ["-e", "require('@pulumi/pulumi'); require('@pulumi/oci')"], RUNS);
+    const real = measure("real plan --stack all (×1)", planArgs([]), RUNS, jsonOut, realAccounts);
+    const cases: Case[] = [real];
+    for (const factor of [4, 10]) {
+        const file = path.join(tmp, `topology-x${factor}.yaml`);
+        fs.writeFileSync(file, synthesizeTopology(realText, { factor }));
+        cases.push(
+            measure(`synthetic ×${factor}`, planArgs(["--topology", file, "--synthesize-accounts"]), factor >= 10 ? Math.min(RUNS, 2) : RUNS, jsonOut, realAccounts * factor),
+        );
+    }
+    for (const c of cases) {
+        c.msPerResource = (c.wallMs - floor.wallMs) / c.resources;
+        c.wallMsPerResource = c.wallMs / c.resources;
+    }
+    const x10 = cases[cases.length - 1];
+    const goals = {
+        realVsFloor: real.wallMs / floor.wallMs,
+        realVsFloorGoal: 2,
+        realVsFloorMet: real.wallMs / floor.wallMs < 2,
+        perResourceX10VsX1: x10.msPerResource! / real.msPerResource!,
+        perResourceX10VsX1Goal: 1.2,
+        perResourceX10VsX1Met: x10.msPerResource! / real.msPerResource! <= 1.2,
+    };
+
+    const rows = [floor, ...cases].map((c) => [
+        c.name,
+        c.accounts === undefined ? "" : String(c.accounts),
+        c.wallMs.toFixed(0),
+        c.maxRssMb.toFixed(0),
+        c.resources ? String(c.resources) : "",
+        c.msPerResource === undefined ? "" : c.msPerResource.toFixed(3),
+        c.wallMsPerResource === undefined ? "" : c.wallMsPerResource.toFixed(3),
+        (c.wallMs / floor.wallMs).toFixed(2),
+    ]);
+    const header = ["case", "accounts", "wall ms", "peak RSS MB", "resources", "ms/res (above floor)", "ms/res (wall)", "× floor"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+    console.log(fmt(header));
+    console.log(widths.map((w) => "-".repeat(w)).join("  "));
+    for (const row of rows) console.log(fmt(row));
+    console.log("");
+    console.log(`real plan / floor: ${goals.realVsFloor.toFixed(2)} (goal < ${goals.realVsFloorGoal}) ${goals.realVsFloorMet ? "MET" : "NOT MET"}`);
+    console.log(
+        `time per resource ×10 / ×1: ${goals.perResourceX10VsX1.toFixed(2)} (goal ≤ ${goals.perResourceX10VsX1Goal}) ${goals.perResourceX10VsX1Met ? "MET" : "NOT MET"}`,
+    );
+
+    const resultsDir = path.join(ROOT, "bench", "results");
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30) };
+    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, floor, cases, goals }, null, 2)}\n`);
+    console.log(`results: ${path.relative(ROOT, file)}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main();

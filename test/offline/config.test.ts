@@ -1,0 +1,120 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { UserInputError } from "../../model/errors";
+import { REGION_KEYS } from "../../model/schema";
+import { ociProviderArgs, parseStackConfig, PROJECT_DIR, readOciProfile } from "../../stacks/config";
+import { ociProfileFrom, parseOciConfig } from "../../stacks/configOciProfile";
+
+const EXAMPLE = path.join(PROJECT_DIR, "config", "oci-config.example");
+
+function problemsOf(fn: () => unknown): string[] {
+    try {
+        fn();
+    } catch (error) {
+        if (error instanceof UserInputError) return error.problems.map((p) => `${p.path}${p.line ? `:${p.line}` : ""}: ${p.message}`);
+        throw error;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+describe("OCI config profiles", () => {
+    const text = ["[DEFAULT]", "region=eu-frankfurt-1", "", "[A]", "user=ocid1.user.oc1..a", "fingerprint=aa:bb", "key_file=~/.oci/a.pem", "tenancy=ocid1.tenancy.oc1..a", "pass_phrase=hunter2", "", "[B]", "user=ocid1.user.oc1..b"].join("\n");
+
+    it("reads a profile and inherits [DEFAULT]", () => {
+        const profile = ociProfileFrom(parseOciConfig(text, "cfg"), "cfg", "A");
+        expect(profile).toEqual({
+            name: "A",
+            user: "ocid1.user.oc1..a",
+            fingerprint: "aa:bb",
+            keyFile: "~/.oci/a.pem",
+            tenancy: "ocid1.tenancy.oc1..a",
+            region: "eu-frankfurt-1",
+            passPhrase: "hunter2",
+        });
+    });
+
+    it("names the profile and every missing key", () => {
+        expect(problemsOf(() => ociProfileFrom(parseOciConfig(text, "cfg"), "cfg", "B"))).toEqual([
+            'cfg: [B].fingerprint: profile "B" has no "fingerprint"',
+            'cfg: [B].key_file: profile "B" has no "key_file"',
+            'cfg: [B].tenancy: profile "B" has no "tenancy"',
+        ]);
+        expect(problemsOf(() => ociProfileFrom(parseOciConfig(text, "cfg"), "cfg", "NOPE"))).toEqual(['cfg: [NOPE]: profile "NOPE" not found (profiles: A, B)']);
+    });
+
+    it("rejects a line that is neither a section nor key=value, with its line", () => {
+        expect(problemsOf(() => parseOciConfig("[A]\nuser ocid\n", "cfg"))).toEqual(['cfg:2: expected "[PROFILE]" or "key=value", got "user ocid"']);
+    });
+
+    it("the example config has a complete profile for every account of every stack file", () => {
+        for (const stack of REGION_KEYS) {
+            const file = parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")).config;
+            for (const [account, cfg] of Object.entries(file["blitzhub:accounts"] as Record<string, { profile: string }>)) {
+                const profile = readOciProfile(EXAMPLE, cfg.profile);
+                expect(profile.tenancy, account).toMatch(/^ocid1\.tenancy\.oc1\.\.example/);
+                expect(profile.user, account).toMatch(/^ocid1\.user\.oc1\.\.example/);
+            }
+        }
+    });
+
+    it("provider args take the key by path, keep the passphrase secret and ignore Oracle's tags", async () => {
+        const profile = ociProfileFrom(parseOciConfig(text, "cfg"), "cfg", "A");
+        const args = ociProviderArgs(profile, "us-ashburn-1");
+        expect(args.tenancyOcid).toBe("ocid1.tenancy.oc1..a");
+        expect(args.userOcid).toBe("ocid1.user.oc1..a");
+        expect(args.privateKeyPath).toMatch(/\/\.oci\/a\.pem$/);
+        expect(args.privateKeyPath).not.toContain("~");
+        expect(args.privateKey).toBeUndefined();
+        expect(args.region).toBe("us-ashburn-1");
+        expect(args.ignoreDefinedTags).toEqual(["Oracle-Tags.CreatedBy", "Oracle-Tags.CreatedOn"]);
+        const password = args.privateKeyPassword as unknown as { isSecret: Promise<boolean>; promise(): Promise<string> };
+        expect(await password.isSecret).toBe(true);
+    });
+});
+
+describe("stack config schema", () => {
+    const good = {
+        region: "eu",
+        accounts: { "EU-FE-01": { profile: "EU-FE-01", networkAdminGroupOcid: "ocid1.group.oc1..exampleeufe01" } },
+        sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtS0VZLU5PVC1SRUFMISEh x"],
+    };
+
+    it("accepts a minimal config and applies defaults", () => {
+        const config = parseStackConfig(good, "Pulumi.eu.yaml");
+        expect(config.topology).toBe("topology/blitzhub.yaml");
+        expect(config.ociConfigFile).toBe("~/.oci/config");
+        expect(config.euStack).toBe("organization/blitzhub/eu");
+    });
+
+    it("names the stack file and key of every problem", () => {
+        const bad = {
+            ...good,
+            region: "mars",
+            colour: "blue",
+            accounts: { "EU-FE-01": { networkAdminGroupOcid: "not-an-ocid" } },
+        };
+        expect(problemsOf(() => parseStackConfig(bad, "Pulumi.eu.yaml")).sort()).toEqual(
+            [
+                "Pulumi.eu.yaml: blitzhub:accounts.EU-FE-01.networkAdminGroupOcid: must be an OCI group OCID",
+                "Pulumi.eu.yaml: blitzhub:accounts.EU-FE-01.profile: required",
+                "Pulumi.eu.yaml: blitzhub:colour: unknown key",
+                expect.stringMatching(/^Pulumi\.eu\.yaml: blitzhub:region: /),
+            ].sort(),
+        );
+    });
+
+    it("every committed stack file is valid, holds only example OCIDs and lists its own region", () => {
+        for (const stack of REGION_KEYS) {
+            const text = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+            const raw = Object.fromEntries(
+                Object.entries(parse(text).config as Record<string, unknown>).map(([k, v]) => [k.replace(/^blitzhub:/, ""), v]),
+            );
+            const config = parseStackConfig(raw, `Pulumi.${stack}.yaml`);
+            expect(config.region).toBe(stack);
+            for (const ocid of text.match(/ocid1\.[a-z]+\.oc1\.[^\s]*/g) ?? []) expect(ocid).toContain("example");
+            expect(text).not.toMatch(/PRIVATE KEY/);
+        }
+    });
+});
