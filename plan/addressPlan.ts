@@ -8,7 +8,8 @@
  * 1. **Role blocks.** `roles.<role>.block` must lie inside the address space and overlap no
  *    other role's block. When `addressSpace` is overridden with a wider network (synthetic
  *    ×4/×10 topologies), every role block is widened by the same factor and keeps its relative
- *    position: 10.0.1.0/24 in 10.0.0.0/16 becomes 10.1.0.0/20 in 10.0.0.0/12.
+ *    position: 10.0.1.0/24 (the 2nd /24 of 10.0.0.0/16) becomes
+ *    10.0.16.0/20 (the 2nd /20 of 10.0.0.0/12).
  * 2. **VCNs.** A role block is cut into `max(4, nextPow2(#accounts))` equal slices, and the
  *    role's accounts take them in name order (`AS-FE-01`, `AU-FE-01`, `EU-FE-01`, ...). The
  *    floor of 4 slices leaves room: an account added to a role, as long as its name sorts after

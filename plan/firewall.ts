@@ -7,7 +7,8 @@
  * - **Scraping**: every metrics port opens to the VMs running Prometheus (EU-MON-01) only.
  * - **SSH**: 22 opens on every VM to the management bastions only (Ansible and people reach
  *   VMs through them as a jump host); never to the internet.
- * - **WireGuard**: the bastions' WireGuard port (51820/udp) is the one public VM port.
+ * - **WireGuard**: the bastions' WireGuard tunnel port (51820/udp) is the one public VM port
+ *   outside the load balancers' backends.
  * - **Load balancers**: public LBs take their listener ports from `0.0.0.0/0`; private ones from
  *   the clients of their backend services and the bastions. Backends take the backend (and
  *   health-check) port from the LB subnet; a network LB that preserves the client's source IP
@@ -191,7 +192,8 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     }
     for (const bastion of bastions) {
         const wireguard = (placements.get(bastion.account)?.get(bastion.vm) ?? []).find((p) => p.service === WIREGUARD_SERVICE);
-        const ports = wireguard?.ports.filter((p) => !p.localOnly) ?? [];
+        // The tunnel port only: the exporter's metrics port stays private (scraped like any other).
+        const ports = wireguard?.ports.filter((p) => !p.localOnly && !p.metrics && p.protocol !== "tcp") ?? [];
         if (ports.length === 0) {
             rules.add(bastion.account, { kind: "vm", vm: bastion.vm }, ["udp"], WIREGUARD_DEFAULT_PORT, undefined, { cidr: INTERNET, description: "internet" }, "WireGuard VPN entry", WIREGUARD_SERVICE);
         }
