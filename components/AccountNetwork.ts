@@ -130,11 +130,12 @@ export class AccountNetwork extends pulumi.ComponentResource {
         this.subnets = {};
         for (const subnet of plan.subnets) {
             const routeTable = subnet.public ? publicRouteTable : privateRouteTable;
-            this.subnets[subnet.name] = new oci.core.Subnet(subnet.resourceName, {
+            // `-subnet`: the plan's `eu-fe-01-lb` is also the load balancer's name.
+            this.subnets[subnet.name] = new oci.core.Subnet(`${subnet.resourceName}-subnet`, {
                 ...base,
                 vcnId,
                 cidrBlock: subnet.cidr,
-                displayName: subnet.resourceName,
+                displayName: `${subnet.resourceName}-subnet`,
                 dnsLabel: subnet.dnsLabel,
                 prohibitPublicIpOnVnic: !subnet.public,
                 prohibitInternetIngress: !subnet.public,

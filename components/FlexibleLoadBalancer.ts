@@ -49,7 +49,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         const backendSets = new Map<string, oci.loadbalancer.BackendSet>();
         for (const set of lb.backendSets) {
             const check = set.healthCheck;
-            const backendSet = new oci.loadbalancer.BackendSet(`${lb.resourceName}-${set.name}`, {
+            const backendSet = new oci.loadbalancer.BackendSet(`${lb.resourceName}-${set.name}-backend-set`, {
                 loadBalancerId,
                 name: set.name,
                 policy: LB_POLICY[set.policy],
@@ -87,7 +87,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         for (const listener of lb.listeners) {
             const backendSet = backendSets.get(listener.backendSet);
             if (!backendSet) throw new Error(`${lb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`);
-            new oci.loadbalancer.Listener(`${lb.resourceName}-${listener.name}`, {
+            new oci.loadbalancer.Listener(`${lb.resourceName}-${listener.name}-listener`, {
                 loadBalancerId,
                 name: listener.name,
                 port: listener.port,

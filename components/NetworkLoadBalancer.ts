@@ -44,7 +44,7 @@ export class NetworkLoadBalancer extends pulumi.ComponentResource {
 
         const backendSets = new Map<string, oci.networkloadbalancer.BackendSet>();
         for (const set of nlb.backendSets) {
-            const backendSet = new oci.networkloadbalancer.BackendSet(`${nlb.resourceName}-${set.name}`, {
+            const backendSet = new oci.networkloadbalancer.BackendSet(`${nlb.resourceName}-${set.name}-backend-set`, {
                 networkLoadBalancerId,
                 name: set.name,
                 policy: set.policy,
@@ -71,7 +71,7 @@ export class NetworkLoadBalancer extends pulumi.ComponentResource {
         for (const listener of nlb.listeners) {
             const backendSet = backendSets.get(listener.backendSet);
             if (!backendSet) throw new Error(`${nlb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`);
-            new oci.networkloadbalancer.Listener(`${nlb.resourceName}-${listener.name}`, {
+            new oci.networkloadbalancer.Listener(`${nlb.resourceName}-${listener.name}-listener`, {
                 networkLoadBalancerId,
                 name: listener.name,
                 port: nlbPort(listener.port, listener.toPort),

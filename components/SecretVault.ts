@@ -46,9 +46,10 @@ export class SecretVault extends pulumi.ComponentResource {
         const slug = ctx.plan.slug;
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
 
-        this.vault = new oci.kms.Vault(`${slug}-${args.name}`, {
+        // `-kms`: a VM of the security role may well be called `vault` too.
+        this.vault = new oci.kms.Vault(`${slug}-${args.name}-kms`, {
             compartmentId: ctx.compartmentId,
-            displayName: `${slug}-${args.name}`,
+            displayName: `${slug}-${args.name}-kms`,
             vaultType: "DEFAULT",
             freeformTags: ctx.tags,
         }, o({ protect: true }));

@@ -20,7 +20,7 @@ export class SecurityAccount extends AccountComponent {
     constructor(name: string, args: SecurityAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:security:SecurityAccount", name, args, opts);
         if (args.ociVault) {
-            this.secretVault = new SecretVault(`${args.plan.slug}-${args.ociVault.name}`, {
+            this.secretVault = new SecretVault(`${args.plan.slug}-secrets`, {
                 ctx: this.ctx,
                 name: args.ociVault.name,
                 purpose: args.ociVault.purpose,

@@ -1,0 +1,326 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { AccountComponent } from "../../components/AccountComponent";
+import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
+import type { AccountPlan, TopologyPlan } from "../../plan/types";
+import { bootstrapCloudInit } from "../../stacks/bootstrapCloudInit";
+import { deployRegion } from "../../stacks/region";
+import { SSH_KEYS, componentPlan, componentTopology, groupOf, remoteHubsOf, settingsOf, tenancyOf } from "./fixture";
+import { type Recorded, named, ofType, providerInput, providerName, runWithMocks, valueOf } from "./harness";
+
+let plan: TopologyPlan;
+let resources: Recorded[];
+let outputs: Record<string, any>;
+let secretValues: pulumi.Output<Record<string, string>>;
+
+/** The account component a resource belongs to (nearest AccountComponent ancestor). */
+function accountOf(r: Recorded): AccountComponent | undefined {
+    let parent: pulumi.Resource | undefined = r.parent;
+    while (parent) {
+        if (parent instanceof AccountComponent) return parent;
+        parent = (parent as any).__parentResource ?? resources.find((x) => x.resource === parent)?.parent;
+    }
+    return undefined;
+}
+const account = (name: string): AccountPlan => plan.accounts.find((a) => a.name === name)!;
+const euAccounts = () => plan.accounts.filter((a) => a.region === "eu");
+
+beforeAll(async () => {
+    plan = componentPlan();
+    const topology = componentTopology();
+    const run = await runWithMocks(() =>
+        deployRegion({
+            region: "eu",
+            topology,
+            plan,
+            accounts: settingsOf(plan, "eu"),
+            sshAuthorizedKeys: SSH_KEYS,
+            image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
+            cloudInit: (_account, vm) => bootstrapCloudInit(vm, SSH_KEYS),
+            remoteHubs: remoteHubsOf(plan),
+        }),
+    );
+    resources = run.resources;
+    secretValues = run.result.outputs.secretValues as pulumi.Output<Record<string, string>>;
+    outputs = (await valueOf(pulumi.output(run.result.outputs))) as Record<string, any>;
+});
+
+describe("account components", () => {
+    it("one typed component per eu account, named by the account", () => {
+        const components = resources.filter((r) => r.resource instanceof AccountComponent);
+        expect(components.map((c) => c.name).sort()).toEqual(euAccounts().map((a) => a.name).sort());
+        expect(resources.find((r) => r.name === "EU-FE-01")!.type).toBe("blitzhub:frontend:FrontendAccount");
+        expect(resources.find((r) => r.name === "EU-DATA-01")!.type).toBe("blitzhub:data:DataAccount");
+        expect(resources.find((r) => r.name === "EU-NET-01")!.type).toBe("blitzhub:network:NetworkAccount");
+    });
+
+    it("one provider per account, named by slug, child of its component, ignoring Oracle's tags", () => {
+        const providers = ofType(resources, "pulumi:providers:oci");
+        expect(providers.map((p) => p.name).sort()).toEqual(euAccounts().map((a) => a.slug).sort());
+        for (const p of providers) {
+            expect(accountOf(p)?.ctx.plan.slug).toBe(p.name);
+            expect(providerInput(p, "ignoreDefinedTags")).toEqual(["Oracle-Tags.CreatedBy", "Oracle-Tags.CreatedOn"]);
+        }
+    });
+
+    it("every OCI resource has a parent and uses its own account's provider", () => {
+        const oci = resources.filter((r) => r.custom && r.type.startsWith("oci:"));
+        expect(oci.length).toBeGreaterThan(200);
+        for (const r of oci) {
+            const owner = accountOf(r);
+            expect(owner, r.name).toBeDefined();
+            expect(providerName(r.provider), `${r.type} ${r.name}`).toBe(owner!.ctx.plan.slug);
+            expect(r.name.startsWith(owner!.ctx.plan.slug), r.name).toBe(true);
+        }
+    });
+
+    it("resource names are unique per type (URNs never collide) and derive from the account slug", () => {
+        const keys = resources.map((r) => `${r.type}::${r.name}`);
+        expect(new Set(keys).size).toBe(keys.length);
+    });
+
+    it("every taggable OCI resource carries account, role, region and managed-by tags", () => {
+        const tagged = resources.filter((r) => r.custom && r.type.startsWith("oci:") && "freeformTags" in r.inputs);
+        expect(tagged.length).toBeGreaterThan(100);
+        for (const r of tagged) {
+            const owner = accountOf(r)!.ctx.plan;
+            expect(r.inputs.freeformTags).toMatchObject({ account: owner.name, role: owner.role, region: "eu", "managed-by": "pulumi" });
+        }
+        for (const type of ["oci:Core/vcn:Vcn", "oci:Core/instance:Instance", "oci:LoadBalancer/loadBalancer:LoadBalancer", "oci:Core/subnet:Subnet"]) {
+            for (const r of ofType(resources, type)) expect(r.inputs.freeformTags?.["managed-by"], r.name).toBe("pulumi");
+        }
+    });
+});
+
+describe("network", () => {
+    it("VCN and subnet CIDRs are the plan's; private subnets prohibit public IPs", () => {
+        for (const a of euAccounts()) {
+            expect(named(resources, `${a.slug}-vcn`).inputs.cidrBlocks).toEqual([a.vcnCidr]);
+            for (const s of a.subnets) {
+                const subnet = named(resources, `${s.resourceName}-subnet`).inputs;
+                expect(subnet.cidrBlock).toBe(s.cidr);
+                expect(subnet.prohibitPublicIpOnVnic).toBe(!s.public);
+            }
+        }
+        expect(named(resources, "eu-sec-01-vm-subnet").inputs.prohibitPublicIpOnVnic).toBe(true);
+    });
+
+    it("route tables send the address space to the DRG the VCN is attached to", () => {
+        const hubDrg = "eu-net-01-drg-id";
+        const routes = ofType(resources, "oci:Core/routeTable:RouteTable");
+        expect(routes.length).toBeGreaterThanOrEqual(euAccounts().length);
+        for (const r of routes) {
+            const rule = r.inputs.routeRules.find((x: any) => x.destination === plan.addressSpace);
+            expect(rule, r.name).toBeDefined();
+            expect(rule.networkEntityId).toBe(hubDrg);
+        }
+    });
+
+    it("the default security list is taken over with no ingress (OCI's default opens 22 to the world)", () => {
+        for (const r of ofType(resources, "oci:Core/defaultSecurityList:DefaultSecurityList")) expect(r.inputs.ingressSecurityRules ?? []).toEqual([]);
+    });
+
+    it("an NSG ingress rule per plan firewall rule, with its source and ports", () => {
+        const rules = ofType(resources, "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter((r) => r.inputs.direction === "INGRESS");
+        const planned = euAccounts().flatMap((a) => a.firewall);
+        expect(rules.length).toBe(planned.length);
+        for (const rule of planned) {
+            const r = named(rules, `${account(rule.account).slug}-${rule.key}`).inputs;
+            expect(r.source).toBe(rule.source);
+            const options = rule.protocol === "tcp" ? r.tcpOptions : r.udpOptions;
+            expect(options.destinationPortRange).toEqual({ min: rule.port, max: rule.toPort ?? rule.port });
+            expect(r.protocol).toBe(rule.protocol === "tcp" ? "6" : "17");
+        }
+    });
+
+    it("redis 6379 is open only to the /32s of its clients; nothing opens 22 or 3389 to 0.0.0.0/0", () => {
+        const rules = ofType(resources, "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter((r) => r.inputs.direction === "INGRESS");
+        const redis = rules.filter((r) => r.inputs.tcpOptions?.destinationPortRange?.min === 6379);
+        expect(redis.length).toBeGreaterThan(0);
+        const fastifyIp = account("EU-BE-01").vms.find((v) => v.name === "app")!.privateIp;
+        const beRedis = redis.filter((r) => r.name.startsWith("eu-be-01-"));
+        expect(beRedis.map((r) => r.inputs.source)).toContain(`${fastifyIp}/32`);
+        for (const r of redis) expect(r.inputs.source).toMatch(/\/32$/);
+        for (const r of rules) {
+            if (r.inputs.source !== "0.0.0.0/0") continue;
+            const range = r.inputs.tcpOptions?.destinationPortRange ?? r.inputs.udpOptions?.destinationPortRange;
+            for (const port of [22, 3389]) expect(range.min <= port && port <= range.max, r.name).toBe(false);
+        }
+    });
+
+    it("each VM's VNIC is in its own NSG", () => {
+        for (const a of euAccounts()) {
+            for (const vm of a.vms) {
+                expect(named(resources, vm.resourceName).inputs.createVnicDetails.nsgIds).toEqual([`${a.slug}-${vm.name}-nsg-id`]);
+            }
+        }
+    });
+});
+
+describe("compute", () => {
+    it("instances have the plan's static IP, shape, boot volume, IMDSv2 only, in-transit encryption", () => {
+        const instances = ofType(resources, "oci:Core/instance:Instance");
+        expect(instances.length).toBe(euAccounts().reduce((n, a) => n + a.vms.length, 0));
+        for (const a of euAccounts()) {
+            for (const vm of a.vms) {
+                const r = named(resources, vm.resourceName);
+                expect(r.inputs.createVnicDetails.privateIp).toBe(vm.privateIp);
+                expect(r.inputs.createVnicDetails.assignPublicIp).toBe(String(vm.publicIp));
+                expect(r.inputs.shape).toBe(vm.shape);
+                if (vm.shape === "VM.Standard.A1.Flex") expect(r.inputs.shapeConfig).toEqual({ ocpus: vm.ocpus, memoryInGbs: vm.memoryGb });
+                expect(r.inputs.sourceDetails).toMatchObject({ sourceType: "image", bootVolumeSizeInGbs: String(vm.bootVolumeGb), sourceId: `ocid1.image.oc1..latest-${vm.shape}` });
+                expect(r.inputs.instanceOptions).toEqual({ areLegacyImdsEndpointsDisabled: true });
+                expect(r.inputs.launchOptions.isPvEncryptionInTransitEnabled).toBe(true);
+                expect(r.inputs.agentConfig.isMonitoringDisabled).toBe(false);
+                expect(r.inputs.availabilityDomain).toBe("Uocm:TEST-AD-1");
+                expect(r.opts.ignoreChanges).toEqual(INSTANCE_IGNORE_CHANGES);
+                const userData = Buffer.from(r.inputs.metadata.user_data, "base64").toString("utf8");
+                expect(userData.startsWith("#cloud-config")).toBe(true);
+                expect(r.inputs.metadata.ssh_authorized_keys).toBe(SSH_KEYS.join("\n"));
+            }
+        }
+        expect(INSTANCE_IGNORE_CHANGES).toEqual(["sourceDetails.sourceId", "metadata.user_data"]);
+    });
+
+    it("block volumes exist where the plan says, protected and attached", () => {
+        const planned = euAccounts().flatMap((a) => a.vms.flatMap((vm) => vm.blockVolumes));
+        const volumes = ofType(resources, "oci:Core/volume:Volume");
+        expect(volumes.map((v) => v.name).sort()).toEqual(planned.map((v) => v.resourceName).sort());
+        for (const v of planned) {
+            const r = named(resources, v.resourceName);
+            expect(r.inputs.sizeInGbs).toBe(String(v.sizeGb));
+            expect(r.opts.protect).toBe(true);
+            expect(named(resources, `${v.resourceName}-attachment`).inputs.volumeId).toBe(`${v.resourceName}-id`);
+        }
+    });
+});
+
+describe("load balancers", () => {
+    it("a flexible 10/10 Mbps LB per account with the plan's backends and health checks", () => {
+        for (const a of euAccounts()) {
+            const lb = named(resources, a.loadBalancer.resourceName).inputs;
+            expect(lb.shape).toBe("flexible");
+            expect(lb.shapeDetails).toEqual({ minimumBandwidthInMbps: 10, maximumBandwidthInMbps: 10 });
+            expect(lb.isPrivate).toBe(!a.loadBalancer.public);
+            for (const set of a.loadBalancer.backendSets) {
+                const bs = named(resources, `${a.loadBalancer.resourceName}-${set.name}-backend-set`).inputs;
+                expect(bs.healthChecker.urlPath).toBe(set.healthCheck.urlPath);
+                expect(bs.healthChecker.port).toBe(set.healthCheck.port);
+                expect(bs.policy).toBe(set.policy === "WEIGHTED_ROUND_ROBIN" ? "ROUND_ROBIN" : set.policy);
+                expect(Boolean(bs.lbCookieSessionPersistenceConfiguration)).toBe(Boolean(set.sessionPersistence));
+                for (const b of set.backends) {
+                    const backend = named(resources, `${a.loadBalancer.resourceName}-${set.name}-${b.vm}`).inputs;
+                    expect(backend).toMatchObject({ ipAddress: b.ip, port: b.port, weight: b.weight, backendsetName: set.name });
+                }
+            }
+        }
+    });
+
+    it("the backend WebSocket set checks /ws/health and keeps session persistence", () => {
+        const ws = named(resources, "eu-be-01-lb-ws-backend-set").inputs;
+        expect(ws.healthChecker.urlPath).toBe("/ws/health");
+        expect(ws.lbCookieSessionPersistenceConfiguration.cookieName).toBe("X-Oracle-BMC-LBS-Route");
+        expect(named(resources, "eu-be-01-lb-api-backend-set").inputs.healthChecker.urlPath).toBe("/health");
+        expect(named(resources, "eu-be-01-lb-ws-app").inputs.weight).toBe(3);
+    });
+
+    it("the Solana NLB passes 8000-8020 through (port 0 listener, NSG opens only the range)", () => {
+        const listener = named(resources, "eu-sol-01-nlb-gossip-listener").inputs;
+        expect(listener).toMatchObject({ protocol: "TCP_AND_UDP", port: 0 });
+        const validatorIp = account("EU-SOL-01").vms.find((v) => v.name === "validator")!.privateIp;
+        expect(named(resources, "eu-sol-01-nlb-gossip-validator").inputs).toMatchObject({ ipAddress: validatorIp, port: 0 });
+        const nlbRules = ofType(resources, "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter(
+            (r) => r.inputs.networkSecurityGroupId === "eu-sol-01-nlb-nsg-id" && r.inputs.direction === "INGRESS",
+        );
+        expect(nlbRules.length).toBeGreaterThan(0);
+        for (const r of nlbRules) {
+            const range = r.inputs.tcpOptions?.destinationPortRange ?? r.inputs.udpOptions?.destinationPortRange;
+            expect(range.min >= 8000 && range.max <= 8020, r.name).toBe(true);
+        }
+    });
+});
+
+describe("peering", () => {
+    it("the EU hub has its DRG; spokes attach cross-tenancy to it after both IAM sides exist", () => {
+        expect(named(resources, "eu-net-01-drg").type).toBe("oci:Core/drg:Drg");
+        expect(ofType(resources, "oci:Core/drg:Drg").length).toBe(1);
+        for (const a of euAccounts().filter((x) => x.name !== "EU-NET-01")) {
+            const attachment = named(resources, `${a.slug}-drg-attachment`);
+            expect(attachment.inputs.drgId).toBe("eu-net-01-drg-id");
+            expect(attachment.inputs.networkDetails).toEqual({ type: "VCN", id: `${a.slug}-vcn-id` });
+            const deps = (attachment.opts.dependsOn as pulumi.Resource[]).map((d) => resources.find((x) => x.resource === d)!.name).sort();
+            expect(deps).toEqual([`eu-net-01-admit-${a.slug}-drg-attachment`, `${a.slug}-endorse-eu-net-01-drg-attachment`].sort());
+        }
+        expect(named(resources, "eu-net-01-drg-attachment").inputs.drgId).toBe("eu-net-01-drg-id");
+    });
+
+    it("Endorse in the spoke and Admit in the hub, naming each other's tenancy and the spoke's group", () => {
+        const endorse = named(resources, "eu-fe-01-endorse-eu-net-01-drg-attachment").inputs;
+        expect(endorse.compartmentId).toBe(tenancyOf("EU-FE-01"));
+        expect(endorse.statements).toContain(`Define tenancy EUNET01 as ${tenancyOf("EU-NET-01")}`);
+        expect(endorse.statements).toContain(`Endorse group id ${groupOf("EU-FE-01")} to manage drg-attachment in tenancy EUNET01`);
+        const admit = named(resources, "eu-net-01-admit-eu-fe-01-drg-attachment").inputs;
+        expect(admit.compartmentId).toBe(tenancyOf("EU-NET-01"));
+        expect(admit.statements).toContain(`Define tenancy EUFE01 as ${tenancyOf("EU-FE-01")}`);
+        expect(admit.statements).toContain(`Define group EUFE01NetworkAdmins as ${groupOf("EU-FE-01")}`);
+        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to manage drg-attachment in tenancy");
+    });
+
+    it("the EU hub accepts one RPC per other region, after admitting that region's hub", () => {
+        const others = plan.stacks.filter((s) => s.region !== "eu");
+        expect(others.length).toBeGreaterThan(0);
+        for (const s of others) {
+            const rpc = named(resources, `eu-net-01-rpc-${s.region}`);
+            expect(rpc.inputs.drgId).toBe("eu-net-01-drg-id");
+            expect(rpc.inputs.peerId).toBeUndefined();
+            const admit = named(resources, `eu-net-01-admit-${s.hub.toLowerCase()}-remote-peering`).inputs;
+            const alias = s.hub.replace(/-/g, "");
+            expect(admit.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in tenancy`);
+            expect(admit.statements).toContain(`Define tenancy ${alias} as ${tenancyOf(s.hub)}`);
+        }
+        expect(Object.keys(outputs.globalHub.rpcIds).sort()).toEqual(others.map((s) => s.region).sort());
+    });
+});
+
+describe("data and secrets", () => {
+    it("the Always Free ADB is protected, mTLS only, and admits its clients' VCN/IP", () => {
+        const adbPlan = account("EU-DATA-01").autonomousDatabase!;
+        const adb = named(resources, adbPlan.resourceName);
+        expect(adb.inputs).toMatchObject({ isFreeTier: true, isMtlsConnectionRequired: true, dbName: adbPlan.dbName });
+        expect(adb.opts.protect).toBe(true);
+        const fastifyIp = account("EU-BE-01").vms.find((v) => v.name === "app")!.privateIp;
+        expect(adb.inputs.whitelistedIps).toContain(`eu-be-01-vcn-id;${fastifyIp}`);
+        expect(adb.inputs.whitelistedIps.length).toBeGreaterThan(0);
+        expect(adb.inputs.adminPassword).toMatch(/^pw-/);
+    });
+
+    it("the backup bucket is private, versioned and protected", () => {
+        const bucket = named(resources, "eu-data-01-backups");
+        expect(bucket.inputs).toMatchObject({ accessType: "NoPublicAccess", versioning: "Enabled", namespace: "testnamespace" });
+        expect(bucket.opts.protect).toBe(true);
+    });
+
+    it("vault and master key are protected; one OCI secret per random catalogue secret, none for manual ones", () => {
+        expect(named(resources, "eu-sec-01-vault-kms").opts.protect).toBe(true);
+        expect(named(resources, "eu-sec-01-master-key").opts.protect).toBe(true);
+        const secrets = ofType(resources, "oci:Vault/secret:Secret");
+        expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["jwt_secret", "redis_password"]);
+        const redis = named(resources, "eu-sec-01-redis-password").inputs;
+        expect(redis.secretContent.contentType).toBe("BASE64");
+        const generated = named(resources, "eu-sec-01-redis-password-value").inputs;
+        expect(generated.length).toBe(32);
+        expect(Buffer.from(redis.secretContent.content, "base64").toString()).toBe("pw-eu-sec-01-redis-password-value".padEnd(32, "x"));
+        expect(named(resources, "eu-sec-01-jwt-secret-value").inputs.length).toBe(64);
+        expect(outputs.accounts["EU-SEC-01"]).toBeDefined();
+    });
+
+    it("secret values, secret contents and the ADB password stay Pulumi secrets", async () => {
+        expect(await pulumi.isSecret(secretValues)).toBe(true);
+        const values = await valueOf(secretValues);
+        expect(Object.keys(values).sort()).toEqual(["secret/jwt_secret", "secret/redis_password"]);
+        const isSecretAt = (r: Recorded, path: string) => r.secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
+        expect(isSecretAt(named(resources, "eu-sec-01-redis-password"), "secretContent.content")).toBe(true);
+        expect(isSecretAt(named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName), "adminPassword")).toBe(true);
+        expect(isSecretAt(named(resources, "eu-sec-01-redis-password"), "secretName")).toBe(false);
+    });
+});
