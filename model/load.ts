@@ -39,15 +39,7 @@ export function loadTopology(file: string): Topology {
 export function parseTopology(text: string, fileName: string): Topology {
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        throw new UserInputError(
-            doc.errors.map((error) => ({
-                path: fileName,
-                line: lineCounter.linePos(error.pos[0]).line,
-                message: `YAML syntax: ${firstLine(error.message)}`,
-            })),
-        );
-    }
+    if (doc.errors.length > 0) throw new UserInputError(syntaxProblems(doc, lineCounter, fileName));
     const data: unknown = doc.toJS({ maxAliasCount: 1000 });
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
         throw new UserInputError([{ path: fileName, line: 1, message: "the topology must be a YAML mapping" }]);
@@ -63,6 +55,21 @@ export function parseTopology(text: string, fileName: string): Topology {
         );
     }
     return parsed.data;
+}
+
+/** Most YAML errors cascade: one per line, the first few, then how many more follow. */
+const MAX_SYNTAX_PROBLEMS = 5;
+
+function syntaxProblems(doc: Document, lineCounter: LineCounter, fileName: string): Problem[] {
+    const byLine = new Map<number, Problem>();
+    for (const error of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+        const line = lineCounter.linePos(error.pos[0]).line;
+        if (!byLine.has(line)) byLine.set(line, { path: fileName, line, message: `YAML syntax: ${firstLine(error.message)}` });
+    }
+    const problems = [...byLine.values()];
+    if (problems.length <= MAX_SYNTAX_PROBLEMS) return problems;
+    const rest = problems.length - MAX_SYNTAX_PROBLEMS;
+    return [...problems.slice(0, MAX_SYNTAX_PROBLEMS), { path: fileName, message: `YAML syntax: errors on ${rest} more lines follow (they may all stem from the first)` }];
 }
 
 function zodIssueProblems(issue: core.$ZodIssue, doc: Document, lineCounter: LineCounter): Problem[] {

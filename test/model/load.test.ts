@@ -1,0 +1,284 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { UserInputError, formatProblem, type Problem } from "../../model/errors";
+import { accountsOfRegion, loadTopology, parseTopology, placementsOf, validateStackAccounts } from "../../model/load";
+
+const FILE = "topology/blitzhub.yaml";
+const REAL = readFileSync(FILE, "utf8");
+
+/** Replaces exactly one occurrence of `from` in the real topology. */
+function edit(from: string, to: string, text = REAL): string {
+    const at = text.indexOf(from);
+    expect(at, `anchor not found: ${from}`).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf(from, at + 1), `anchor not unique: ${from}`).toBe(-1);
+    return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+/** 1-based line of the only occurrence of `needle`. */
+function lineOf(text: string, needle: string): number {
+    const at = text.indexOf(needle);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf(needle, at + 1)).toBe(-1);
+    return text.slice(0, at).split("\n").length;
+}
+
+/** Parses and returns the problems of the UserInputError it must throw. */
+function problemsOf(text: string): Problem[] {
+    try {
+        parseTopology(text, "bad.yaml");
+    } catch (error) {
+        expect(error).toBeInstanceOf(UserInputError);
+        return (error as UserInputError).problems;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+function problemAt(text: string, path: string): Problem {
+    const problems = problemsOf(text);
+    const found = problems.find((problem) => problem.path === path);
+    expect(found, `no problem at ${path}; got:\n${problems.map(formatProblem).join("\n")}`).toBeDefined();
+    return found!;
+}
+
+describe("the real topology", () => {
+    const topology = loadTopology(FILE);
+
+    it("has the 15 accounts in their regions and 45 VMs", () => {
+        expect(topology.accounts).toHaveLength(15);
+        const count = (region: "eu" | "na" | "sa" | "as" | "au") => accountsOfRegion(topology, region).length;
+        expect([count("eu"), count("na"), count("sa"), count("as"), count("au")]).toEqual([9, 2, 1, 2, 1]);
+        const vms = topology.accounts.flatMap((account) => topology.roles[account.role].vms);
+        expect(vms).toHaveLength(45);
+        expect(vms.filter((vm) => vm.shape === "VM.Standard.A1.Flex" && vm.ocpus === 4 && vm.memoryGb === 24)).toHaveLength(15);
+        expect(vms.filter((vm) => vm.shape === "VM.Standard.E2.1.Micro")).toHaveLength(30);
+    });
+
+    it("fits every VM's services in its memory and runs node_exporter and Promtail everywhere", () => {
+        for (const role of Object.values(topology.roles)) {
+            for (const vm of role.vms) {
+                const placements = placementsOf(vm, topology);
+                const used = placements.reduce((sum, placement) => sum + placement.memoryMb, 0);
+                expect(used, vm.name).toBeLessThanOrEqual(vm.memoryGb * 1024 - topology.shapes[vm.shape].reservedMemoryMb);
+                expect(placements.filter((placement) => placement.everyVm).map((placement) => placement.service)).toEqual(["node-exporter", "promtail"]);
+                expect(placements.some((placement) => placement.def.ports.some((port) => port.metrics))).toBe(true);
+            }
+        }
+    });
+
+    it("resolves placement overrides", () => {
+        const edge = topology.roles.frontend.vms.find((vm) => vm.name === "edge-1")!;
+        const nginx = placementsOf(edge, topology).find((placement) => placement.service === "nginx")!;
+        expect(nginx).toMatchObject({ memoryMb: 384, mode: "edge", everyVm: false });
+        expect(nginx.def.memoryMb).toBe(1024);
+    });
+
+    it("keeps the spec's expression beside every corrected alert", () => {
+        const corrected = Object.values(topology.services).flatMap((service) => service.alerts.filter((alert) => alert.specExpr));
+        expect(corrected.map((alert) => alert.alert).sort()).toEqual(
+            ["FastifyHighLatency", "HAProxyHighLatency", "HAProxyWebSocketFailure", "LokiStorageFull", "PrometheusScrapeFailure", "ReactHighLatency", "WebSocketHighLatency"].sort(),
+        );
+        for (const alert of corrected) expect(alert.fix).toBeTruthy();
+    });
+});
+
+describe("YAML and structure errors", () => {
+    it("reports malformed YAML with its line", () => {
+        const text = edit("  - { name: AU-FE-01, role: frontend, region: au }", "  - { name: AU-FE-01, role: frontend, region: au } x");
+        expect(problemsOf(text)).toEqual([{ path: "bad.yaml", line: lineOf(text, "name: AU-FE-01"), message: "YAML syntax: Unexpected scalar at node end" }]);
+    });
+
+    it("reports cascading YAML errors once per line, at most five and a count", () => {
+        const text = edit("  - { name: AU-FE-01, role: frontend, region: au }", "  - { name: AU-FE-01, role: frontend, region: au }}");
+        const problems = problemsOf(text);
+        expect(problems).toHaveLength(6);
+        expect(problems[0]).toEqual({ path: "bad.yaml", line: lineOf(text, "name: AU-FE-01"), message: 'YAML syntax: Unexpected flow-map-end token in YAML stream: "}"' });
+        expect(new Set(problems.slice(0, 5).map((problem) => problem.line)).size).toBe(5);
+        expect(problems[5].message).toMatch(/errors on \d+ more lines follow/);
+    });
+
+    it("reports a duplicate YAML key at the duplicate", () => {
+        const text = edit("version: 1\n", "version: 1\nversion: 99\n");
+        expect(problemsOf(text)).toEqual([{ path: "bad.yaml", line: lineOf(text, "version: 99"), message: "YAML syntax: Map keys must be unique" }]);
+    });
+
+    it("names an unknown key with its path and line", () => {
+        const text = edit("        services: [react, nginx, modsecurity]\n", "        services: [react, nginx, modsecurity]\n        colour: blue\n");
+        const problem = problemAt(text, "roles.frontend.vms[0].colour");
+        expect(problem.message).toBe('unknown key "colour"');
+        expect(problem.line).toBe(lineOf(text, "colour: blue"));
+    });
+
+    it("names a wrong type with its path and line", () => {
+        const text = edit("      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 4\n", "      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: four\n");
+        const problem = problemAt(text, "roles.frontend.vms[0].ocpus");
+        expect(problem.message).toMatch(/expected number/);
+        expect(problem.line).toBe(lineOf(text, "ocpus: four"));
+    });
+
+    it("names a missing role and an account of an unknown region or role", () => {
+        const withoutRole = edit("  logs:\n    specSection: \"8\"", "  journal:\n    specSection: \"8\"");
+        expect(problemAt(withoutRole, "roles.logs").message).toMatch(/missing required key/);
+        expect(problemAt(withoutRole, "roles.journal").message).toMatch(/invalid key|unknown key/);
+
+        const text = edit("  - { name: AU-FE-01, role: frontend, region: au }", "  - { name: AU-FE-01, role: fronted, region: oc }");
+        expect(problemAt(text, "accounts[4].region").line).toBe(lineOf(text, "region: oc"));
+        expect(problemAt(text, "accounts[4].role").line).toBe(lineOf(text, "region: oc"));
+    });
+
+    it("reports every problem, not only the first", () => {
+        const text = edit("  - { name: AU-FE-01, role: frontend, region: au }", "  - { name: AU-FE-01, role: frontend, region: au, owner: me }").replace(
+            "addressSpace: 10.0.0.0/16",
+            "addressSpace: 10.0.0.0",
+        );
+        const paths = problemsOf(text).map((problem) => problem.path);
+        expect(paths).toContain("accounts[4].owner");
+        expect(paths).toContain("addressSpace");
+    });
+});
+
+describe("cross-field checks", () => {
+    it("rejects a dependency on a service that does not exist", () => {
+        const text = edit("- { service: oracle-adb, ports: [sqlnet], reason: \"Oracle ADB TCP 1521 (spec)\" }", "- { service: oracle-db, ports: [sqlnet] }");
+        const problem = problemAt(text, "services.fastify.dependsOn[0].service");
+        expect(problem.message).toMatch(/"oracle-db", which is not in the catalogue/);
+        expect(problem.line).toBe(lineOf(text, "service: oracle-db"));
+    });
+
+    it("rejects a dependency on a port the service does not have", () => {
+        const text = edit("- { service: oracle-adb, ports: [sqlnet], reason: \"Oracle ADB TCP 1521 (spec)\" }", "- { service: oracle-adb, ports: [tns] }");
+        expect(problemAt(text, "services.fastify.dependsOn[0].ports[0]").message).toMatch(/no port named "tns" \(has: sqlnet, sqlnet-mtls\)/);
+    });
+
+    it("rejects the placement of an unknown service, in both placement forms", () => {
+        const named = edit("services: [react, nginx, modsecurity]", "services: [react, nginx, modsec]");
+        expect(problemAt(named, "roles.frontend.vms[0].services[2]").message).toBe('unknown service "modsec"');
+        const object = edit("          - { service: modsecurity, memoryMb: 128, reason: \"1 GB micro\" }\n      - name: edge-2", "          - { service: modsecurty, memoryMb: 128 }\n      - name: edge-2");
+        const problem = problemAt(object, "roles.frontend.vms[1].services[1].service");
+        expect(problem.line).toBe(lineOf(object, "modsecurty"));
+    });
+
+    it("rejects a port bound twice on one VM", () => {
+        const text = edit("- { name: http, port: 4173,", "- { name: http, port: 80,");
+        expect(problemAt(text, "roles.frontend.vms[0].services[1]").message).toMatch(/port bound twice on VM app: nginx http 80\/tcp clashes with react http 80\/tcp/);
+    });
+
+    it("counts everyVm services when looking for a port bound twice", () => {
+        const text = edit("      - { name: metrics, port: 9100, metrics: true }", "      - { name: metrics, port: 9121, metrics: true }");
+        const problem = problemAt(text, "roles.backend.vms[1].services[0]");
+        expect(problem.message).toMatch(/node-exporter \(everyVm\) metrics 9121\/tcp clashes with redis metrics 9121\/tcp/);
+    });
+
+    it("tells tcp from udp and checks port ranges", () => {
+        const udp = edit("      - { name: metrics, port: 9586, metrics: true, description: \"prometheus_wireguard_exporter (inferred)\" }", "      - { name: metrics, port: 51820, metrics: true }");
+        expect(() => parseTopology(udp, "x.yaml")).not.toThrow();
+        const range = edit("      - { name: metrics, port: 9179, metrics: true, description: \"solana exporter (inferred)\" }", "      - { name: metrics, port: 8010, metrics: true }");
+        expect(problemAt(range, "roles.solana.vms[0].services[0]").message).toMatch(/8010\/tcp clashes with solana-validator gossip 8000-8020\/tcp\+udp/);
+    });
+
+    it("rejects services whose memory exceeds the VM", () => {
+        const text = edit(
+            "          - { service: nginx, memoryMb: 384, mode: edge, reason: \"1 GB micro: 768 MiB for services minus node_exporter and Promtail\" }\n          - { service: modsecurity, memoryMb: 128, reason: \"1 GB micro\" }\n      - name: edge-2",
+            "          - { service: nginx, memoryMb: 700 }\n          - { service: modsecurity, memoryMb: 128, reason: \"1 GB micro\" }\n      - name: edge-2",
+        );
+        const problem = problemAt(text, "roles.frontend.vms[1].services");
+        expect(problem.message).toBe(
+            "services need 1020 MiB (nginx 700 + modsecurity 128 + node-exporter 64 + promtail 128) but VM edge-1 has 768 MiB for services (1024 - 256 reserved by VM.Standard.E2.1.Micro)",
+        );
+    });
+
+    it("rejects duplicate account names, VM names and port names", () => {
+        const accounts = edit("  - { name: NA-FE-01, role: frontend, region: na }", "  - { name: EU-FE-01, role: frontend, region: na }");
+        expect(problemAt(accounts, "accounts[1].name").message).toBe("duplicate account name EU-FE-01");
+        const vms = edit("      - name: edge-2\n", "      - name: edge-1\n");
+        expect(problemAt(vms, "roles.frontend.vms[2].name").message).toMatch(/duplicate VM name "edge-1"/);
+        const ports = edit("      - { name: ws, port: 3001, metrics: true,", "      - { name: api, port: 3001, metrics: true,");
+        expect(problemAt(ports, "services.fastify.ports[1].name").message).toBe('duplicate port name "api"');
+    });
+
+    it("rejects a hub that is not an account of its region", () => {
+        const text = edit("na: { homeRegion: us-ashburn-1, hub: NA-BE-01 }", "na: { homeRegion: us-ashburn-1, hub: EU-BE-01 }");
+        const problem = problemAt(text, "regions.na.hub");
+        expect(problem.message).toBe("hub EU-BE-01 is an account of region eu, not na");
+        expect(problem.line).toBe(lineOf(text, "hub: EU-BE-01"));
+    });
+
+    it("rejects role blocks outside the address space, overlapping, or with host bits", () => {
+        const outside = edit("block: 10.0.2.0/24", "block: 10.1.2.0/24");
+        expect(problemAt(outside, "roles.backend.block").message).toBe("block 10.1.2.0/24 is outside the address space 10.0.0.0/16");
+        const overlap = edit("block: 10.0.2.0/24", "block: 10.0.1.128/25");
+        expect(problemAt(overlap, "roles.backend.block").message).toBe("block 10.0.1.128/25 overlaps the block 10.0.1.0/24 of role frontend");
+        const hostBits = edit("block: 10.0.2.0/24", "block: 10.0.2.7/24");
+        expect(problemAt(hostBits, "roles.backend.block").message).toMatch(/host bits set; the network is 10.0.2.0\/24/);
+    });
+
+    it("rejects shapes with the wrong OCPUs or memory", () => {
+        const a1 = edit("      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 4\n        memoryGb: 24\n", "      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 4\n        memoryGb: 300\n");
+        expect(problemAt(a1, "roles.frontend.vms[0].memoryGb").message).toBe("VM.Standard.A1.Flex with 4 OCPU takes 4-256 GB of memory, not 300");
+        const micro = edit("      - name: edge-1\n        shape: VM.Standard.E2.1.Micro\n        ocpus: 1\n", "      - name: edge-1\n        shape: VM.Standard.E2.1.Micro\n        ocpus: 2\n");
+        expect(problemAt(micro, "roles.frontend.vms[1].ocpus").message).toBe("VM.Standard.E2.1.Micro has exactly 1 OCPU, not 2");
+    });
+
+    it("checks load balancer listener and backend set references", () => {
+        const listener = edit("- { name: http, port: 80, protocol: HTTP, backendSet: web,", "- { name: http, port: 80, protocol: HTTP, backendSet: www,");
+        expect(problemAt(listener, "roles.frontend.loadBalancer.listeners[0].backendSet").message).toBe('no backend set named "www" (has: web)');
+        const port = edit("          service: nginx\n          port: http\n", "          service: nginx\n          port: https\n");
+        expect(problemAt(port, "roles.frontend.loadBalancer.backendSets[0].port").message).toMatch(/service "nginx" has no port named "https"/);
+        const service = edit("          service: nginx\n          port: http\n", "          service: fastify\n          port: api\n");
+        expect(problemAt(service, "roles.frontend.loadBalancer.backendSets[0].service").message).toBe('no VM of this role runs "fastify"');
+        const nlb = edit("- { name: ws, protocol: TCP, port: 3001, backendSet: ws }", "- { name: ws, protocol: TCP, port: 3001, backendSet: wss }");
+        expect(problemAt(nlb, "roles.network.networkLoadBalancer.listeners[0].backendSet").message).toBe('no backend set named "wss" (has: ws)');
+    });
+
+    it("requires a fix wherever the spec's alert expression is replaced", () => {
+        const text = edit(
+            '        fix: "http_request_duration_seconds is a histogram: rate() of its base name selects nothing. The p95 from its _bucket series against the spec\'s 0.1 s threshold says what was meant."\n',
+            "",
+        );
+        const problem = problemAt(text, "services.react.alerts[0].fix");
+        expect(problem.message).toMatch(/ReactHighLatency corrects the spec's expression/);
+    });
+
+    it("requires the Autonomous Database service to be managed", () => {
+        const text = edit("    managedBy: autonomous-database\n", "");
+        expect(problemAt(text, "roles.data.autonomousDatabase.service").message).toBe(
+            'service "oracle-adb" must be declared with managedBy: autonomous-database',
+        );
+        expect(problemAt(text, "services.oracle-adb.memoryMb").message).toMatch(/at least 16 MiB/);
+    });
+
+    it("rejects placing a managed service on a VM", () => {
+        const text = edit("        services: [fastify]\n", "        services: [fastify, oracle-adb]\n");
+        expect(problemAt(text, "roles.backend.vms[0].services[1]").message).toMatch(/managed by autonomous-database and cannot be placed/);
+    });
+});
+
+describe("stack accounts", () => {
+    const topology = loadTopology(FILE);
+
+    it("accepts exactly the accounts of the region", () => {
+        expect(validateStackAccounts(topology, "na", ["NA-FE-01", "NA-BE-01"])).toEqual([]);
+    });
+
+    it("names an account of another region, an unknown account and a missing one by config path", () => {
+        const problems = validateStackAccounts(topology, "na", ["NA-FE-01", "EU-BE-01", "XX-FE-09"], { path: "blitzhub:accounts" });
+        expect(problems).toEqual([
+            { path: "blitzhub:accounts.EU-BE-01", message: "account EU-BE-01 belongs to region eu (topology accounts[5]), not to the na stack" },
+            { path: "blitzhub:accounts.XX-FE-09", message: "account XX-FE-09 is not in the topology" },
+            { path: "blitzhub:accounts", message: "account NA-BE-01 of region na is missing from the stack config" },
+        ]);
+    });
+});
+
+describe("UserInputError", () => {
+    it("formats one line per problem as <path>[:<line>]: <message>", () => {
+        const error = new UserInputError([
+            { path: "accounts[3].region", line: 12, message: "bad region" },
+            { path: "roles.frontend.vms[0].services[2]", message: "unknown service" },
+        ]);
+        expect(error.format()).toBe("accounts[3].region:12: bad region\nroles.frontend.vms[0].services[2]: unknown service");
+    });
+
+    it("is thrown for a missing file", () => {
+        expect(() => loadTopology("topology/does-not-exist.yaml")).toThrow(UserInputError);
+    });
+});
