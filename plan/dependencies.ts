@@ -7,10 +7,11 @@
  * us (`managedBy: autonomous-database`) resolves to the Autonomous Database of the role that
  * declares it: no VM, no IP, `managed: true`.
  */
-import { UserInputError, type Problem } from "../model/errors";
+import type { Problem } from "../model/errors";
 import { placementsOf, type ResolvedPlacement } from "../model/query";
 import type { Account, Dependency, RegionKey, ServicePort, Topology, Vm } from "../model/schema";
 import { accountSlug, type AddressPlan } from "./addressPlan";
+import { throwIfProblems } from "./problems";
 import type { DependencyTarget, ManagedTarget, PortPlan, ResolvedDependency, ServicePlacementPlan } from "./types";
 
 /** The region whose instances `nearest` falls back to. */
@@ -215,9 +216,6 @@ export function resolveDependencies(topology: Topology, addresses: AddressPlan, 
             );
         }
     }
-    if (problems.length > 0) {
-        const seen = new Set<string>();
-        throw new UserInputError(problems.filter((p) => !seen.has(`${p.path}\u0000${p.message}`) && seen.add(`${p.path}\u0000${p.message}`) !== undefined));
-    }
+    throwIfProblems(problems);
     return result;
 }

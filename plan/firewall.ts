@@ -17,11 +17,12 @@
  * NSGs are stateful: replies need no rule, and egress stays open. 22 and 3389 are never open
  * to `0.0.0.0/0`; a topology that would do it is a `UserInputError`.
  */
-import { UserInputError, type Problem } from "../model/errors";
+import type { Problem } from "../model/errors";
 import type { Account, Topology } from "../model/schema";
 import type { AddressPlan } from "./addressPlan";
 import { hostCidr } from "./cidr";
 import type { ServiceIndex } from "./dependencies";
+import { throwIfProblems } from "./problems";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
 
 /** The service whose VMs scrape every metrics port. */
@@ -213,9 +214,11 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
         const subnet = addresses.byAccount.get(account.name)?.subnets.find((s) => s.name === "lb");
         return { cidr: subnet?.cidr ?? "", description: `${account.name} lb subnet` };
     };
-    const privateListenerSources = (account: Account, services: string[]): Source[] => {
+    /** Clients of the set's service (its own backends excepted: they never call themselves through it) and the bastions. */
+    const privateListenerSources = (account: Account, service: string | undefined, backendIps: string[]): Source[] => {
         const sources: Source[] = [];
-        for (const service of services) for (const c of clientsOf.get(`${account.name}\u0000${service}`) ?? []) if (!sources.some((s) => s.cidr === c.cidr)) sources.push(c);
+        const own = new Set(backendIps.map(hostCidr));
+        for (const c of service ? (clientsOf.get(`${account.name}\u0000${service}`) ?? []) : []) if (!own.has(c.cidr) && !sources.some((s) => s.cidr === c.cidr)) sources.push(c);
         for (const b of bastionSources) if (!sources.some((s) => s.cidr === b.cidr)) sources.push(b);
         return sources;
     };
@@ -233,7 +236,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
                     }
                     rules.add(account.name, { kind: "lb" }, ["tcp"], listener.port, undefined, internet, `public listener ${listener.name}`, set?.service);
                 } else {
-                    for (const source of privateListenerSources(account, set ? [set.service] : [])) {
+                    for (const source of privateListenerSources(account, set?.service, set?.backends.map((b) => b.ip) ?? [])) {
                         rules.add(account.name, { kind: "lb" }, ["tcp"], listener.port, undefined, source, `private listener ${listener.name}`, set?.service);
                     }
                 }
@@ -259,7 +262,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
                         return;
                     }
                     sources = [internet];
-                } else sources = privateListenerSources(account, set ? [set.service] : []);
+                } else sources = privateListenerSources(account, set?.service, set?.backends.map((b) => b.ip) ?? []);
                 for (const source of sources) {
                     rules.add(account.name, { kind: "nlb" }, protocolsOf(listener.protocol), listener.port, listener.toPort, source, `${nlb.public ? "public" : "private"} listener ${listener.name}`, set?.service);
                 }
@@ -278,7 +281,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
             });
         }
     }
-    if (problems.length > 0) throw new UserInputError(problems);
+    throwIfProblems(problems);
 
     const result = new Map<string, FirewallRule[]>();
     for (const account of topology.accounts) {

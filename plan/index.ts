@@ -4,7 +4,7 @@
  * pure value (`TopologyPlan`). Components, render and policies read it; nothing here touches
  * Pulumi.
  */
-import { UserInputError, type Problem } from "../model/errors";
+import type { Problem } from "../model/errors";
 import { REGION_KEYS, type Topology } from "../model/schema";
 import { addressPlan, accountSlug } from "./addressPlan";
 import type { FreeTierAllowances } from "./allowances";
@@ -13,6 +13,7 @@ import { indexServices, resolveDependencies } from "./dependencies";
 import { hostFirewall, planFirewall } from "./firewall";
 import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
 import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
+import { throwIfProblems } from "./problems";
 import { planScrapeTargets } from "./scrapeTargets";
 import { storageBudget } from "./storage";
 import type {
@@ -54,10 +55,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
         const nlb = planNetworkLoadBalancer(topology, index, account, accountAddresses, problems);
         if (nlb) networkLoadBalancers.set(account.name, nlb);
     }
-    if (problems.length > 0) {
-        const seen = new Set<string>();
-        throw new UserInputError(problems.filter((p) => !seen.has(`${p.path}|${p.message}`) && seen.add(`${p.path}|${p.message}`) !== undefined));
-    }
+    throwIfProblems(problems);
     const firewall = planFirewall({ topology, addresses, index, placements, loadBalancers, networkLoadBalancers });
     const scrapeTargets = planScrapeTargets(topology, addresses, placements);
     const secrets = secretCount(topology);
