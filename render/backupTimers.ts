@@ -4,6 +4,9 @@ import { instancesOf, requirePort } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec } from "./types";
 
+/** MinIO user every backup job writes as (its secret key is `secret/minio/backup_writer_key`). */
+export const BACKUP_ACCESS_KEY = "backup-writer";
+
 /** MinIO bucket holding every `/backups/<name>` prefix of the spec. */
 export const BACKUP_BUCKET = "backups";
 
@@ -35,8 +38,8 @@ export function renderBackupTimers(plan: TopologyPlan, vmLabel: string, vm: VmPl
                 minioIp: minio.vm.privateIp,
                 minioPort,
                 bucket: BACKUP_BUCKET,
-                accessKeySecret: secret(/access|user/),
-                secretKeySecret: secret(/secret_key|password/),
+                accessKey: BACKUP_ACCESS_KEY,
+                secretKeySecret: secret(/backup_writer_key/),
             }),
             mode: "0600",
         },

@@ -12,7 +12,7 @@ import { renderHaproxy } from "./haproxy";
 import { renderLogrotate } from "./logrotate";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
-import { renderModsecurity, renderNginx } from "./nginx";
+import { renderModsecurity, renderNginx, renderRpcGateway } from "./nginx";
 import { renderNodeExporter } from "./nodeExporter";
 import { renderAlertmanager, renderPrometheus } from "./prometheus";
 import { renderPromtail } from "./promtail";
@@ -29,6 +29,7 @@ export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInit
 export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     nginx: renderNginx,
     modsecurity: renderModsecurity,
+    "rpc-gateway": renderRpcGateway,
     haproxy: renderHaproxy,
     prometheus: renderPrometheus,
     alertmanager: renderAlertmanager,

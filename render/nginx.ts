@@ -25,6 +25,8 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
     if (fastify.length === 0) throw new Error(`${label} nginx: the plan resolves no fastify target for /api/ and /ws/`);
     const api = fastify.map((t) => ({ ip: t.ip, port: requirePort(t, `${label} nginx → fastify`, "api", "http").port, label: `${t.account}/${t.vm}` }));
     const ws = fastify.map((t) => ({ ip: t.ip, port: requirePort(t, `${label} nginx → fastify`, "ws", "websocket").port, label: `${t.account}/${t.vm}` }));
+    const settings = placement.def.settings;
+    const react = dependencyTargets(ctx, "react").map((t) => ({ ip: t.ip, port: requirePort(t, `${label} nginx → react`, "http").port, label: `${t.account}/${t.vm}` }));
     const lbSubnet = account.subnets.find((s) => s.name === "lb")?.cidr;
     if (!lbSubnet) throw new Error(`${label} nginx: account has no lb subnet`);
     const maxConnections = placement.def.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
@@ -36,9 +38,10 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
             path: "/etc/nginx/nginx.conf",
             content: renderTemplate("nginx/nginx.conf.hbs", {
                 ...common,
-                user: "www-data",
+                // nginx.org's package runs as `nginx` (the spec's permissions use nginx:nginx).
+                user: "nginx",
                 // Each client connection may hold an upstream one too.
-                workerConnections: maxConnections * 2 + 48,
+                workerConnections: Number(settings.workerConnections ?? maxConnections) * 2 + 48,
             }),
         },
         {
@@ -47,14 +50,15 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
                 ...common,
                 lbSubnet,
                 rates: { api: "10r/s", auth: "5r/s", ws: "5r/s" },
-                cacheTtl: "10s",
+                cacheTtl: String(settings.cacheTtl ?? "10s"),
                 api,
                 ws,
+                react,
                 listenPort: http.port,
                 statusPort: portOf(placement, "status")?.port ?? 8081,
                 maxConnections,
                 root: "/app/frontend/dist",
-                wsReadTimeout: "3600s",
+                wsReadTimeout: String(settings.websocketReadTimeout ?? "3600s"),
             }),
         },
         { path: "/etc/nginx/snippets/blitzhub-proxy.conf", content: renderTemplate("nginx/blitzhub-proxy.conf.hbs", common) },
@@ -72,9 +76,46 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
 export function renderModsecurity(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(ctx.account, ctx.vm);
     if (!coLocated(ctx.vm, "nginx")) throw new Error(`${label} modsecurity: runs inside Nginx, but Nginx is not on this VM`);
-    const common = { vmLabel: label, version: ctx.placement.def.version, wsRateLimit: ctx.placement.def.env.SecWebSocketRateLimit ?? "100/s" };
+    const settings = ctx.placement.def.settings;
+    const common = {
+        vmLabel: label,
+        version: ctx.placement.def.version,
+        ruleEngine: String(settings.SecRuleEngine ?? "On"),
+        wsRateLimit: String(settings.SecWebSocketRateLimit ?? "100/s"),
+    };
     return [
         { path: "/etc/modsecurity/modsecurity.conf", content: renderTemplate("modsecurity/modsecurity.conf.hbs", common) },
         { path: "/etc/nginx/modsecurity/owasp.rules", content: renderTemplate("modsecurity/owasp.rules.hbs", common) },
+    ].map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }));
+}
+
+/** The Solana JSON-RPC gateway (Nginx on the SOL micro): rate-limited proxy to the account's validator. */
+export function renderRpcGateway(ctx: ServiceContext): FileSpec[] {
+    const { account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const validator = dependencyTargets(ctx, "solana-validator")[0];
+    if (!validator) throw new Error(`${label} rpc-gateway: the plan resolves no solana-validator target`);
+    const lbSubnet = account.subnets.find((s) => s.name === "lb")?.cidr;
+    if (!lbSubnet) throw new Error(`${label} rpc-gateway: account has no lb subnet`);
+    const common = { vmLabel: label };
+    return [
+        {
+            path: "/etc/nginx/nginx.conf",
+            content: renderTemplate("nginx/nginx.conf.hbs", { ...common, user: "nginx", workerConnections: 2048 }),
+        },
+        {
+            path: "/etc/nginx/conf.d/rpc-gateway.conf",
+            content: renderTemplate("nginx/rpc-gateway.conf.hbs", {
+                ...common,
+                rpcLabel: `${validator.account}/${validator.vm}`,
+                lbSubnet,
+                rpcRate: "50r/s",
+                rpcBurst: 100,
+                rpc: { ip: validator.ip, port: requirePort(validator, `${label} rpc-gateway → validator`, "rpc").port },
+                pubsub: { ip: validator.ip, port: requirePort(validator, `${label} rpc-gateway → validator`, "rpc-ws").port },
+                listenPort: requirePort(placement, `${label} rpc-gateway`, "rpc").port,
+                statusPort: portOf(placement, "status")?.port ?? 8081,
+            }),
+        },
     ].map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }));
 }

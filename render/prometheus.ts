@@ -25,7 +25,7 @@ export function scrapeJobs(targets: ScrapeTarget[]): { name: string; metricsPath
 export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     const { plan, account, vm, placement } = ctx;
     const label = vmLabel(account, vm);
-    const web = requirePort(placement, `${label} prometheus`, "http", "web", "api");
+    const web = requirePort(placement, `${label} prometheus`, "http", "web");
     let alertmanagers = dependencyTargets(ctx, "alertmanager").map((t) => `${t.ip}:${requirePort(t, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
     if (alertmanagers.length === 0) {
         alertmanagers = instancesOf(plan, "alertmanager").map((i) => `${i.vm.privateIp}:${requirePort(i.placement, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
@@ -33,6 +33,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     if (alertmanagers.length === 0) throw new Error(`${label} prometheus: no alertmanager in the plan`);
     const jobs = scrapeJobs(plan.scrapeTargets).map((j) => ({
         ...j,
+        params: metricsParams(plan, j.targets[0]),
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
     }));
     if (jobs.length === 0) throw new Error(`${label} prometheus: the plan has no scrape targets`);
@@ -67,14 +68,25 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     }));
 }
 
-/** One rule file per service of the plan that has alerts; the spec's expression is kept as a comment where the topology fixed it. */
+/** Query parameters of a target's metrics port (Vault wants `format=prometheus`). */
+function metricsParams(plan: ServiceContext["plan"], target: ScrapeTarget): { name: string; values: string[] }[] {
+    const instance = instancesOf(plan, target.service, target.account).find((i) => i.vm.name === target.vm);
+    const port = instance?.placement.def.ports.find((p) => p.port === target.port);
+    return Object.entries(port?.metricsParams ?? {}).map(([name, values]) => ({ name, values }));
+}
+
+/**
+ * The alert rules of every service placed in the plan, one group per service, in the rule file
+ * the catalogue names (`/etc/prometheus/rules/blitzhub.rules.yml`). Where the topology corrected
+ * the spec's expression, the spec's one and the reason are kept as comments.
+ */
 export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(ctx.account, ctx.vm);
     const seen = new Map<string, ServiceContext["placement"]["def"]>();
     for (const account of ctx.plan.accounts) {
         for (const vm of account.vms) for (const p of vm.services) if (!seen.has(p.service)) seen.set(p.service, p.def);
     }
-    const files: FileSpec[] = [];
+    const groups = [];
     for (const [service, def] of [...seen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
         if (def.alerts.length === 0) continue;
         const rules = def.alerts.map((a) => ({
@@ -83,15 +95,13 @@ export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
             for: a.for,
             severity: a.severity,
             summary: a.summary ?? `${a.alert} on {{ $labels.account }}/{{ $labels.vm }}`,
-            specExpr: a.specExpr,
-            fix: a.fix ?? "",
+            specExpr: a.specExpr?.replace(/\s+/g, " "),
+            fix: (a.fix ?? "").replace(/\s+/g, " "),
         }));
-        files.push({
-            path: `/etc/prometheus/rules/${service}.rules.yml`,
-            content: renderTemplate("prometheus/rules.yml.hbs", { vmLabel: label, service, rules }),
-        });
+        groups.push({ service, rules });
     }
-    return files;
+    const path = ctx.placement.def.files.find((f) => f.startsWith("/etc/prometheus/rules/")) ?? "/etc/prometheus/rules/blitzhub.rules.yml";
+    return [{ path, content: renderTemplate("prometheus/rules.yml.hbs", { vmLabel: label, groups }) }];
 }
 
 export function renderAlertmanager(ctx: ServiceContext): FileSpec[] {
@@ -99,23 +109,12 @@ export function renderAlertmanager(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(ctx.account, ctx.vm);
     const configPath = placement.def.files.find((f) => /alertmanager\.ya?ml$/.test(f)) ?? "/etc/alertmanager/alertmanager.yml";
     const dir = configPath.replace(/\/[^/]+$/, "");
-    const webhook = placement.def.secrets.find((s) => /slack|webhook/.test(s.path));
-    if (!webhook) throw new Error(`${label} alertmanager: the catalogue declares no notification webhook secret (secret/alertmanager_*webhook*)`);
     const receivers = ["critical", "warning"].map((name) => ({
         name,
-        urlFile: `${dir}/${name}-webhook.url`,
+        urlFile: `${dir}/slack-${name}.url`,
         channel: `#blitzhub-${name}`,
-        secretPath: webhook.path,
     }));
     const validate = `amtool check-config ${configPath}`;
-    const reload = "systemctl reload prometheus-alertmanager";
-    return [
-        { path: configPath, content: renderTemplate("alertmanager/alertmanager.yml.hbs", { vmLabel: label, receivers }) },
-        ...receivers.map((r) => ({
-            path: r.urlFile,
-            content: renderTemplate("alertmanager/webhook-url.hbs", { secretPath: r.secretPath }),
-            mode: "0640",
-            group: "prometheus",
-        })),
-    ].map((f) => ({ ...f, validate, reload }));
+    const reload = "systemctl reload alertmanager";
+    return [{ path: configPath, content: renderTemplate("alertmanager/alertmanager.yml.hbs", { vmLabel: label, receivers }), validate, reload }];
 }

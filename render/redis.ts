@@ -1,5 +1,5 @@
 /** Redis on the BE/SOL micros: `maxmemory 512mb`, `allkeys-lru`, `notify-keyspace-events Ex`, password from the secret. */
-import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { instancesOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -17,10 +17,9 @@ export function renderRedis(ctx: ServiceContext): FileSpec[] {
     if (!password) throw new Error(`${label} redis: the catalogue declares no password secret`);
     let primary: { ip: string; port: number; label: string } | undefined;
     if (placement.mode === "replica") {
-        const dep = dependencyTargets(ctx, "redis")[0];
+        // The primary is the account's redis that is not a replica (the dependency lists every peer).
         const local = instancesOf(plan, "redis", account.name).find((i) => i.placement.mode !== "replica" && i.vm.name !== vm.name);
-        if (dep) primary = { ip: dep.ip, port: requirePort(dep, label, "redis").port, label: `${dep.account}/${dep.vm}` };
-        else if (local) primary = { ip: local.vm.privateIp, port: requirePort(local.placement, label, "redis").port, label: vmLabel(local.account, local.vm) };
+        if (local) primary = { ip: local.vm.privateIp, port: requirePort(local.placement, label, "redis").port, label: vmLabel(local.account, local.vm) };
         else throw new Error(`${label} redis replica: no primary in ${account.name}`);
     }
     const content = renderTemplate("redis/redis.conf.hbs", {
