@@ -4,7 +4,7 @@ import type { BlitzStackPolicy } from "../lib/policy";
 
 /**
  * True when `assignment` targets `volume`: through its `assetId` dependency (CLI), an explicit
- * dependency, an `assetId` naming the volume (mock ids), or the `<volume>-backup` name.
+ * dependency, an `assetId` naming the volume (mock ids), or a `<volume>-backup…` name.
  */
 function assigns(assignment: PolicyResource, volume: PolicyResource): boolean {
     if (assignment.propertyDependencies?.assetId?.some((d) => d.urn === volume.urn)) return true;
@@ -12,7 +12,7 @@ function assigns(assignment: PolicyResource, volume: PolicyResource): boolean {
     if (assignment.parent?.urn === volume.urn) return true;
     const assetId = assignment.props.assetId;
     if (typeof assetId === "string" && assetId.includes(volume.name)) return true;
-    return assignment.name === `${volume.name}-backup`;
+    return assignment.name.startsWith(`${volume.name}-backup`);
 }
 
 /** Mandatory (CIS OCI 5.2.x): block volumes carry a backup policy. */
@@ -21,7 +21,7 @@ export const volumeBackup: BlitzStackPolicy = {
     description: "Every block volume has a backup policy (a VolumeBackupPolicyAssignment, or backupPolicyId).",
     enforcementLevel: "mandatory",
     remediationSteps:
-        "Create an oci.core.VolumeBackupPolicyAssignment named <volume>-backup with assetId: volume.id and an Oracle bronze/silver/gold policy.",
+        "Create an oci.core.VolumeBackupPolicyAssignment (<volume>-backup-policy) with assetId: volume.id and an Oracle bronze/silver/gold policy.",
     validateStack: (args, reportViolation) => {
         const assignments = args.resources.filter((r) => r.isType(oci.core.VolumeBackupPolicyAssignment));
         for (const volume of args.resources.filter((r) => r.isType(oci.core.Volume))) {

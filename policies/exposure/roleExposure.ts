@@ -3,10 +3,11 @@ import type { Exposure, PolicyContext } from "../lib/context";
 import { freeformTags } from "../lib/props";
 
 /**
- * Exposure of a subnet, from its `role` tag and its name suffix (`<slug>-lb`, `<slug>-vm`,
- * `<slug>-public-vm`, as the plan names them); undefined when the policy cannot tell.
+ * Exposure of a subnet, from its `role` tag and its plan name (`<slug>-lb`, `<slug>-vm`,
+ * `<slug>-public-vm`, optionally followed by `-subnet`); undefined when the policy cannot tell.
  */
-export function subnetExposure(name: string, props: Record<string, unknown>, context: PolicyContext): Exposure | undefined {
+export function subnetExposure(resourceName: string, props: Record<string, unknown>, context: PolicyContext): Exposure | undefined {
+    const name = resourceName.replace(/-subnet$/, "");
     if (name.endsWith("-public-vm")) return "public";
     const role = context.roleExposure[freeformTags(props).role ?? ""];
     if (!role) return undefined;

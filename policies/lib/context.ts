@@ -5,13 +5,12 @@
  * port. The offline runner passes the context of the topology it planned; under the Pulumi CLI
  * the pack loads it once from the stack's `blitzhub:topology` (`PULUMI_CONFIG`) or the default.
  */
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
-import { UserInputError } from "../../model/errors";
-import { Topology } from "../../model/schema";
+import { loadTopology } from "../../model/load";
+import type { Topology } from "../../model/schema";
 import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
+import type { TopologyPlan } from "../../plan/types";
 
 /** The project root (the folder holding `Pulumi.yaml` and `policies/`). */
 export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -54,23 +53,33 @@ export function contextFromTopology(topology: Topology, allowances: FreeTierAllo
 }
 
 /**
- * Reads a topology file with the model's schema (structure only: the program has already run
- * the model's cross-field checks before any resource exists). Throws `UserInputError`.
+ * Derives the policy context from a built plan (what the offline runner has): the plan's
+ * subnets, load balancers and VMs say what is public, exactly as the program deploys it.
  */
-export function readTopology(file: string): Topology {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (error) {
-        throw new UserInputError([{ path: file, message: `cannot read topology file: ${(error as Error).message}` }]);
+export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowances): PolicyContext {
+    const roleExposure: PolicyContext["roleExposure"] = {};
+    const vmExposure: PolicyContext["vmExposure"] = {};
+    const wireGuardPorts = new Set<number>();
+    for (const account of plan.accounts) {
+        roleExposure[account.role] = {
+            vms: account.subnets.some((s) => s.name === "vm" && s.public) ? "public" : "private",
+            loadBalancer: account.loadBalancer.public ? "public" : "private",
+        };
+        const vms = (vmExposure[account.role] ??= {});
+        for (const vm of account.vms) {
+            vms[vm.name] = vm.publicIp ? "public" : "private";
+            for (const placement of vm.services.filter((p) => /wireguard/i.test(p.service))) {
+                for (const port of placement.ports.filter((p) => p.protocol !== "tcp" && !p.localOnly)) wireGuardPorts.add(port.port);
+            }
+        }
     }
-    const result = Topology.safeParse(parseYaml(text));
-    if (!result.success) {
-        throw new UserInputError(
-            result.error.issues.map((issue) => ({ path: `${file}: ${issue.path.map(String).join(".")}`, message: issue.message })),
-        );
-    }
-    return result.data;
+    return {
+        allowances,
+        addressSpace: plan.addressSpace,
+        roleExposure,
+        vmExposure,
+        wireGuardPorts: wireGuardPorts.size > 0 ? [...wireGuardPorts] : [51820],
+    };
 }
 
 /** Topology file named by the stack config the CLI hands the pack (`PULUMI_CONFIG`), else the default. */
@@ -89,7 +98,7 @@ let current: PolicyContext | undefined;
 
 /** Loads the context from files: the topology (stack config or default) and the allowances. */
 export function loadPolicyContext(topologyFile: string = topologyFileFromEnv()): PolicyContext {
-    return contextFromTopology(readTopology(topologyFile), loadAllowances());
+    return contextFromTopology(loadTopology(topologyFile), loadAllowances());
 }
 
 /** Sets the context the policies read (the offline runner and the tests call this). */

@@ -9,7 +9,7 @@ export function monthlyCost(allowances: FreeTierAllowances, key: PriceKey, exces
 
 /** `USD 14.60/month`. */
 export function formatMonthly(allowances: FreeTierAllowances, amount: number): string {
-    return `${allowances.currency} ${amount.toFixed(2)}/month`;
+    return `${allowances.currency} ${(Math.round(amount * 100 + 1e-6) / 100).toFixed(2)}/month`;
 }
 
 /** `allowances v3 of 2026-07-15`: which data the message was computed from. */

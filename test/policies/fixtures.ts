@@ -1,0 +1,185 @@
+/**
+ * Planned resources for policy tests, shaped like the offline engine's output and typed by the
+ * real classes' type tokens (`oci.core.Instance.__pulumiType`). `compliantAccount` is one
+ * tenancy that satisfies every policy; each test breaks one thing in it.
+ */
+import * as oci from "@pulumi/oci";
+import type { PlannedResource, PlannedStack } from "../../offline/engine";
+import { loadAllowances } from "../../plan/allowances";
+import type { TopologyPlan } from "../../plan/types";
+import { topologyPolicies } from "../../policies/all";
+import type { PolicyContext } from "../../policies/lib/context";
+import type { BlitzPolicy } from "../../policies/lib/policy";
+import { runPolicies, type Violation } from "../../policies/runner";
+
+type TokenSource = string | { __pulumiType: string };
+
+function tokenOf(type: TokenSource): string {
+    return typeof type === "string" ? type : type.__pulumiType;
+}
+
+/** `oci.core.Instance` → its class's type token. */
+export function token(resourceClass: unknown): string {
+    return (resourceClass as { __pulumiType: string }).__pulumiType;
+}
+
+export function urnOf(stack: string, type: string, name: string): string {
+    return `urn:pulumi:${stack}::blitzhub::${type}::${name}`;
+}
+
+/** One planned resource; `provider` is the provider URN (or null). */
+export function resource(
+    type: TokenSource | unknown,
+    name: string,
+    inputs: Record<string, unknown>,
+    extra: Partial<PlannedResource> = {},
+    stack = "eu",
+): PlannedResource {
+    const t = tokenOf(type as TokenSource);
+    return {
+        urn: urnOf(stack, t, name),
+        type: t,
+        name,
+        account: null,
+        parent: null,
+        inputs,
+        provider: null,
+        protect: false,
+        retainOnDelete: false,
+        ignoreChanges: [],
+        dependsOn: [],
+        propertyDependencies: {},
+        custom: true,
+        secretInputPaths: [],
+        ...extra,
+    };
+}
+
+export function plannedStack(resources: PlannedResource[], stack = "eu"): PlannedStack {
+    return { stack, region: stack, resources, outputs: {}, plan: undefined as unknown as TopologyPlan } as PlannedStack;
+}
+
+export const allowances = loadAllowances();
+
+/** Exposure as the default topology declares it for the roles the fixtures use. */
+export const context: PolicyContext = {
+    allowances,
+    addressSpace: "10.0.0.0/16",
+    roleExposure: {
+        frontend: { vms: "public", loadBalancer: "public" },
+        backend: { vms: "private", loadBalancer: "public" },
+        management: { vms: "private", loadBalancer: "private" },
+    },
+    vmExposure: {
+        frontend: { app: "public", edge: "public", "edge-2": "public" },
+        backend: { app: "private", cache: "private", "cache-2": "private" },
+        management: { app: "private", bastion: "public", "bastion-2": "public" },
+    },
+    wireGuardPorts: [51820],
+};
+
+export interface AccountSpec {
+    account: string;
+    role: string;
+    region: string;
+    vcnCidr: string;
+    stack?: string;
+}
+
+/**
+ * One tenancy that every policy accepts: provider, VCN, subnets, an A1 at the 2/12 allowance,
+ * two micros, a public LB with a 443 listener, NSG rules (443 public, SSH from the bastion),
+ * a backed-up protected volume, a private versioned bucket, a free-tier ADB with a secret password.
+ */
+export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role: "backend", region: "eu", vcnCidr: "10.0.2.0/27" }): PlannedResource[] {
+    const stack = spec.stack ?? spec.region;
+    const slug = spec.account.toLowerCase();
+    const tags = { account: spec.account, role: spec.role, region: spec.region, "managed-by": "pulumi" };
+    const providerUrn = urnOf(stack, "pulumi:providers:oci", slug);
+    const own = { account: spec.account, provider: providerUrn };
+    const r = (type: unknown, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}) =>
+        resource(type, `${slug}-${name}`, inputs, { ...own, ...extra }, stack);
+    const instance = (name: string, shape: string, ocpus: number, memoryInGbs: number, publicIp: boolean) =>
+        r(oci.core.Instance, name, {
+            shape,
+            shapeConfig: shape.endsWith("Flex") ? { ocpus, memoryInGbs } : undefined,
+            sourceDetails: { sourceType: "image", bootVolumeSizeInGbs: "50" },
+            createVnicDetails: { assignPublicIp: publicIp ? "true" : "false", privateIp: "10.0.2.10" },
+            instanceOptions: { areLegacyImdsEndpointsDisabled: true },
+            isPvEncryptionInTransitEnabled: true,
+            agentConfig: { isMonitoringDisabled: false },
+            metadata: { ssh_authorized_keys: "ssh-ed25519 AAAA example" },
+            freeformTags: tags,
+        });
+    const volume = r(oci.core.Volume, "app-data", { sizeInGbs: "50", freeformTags: tags }, { protect: true });
+    const lb = r(oci.loadbalancer.LoadBalancer, "lb", {
+        shape: "flexible",
+        shapeDetails: { minimumBandwidthInMbps: 10, maximumBandwidthInMbps: 10 },
+        isPrivate: false,
+        freeformTags: tags,
+    });
+    return [
+        resource("pulumi:providers:oci", slug, { region: "eu-frankfurt-1", privateKey: "[secret]" }, { account: spec.account, custom: true, secretInputPaths: ["privateKey"] }, stack),
+        r(oci.core.Vcn, "vcn", { cidrBlocks: [spec.vcnCidr], freeformTags: tags }),
+        r(oci.core.Subnet, "lb-subnet", { cidrBlock: spec.vcnCidr, prohibitPublicIpOnVnic: false, freeformTags: tags }),
+        r(oci.core.Subnet, "vm-subnet", { cidrBlock: spec.vcnCidr, prohibitPublicIpOnVnic: true, freeformTags: tags }),
+        instance("app", "VM.Standard.A1.Flex", 2, 12, false),
+        instance("cache", "VM.Standard.E2.1.Micro", 1, 1, false),
+        instance("cache-2", "VM.Standard.E2.1.Micro", 1, 1, false),
+        volume,
+        r(oci.core.VolumeBackupPolicyAssignment, "app-data-backup-policy", { assetId: `${slug}-app-data-id`, policyId: "ocid1.volumebackuppolicy.oc1..bronze" }, {
+            propertyDependencies: { assetId: [volume.urn] },
+            dependsOn: [volume.urn],
+        }),
+        lb,
+        r(oci.loadbalancer.Listener, "lb-https", { port: 443, protocol: "HTTP", loadBalancerId: `${slug}-lb-id` }, { propertyDependencies: { loadBalancerId: [lb.urn] } }),
+        r(oci.core.NetworkSecurityGroup, "lb-nsg", { freeformTags: tags }),
+        r(oci.core.NetworkSecurityGroupSecurityRule, "lb-nsg-tcp-443-from-internet", {
+            direction: "INGRESS",
+            protocol: "6",
+            source: "0.0.0.0/0",
+            sourceType: "CIDR_BLOCK",
+            tcpOptions: { destinationPortRange: { min: 443, max: 443 } },
+        }),
+        r(oci.core.NetworkSecurityGroupSecurityRule, "app-nsg-tcp-22-from-bastion", {
+            direction: "INGRESS",
+            protocol: "6",
+            source: "10.0.6.10/32",
+            sourceType: "CIDR_BLOCK",
+            tcpOptions: { destinationPortRange: { min: 22, max: 22 } },
+        }),
+        r(oci.core.SecurityList, "vm-sl", {
+            ingressSecurityRules: [{ protocol: "6", source: "10.0.0.0/16", tcpOptions: { min: 9100, max: 9100 } }],
+            freeformTags: tags,
+        }),
+        r(oci.objectstorage.Bucket, "backups", { accessType: "NoPublicAccess", versioning: "Enabled", namespace: "example", freeformTags: tags }, { protect: true }),
+        r(
+            oci.database.AutonomousDatabase,
+            "adb",
+            { isFreeTier: true, dbName: "blitzhub", adminPassword: "[secret]", computeCount: 2, freeformTags: tags },
+            { protect: true, secretInputPaths: ["adminPassword"] },
+        ),
+    ];
+}
+
+/** Replaces the inputs (or other fields) of the resource named `name`. */
+export function modify(
+    resources: PlannedResource[],
+    name: string,
+    change: (r: PlannedResource) => Partial<PlannedResource>,
+): PlannedResource[] {
+    if (!resources.some((r) => r.name === name)) throw new Error(`fixture has no resource ${name}`);
+    return resources.map((r) => (r.name === name ? { ...r, ...change(r) } : r));
+}
+
+/**
+ * Violations of `policy` over the resources (one stack, or several), as the runner reports
+ * them; a topology policy runs once over all stacks together, as `npm run check` runs it.
+ */
+export async function check(policy: BlitzPolicy, ...stacks: PlannedResource[][]): Promise<Pick<Violation, "policy" | "resourceName" | "account" | "message" | "enforcement">[]> {
+    const report = await runPolicies(
+        stacks.map((resources, i) => plannedStack(resources, resources[0]?.urn.split("::")[0].split(":")[2] ?? `s${i}`)),
+        topologyPolicies.includes(policy) ? { policies: [], topologyPolicies: [policy], context } : { policies: [policy], topologyPolicies: [], context },
+    );
+    return report.violations.map(({ policy: p, resourceName, account, message, enforcement }) => ({ policy: p, resourceName, account, message, enforcement }));
+}

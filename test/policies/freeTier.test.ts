@@ -1,0 +1,150 @@
+import * as oci from "@pulumi/oci";
+import { describe, expect, it } from "vitest";
+import { a1Allowance } from "../../policies/freeTier/a1Allowance";
+import { a1CeilingPolicy } from "../../policies/freeTier/a1Ceiling";
+import { autonomousDatabase } from "../../policies/freeTier/autonomousDatabase";
+import { blockStorage } from "../../policies/freeTier/blockStorage";
+import { loadBalancer } from "../../policies/freeTier/loadBalancer";
+import { microInstances } from "../../policies/freeTier/microInstances";
+import { networkLoadBalancer } from "../../policies/freeTier/networkLoadBalancer";
+import { check, compliantAccount, modify, resource } from "./fixtures";
+
+const base = compliantAccount();
+const shape = (ocpus: number, memoryInGbs: number) => (r: { inputs: Record<string, unknown> }) => ({ inputs: { ...r.inputs, shapeConfig: { ocpus, memoryInGbs } } });
+/** A copy of an account resource under another name (same provider, tags, account). */
+function extra(name: string, newName: string) {
+    const original = base.find((r) => r.name === name)!;
+    return { ...original, name: newName, urn: original.urn.replace(/::[^:]+$/, `::${newName}`) };
+}
+
+describe("free-tier-a1-allowance (advisory)", () => {
+    it("passes an A1 at the 2 OCPU / 12 GB allowance", async () => {
+        expect(await check(a1Allowance, base)).toEqual([]);
+    });
+    it("states the monthly cost of the spec's 4 OCPU / 24 GB A1", async () => {
+        expect(await check(a1Allowance, modify(base, "eu-be-01-app", shape(4, 24)))).toEqual([
+            {
+                policy: "free-tier-a1-allowance",
+                enforcement: "advisory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-app",
+                message:
+                    "EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (allowances v3 of 2026-07-15) by 2 OCPU / 12 GB: USD 27.74/month",
+            },
+        ]);
+    });
+});
+
+describe("free-tier-a1-ceiling (mandatory)", () => {
+    it("accepts the spec's 4 OCPU / 24 GB (the largest allowance ever granted)", async () => {
+        expect(await check(a1CeilingPolicy, modify(base, "eu-be-01-app", shape(4, 24)))).toEqual([]);
+    });
+    it("rejects an 8-OCPU A1", async () => {
+        expect(await check(a1CeilingPolicy, modify(base, "eu-be-01-app", shape(8, 24)))).toEqual([
+            {
+                policy: "free-tier-a1-ceiling",
+                enforcement: "mandatory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-app",
+                message:
+                    "EU-BE-01: A1 8 OCPU / 24 GB exceeds the 4 OCPU / 24 GB ceiling (largest Always Free allowance ever granted): USD 56.94/month beyond the current allowance",
+            },
+        ]);
+    });
+});
+
+describe("free-tier-micro-instances (mandatory)", () => {
+    it("passes two micros", async () => {
+        expect(await check(microInstances, base)).toEqual([]);
+    });
+    it("rejects a third micro in one tenancy and names it", async () => {
+        const violations = await check(microInstances, [...base, extra("eu-be-01-cache-2", "eu-be-01-cache-3")]);
+        expect(violations).toEqual([
+            {
+                policy: "free-tier-micro-instances",
+                enforcement: "mandatory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-cache-3",
+                message: "EU-BE-01: 3 VM.Standard.E2.1.Micro instances exceed the Always Free 2 (allowances v3 of 2026-07-15); eu-be-01-cache-3 is not free: USD 19.35/month",
+            },
+        ]);
+    });
+    it("counts per tenancy (provider): two micros in each of two accounts pass", async () => {
+        const other = compliantAccount({ account: "EU-FE-01", role: "frontend", region: "eu", vcnCidr: "10.0.1.0/27" });
+        expect(await check(microInstances, [...base, ...other])).toEqual([]);
+    });
+});
+
+describe("free-tier-load-balancer (mandatory)", () => {
+    it("passes one flexible LB at 10/10 Mbps", async () => {
+        expect(await check(loadBalancer, base)).toEqual([]);
+    });
+    it("rejects a second LB and a bandwidth above 10 Mbps", async () => {
+        const resources = modify([...base, extra("eu-be-01-lb", "eu-be-01-lb-2")], "eu-be-01-lb-2", (r) => ({
+            inputs: { ...r.inputs, shapeDetails: { minimumBandwidthInMbps: 10, maximumBandwidthInMbps: 100 } },
+        }));
+        expect((await check(loadBalancer, resources)).map((v) => [v.resourceName, v.message])).toEqual([
+            ["eu-be-01-lb-2", "EU-BE-01: 2 load balancers exceed the Always Free 1; eu-be-01-lb-2 is not free: USD 8.98/month"],
+            [
+                "eu-be-01-lb-2",
+                "EU-BE-01: load balancer eu-be-01-lb-2 has shape flexible at 10-100 Mbps; Always Free is shape flexible at 10-10 Mbps (extra bandwidth: USD 6.57/month)",
+            ],
+        ]);
+    });
+});
+
+describe("free-tier-network-load-balancer (mandatory)", () => {
+    const nlb = (name: string) =>
+        resource(oci.networkloadbalancer.NetworkLoadBalancer, name, { isPrivate: false }, { account: "EU-BE-01", provider: base[0].urn });
+    it("passes one NLB", async () => {
+        expect(await check(networkLoadBalancer, [...base, nlb("eu-be-01-nlb")])).toEqual([]);
+    });
+    it("rejects a second NLB", async () => {
+        expect(await check(networkLoadBalancer, [...base, nlb("eu-be-01-nlb"), nlb("eu-be-01-nlb-2")])).toEqual([
+            {
+                policy: "free-tier-network-load-balancer",
+                enforcement: "mandatory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-nlb-2",
+                message: "EU-BE-01: 2 network load balancers exceed the Always Free 1; eu-be-01-nlb-2 is beyond it: USD 0.00/month",
+            },
+        ]);
+    });
+});
+
+describe("free-tier-block-storage (advisory)", () => {
+    it("passes 3 × 50 GB boot + 50 GB block = 200 GB", async () => {
+        expect(await check(blockStorage, base)).toEqual([]);
+    });
+    it("costs a 100 GB ledger beside three boot volumes", async () => {
+        const resources = modify(base, "eu-be-01-app-data", (r) => ({ inputs: { ...r.inputs, sizeInGbs: "100" } }));
+        expect(await check(blockStorage, resources)).toEqual([
+            {
+                policy: "free-tier-block-storage",
+                enforcement: "advisory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-app-data",
+                message: "EU-BE-01: block storage 250 GB (boot 150 + block 100) exceeds the Always Free 200 GB (allowances v3 of 2026-07-15) by 50 GB: USD 1.28/month",
+            },
+        ]);
+    });
+});
+
+describe("free-tier-autonomous-database (mandatory)", () => {
+    it("passes a free-tier ADB", async () => {
+        expect(await check(autonomousDatabase, base)).toEqual([]);
+    });
+    it("rejects an ADB without isFreeTier and a third free one", async () => {
+        const paid = modify(base, "eu-be-01-adb", (r) => ({ inputs: { ...r.inputs, isFreeTier: false } }));
+        expect((await check(autonomousDatabase, paid)).map((v) => [v.resourceName, v.message])).toEqual([
+            ["eu-be-01-adb", "EU-BE-01: Autonomous Database eu-be-01-adb does not set isFreeTier: true, so it is billed: USD 492.87/month"],
+        ]);
+        const three = [...base, extra("eu-be-01-adb", "eu-be-01-adb-2"), extra("eu-be-01-adb", "eu-be-01-adb-3")];
+        expect((await check(autonomousDatabase, three)).map((v) => [v.resourceName, v.message])).toEqual([
+            [
+                "eu-be-01-adb-3",
+                "EU-BE-01: 3 Always Free Autonomous Databases exceed the allowance of 2; eu-be-01-adb-3 cannot be created as free (paid: USD 492.87/month)",
+            ],
+        ]);
+    });
+});
