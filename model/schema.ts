@@ -395,9 +395,25 @@ export const Shape = z.strictObject({
     flexible: z.boolean(),
 });
 
+/** The spec's headline load and latency targets; the plan and alerting read them, none is enforced here. */
+export const Objectives = z.strictObject({
+    concurrentUsers: z.number().int().min(1),
+    /** Requests per second per tier (`frontend`, `backend`). */
+    requestsPerSecond: z.record(z.string(), z.number().int().min(1)),
+    solanaTxPerHour: z.number().int().min(1),
+    /** Real-time operations carried over WebSocket. */
+    websocketOperations: z.number().int().min(1),
+    /** Latency objectives in milliseconds (`api`, `assets`, `websocket`, `intraRegion`). */
+    latencySlosMs: z.record(z.string(), z.number().positive()),
+});
+export type Objectives = z.infer<typeof Objectives>;
+
 export const Topology = z.strictObject({
     version: z.literal(1),
     name: z.string(),
+    /** What the platform is for, from the spec's header. */
+    purpose: z.string().optional(),
+    objectives: Objectives.optional(),
     /** The whole private address space; every VCN is carved inside it. */
     addressSpace: Cidr,
     regions: z.record(RegionKey, Region),

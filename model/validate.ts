@@ -23,6 +23,8 @@ export function validateTopology(topology: Topology): PathProblem[] {
     const problems: PathProblem[] = [];
     const report = (path: PathSegment[], message: string) => problems.push({ path, message });
     checkServices(topology, report);
+    checkSharedNames(topology, report);
+    checkStartOrder(topology, report);
     checkEveryVm(topology, report);
     checkAddressSpace(topology, report);
     checkAccounts(topology, report);
@@ -101,6 +103,46 @@ function checkServices(topology: Topology, report: Report): void {
             report([...at, "memoryMb"], "a service that runs on a VM needs a memory limit of at least 16 MiB");
         }
     }
+}
+
+/** Backup prefixes must not be shared; a secret path named twice must mean the same secret. */
+function checkSharedNames(topology: Topology, report: Report): void {
+    const targets = new Map<string, string>();
+    const secrets = new Map<string, { service: string; source: string; length: number }>();
+    for (const [name, def] of Object.entries(topology.services)) {
+        def.backup.forEach((backup, index) => {
+            const owner = targets.get(backup.target);
+            if (owner) report(["services", name, "backup", index, "target"], `backup target ${backup.target} is already used by ${owner}`);
+            else targets.set(backup.target, name);
+        });
+        def.secrets.forEach((secret, index) => {
+            const first = secrets.get(secret.path);
+            if (!first) secrets.set(secret.path, { service: name, source: secret.source, length: secret.length });
+            else if (first.source !== secret.source || first.length !== secret.length) {
+                report(
+                    ["services", name, "secrets", index],
+                    `${secret.path} is declared by ${first.service} as ${first.source}/${first.length} but here as ${secret.source}/${secret.length}`,
+                );
+            }
+        });
+    }
+}
+
+/** The spec's start orders (*Ordem*) must not contradict each other. */
+function checkStartOrder(topology: Topology, report: Report): void {
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (name: string, trail: string[]): void => {
+        if (state.get(name) === "done") return;
+        if (state.get(name) === "visiting") {
+            const cycle = [...trail.slice(trail.indexOf(name)), name];
+            report(["services", cycle[cycle.length - 2], "startAfter"], `start order is circular: ${cycle.join(" → ")}`);
+            return;
+        }
+        state.set(name, "visiting");
+        for (const other of topology.services[name]?.startAfter ?? []) if (topology.services[other] && other !== name) visit(other, [...trail, name]);
+        state.set(name, "done");
+    };
+    for (const name of Object.keys(topology.services)) visit(name, []);
 }
 
 function checkEveryVm(topology: Topology, report: Report): void {
@@ -229,6 +271,9 @@ function checkVm(topology: Topology, vm: Vm, at: PathSegment[], report: Report):
             continue;
         }
         seen.set(placement.service, placement.at);
+        if (placement.memoryMb !== undefined && placement.memoryMb > def.memoryMb) {
+            report([...placement.at, "memoryMb"], `a placement may only lower the limit: ${placement.memoryMb} MiB is above ${placement.service}'s ${def.memoryMb} MiB`);
+        }
         const limit = placement.memoryMb ?? def.memoryMb;
         memoryMb += limit;
         usage.push(`${placement.service} ${limit}`);

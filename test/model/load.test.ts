@@ -252,6 +252,44 @@ describe("cross-field checks", () => {
     });
 });
 
+describe("consistency across the catalogue", () => {
+    it("rejects a placement that raises the catalogue's memory limit", () => {
+        const text = edit("          - { service: haproxy, memoryMb: 512, reason: \"1 GB micro\" }\n      - name: haproxy-3", "          - { service: haproxy, memoryMb: 2048 }\n      - name: haproxy-3");
+        const problem = problemAt(text, "roles.network.vms[1].services[0].memoryMb");
+        expect(problem.message).toBe("a placement may only lower the limit: 2048 MiB is above haproxy's 1024 MiB");
+        expect(problem.line).toBe(lineOf(text, "memoryMb: 2048 }"));
+    });
+
+    it("rejects two services writing the same backup target", () => {
+        const text = edit("target: /backups/haproxy_config }", "target: /backups/fluentd_config }");
+        expect(problemAt(text, "services.haproxy.backup[0].target").message).toBe("backup target /backups/fluentd_config is already used by fluentd");
+    });
+
+    it("rejects one secret path declared two ways", () => {
+        const text = edit("      - { path: secret/fastify/websocket_token, length: 64, description: \"stored in Vault for Fastify's WebSocket auth\" }", "      - { path: secret/fastify/websocket_token, length: 32 }");
+        expect(problemAt(text, "services.vault.secrets[1]").message).toBe("secret/fastify/websocket_token is declared by fastify as random/64 but here as random/32");
+    });
+
+    it("rejects a circular start order", () => {
+        const text = edit("    startAfter: [minio]   # spec order: 1. MinIO, 2. Vault", "    startAfter: [minio]\n").replace(
+            "    health: { port: api, path: /minio/health/live }",
+            "    startAfter: [vault]\n    health: { port: api, path: /minio/health/live }",
+        );
+        const problems = problemsOf(text);
+        expect(problems.map(formatProblem).join("\n")).toMatch(/startAfter(:\d+)?: start order is circular: (vault → minio → vault|minio → vault → minio)/);
+    });
+
+    it("keeps the spec's headline objectives", () => {
+        expect(loadTopology(FILE).objectives).toEqual({
+            concurrentUsers: 1000,
+            requestsPerSecond: { frontend: 25000, backend: 10000 },
+            solanaTxPerHour: 70000,
+            websocketOperations: 10,
+            latencySlosMs: { api: 50, assets: 25, websocket: 50, intraRegion: 2 },
+        });
+    });
+});
+
 describe("stack accounts", () => {
     const topology = loadTopology(FILE);
 
