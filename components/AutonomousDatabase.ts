@@ -1,12 +1,12 @@
 /**
  * The Always Free Autonomous Database. Always Free ADBs have no private endpoint, so access is
  * limited by its access control list: the client VMs' VCN (same region, through their service
- * gateway, `<vcn ocid>;<ip>`) and the NAT egress IPs of clients in other regions. mTLS (wallet)
- * is required on top. The admin password comes from `@pulumi/random` and stays secret.
+ * gateway, `<vcn ocid>;<ip>`); clients in other regions are not admitted by this stack (their
+ * NAT egress IP lives in their own stack). mTLS (wallet) is required on top. The ADMIN password
+ * is the catalogue's generated secret (`secret/adb/admin_password`) and stays secret.
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import type { AutonomousDatabasePlan } from "../plan/types";
 import { type AccountContext, childOptions } from "./accountContext";
 
@@ -15,6 +15,8 @@ export interface AutonomousDatabaseArgs {
     adb: AutonomousDatabasePlan;
     /** Access control list entries (`<vcn ocid>;<ip>` or public IPs/CIDRs) of its clients. */
     allowedClients: pulumi.Input<pulumi.Input<string>[]>;
+    /** ADMIN password (12-30 characters, upper, lower and digit), a Pulumi secret. */
+    adminPassword: pulumi.Input<string>;
 }
 
 export class AutonomousDatabase extends pulumi.ComponentResource {
@@ -26,16 +28,7 @@ export class AutonomousDatabase extends pulumi.ComponentResource {
         super("blitzhub:data:AutonomousDatabase", name, {}, opts);
         const { ctx, adb } = args;
 
-        // ADB rules: 12-30 characters, upper, lower and digit, no double quote.
-        const password = new random.RandomPassword(`${adb.resourceName}-admin-password`, {
-            length: 24,
-            minUpper: 2,
-            minLower: 2,
-            minNumeric: 2,
-            minSpecial: 1,
-            overrideSpecial: "#_-",
-        }, { parent: this });
-        this.adminPassword = pulumi.secret(password.result);
+        this.adminPassword = pulumi.secret(args.adminPassword);
 
         this.database = new oci.database.AutonomousDatabase(adb.resourceName, {
             compartmentId: ctx.compartmentId,

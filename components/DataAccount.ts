@@ -9,6 +9,8 @@ export interface DataAccountArgs extends AccountArgs {
      * region, NAT egress IPs for clients elsewhere.
      */
     autonomousDatabaseClients: pulumi.Input<pulumi.Input<string>[]>;
+    /** ADMIN password of the Autonomous Database (a generated catalogue secret). */
+    autonomousDatabaseAdminPassword?: pulumi.Input<string>;
 }
 
 /**
@@ -22,10 +24,12 @@ export class DataAccount extends AccountComponent {
         super("blitzhub:data:DataAccount", name, args, opts);
         const adb = args.plan.autonomousDatabase;
         if (adb) {
+            if (args.autonomousDatabaseAdminPassword === undefined) throw new Error(`${name}: no admin password for ${adb.resourceName}`);
             this.autonomousDatabase = new AutonomousDatabase(adb.resourceName, {
                 ctx: this.ctx,
                 adb,
                 allowedClients: args.autonomousDatabaseClients,
+                adminPassword: args.autonomousDatabaseAdminPassword,
             }, { parent: this });
         }
         this.registerOutputs({

@@ -8,6 +8,8 @@ export interface SecurityAccountArgs extends AccountArgs {
     ociVault?: { name: string; purpose: string };
     /** Every secret of the service catalogue. */
     secrets: CatalogueSecret[];
+    /** Generated values by Vault path (`CatalogueSecrets.values`). */
+    secretValues: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -20,11 +22,12 @@ export class SecurityAccount extends AccountComponent {
     constructor(name: string, args: SecurityAccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:security:SecurityAccount", name, args, opts);
         if (args.ociVault) {
-            this.secretVault = new SecretVault(`${args.plan.slug}-secrets`, {
+            this.secretVault = new SecretVault(`${args.plan.slug}-${args.ociVault.name}`, {
                 ctx: this.ctx,
                 name: args.ociVault.name,
                 purpose: args.ociVault.purpose,
                 secrets: args.secrets,
+                values: args.secretValues,
             }, { parent: this });
         }
         this.registerOutputs({

@@ -12,7 +12,8 @@ import { buildPlan } from "../plan/index";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { bootstrapCloudInit } from "./bootstrapCloudInit";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
-import { type AccountSettings, type GlobalHubOutputs, deployRegion, remoteAdbClients } from "./region";
+import type { Topology } from "../model/schema";
+import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
 
 /** Shapes an image override may name. */
@@ -48,6 +49,21 @@ export function accountSettings(config: LoadedStackConfig, plan: TopologyPlan): 
     return settings;
 }
 
+/** What the components need of the topology beyond the schema: the ADB's admin password secret. */
+export function checkTopologyForComponents(topology: Topology, plan: TopologyPlan): void {
+    const problems: Problem[] = [];
+    for (const account of plan.accounts) {
+        const adb = account.autonomousDatabase;
+        if (adb && adbAdminSecretPath(topology, adb.service) === undefined) {
+            problems.push({
+                path: `services.${adb.service}.secrets`,
+                message: `the Autonomous Database of ${account.name} needs a generated (source: random) secret for its ADMIN password`,
+            });
+        }
+    }
+    if (problems.length > 0) throw new UserInputError(problems);
+}
+
 /** Cloud-init of a VM: bootstrap only (configs arrive through config delivery). */
 function cloudInitOf(_plan: TopologyPlan, sshAuthorizedKeys: string[]): (account: AccountPlan, vm: VmPlan) => string {
     return (_account, vm) => bootstrapCloudInit(vm, sshAuthorizedKeys);
@@ -59,14 +75,12 @@ export async function program(): Promise<Record<string, unknown>> {
     const topology = loadTopology(config.topology);
     checkStackAgainstTopology(config, topology, config.stack, config.stackFile);
     const plan = buildPlan(topology, loadAllowances());
+    checkTopologyForComponents(topology, plan);
     const accounts = accountSettings(config, plan);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
 
     // 2. Resources.
-    const globalHub =
-        config.region === "eu"
-            ? undefined
-            : (new pulumi.StackReference(config.euStack).requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs>);
+    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(config.euStack);
     const { outputs } = deployRegion({
         region: config.region,
         topology,
@@ -76,7 +90,8 @@ export async function program(): Promise<Record<string, unknown>> {
         image: config.image,
         cloudInit: cloudInitOf(plan, config.sshAuthorizedKeys),
         remoteHubs,
-        globalHub,
+        globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
+        sharedSecretValues: eu?.requireOutput("secretValues") as pulumi.Output<Record<string, string>> | undefined,
     });
     if (config.region === "eu") outputs.autonomousDatabaseRemoteClients = remoteAdbClients(plan, config.region);
     return outputs;

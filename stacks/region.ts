@@ -9,7 +9,7 @@ import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { AccountArgs } from "../components/AccountComponent";
 import type { AccountComponent } from "../components/AccountComponent";
 import type { RemoteHub } from "../components/Peering";
-import type { CatalogueSecret } from "../components/SecretVault";
+import { type CatalogueSecret, CatalogueSecrets } from "../components/CatalogueSecrets";
 import type { ImageQuery } from "../components/accountLookups";
 import { BackendAccount } from "../components/BackendAccount";
 import { DataAccount } from "../components/DataAccount";
@@ -53,9 +53,20 @@ export interface RegionArgs {
     remoteHubs: RemoteHub[];
     /** Other regions: the EU hub, read from the eu stack. */
     globalHub?: pulumi.Output<GlobalHubOutputs>;
+    /**
+     * Other regions: the generated secret values, read from the eu stack (a secret output).
+     * The eu stack generates them itself (`CatalogueSecrets`).
+     */
+    sharedSecretValues?: pulumi.Output<Record<string, string>>;
 }
 
-/** Every catalogue secret once, with the services that use it. */
+/** Longest password the Autonomous Database accepts (12-30 characters). */
+export const ADB_PASSWORD_MAX_LENGTH = 30;
+
+/**
+ * Every catalogue secret once, with the services that use it. Secrets of a service OCI runs
+ * for us (the Autonomous Database) are capped at what it accepts.
+ */
 export function catalogueSecrets(topology: Topology): CatalogueSecret[] {
     const byPath = new Map<string, CatalogueSecret>();
     for (const [service, def] of Object.entries(topology.services)) {
@@ -63,13 +74,24 @@ export function catalogueSecrets(topology: Topology): CatalogueSecret[] {
             const known = byPath.get(secret.path);
             if (known) known.usedBy.push(service);
             else byPath.set(secret.path, { path: secret.path, source: secret.source, length: secret.length, description: secret.description, usedBy: [service] });
+            if (def.managedBy === "autonomous-database") byPath.get(secret.path)!.maxLength = ADB_PASSWORD_MAX_LENGTH;
         }
     }
     return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** The generated secret that is the ADMIN password of the managed database `service`. */
+export function adbAdminSecretPath(topology: Topology, service: string): string | undefined {
+    return topology.services[service]?.secrets.find((s) => s.source === "random")?.path;
+}
+
 /** Account components of the region, by account name, and the stack outputs. */
-export function deployRegion(args: RegionArgs): { components: Record<string, AccountComponent>; outputs: Record<string, unknown> } {
+export function deployRegion(args: RegionArgs): {
+    components: Record<string, AccountComponent>;
+    outputs: Record<string, unknown>;
+    /** Generated secret values by Vault path (secrets). */
+    secretValues: Record<string, pulumi.Output<string>>;
+} {
     const { plan, topology } = args;
     const stackPlan = plan.stacks.find((s) => s.region === args.region);
     if (!stackPlan) throw new Error(`no stack plan for region ${args.region}`);
@@ -83,6 +105,20 @@ export function deployRegion(args: RegionArgs): { components: Record<string, Acc
         tenancyOcid: settings(account.name).tenancyOcid,
         networkAdminGroupOcid: settings(account.name).networkAdminGroupOcid,
     });
+
+    const secrets = catalogueSecrets(topology);
+    const generated = args.sharedSecretValues ? undefined : new CatalogueSecrets("catalogue-secrets", { secrets });
+    const secretValues: Record<string, pulumi.Output<string>> = generated
+        ? generated.values
+        : Object.fromEntries(
+              secrets
+                  .filter((s) => s.source === "random")
+                  .map((s) => [s.path, pulumi.secret(args.sharedSecretValues!.apply((values) => {
+                      const value = values?.[s.path];
+                      if (value === undefined) throw new Error(`the eu stack exports no value for ${s.path}`);
+                      return value;
+                  }))]),
+          );
 
     const components: Record<string, AccountComponent> = {};
     for (const account of ordered) {
@@ -125,7 +161,7 @@ export function deployRegion(args: RegionArgs): { components: Record<string, Acc
                   }
                 : { hub: { ...peer(hub), drgId: hubComponent!.peering.drgId } },
         };
-        components[account.name] = createAccount(account, common, args, components, topology);
+        components[account.name] = createAccount(account, common, args, components, secrets, secretValues);
     }
 
     const outputs: Record<string, unknown> = {
@@ -141,9 +177,11 @@ export function deployRegion(args: RegionArgs): { components: Record<string, Acc
             rpcIds: components[globalHub.name].peering.rpcIds,
         } satisfies Record<keyof GlobalHubOutputs, unknown>;
     }
-    const security = Object.values(components).find((c): c is SecurityAccount => c instanceof SecurityAccount && c.secretVault !== undefined);
-    if (security?.secretVault) outputs.secretValues = pulumi.secret(security.secretVault.values);
-    return { components, outputs };
+    if (generated) {
+        outputs.secretValues = pulumi.secret(generated.values);
+        outputs.manualSecrets = generated.manual;
+    }
+    return { components, outputs, secretValues };
 }
 
 function createAccount(
@@ -151,8 +189,10 @@ function createAccount(
     common: AccountArgs,
     args: RegionArgs,
     built: Record<string, AccountComponent>,
-    topology: Topology,
+    secrets: CatalogueSecret[],
+    secretValues: Record<string, pulumi.Output<string>>,
 ): AccountComponent {
+    const { topology } = args;
     switch (account.role) {
         case "frontend":
             return new FrontendAccount(account.name, common);
@@ -161,13 +201,19 @@ function createAccount(
         case "solana":
             return new SolanaAccount(account.name, common);
         case "security":
-            return new SecurityAccount(account.name, { ...common, ociVault: topology.roles.security.ociVault, secrets: catalogueSecrets(topology) });
+            return new SecurityAccount(account.name, { ...common, ociVault: topology.roles.security.ociVault, secrets, secretValues });
         case "monitoring":
             return new MonitoringAccount(account.name, common);
         case "management":
             return new ManagementAccount(account.name, common);
         case "data":
-            return new DataAccount(account.name, { ...common, autonomousDatabaseClients: adbClients(account, args, built) });
+            return new DataAccount(account.name, {
+                ...common,
+                autonomousDatabaseClients: adbClients(account, args, built),
+                autonomousDatabaseAdminPassword: account.autonomousDatabase
+                    ? secretValues[adbAdminSecretPath(topology, account.autonomousDatabase.service) ?? ""]
+                    : undefined,
+            });
         case "logs":
             return new LogsAccount(account.name, common);
         case "network":

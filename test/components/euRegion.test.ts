@@ -291,7 +291,6 @@ describe("data and secrets", () => {
         const fastifyIp = account("EU-BE-01").vms.find((v) => v.name === "app")!.privateIp;
         expect(adb.inputs.whitelistedIps).toContain(`eu-be-01-vcn-id;${fastifyIp}`);
         expect(adb.inputs.whitelistedIps.length).toBeGreaterThan(0);
-        expect(adb.inputs.adminPassword).toMatch(/^pw-/);
     });
 
     it("the backup bucket is private, versioned and protected", () => {
@@ -301,23 +300,37 @@ describe("data and secrets", () => {
     });
 
     it("vault and master key are protected; one OCI secret per random catalogue secret, none for manual ones", () => {
-        expect(named(resources, "eu-sec-01-vault-kms").opts.protect).toBe(true);
-        expect(named(resources, "eu-sec-01-master-key").opts.protect).toBe(true);
+        expect(named(resources, "eu-sec-01-vault-vault").opts.protect).toBe(true);
+        const key = named(resources, "eu-sec-01-vault-master-key");
+        expect(key.opts.protect).toBe(true);
+        expect(key.inputs.managementEndpoint).toBe("https://eu-sec-01-vault-vault-management.kms.example");
         const secrets = ofType(resources, "oci:Vault/secret:Secret");
-        expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["jwt_secret", "redis_password"]);
+        expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["adb-admin_password", "jwt_secret", "redis_password"]);
+        expect(secrets.every((s) => s.inputs.vaultId === "eu-sec-01-vault-vault-id" && s.inputs.keyId === "eu-sec-01-vault-master-key-id")).toBe(true);
         const redis = named(resources, "eu-sec-01-redis-password").inputs;
         expect(redis.secretContent.contentType).toBe("BASE64");
-        const generated = named(resources, "eu-sec-01-redis-password-value").inputs;
-        expect(generated.length).toBe(32);
-        expect(Buffer.from(redis.secretContent.content, "base64").toString()).toBe("pw-eu-sec-01-redis-password-value".padEnd(32, "x"));
-        expect(named(resources, "eu-sec-01-jwt-secret-value").inputs.length).toBe(64);
-        expect(outputs.accounts["EU-SEC-01"]).toBeDefined();
+        const generated = named(resources, "secret-redis-password");
+        expect(generated.type).toBe("random:index/randomPassword:RandomPassword");
+        expect(generated.inputs.length).toBe(32);
+        expect(Buffer.from(redis.secretContent.content, "base64").toString()).toBe("pw-secret-redis-password".padEnd(32, "x"));
+        expect(named(resources, "secret-jwt-secret").inputs.length).toBe(64);
+        expect(resources.some((r) => r.name.includes("vault-unseal-keys"))).toBe(false);
+        expect(outputs.manualSecrets).toEqual(["secret/vault_unseal_keys"]);
+    });
+
+    it("the ADB's ADMIN password is the generated catalogue secret, capped at the 30 characters ADB accepts", () => {
+        expect(named(resources, "secret-adb-admin-password").inputs.length).toBe(30);
+        const adb = named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName).inputs;
+        expect(adb.adminPassword).toBe("pw-secret-adb-admin-password".padEnd(30, "x"));
+        const secretsComponent = resources.find((r) => r.type === "blitzhub:security:CatalogueSecrets")!;
+        expect(accountOf(named(resources, "secret-adb-admin-password"))).toBeUndefined();
+        expect(secretsComponent.parent).toBeUndefined();
     });
 
     it("secret values, secret contents and the ADB password stay Pulumi secrets", async () => {
         expect(await pulumi.isSecret(secretValues)).toBe(true);
         const values = await valueOf(secretValues);
-        expect(Object.keys(values).sort()).toEqual(["secret/jwt_secret", "secret/redis_password"]);
+        expect(Object.keys(values).sort()).toEqual(["secret/adb/admin_password", "secret/jwt_secret", "secret/redis_password"]);
         const isSecretAt = (r: Recorded, path: string) => r.secretPaths.some((p) => path === p || path.startsWith(`${p}.`));
         expect(isSecretAt(named(resources, "eu-sec-01-redis-password"), "secretContent.content")).toBe(true);
         expect(isSecretAt(named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName), "adminPassword")).toBe(true);

@@ -15,6 +15,7 @@ export function componentTopology() {
         input.services.redis.secrets = [{ path: "secret/redis_password" }];
         input.services.fastify.secrets = [{ path: "secret/redis_password" }, { path: "secret/jwt_secret", length: 64 }];
         input.services.vault.secrets = [{ path: "secret/vault_unseal_keys", source: "manual" }];
+        input.services["oracle-adb"].secrets = [{ path: "secret/adb/admin_password", length: 32 }];
         input.roles.security.ociVault = { name: "vault", purpose: "catalogue secrets" };
         input.roles.data.buckets = [{ name: "backups", purpose: "MinIO backups" }];
     });
