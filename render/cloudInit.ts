@@ -5,6 +5,7 @@
  */
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
+import { RELEASE_ARTIFACTS } from "./releases";
 import { vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 
@@ -33,33 +34,45 @@ export interface CloudInitOptions {
 /** Placeholder key when none is given (the offline render); a real stack always passes its keys. */
 export const PLACEHOLDER_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderKeyFromStackConfigBlitzhubSshAuthorizedKeys blitzhub-placeholder";
 
+/** One release install: the script body that fetches, unpacks and installs its binaries. */
 interface Release {
     name: string;
     version: string;
     arch: string;
     url: string;
     install: string;
+    unit?: { name: string; content: string };
 }
 
-/** How a service installed from its upstream release archive is unpacked and started. */
-function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release {
+function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | undefined {
+    const artifact = RELEASE_ARTIFACTS[p.service];
+    if (!artifact) return undefined;
     const version = p.def.version.replace(/^v/, "");
-    const source = p.def.install.source;
-    const url = (source ?? "")
-        .replaceAll("{version}", version)
-        .replaceAll("{arch}", arch);
-    if (!url) throw new Error(`service ${p.service}: install.method is release but install.source (URL with {version}/{arch}) is missing`);
-    const bin = p.def.install.package;
-    const unpack = url.endsWith(".zip")
-        ? `unzip -o "$tmp/${p.service}.archive" -d "$tmp/x"`
-        : `mkdir -p "$tmp/x" && tar -xzf "$tmp/${p.service}.archive" -C "$tmp/x"`;
-    return {
-        name: p.service,
-        version,
-        arch,
-        url,
-        install: [unpack, `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' -perm -u+x | head -n1)" /usr/local/bin/${bin}`].join("\n"),
+    const url = artifact.url(version, arch);
+    const unpack = url.endsWith(".zip") ? `unzip -o -q "$tmp/archive" -d "$tmp/x"` : `mkdir -p "$tmp/x" && tar -xzf "$tmp/archive" -C "$tmp/x"`;
+    const copy = artifact.binaries.map(
+        (bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`,
+    );
+    const unit = artifact.unit && {
+        name: artifact.unit.name,
+        content: [
+            "[Unit]",
+            `Description=${artifact.unit.description}`,
+            "Wants=network-online.target",
+            "After=network-online.target",
+            "",
+            "[Service]",
+            ...(artifact.unit.environmentFile ? [`EnvironmentFile=-${artifact.unit.environmentFile}`] : []),
+            `ExecStart=${artifact.unit.execStart}`,
+            `User=${artifact.unit.user}`,
+            "Restart=always",
+            "RestartSec=10",
+            "",
+            "[Install]",
+            "WantedBy=multi-user.target",
+        ].join("\n"),
     };
+    return { name: p.service, version, arch, url, install: [unpack, ...copy].join("\n"), unit };
 }
 
 export function renderCloudInit(plan: TopologyPlan, account: string | AccountPlan, vm: string | VmPlan, opts: CloudInitOptions = {}): string {
@@ -68,28 +81,26 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const v = typeof vm === "string" ? acc.vms.find((x) => x.name === vm) : vm;
     if (!v) throw new Error(`no VM ${vm} in ${acc.name}`);
     const arch = v.shape === "VM.Standard.A1.Flex" ? "arm64" : "amd64";
-    const apt = v.services.filter((s) => s.def.install.method === "apt");
-    const packages = [
-        { name: "nftables", version: undefined as string | undefined },
-        { name: "curl", version: undefined },
-        { name: "unzip", version: undefined },
-        ...apt.map((s) => ({ name: s.def.install.package, version: `${s.def.version.replace(/^v/, "")}*` })),
-    ].filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
-    const aptSources = apt
-        .filter((s) => s.def.install.source && /^deb /.test(s.def.install.source))
-        .map((s) => ({ name: `blitzhub-${s.service}.list`, source: s.def.install.source!, keyid: undefined }));
-    const releases = v.services.filter((s) => s.def.install.method === "release").map((s) => releaseOf(s, arch));
+    // Pinned apt packages install one by one from a script, so a version missing from a
+    // repository fails only its own package (logged), not the whole package stage.
+    const pinned = v.services
+        .filter((s) => s.def.install.method === "apt")
+        .map((s) => ({ name: s.def.install.package, version: s.def.version.replace(/^v/, ""), source: s.def.install.source ?? "distribution" }))
+        .filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+    const releases = v.services
+        .filter((s) => s.def.install.method === "release")
+        .map((s) => releaseOf(s, arch))
+        .filter((r): r is Release => r !== undefined);
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
         sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
-        aptSources,
-        packages,
+        packages: ["nftables", "curl", "unzip", "python3-pip"],
+        pinned,
         firewall: renderFirewall(vmLabel(acc, v), v).trimEnd(),
         releases,
         pip,
-        enable: [],
     });
 }
 
