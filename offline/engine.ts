@@ -496,6 +496,28 @@ function toPlanned(registrations: Registration[]): PlannedResource[] {
 }
 
 /**
+ * The SDK formats a stack trace for every resource (source positions) and for every promise it
+ * tracks (leak diagnostics), always with `new Error()` and no message; formatting them, through
+ * tsx's source maps, is most of a run. The plan shows neither, so while the stacks run those
+ * message-less errors format as just `Error`; every other error keeps its full trace (not
+ * source-mapped). Returns the function that restores the previous behaviour.
+ */
+function cheapSdkStackTraces(): () => void {
+    const previousPrepare = Error.prepareStackTrace;
+    const previousLimit = Error.stackTraceLimit;
+    if (process.env.BLITZHUB_OFFLINE_TRACES !== "1") Error.stackTraceLimit = 0;
+    const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
+    process.setSourceMapsEnabled(false);
+    Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
+        error.message === "" && error.name === "Error" ? "Error" : `${String(error)}\n${frames.map((f) => `    at ${f}`).join("\n")}`;
+    return () => {
+        Error.prepareStackTrace = previousPrepare;
+        Error.stackTraceLimit = previousLimit;
+        process.setSourceMapsEnabled(sourceMaps);
+    };
+}
+
+/**
  * Plans the given stacks by running the real program of each under mocks, in one process.
  * eu runs first when any stack is asked for (the others read its outputs); it is returned only
  * when asked for. Throws `UserInputError` before registering anything when input is bad.
@@ -505,12 +527,17 @@ export async function planStacks(options: PlanStacksOptions): Promise<PlannedSta
     const program = options.program ?? (await defaultProgram());
     const stackOutputs: Record<string, Record<string, unknown>> = {};
     const results: PlannedStack[] = [];
-    for (const input of inputs) {
-        const { stack, rawOutputs } = await runStack(input, program, stackOutputs);
-        stackOutputs[`${ORGANIZATION}/${PROJECT}/${input.stack}`] = rawOutputs;
-        // Every stack names the eu stack by its own `blitzhub:euStack`.
-        if (input.stack === "eu") for (const other of inputs) stackOutputs[other.parsed.euStack] = rawOutputs;
-        if (options.stacks.includes(input.stack)) results.push(stack);
+    const restoreTraces = cheapSdkStackTraces();
+    try {
+        for (const input of inputs) {
+            const { stack, rawOutputs } = await runStack(input, program, stackOutputs);
+            stackOutputs[`${ORGANIZATION}/${PROJECT}/${input.stack}`] = rawOutputs;
+            // Every stack names the eu stack by its own `blitzhub:euStack`.
+            if (input.stack === "eu") for (const other of inputs) stackOutputs[other.parsed.euStack] = rawOutputs;
+            if (options.stacks.includes(input.stack)) results.push(stack);
+        }
+    } finally {
+        restoreTraces();
     }
     const order = new Map(options.stacks.map((s, i) => [s, i]));
     return results.sort((a, b) => (order.get(a.stack) ?? 0) - (order.get(b.stack) ?? 0));

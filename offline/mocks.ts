@@ -383,6 +383,20 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     ],
                 };
             }
+            case "oci:Core/getVolumeBackupPolicies:getVolumeBackupPolicies":
+                // Oracle-defined policies (no compartment): bronze, silver, gold.
+                return {
+                    ...inputs,
+                    id: `volume-backup-policies-${region}`,
+                    volumeBackupPolicies: ["bronze", "silver", "gold"].map((policy) => ({
+                        id: this.ocid("oci:Core/volumeBackupPolicy:VolumeBackupPolicy", `oracle-${policy}`, region, "volumebackuppolicy"),
+                        displayName: policy,
+                        compartmentId: "",
+                        destinationRegion: "",
+                        schedules: [],
+                        timeCreated: "2017-01-01T00:00:00.000Z",
+                    })),
+                };
             case "oci:ObjectStorage/getNamespace:getNamespace":
                 return { ...inputs, id: "namespace", namespace: `example${digest(String(inputs.compartmentId ?? region)).slice(0, 10)}` };
             case "oci:Identity/getTenancy:getTenancy":

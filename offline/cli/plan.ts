@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
         .option("--topology <file>", "topology file instead of each stack's blitzhub:topology")
         // Bench/tests only (synthetic topologies): example config for accounts the stack files lack.
         .addOption(new Option("--synthesize-accounts", "bench/tests only: example config for accounts missing from the stack files").hideHelp())
+        // Tests only: another project root (stack files, Pulumi.yaml, example OCI config).
+        .addOption(new Option("--project-dir <dir>", "tests only: project root holding Pulumi.yaml and the stack files").hideHelp())
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
     try {
@@ -40,14 +42,19 @@ async function main(argv: string[]): Promise<number> {
         if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
         throw error;
     }
-    const opts = cli.opts<{ stack: string; json: boolean; topology?: string; synthesizeAccounts?: boolean }>();
+    const opts = cli.opts<{ stack: string; json: boolean; topology?: string; synthesizeAccounts?: boolean; projectDir?: string }>();
     const stacks = stacksOf(opts.stack);
     if (stacks === undefined) {
         process.stderr.write(`--stack: unknown stack "${opts.stack}" (stacks: ${REGION_KEYS.join(", ")}, all)\n`);
         return 2;
     }
     try {
-        const planned = await planStacks({ stacks, topologyFile: opts.topology, synthesizeMissingAccounts: opts.synthesizeAccounts === true });
+        const planned = await planStacks({
+            stacks,
+            topologyFile: opts.topology,
+            projectDir: opts.projectDir,
+            synthesizeMissingAccounts: opts.synthesizeAccounts === true,
+        });
         await write(process.stdout, opts.json ? formatPlanJson(planned) : formatPlanTree(planned));
         return 0;
     } catch (error) {
