@@ -83,25 +83,39 @@ function targetKey(target: FirewallTarget): string {
     return target.kind === "vm" ? `vm-${target.vm}` : target.kind;
 }
 
-function ruleKey(rule: Omit<FirewallRule, "key">): string {
-    const ports = rule.toPort !== undefined && rule.toPort !== rule.port ? `${rule.port}-${rule.toPort}` : `${rule.port}`;
-    const source = rule.source === INTERNET ? "internet" : rule.source.replace(/[./]/g, "-");
-    return `${targetKey(rule.target)}-${rule.protocol}-${ports}-from-${source}`;
+function ruleKey(target: FirewallTarget, protocol: "tcp" | "udp", port: number, toPort: number | undefined, source: string): string {
+    const ports = toPort !== undefined && toPort !== port ? `${port}-${toPort}` : `${port}`;
+    const from = source === INTERNET ? "internet" : source.replace(/[./]/g, "-");
+    return `${targetKey(target)}-${protocol}-${ports}-from-${from}`;
 }
 
 function coversNeverPublic(port: number, toPort: number | undefined): number | undefined {
     return NEVER_PUBLIC_PORTS.find((p) => p >= port && p <= (toPort ?? port));
 }
 
+interface PendingRule {
+    rule: FirewallRule;
+    reasons: Set<string>;
+    descriptions: Set<string>;
+    sortKey: string;
+}
+
 /** Collects rules per account, merging duplicates (same target, protocol, ports, source). */
 class RuleSet {
-    readonly byAccount = new Map<string, Map<string, FirewallRule>>();
+    readonly byAccount = new Map<string, Map<string, PendingRule>>();
 
     add(account: string, target: FirewallTarget, protocols: ("tcp" | "udp")[], port: number, toPort: number | undefined, source: Source, reason: string, service?: string): void {
         let rules = this.byAccount.get(account);
         if (!rules) this.byAccount.set(account, (rules = new Map()));
         for (const protocol of protocols) {
-            const rule: Omit<FirewallRule, "key"> = {
+            const key = ruleKey(target, protocol, port, toPort, source.cidr);
+            const existing = rules.get(key);
+            if (existing) {
+                existing.reasons.add(reason);
+                existing.descriptions.add(source.description);
+                continue;
+            }
+            const rule: FirewallRule = {
                 account,
                 target,
                 protocol,
@@ -111,20 +125,23 @@ class RuleSet {
                 sourceDescription: source.description,
                 reason,
                 ...(service !== undefined ? { service } : {}),
+                key,
             };
-            const key = ruleKey(rule);
-            const existing = rules.get(key);
-            if (!existing) rules.set(key, { ...rule, key });
-            else {
-                if (!existing.reason.split("; ").includes(reason)) existing.reason += `; ${reason}`;
-                if (!existing.sourceDescription.split("; ").includes(source.description)) existing.sourceDescription += `; ${source.description}`;
-            }
+            const sortKey = `${targetKey(target)}\u0000${String(port).padStart(5, "0")}\u0000${protocol}\u0000${key}`;
+            rules.set(key, { rule, reasons: new Set([reason]), descriptions: new Set([source.description]), sortKey });
         }
     }
-}
 
-function compareRules(a: FirewallRule, b: FirewallRule): number {
-    return targetKey(a.target).localeCompare(targetKey(b.target)) || a.port - b.port || a.protocol.localeCompare(b.protocol) || a.key.localeCompare(b.key);
+    /** The account's rules, merged reasons joined with "; ", sorted by target, port, protocol, key. */
+    rulesOf(account: string): FirewallRule[] {
+        const pending = [...(this.byAccount.get(account)?.values() ?? [])];
+        pending.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+        return pending.map(({ rule, reasons, descriptions }) => {
+            if (reasons.size > 1) rule.reason = [...reasons].join("; ");
+            if (descriptions.size > 1) rule.sourceDescription = [...descriptions].join("; ");
+            return rule;
+        });
+    }
 }
 
 /**
@@ -135,14 +152,21 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     const { topology, addresses, index, placements } = input;
     const rules = new RuleSet();
     const problems: Problem[] = [];
-    const ipOf = (account: string, vm: string) => addresses.byAccount.get(account)?.vms.find((v) => v.vm === vm)?.privateIp ?? "";
-    const vmSource = (account: string, vm: string, service?: string): Source => ({
-        cidr: hostCidr(ipOf(account, vm)),
-        description: `${account}/${vm}${service ? ` (${service})` : ""}`,
-    });
+    const vmCidr = new Map<string, string>();
+    for (const a of addresses.accounts) for (const v of a.vms) vmCidr.set(`${a.account}\u0000${v.vm}`, hostCidr(v.privateIp));
+    const sourceCache = new Map<string, Source>();
+    const vmSource = (account: string, vm: string, service?: string): Source => {
+        const id = `${account}\u0000${vm}\u0000${service ?? ""}`;
+        let source = sourceCache.get(id);
+        if (!source) {
+            source = { cidr: vmCidr.get(`${account}\u0000${vm}`) ?? "", description: `${account}/${vm}${service ? ` (${service})` : ""}` };
+            sourceCache.set(id, source);
+        }
+        return source;
+    };
 
     // Dependencies, and who uses each (account, service) — private LBs open to those clients.
-    const clientsOf = new Map<string, Source[]>();
+    const clientsOf = new Map<string, Map<string, Source>>();
     for (const account of topology.accounts) {
         for (const [vmName, vmPlacements] of placements.get(account.name) ?? []) {
             for (const placement of vmPlacements) {
@@ -151,9 +175,9 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
                         if (target.account === account.name && target.vm === vmName) continue;
                         const source = vmSource(account.name, vmName, placement.service);
                         const clientKey = `${target.account}\u0000${dependency.service}`;
-                        const clients = clientsOf.get(clientKey) ?? [];
-                        if (!clients.some((c) => c.cidr === source.cidr)) clients.push(source);
-                        clientsOf.set(clientKey, clients);
+                        let clients = clientsOf.get(clientKey);
+                        if (!clients) clientsOf.set(clientKey, (clients = new Map()));
+                        if (!clients.has(source.cidr)) clients.set(source.cidr, source);
                         for (const port of target.ports) {
                             if (port.localOnly) continue;
                             rules.add(target.account, { kind: "vm", vm: target.vm }, protocolsOf(port.protocol), port.port, port.toPort, source, `${placement.service} → ${dependency.service}:${port.name}`, dependency.service);
@@ -216,11 +240,11 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     };
     /** Clients of the set's service (its own backends excepted: they never call themselves through it) and the bastions. */
     const privateListenerSources = (account: Account, service: string | undefined, backendIps: string[]): Source[] => {
-        const sources: Source[] = [];
+        const sources = new Map<string, Source>();
         const own = new Set(backendIps.map(hostCidr));
-        for (const c of service ? (clientsOf.get(`${account.name}\u0000${service}`) ?? []) : []) if (!own.has(c.cidr) && !sources.some((s) => s.cidr === c.cidr)) sources.push(c);
-        for (const b of bastionSources) if (!sources.some((s) => s.cidr === b.cidr)) sources.push(b);
-        return sources;
+        for (const c of service ? (clientsOf.get(`${account.name}\u0000${service}`)?.values() ?? []) : []) if (!own.has(c.cidr)) sources.set(c.cidr, c);
+        for (const b of bastionSources) if (!sources.has(b.cidr)) sources.set(b.cidr, b);
+        return [...sources.values()];
     };
     for (const account of topology.accounts) {
         const lbSubnet = lbSubnetOf(account);
@@ -284,10 +308,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     throwIfProblems(problems);
 
     const result = new Map<string, FirewallRule[]>();
-    for (const account of topology.accounts) {
-        const list = [...(rules.byAccount.get(account.name)?.values() ?? [])].sort(compareRules);
-        result.set(account.name, list);
-    }
+    for (const account of topology.accounts) result.set(account.name, rules.rulesOf(account.name));
     return result;
 }
 

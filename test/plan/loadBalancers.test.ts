@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { isUserInputError, type Problem } from "../../model/errors";
+import { loadTopology } from "../../model/load";
+import { loadAllowances } from "../../plan/allowances";
+import { buildPlan } from "../../plan/index";
+import { fixtureTopology } from "./fixtures";
+
+const allowances = loadAllowances();
+
+function problemsOf(run: () => unknown): Problem[] {
+    try {
+        run();
+    } catch (error) {
+        if (isUserInputError(error)) return error.problems;
+        throw error;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+describe("load balancer plans", () => {
+    const plan = buildPlan(fixtureTopology(), allowances);
+    const account = (name: string) => plan.accounts.find((a) => a.name === name)!;
+
+    it("takes backends from the account's VMs running the set's service, with weights and health checks", () => {
+        const lb = account("EU-BE-01").loadBalancer;
+        expect(lb).toMatchObject({ name: "lb", resourceName: "eu-be-01-lb", public: true, subnet: "lb", bandwidthMbps: { min: 10, max: 10 } });
+        const [api, ws] = lb.backendSets;
+        expect(api.backends).toEqual([{ vm: "app", vmResourceName: "eu-be-01-app", ip: "10.0.2.18", port: 3000, weight: 1 }]);
+        expect(api.healthCheck).toEqual({ protocol: "HTTP", port: 3000, urlPath: "/health", returnCode: 200, intervalMs: 10000, timeoutMs: 3000, retries: 3 });
+        expect(api.sessionPersistence).toBeUndefined();
+        expect(ws.backends).toEqual([{ vm: "app", vmResourceName: "eu-be-01-app", ip: "10.0.2.18", port: 3001, weight: 3 }]);
+        expect(ws.healthCheck).toMatchObject({ port: 3000, urlPath: "/ws/health" });
+        expect(ws.sessionPersistence).toEqual({ cookieName: "X-Oracle-BMC-LBS-Route", disableFallback: false });
+        expect(ws.policy).toBe("WEIGHTED_ROUND_ROBIN");
+    });
+
+    it("backs the frontend LB with all three nginx VMs and keeps private roles private", () => {
+        expect(account("EU-FE-01").loadBalancer.backendSets[0].backends.map((b) => `${b.vm}@${b.ip}:${b.port}`)).toEqual(["app@10.0.1.82:80", "edge-1@10.0.1.83:80", "edge-2@10.0.1.84:80"]);
+        expect(account("EU-SEC-01").loadBalancer.public).toBe(false);
+    });
+
+    it("plans the NLB with its port range and the validator as backend", () => {
+        const nlb = account("EU-SOL-01").networkLoadBalancer!;
+        expect(nlb).toMatchObject({ resourceName: "eu-sol-01-nlb", public: true });
+        expect(nlb.listeners).toEqual([{ name: "gossip", protocol: "TCP_AND_UDP", port: 8000, toPort: 8020, backendSet: "gossip" }]);
+        expect(nlb.backendSets[0]).toMatchObject({ port: 8000, toPort: 8020, preserveSourceIp: true, policy: "FIVE_TUPLE", healthCheck: { protocol: "TCP", port: 8899 } });
+        expect(nlb.backendSets[0].backends.map((b) => b.vm)).toEqual(["validator"]);
+        expect(account("EU-BE-01").networkLoadBalancer).toBeUndefined();
+    });
+
+    it("names a backend set whose service runs on no VM of the role, and a weight for a non-backend", () => {
+        const topology = fixtureTopology((t) => {
+            t.roles.backend.loadBalancer.backendSets[0].service = "redis-exporter";
+            t.roles.backend.loadBalancer.backendSets[1].weights = { ghost: 2 };
+        });
+        const paths = problemsOf(() => buildPlan(topology, allowances)).map((p) => p.path);
+        expect(paths).toContain("roles.backend.loadBalancer.backendSets[0].port");
+        expect(paths).toContain("roles.backend.loadBalancer.backendSets[1].weights.ghost");
+        const noVm = fixtureTopology((t) => (t.roles.security.loadBalancer.backendSets[0].service = "redis"));
+        expect(problemsOf(() => buildPlan(noVm, allowances))).toContainEqual({ path: "roles.security.loadBalancer.backendSets[0].service", message: 'no VM of role security runs "redis"' });
+    });
+
+    it("gives the real topology 15 flexible LBs (10/10 Mbps) and 3 NLBs, every backend a planned VM", () => {
+        const real = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
+        expect(real.accounts.map((a) => a.loadBalancer)).toHaveLength(15);
+        for (const a of real.accounts) {
+            expect(a.loadBalancer.bandwidthMbps).toEqual({ min: 10, max: 10 });
+            expect(a.loadBalancer.public).toBe(["frontend", "backend", "solana"].includes(a.role));
+            for (const set of [...a.loadBalancer.backendSets, ...(a.networkLoadBalancer?.backendSets ?? [])]) {
+                expect(set.backends.length).toBeGreaterThan(0);
+                for (const b of set.backends) expect(a.vms.find((v) => v.name === b.vm)!.privateIp).toBe(b.ip);
+            }
+        }
+        expect(real.accounts.filter((a) => a.networkLoadBalancer).map((a) => a.name).sort()).toEqual(["AS-SOL-01", "EU-NET-01", "EU-SOL-01"]);
+    });
+});
