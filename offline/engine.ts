@@ -420,7 +420,13 @@ async function runStack(
         const original = monitor[method].bind(monitor);
         monitor[method] = (req: any, callback: (err: unknown, resp: any) => void) =>
             original(req, (err: unknown, resp: any) => {
-                if (!err) record(req, resp.getUrn());
+                if (!err) {
+                    const urn = engineUrn(input.stack, req.getType(), req.getName(), req.getParent());
+                    adoptUrn(monitor, resp.getUrn(), urn);
+                    resp.setUrn(urn);
+                    record(req, urn);
+                    markSecretOutputs(req, resp);
+                }
                 callback(err, resp);
             });
     };
@@ -452,6 +458,45 @@ async function runStack(
         stack: { stack: input.stack, region: input.stack, resources: toPlanned(registrations), outputs, plan: input.plan },
         rawOutputs,
     };
+}
+
+/**
+ * The URN the Pulumi engine gives a resource: the parent's whole qualified type chain, then the
+ * type — except under the root stack, whose type is not part of its children's URNs. (The mock
+ * monitor keeps only the nearest parent type and includes the root's.)
+ */
+export function engineUrn(stack: string, type: string, name: string, parentUrn: string): string {
+    const parentType = parentUrn ? parentUrn.split("::")[2] : undefined;
+    const chain = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${PROJECT}::${chain}::${name}`;
+}
+
+/** Makes the mock monitor know the resource by the engine's URN too (outputs, getResource). */
+function adoptUrn(monitor: MonitorLike, mockUrn: string, urn: string): void {
+    const resources = (monitor as unknown as { resources?: Map<string, { urn: string }> }).resources;
+    const entry = resources?.get(mockUrn);
+    if (resources && entry && mockUrn !== urn) resources.set(urn, { ...entry, urn });
+}
+
+/**
+ * Does what the Pulumi engine does and the mock monitor does not: outputs named in
+ * `additionalSecretOutputs` (e.g. `random`'s `result`) come back as secrets, so they stay
+ * secret in every input they flow into.
+ */
+function markSecretOutputs(req: any, resp: any): void {
+    const names: string[] = req.getAdditionalsecretoutputsList?.() ?? [];
+    const object = resp.getObject?.();
+    if (names.length === 0 || !object) return;
+    const state = object.toJavaScript() as Record<string, unknown>;
+    let changed = false;
+    for (const name of names) {
+        const value = state[name];
+        if (value === undefined || (value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG)) continue;
+        state[name] = { [SIG_KEY]: SECRET_SIG, value };
+        changed = true;
+    }
+    // The response's own Struct class (google-protobuf, as bundled with @pulumi/pulumi).
+    if (changed) resp.setObject(object.constructor.fromJavaScript(state));
 }
 
 function parseDisabledDefaults(value: string | undefined): string[] {
