@@ -65,6 +65,15 @@ describe("the real topology", () => {
         }
     });
 
+    it("gives every caller its own copy, even when parsed once", () => {
+        const first = parseTopology(REAL, FILE);
+        first.accounts.pop();
+        first.services.nginx.memoryMb = 1;
+        const second = parseTopology(REAL, FILE);
+        expect(second.accounts).toHaveLength(15);
+        expect(second.services.nginx.memoryMb).toBe(1024);
+    });
+
     it("resolves placement overrides", () => {
         const edge = topology.roles.frontend.vms.find((vm) => vm.name === "edge-1")!;
         const nginx = placementsOf(edge, topology).find((placement) => placement.service === "nginx")!;
