@@ -26,7 +26,7 @@
  */
 import { UserInputError, type Problem } from "../model/errors";
 import type { RoleName, Topology, Vm } from "../model/schema";
-import { addressAt, contains, log2Ceil, overlaps, parseNetwork, sliceOf, type Network } from "./cidr";
+import { addressAt, contains, log2Ceil, overlaps, parseNetwork, prefixSize, sliceOf, type Network } from "./cidr";
 import type { SubnetName, SubnetPlan } from "./types";
 
 /** OCI reserves the network address and the gateway (first two) of every subnet. */
@@ -185,7 +185,7 @@ export function addressPlan(topology: Topology, options: AddressPlanOptions = {}
         }
         const subnetPrefix = vcnPrefix + 2;
         const vmSubnetOf = role.vms.map((vm) => subnetOfVm(vm, role.exposure.vms));
-        const quarterSize = 1n << BigInt(32 - subnetPrefix);
+        const quarterSize = prefixSize(subnetPrefix);
         const quarterUsable = quarterSize - BigInt(RESERVED_AT_START + RESERVED_AT_END);
         // VMs are numbered by role position, so a subnet must hold the highest position it uses.
         const highest = new Map<SubnetName, number>();

@@ -41,10 +41,16 @@ export function networkAt(start: bigint, prefix: number): Network {
     return network;
 }
 
+/** Number of addresses in a network of `prefix` bits (as ip-address counts it). */
+export function prefixSize(prefix: number): bigint {
+    const network = new Address4(`0.0.0.0/${prefix}`);
+    return network.endAddress().bigInt() - network.startAddress().bigInt() + 1n;
+}
+
 /** The `index`-th of the equal `/newPrefix` slices of `network`. */
 export function sliceOf(network: Network, newPrefix: number, index: number): Network {
     if (newPrefix < network.prefix || newPrefix > 32) throw new Error(`cannot cut ${network.cidr} into /${newPrefix} slices`);
-    const sliceSize = 1n << BigInt(32 - newPrefix);
+    const sliceSize = prefixSize(newPrefix);
     const offset = sliceSize * BigInt(index);
     if (offset + sliceSize > network.size) throw new Error(`${network.cidr} has no slice ${index} of /${newPrefix}`);
     return networkAt(network.start + offset, newPrefix);

@@ -197,6 +197,17 @@ describe("planFirewall on the real topology", () => {
         expect(plan.accounts.filter((a) => a.firewall.some((r) => r.port === 6379)).map((a) => a.role).sort()).toEqual(["backend", "backend", "solana", "solana"]);
     });
 
+    it("keeps every NSG (one per target) under OCI's 120 rules", () => {
+        for (const account of plan.accounts) {
+            const perTarget = new Map<string, number>();
+            for (const r of account.firewall) {
+                const key = r.target.kind === "vm" ? r.target.vm : r.target.kind;
+                perTarget.set(key, (perTarget.get(key) ?? 0) + 1);
+            }
+            for (const [target, count] of perTarget) expect(count, `${account.name} ${target}`).toBeLessThanOrEqual(120);
+        }
+    });
+
     it("scrapes node_exporter on all 45 VMs from EU-MON-01 only", () => {
         const mon = plan.accounts.find((a) => a.name === "EU-MON-01")!;
         const prometheus = mon.vms.filter((v) => v.services.some((s) => s.service === "prometheus")).map((v) => `${v.privateIp}/32`);
