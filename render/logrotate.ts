@@ -4,14 +4,22 @@ import { renderTemplate } from "./templates";
 import type { FileSpec } from "./types";
 
 /**
- * One `/etc/logrotate.d/<service>` per service. The file name is the service's own, so it
- * replaces the entry its Debian package ships for the same logs instead of duplicating it.
+ * One `/etc/logrotate.d/<name>` per service, named after its apt package, so it replaces the
+ * entry the package ships for the same logs instead of duplicating it (logrotate rejects that).
  */
 export function renderLogrotate(vmLabel: string, vm: VmPlan): FileSpec[] {
+    const used = new Set<string>();
     return vm.services
         .filter((s) => s.def.logrotate)
-        .map((s) => ({
-            path: `/etc/logrotate.d/${s.service}`,
+        .map((s) => {
+            // The apt package's name, so the entry replaces the one the package ships (nginx for the rpc-gateway).
+            let name = s.def.install.method === "apt" ? s.def.install.package : s.service;
+            if (used.has(name)) name = `${name}-${s.service}`;
+            used.add(name);
+            return { s, name };
+        })
+        .map(({ s, name }) => ({
+            path: `/etc/logrotate.d/${name}`,
             content: renderTemplate("logrotate/entry.hbs", {
                 vmLabel,
                 service: s.service,
