@@ -99,8 +99,23 @@ export interface PlanStacksOptions {
 /** The OCI config the offline engine uses instead of `~/.oci/config` (example OCIDs only). */
 export const OFFLINE_OCI_CONFIG = "config/oci-config.example";
 
+/**
+ * Secret config the offline engine supplies when a stack file has none, so the plan shows what
+ * a real run with credentials would create (config delivery over SSH). A placeholder, not a
+ * key: it only ever reaches mocks, and prints as `[secret]`.
+ */
+export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
+    "blitzhub-delivery:sshPrivateKey": "offline-placeholder-not-a-private-key",
+};
+
 const PROJECT = "blitzhub";
 const ORGANIZATION = "organization";
+
+/** What a StackReference to a planned stack reads: outputs (secrets unwrapped) and which were secret. */
+export interface StackOutputs {
+    outputs: Record<string, unknown>;
+    secretOutputNames: string[];
+}
 
 /** One stack's config as the engine hands it to the runtime. */
 interface StackInput {
@@ -274,7 +289,13 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         if (plan === undefined) continue;
         const values: Record<string, string> = { ...project, ...file.config };
         for (const [key, value] of Object.entries(file.raw)) values[`${CONFIG_NAMESPACE}:${key}`] = configString(value);
-        prepared.push({ stack, stackFile: file.stackFile, config: values, secretKeys: file.secretKeys, parsed: config, topology, plan });
+        const secretKeys = [...file.secretKeys];
+        for (const [key, value] of Object.entries(OFFLINE_SECRET_DEFAULTS)) {
+            if (key in values) continue;
+            values[key] = value;
+            secretKeys.push(key);
+        }
+        prepared.push({ stack, stackFile: file.stackFile, config: values, secretKeys, parsed: config, topology, plan });
     }
 
     if (syntheticProfiles.length > 0 && problems.length === 0) {
@@ -372,8 +393,8 @@ async function defaultProgram(): Promise<ProgramFn> {
 async function runStack(
     input: StackInput,
     program: ProgramFn,
-    stackOutputs: Record<string, Record<string, unknown>>,
-): Promise<{ stack: PlannedStack; rawOutputs: Record<string, unknown> }> {
+    stackOutputs: Record<string, StackOutputs>,
+): Promise<{ stack: PlannedStack; rawOutputs: StackOutputs }> {
     let fail: (error: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => {});
@@ -452,11 +473,19 @@ async function runStack(
     }
 
     const stackUrn = registrations.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
-    const rawOutputs = (rawValues(stackUrn ? componentOutputs.get(stackUrn) : undefined) ?? {}) as Record<string, unknown>;
+    const serializedOutputs = (stackUrn ? componentOutputs.get(stackUrn) : undefined) ?? {};
+    const rawOutputs = (rawValues(serializedOutputs) ?? {}) as Record<string, unknown>;
+    const secretOutputNames = Object.entries(serializedOutputs as Record<string, unknown>)
+        .filter(([, value]) => {
+            const paths: string[] = [];
+            plainInputs(value, "", paths);
+            return paths.length > 0;
+        })
+        .map(([key]) => key);
     const outputs = plainInputs(stackUrn ? (componentOutputs.get(stackUrn) ?? {}) : {}, "", []) as Record<string, unknown>;
     return {
         stack: { stack: input.stack, region: input.stack, resources: toPlanned(registrations), outputs, plan: input.plan },
-        rawOutputs,
+        rawOutputs: { outputs: rawOutputs, secretOutputNames },
     };
 }
 
@@ -570,7 +599,7 @@ function cheapSdkStackTraces(): () => void {
 export async function planStacks(options: PlanStacksOptions): Promise<PlannedStack[]> {
     const inputs = prepareStacks(options);
     const program = options.program ?? (await defaultProgram());
-    const stackOutputs: Record<string, Record<string, unknown>> = {};
+    const stackOutputs: Record<string, StackOutputs> = {};
     const results: PlannedStack[] = [];
     const restoreTraces = cheapSdkStackTraces();
     try {

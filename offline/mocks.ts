@@ -59,8 +59,8 @@ function ocidKind(type: string): string {
 export interface OfflineMocksOptions {
     /** Region used for OCIDs when a resource's provider is unknown (the stack's home region). */
     defaultRegion: string;
-    /** Outputs of other stacks by fully qualified name, answered to `StackReference`. */
-    stackOutputs: Record<string, Record<string, unknown>>;
+    /** Outputs of other stacks by fully qualified name (and which are secret), answered to `StackReference`. */
+    stackOutputs: Record<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>;
     /** Called with a clear message before a mock throws (unknown invoke, unknown stack). */
     onFailure: (message: string) => void;
 }
@@ -117,13 +117,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
         if (type === "pulumi:pulumi:StackReference") {
             const stackName = String(unwrapSecret(inputs.name));
-            const outputs = this.options.stackOutputs[stackName];
-            if (outputs === undefined) {
+            const referenced = this.options.stackOutputs[stackName];
+            if (referenced === undefined) {
                 const message = `offline mocks: StackReference to "${stackName}" has no outputs (known: ${Object.keys(this.options.stackOutputs).join(", ") || "none"})`;
                 this.options.onFailure(message);
                 throw new Error(message);
             }
-            return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
+            return { id: stackName, state: { name: stackName, outputs: referenced.outputs, secretOutputNames: referenced.secretOutputNames } };
         }
         if (type.startsWith("pulumi:providers:")) {
             const id = digest(`provider:${name}`).slice(0, 8) + "-" + digest(`provider:${name}`).slice(8, 12) + "-4000-8000-" + digest(name).slice(0, 12);
