@@ -6,6 +6,8 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountPlan, VmPlan } from "../plan/types";
+import type { RenderedFile } from "../render/types";
+import { ConfigDelivery } from "./delivery/ConfigDelivery";
 import { type AccountContext, accountTags } from "./accountContext";
 import { AccountNetwork, targetKey } from "./AccountNetwork";
 import { type ImageQuery, availabilityDomainOf, backupPolicyIdsOf, imageOf } from "./accountLookups";
@@ -46,6 +48,21 @@ export interface AccountArgs {
     buckets?: { name: string; purpose: string; versioning: boolean }[];
 }
 
+/** How the account's rendered configs reach its VMs (see `ConfigDelivery`). */
+export interface DeliverySettings {
+    /** Rendered files of the account's VMs (`renderAccount`); one delivery per VM and service. */
+    files: RenderedFile[];
+    /**
+     * Jump host: a management bastion's private IP, reached over its WireGuard tunnel (SSH is
+     * never open to the internet). An Output when the bastion is in this stack, so deliveries wait for it.
+     */
+    bastionHost: pulumi.Input<string>;
+    /** Private key of the `ops` user (secret). */
+    privateKey: pulumi.Input<string>;
+    /** Generated secret values by Vault path. Services needing a `manual` one are not delivered. */
+    secrets: Record<string, pulumi.Input<string>>;
+}
+
 export abstract class AccountComponent extends pulumi.ComponentResource {
     readonly provider: oci.Provider;
     readonly ctx: AccountContext;
@@ -55,6 +72,9 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
     readonly loadBalancer: FlexibleLoadBalancer;
     readonly networkLoadBalancer?: NetworkLoadBalancer;
     readonly buckets: Record<string, BackupBucket> = {};
+    readonly deliveries: Record<string, ConfigDelivery> = {};
+    /** `<vm>/<service>` groups not delivered: they need a secret an operator sets by hand. */
+    readonly deliveriesAwaitingManualSecrets: string[] = [];
 
     protected constructor(type: string, name: string, args: AccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
@@ -132,6 +152,41 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
             for (const bucket of args.buckets) {
                 this.buckets[bucket.name] = new BackupBucket(`${plan.slug}-${bucket.name}`, { ctx, ...bucket, namespace }, { parent: this });
             }
+        }
+
+
+    }
+
+    /**
+     * One `ConfigDelivery` per VM and service of the rendered files (children of this
+     * account). Called once every account of the stack exists, so deliveries can wait for the
+     * management bastion they jump through.
+     */
+    addConfigDeliveries(delivery: DeliverySettings): void {
+        const groups = new Map<string, RenderedFile[]>();
+        for (const file of delivery.files) {
+            if (file.account !== this.ctx.plan.name) throw new Error(`${this.ctx.plan.name}: rendered file of ${file.account} given to it`);
+            const key = `${file.vm}/${file.service}`;
+            groups.set(key, [...(groups.get(key) ?? []), file]);
+        }
+        for (const [key, files] of groups) {
+            const vm = this.ctx.plan.vms.find((v) => v.name === files[0].vm);
+            if (!vm) throw new Error(`${this.ctx.plan.name}: rendered files for unknown VM ${files[0].vm}`);
+            const refs = [...new Set(files.flatMap((f) => f.secretRefs))];
+            if (refs.some((ref) => delivery.secrets[ref] === undefined)) {
+                this.deliveriesAwaitingManualSecrets.push(key);
+                continue;
+            }
+            const instance = this.vms[vm.name].instance;
+            this.deliveries[key] = new ConfigDelivery(`${vm.resourceName}-${files[0].service}-delivery`, {
+                files,
+                vmResourceName: vm.resourceName,
+                // The plan's static IP, carried by the instance's id so the copy waits for the VM.
+                host: instance.id.apply(() => vm.privateIp),
+                bastionHost: delivery.bastionHost,
+                privateKey: delivery.privateKey,
+                secrets: Object.fromEntries(refs.map((ref) => [ref, delivery.secrets[ref]])),
+            }, { parent: this });
         }
     }
 

@@ -10,7 +10,8 @@ import { loadTopology } from "../model/load";
 import { loadAllowances } from "../plan/allowances";
 import { buildPlan } from "../plan/index";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
-import { bootstrapCloudInit } from "./bootstrapCloudInit";
+import { renderAccount, renderCloudInit } from "../render/index";
+import type { RenderedFile } from "../render/types";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
 import type { Topology } from "../model/schema";
 import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
@@ -64,9 +65,25 @@ export function checkTopologyForComponents(topology: Topology, plan: TopologyPla
     if (problems.length > 0) throw new UserInputError(problems);
 }
 
-/** Cloud-init of a VM: bootstrap only (configs arrive through config delivery). */
-function cloudInitOf(_plan: TopologyPlan, sshAuthorizedKeys: string[]): (account: AccountPlan, vm: VmPlan) => string {
-    return (_account, vm) => bootstrapCloudInit(vm, sshAuthorizedKeys);
+/** Config namespace of the delivery key (kept out of `blitzhub:*`, which the stack schema owns). */
+export const DELIVERY_CONFIG_NAMESPACE = "blitzhub-delivery";
+
+/**
+ * Cloud-init of every VM of the region and the rendered config files of every account,
+ * computed before any resource exists (a render failure registers nothing).
+ */
+export function renderRegion(
+    plan: TopologyPlan,
+    region: string,
+    sshAuthorizedKeys: string[],
+): { cloudInits: Map<string, string>; files: Record<string, RenderedFile[]> } {
+    const cloudInits = new Map<string, string>();
+    const files: Record<string, RenderedFile[]> = {};
+    for (const account of plan.accounts.filter((a) => a.region === region)) {
+        for (const vm of account.vms) cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, { sshAuthorizedKeys }));
+        files[account.name] = renderAccount(plan, account.name);
+    }
+    return { cloudInits, files };
 }
 
 export async function program(): Promise<Record<string, unknown>> {
@@ -78,6 +95,11 @@ export async function program(): Promise<Record<string, unknown>> {
     checkTopologyForComponents(topology, plan);
     const accounts = accountSettings(config, plan);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
+    const rendered = renderRegion(plan, config.region, config.sshAuthorizedKeys);
+    const deliveryKey = new pulumi.Config(DELIVERY_CONFIG_NAMESPACE).getSecret("sshPrivateKey");
+    if (deliveryKey === undefined) {
+        pulumi.log.warn(`config delivery is off: no ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey (pulumi config set --secret ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey < key)`);
+    }
 
     // 2. Resources.
     const eu = config.region === "eu" ? undefined : new pulumi.StackReference(config.euStack);
@@ -88,7 +110,8 @@ export async function program(): Promise<Record<string, unknown>> {
         accounts,
         sshAuthorizedKeys: config.sshAuthorizedKeys,
         image: config.image,
-        cloudInit: cloudInitOf(plan, config.sshAuthorizedKeys),
+        cloudInit: (account, vm) => rendered.cloudInits.get(`${account.name}/${vm.name}`)!,
+        delivery: deliveryKey === undefined ? undefined : { files: rendered.files, privateKey: deliveryKey },
         remoteHubs,
         globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
         sharedSecretValues: eu?.requireOutput("secretValues") as pulumi.Output<Record<string, string>> | undefined,

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { RenderedFile } from "../render/types";
 import type { AccountArgs } from "../components/AccountComponent";
 import type { AccountComponent } from "../components/AccountComponent";
 import type { RemoteHub } from "../components/Peering";
@@ -58,6 +59,20 @@ export interface RegionArgs {
      * The eu stack generates them itself (`CatalogueSecrets`).
      */
     sharedSecretValues?: pulumi.Output<Record<string, string>>;
+    /**
+     * Config delivery: rendered files per account and the `ops` private key. Absent when the
+     * stack has no delivery key configured (then nothing is delivered and the outputs say so).
+     */
+    delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
+}
+
+/** The management bastion deliveries jump through: the first VM running `service` in a management account. */
+export function deliveryBastion(plan: TopologyPlan, service = "wireguard"): { account: string; vm: string; ip: string } | undefined {
+    for (const account of plan.accounts.filter((a) => a.role === "management")) {
+        const vm = account.vms.find((v) => v.services.some((p) => p.service === service));
+        if (vm) return { account: account.name, vm: vm.name, ip: vm.privateIp };
+    }
+    return undefined;
 }
 
 /** Longest password the Autonomous Database accepts (12-30 characters). */
@@ -164,8 +179,11 @@ export function deployRegion(args: RegionArgs): {
         components[account.name] = createAccount(account, common, args, components, secrets, secretValues);
     }
 
+    const deliveryStatus = deliverConfigs(args, components, secretValues);
+
     const outputs: Record<string, unknown> = {
         region: args.region,
+        configDelivery: deliveryStatus,
         accounts: Object.fromEntries(accounts.map((a) => [a.name, components[a.name].outputs()])),
     };
     const globalHub = accounts.find((a) => a.connectivity.isGlobalHub);
@@ -182,6 +200,34 @@ export function deployRegion(args: RegionArgs): {
         outputs.manualSecrets = generated.manual;
     }
     return { components, outputs, secretValues };
+}
+
+/** Adds the config deliveries of every account; returns what was (not) delivered. */
+function deliverConfigs(
+    args: RegionArgs,
+    components: Record<string, AccountComponent>,
+    secretValues: Record<string, pulumi.Output<string>>,
+): Record<string, unknown> {
+    if (!args.delivery) {
+        return { enabled: false, reason: "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the ops user)" };
+    }
+    const bastion = deliveryBastion(args.plan);
+    if (!bastion) throw new Error("config delivery needs a management bastion (a management VM running wireguard)");
+    const bastionComponent = components[bastion.account];
+    const bastionHost = bastionComponent ? bastionComponent.vms[bastion.vm].instance.id.apply(() => bastion.ip) : bastion.ip;
+    const awaiting: Record<string, string[]> = {};
+    let count = 0;
+    for (const [name, component] of Object.entries(components)) {
+        component.addConfigDeliveries({
+            files: args.delivery.files[name] ?? [],
+            bastionHost,
+            privateKey: args.delivery.privateKey,
+            secrets: secretValues,
+        });
+        count += Object.keys(component.deliveries).length;
+        if (component.deliveriesAwaitingManualSecrets.length > 0) awaiting[name] = component.deliveriesAwaitingManualSecrets;
+    }
+    return { enabled: true, jumpHost: `${bastion.account}/${bastion.vm} (${bastion.ip}, over WireGuard)`, deliveries: count, awaitingManualSecrets: awaiting };
 }
 
 function createAccount(

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AccountComponent } from "../../components/AccountComponent";
 import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
 import type { AccountPlan, TopologyPlan } from "../../plan/types";
-import { bootstrapCloudInit } from "../../stacks/bootstrapCloudInit";
+import { renderCloudInit } from "../../render/index";
 import { deployRegion } from "../../stacks/region";
 import { SSH_KEYS, componentPlan, componentTopology, groupOf, remoteHubsOf, settingsOf, tenancyOf } from "./fixture";
 import { type Recorded, named, ofType, providerInput, providerName, runWithMocks, valueOf } from "./harness";
@@ -36,7 +36,7 @@ beforeAll(async () => {
             accounts: settingsOf(plan, "eu"),
             sshAuthorizedKeys: SSH_KEYS,
             image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
-            cloudInit: (_account, vm) => bootstrapCloudInit(vm, SSH_KEYS),
+            cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS }),
             remoteHubs: remoteHubsOf(plan),
         }),
     );
