@@ -95,8 +95,9 @@ function coversNeverPublic(port: number, toPort: number | undefined): number | u
 
 interface PendingRule {
     rule: FirewallRule;
-    reasons: Set<string>;
-    descriptions: Set<string>;
+    /** Reasons and source descriptions merged in from duplicates (rare: allocated on demand). */
+    reasons?: string[];
+    descriptions?: string[];
     sortKey: string;
 }
 
@@ -111,24 +112,17 @@ class RuleSet {
             const key = ruleKey(target, protocol, port, toPort, source.cidr);
             const existing = rules.get(key);
             if (existing) {
-                existing.reasons.add(reason);
-                existing.descriptions.add(source.description);
+                if (existing.rule.reason !== reason && !existing.reasons?.includes(reason)) (existing.reasons ??= []).push(reason);
+                if (existing.rule.sourceDescription !== source.description && !existing.descriptions?.includes(source.description)) {
+                    (existing.descriptions ??= []).push(source.description);
+                }
                 continue;
             }
-            const rule: FirewallRule = {
-                account,
-                target,
-                protocol,
-                port,
-                ...(toPort !== undefined && toPort !== port ? { toPort } : {}),
-                source: source.cidr,
-                sourceDescription: source.description,
-                reason,
-                ...(service !== undefined ? { service } : {}),
-                key,
-            };
+            const rule: FirewallRule = { account, target, protocol, port, source: source.cidr, sourceDescription: source.description, reason, key };
+            if (toPort !== undefined && toPort !== port) rule.toPort = toPort;
+            if (service !== undefined) rule.service = service;
             const sortKey = `${targetKey(target)}\u0000${String(port).padStart(5, "0")}\u0000${protocol}\u0000${key}`;
-            rules.set(key, { rule, reasons: new Set([reason]), descriptions: new Set([source.description]), sortKey });
+            rules.set(key, { rule, sortKey });
         }
     }
 
@@ -137,8 +131,8 @@ class RuleSet {
         const pending = [...(this.byAccount.get(account)?.values() ?? [])];
         pending.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
         return pending.map(({ rule, reasons, descriptions }) => {
-            if (reasons.size > 1) rule.reason = [...reasons].join("; ");
-            if (descriptions.size > 1) rule.sourceDescription = [...descriptions].join("; ");
+            if (reasons) rule.reason = [rule.reason, ...reasons].join("; ");
+            if (descriptions) rule.sourceDescription = [rule.sourceDescription, ...descriptions].join("; ");
             return rule;
         });
     }
