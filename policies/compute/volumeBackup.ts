@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
+import { policyContext } from "../lib/context";
 import type { BlitzStackPolicy } from "../lib/policy";
 
 /**
@@ -15,19 +16,24 @@ function assigns(assignment: PolicyResource, volume: PolicyResource): boolean {
     return assignment.name.startsWith(`${volume.name}-backup`);
 }
 
-/** Mandatory (CIS OCI 5.2.x): block volumes carry a backup policy. */
+/**
+ * Mandatory (CIS OCI 5.2.x): block volumes carry a backup policy, unless the topology declares
+ * `backupPolicy: none` for that volume (a reviewed choice, e.g. a ledger that re-syncs).
+ */
 export const volumeBackup: BlitzStackPolicy = {
     name: "block-volume-backup-policy",
-    description: "Every block volume has a backup policy (a VolumeBackupPolicyAssignment, or backupPolicyId).",
+    description: "Every block volume has a backup policy (a VolumeBackupPolicyAssignment, or backupPolicyId) unless the topology declares backupPolicy: none.",
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create an oci.core.VolumeBackupPolicyAssignment (<volume>-backup-policy) with assetId: volume.id and an Oracle bronze/silver/gold policy.",
     validateStack: (args, reportViolation) => {
         const assignments = args.resources.filter((r) => r.isType(oci.core.VolumeBackupPolicyAssignment));
+        const declaredNone = new Set(policyContext().volumesWithoutBackup);
         for (const volume of args.resources.filter((r) => r.isType(oci.core.Volume))) {
+            if (declaredNone.has(volume.name)) continue;
             if (typeof volume.props.backupPolicyId === "string" && volume.props.backupPolicyId !== "") continue;
             if (assignments.some((a) => assigns(a, volume))) continue;
-            reportViolation(`${volume.name} has no backup policy assignment`, volume.urn);
+            reportViolation(`${volume.name} has no backup policy assignment (and the topology does not declare backupPolicy: none for it)`, volume.urn);
         }
     },
 };

@@ -23,7 +23,7 @@ export const adminPorts: BlitzResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Reach VMs over the MGMT bastions' WireGuard; SSH rules take the bastions' /32s as source, never 0.0.0.0/0.",
     validateResource: (args, reportViolation) => {
-        const rules = args.isType(oci.core.SecurityList)
+        const rules = args.isType(oci.core.SecurityList) || args.isType(oci.core.DefaultSecurityList)
             ? securityListIngress(args.props)
             : args.isType(oci.core.NetworkSecurityGroupSecurityRule)
               ? nsgIngress(args.props)

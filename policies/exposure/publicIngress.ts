@@ -56,7 +56,7 @@ export const publicIngress: BlitzStackPolicy = {
         for (const tenancy of groupByTenancy(args.resources)) {
             const allowed = allowedPublicPorts(tenancy.resources, wireGuardPorts);
             for (const resource of tenancy.resources) {
-                const rules = resource.isType(oci.core.SecurityList)
+                const rules = resource.isType(oci.core.SecurityList) || resource.isType(oci.core.DefaultSecurityList)
                     ? securityListIngress(resource.props)
                     : resource.isType(oci.core.NetworkSecurityGroupSecurityRule)
                       ? nsgIngress(resource.props)

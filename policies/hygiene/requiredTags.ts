@@ -14,6 +14,7 @@ export const TAGGABLE_CLASSES: ResourceClass[] = [
     oci.core.ServiceGateway,
     oci.core.RouteTable,
     oci.core.SecurityList,
+    oci.core.DefaultSecurityList,
     oci.core.NetworkSecurityGroup,
     oci.core.DhcpOptions,
     oci.core.Drg,

@@ -9,6 +9,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
+import { accountSlug } from "../../plan/addressPlan";
 import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
 import type { TopologyPlan } from "../../plan/types";
 
@@ -29,6 +30,11 @@ export interface PolicyContext {
     vmExposure: Record<string, Record<string, Exposure>>;
     /** UDP ports WireGuard listens on (public on the bastions). */
     wireGuardPorts: number[];
+    /**
+     * Block volumes the topology declares `backupPolicy: none` for (the Solana ledger, which
+     * re-syncs from the cluster), by resource name (`eu-sol-01-validator-ledger`).
+     */
+    volumesWithoutBackup: string[];
 }
 
 /** Derives the policy context from a validated topology and the allowances. */
@@ -43,12 +49,18 @@ export function contextFromTopology(topology: Topology, allowances: FreeTierAllo
     const wireGuardPorts = Object.entries(topology.services)
         .filter(([name]) => /wireguard/i.test(name))
         .flatMap(([, def]) => def.ports.filter((p) => p.protocol !== "tcp" && !p.localOnly).map((p) => p.port));
+    const volumesWithoutBackup = topology.accounts.flatMap((account) =>
+        (topology.roles[account.role]?.vms ?? []).flatMap((vm) =>
+            vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => `${accountSlug(account.name)}-${vm.name}-${v.name}`),
+        ),
+    );
     return {
         allowances,
         addressSpace: topology.addressSpace,
         roleExposure,
         vmExposure,
         wireGuardPorts: wireGuardPorts.length > 0 ? [...new Set(wireGuardPorts)] : [51820],
+        volumesWithoutBackup,
     };
 }
 
@@ -79,6 +91,7 @@ export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowanc
         roleExposure,
         vmExposure,
         wireGuardPorts: wireGuardPorts.size > 0 ? [...wireGuardPorts] : [51820],
+        volumesWithoutBackup: plan.accounts.flatMap((a) => a.vms.flatMap((vm) => vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => v.resourceName))),
     };
 }
 

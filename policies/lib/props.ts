@@ -74,7 +74,7 @@ function ruleFrom(rule: Record<string, unknown>, nsg: boolean): IngressRule {
     };
 }
 
-/** Ingress rules of an `oci.core.SecurityList`. */
+/** Ingress rules of an `oci.core.SecurityList` or `oci.core.DefaultSecurityList`. */
 export function securityListIngress(props: Record<string, unknown>): IngressRule[] {
     const rules = Array.isArray(props.ingressSecurityRules) ? props.ingressSecurityRules : [];
     return rules.filter((r): r is Record<string, unknown> => r !== null && typeof r === "object").map((r) => ruleFrom(r, false));

@@ -80,8 +80,12 @@ describe("block-volume-backup-policy (mandatory)", () => {
     it("rejects a volume whose assignment is missing", async () => {
         const resources = base.filter((r) => r.name !== "eu-be-01-app-data-backup-policy");
         expect(await check(volumeBackup, resources)).toEqual(
-            one("block-volume-backup-policy", "eu-be-01-app-data", "eu-be-01-app-data has no backup policy assignment"),
+            one("block-volume-backup-policy", "eu-be-01-app-data", "eu-be-01-app-data has no backup policy assignment (and the topology does not declare backupPolicy: none for it)"),
         );
+    });
+    it("accepts a volume the topology declares backupPolicy: none for", async () => {
+        const ledger = modify(base, "eu-be-01-app-data", () => ({ name: "eu-sol-01-validator-ledger" })).filter((r) => !r.name.endsWith("-backup-policy"));
+        expect(await check(volumeBackup, ledger)).toEqual([]);
     });
     it("does not count an assignment that targets another volume", async () => {
         const resources = modify(base, "eu-be-01-app-data-backup-policy", () => ({

@@ -162,3 +162,17 @@ describe("no-overlapping-vcn-cidrs-topology (mandatory, all stacks together)", (
         ]);
     });
 });
+
+describe("default security lists count as security lists", () => {
+    it("rejects a default security list opening RDP to the world", async () => {
+        const dsl = resource(
+            oci.core.DefaultSecurityList,
+            "eu-be-01-default-security-list",
+            { ingressSecurityRules: [{ protocol: "6", source: "0.0.0.0/0", tcpOptions: { min: 3389, max: 3389 } }] },
+            { account: "EU-BE-01", provider: base[0].urn },
+        );
+        expect((await check(adminPorts, [...base, dsl])).map((v) => v.message)).toEqual([
+            "eu-be-01-default-security-list opens RDP 3389 to 0.0.0.0/0 (tcp 3389)",
+        ]);
+    });
+});

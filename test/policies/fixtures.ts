@@ -76,6 +76,7 @@ export const context: PolicyContext = {
         management: { app: "private", bastion: "public", "bastion-2": "public" },
     },
     wireGuardPorts: [51820],
+    volumesWithoutBackup: ["eu-sol-01-validator-ledger"],
 };
 
 export interface AccountSpec {
