@@ -1,0 +1,98 @@
+/**
+ * `npm run plan` as a user runs it: a child process, its exit code, stdout and stderr.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { mockSecretValue } from "../../offline/mocks";
+import { PROJECT_DIR } from "../../stacks/config";
+
+function plan(...args: string[]) {
+    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "offline", "cli", "plan.ts"), ...args], {
+        cwd: PROJECT_DIR,
+        encoding: "utf8",
+        maxBuffer: 512 * 1024 * 1024,
+    });
+    return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-cli-test-"));
+}
+
+describe("npm run plan", () => {
+    it("--stack all --json prints the DESIGN §4 JSON of all 15 accounts with secrets as [secret]", () => {
+        const { code, stdout, stderr } = plan("--stack", "all", "--json");
+        expect(code, stderr).toBe(0);
+        const json = JSON.parse(stdout) as { stacks: { stack: string; region: string; resources: Record<string, unknown>[] }[] };
+        expect(json.stacks.map((s) => s.stack)).toEqual(["eu", "na", "sa", "as", "au"]);
+        const resources = json.stacks.flatMap((s) => s.resources);
+        for (const r of resources) expect(Object.keys(r)).toEqual(["urn", "type", "name", "account", "parent", "inputs"]);
+        const count = (type: string) => resources.filter((r) => r.type === type).length;
+        expect(count("pulumi:providers:oci")).toBe(15);
+        expect(count("oci:Core/instance:Instance")).toBe(45);
+        expect(count("oci:LoadBalancer/loadBalancer:LoadBalancer")).toBe(15);
+        expect(count("oci:NetworkLoadBalancer/networkLoadBalancer:NetworkLoadBalancer")).toBe(3);
+        expect(new Set(resources.map((r) => r.account).filter(Boolean)).size).toBe(15);
+        expect(stdout).toContain('"[secret]"');
+        for (const r of resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword")) {
+            const value = mockSecretValue(String(r.type), String(r.name), Number((r.inputs as { length: number }).length));
+            expect(stdout.includes(value), String(r.name)).toBe(false);
+        }
+    });
+
+    it("prints a tree by account that ends with the totals", () => {
+        const { code, stdout, stderr } = plan("--stack", "sa");
+        expect(code, stderr).toBe(0);
+        expect(stdout).toMatch(/^Stack sa: 1 accounts, \d+ resources$/m);
+        expect(stdout).toMatch(/^ {2}SA-FE-01: \d+ resources/m);
+        expect(stdout).toMatch(/^ {4}SA-FE-01 {2}<blitzhub:frontend:FrontendAccount>$/m);
+        const tail = stdout.trimEnd().split("\n").slice(-6);
+        expect(tail[0]).toMatch(/^Totals: 1 stack \(sa\), 1 accounts, /);
+        expect(tail[2]).toBe("  instances: 3 (2 VM.Standard.E2.1.Micro, 1 VM.Standard.A1.Flex 4 OCPU/24 GB)");
+    });
+
+    it("exits 2 on an unknown stack", () => {
+        const { code, stdout, stderr } = plan("--stack", "mars");
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr.trim()).toBe('--stack: unknown stack "mars" (stacks: eu, na, sa, as, au, all)');
+    });
+
+    it("exits 2 with one line per problem for a malformed topology, and plans nothing", () => {
+        const dir = tempDir();
+        const file = path.join(dir, "topology.yaml");
+        const text = fs.readFileSync(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"), "utf8");
+        fs.writeFileSync(file, `${text.replace(/^addressSpace: .*$/m, "addressSpace: 10.0.0/16")}\nsurprise: true\n`);
+        const { code, stdout, stderr } = plan("--stack", "all", "--json", "--topology", file);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        const lines = stderr.trim().split("\n");
+        expect(lines.some((l) => /addressSpace/.test(l))).toBe(true);
+        expect(lines.some((l) => /surprise/.test(l))).toBe(true);
+        for (const line of lines) expect(line).toMatch(/^\S.*: .+/);
+        expect(stderr).not.toMatch(/^\s+at /m);
+    });
+
+    it("exits 2 with the file, key and line of a bad stack config, and plans nothing", () => {
+        const dir = tempDir();
+        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+        fs.mkdirSync(path.join(dir, "config"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+        const na = path.join(dir, "Pulumi.na.yaml");
+        fs.writeFileSync(
+            na,
+            fs.readFileSync(na, "utf8").replace("ocid1.group.oc1..examplenafe01networkadmins", "not-an-ocid").replace("  blitzhub:region: na\n", "  blitzhub:region: na\n  blitzhub:regoin: na\n"),
+        );
+        const topology = path.join(PROJECT_DIR, "topology", "blitzhub.yaml");
+        const { code, stdout, stderr } = plan("--stack", "na", "--project-dir", dir, "--topology", topology);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr.trim().split("\n").sort()).toEqual([
+            expect.stringMatching(/^Pulumi\.na\.yaml: blitzhub:accounts\.NA-FE-01\.networkAdminGroupOcid:\d+: must be an OCI group OCID$/),
+            expect.stringMatching(/^Pulumi\.na\.yaml: blitzhub:regoin:\d+: unknown key$/),
+        ]);
+    });
+});
