@@ -1,0 +1,110 @@
+/** cloud-init user data of all 45 VMs: real `cloud-init schema`, an allow-list of keys, and bootstrap-only content. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, renderCloudInit } from "../../render/index";
+import { IN_CI, realPlan } from "./fixtures";
+import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
+
+const { plan, files } = realPlan();
+
+/** The interpreter the `cloud-init` script runs with (its shebang), which has the cloudinit package. */
+function cloudInitPython(): string {
+    const shebang = readFileSync(execFileSync("sh", ["-c", "command -v cloud-init"]).toString().trim(), "utf8").split("\n")[0];
+    return shebang.replace(/^#!\s*/, "").split(/\s+/)[0];
+}
+const keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOneForTheTests ops@blitzhub"];
+const docs = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { sshAuthorizedKeys: keys }) })));
+const dir = mkdtempSync(join(tmpdir(), "blitzhub-cloud-init-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("cloud-init user data", () => {
+    it("exists for all 45 VMs, starts with #cloud-config and uses only allowed top-level keys", () => {
+        expect(docs.length).toBe(45);
+        for (const d of docs) {
+            expect(d.text.startsWith("#cloud-config\n"), d.vm.resourceName).toBe(true);
+            const doc = parse(d.text) as Record<string, unknown>;
+            const unknown = Object.keys(doc).filter((k) => !(CLOUD_CONFIG_KEYS as readonly string[]).includes(k));
+            expect(unknown, d.vm.resourceName).toEqual([]);
+            expect(doc.hostname).toBe(d.vm.resourceName);
+        }
+    });
+
+    it("installs the given SSH keys for ops (a placeholder only when none is given)", () => {
+        for (const d of docs) {
+            const doc = parse(d.text) as { users: { name: string; ssh_authorized_keys: string[] }[] };
+            expect(doc.users.find((u) => u.name === "ops")?.ssh_authorized_keys).toEqual(keys);
+        }
+        expect(renderCloudInit(plan, docs[0].account.name, docs[0].vm.name)).toContain(PLACEHOLDER_SSH_KEY);
+    });
+
+    it("writes the VM's host firewall (the same ruleset delivery keeps up to date) and starts node_exporter and Promtail", () => {
+        for (const d of docs) {
+            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
+            const nft = doc.write_files.find((w) => w.path === "/etc/nftables.conf")?.content;
+            const delivered = files.find((f) => f.account === d.account.name && f.vm === d.vm.name && f.service === "host-firewall")?.content;
+            expect(nft, d.vm.resourceName).toBe(delivered);
+            const started = doc.runcmd.map((c) => c.join(" "));
+            expect(started).toContain("systemctl enable --now prometheus-node-exporter.service");
+            expect(started).toContain("systemctl enable --now promtail.service");
+        }
+    });
+
+    it("pins every apt-installed service to the catalogue's version", () => {
+        for (const d of docs) {
+            for (const s of d.vm.services.filter((p) => p.def.install.method === "apt")) {
+                expect(d.text, `${d.vm.resourceName} ${s.service}`).toContain(`pin ${s.def.install.package} ${s.def.version} `);
+            }
+        }
+    });
+
+    it("carries no service configuration and no secret placeholder", () => {
+        for (const d of docs) {
+            expect(d.text).not.toMatch(/@@secret:/);
+            const written = (parse(d.text) as { write_files: { path: string }[] }).write_files.map((w) => w.path);
+            const delivered = files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.service !== "host-firewall").map((f) => f.path);
+            expect(written.filter((p) => delivered.includes(p)), d.vm.resourceName).toEqual([]);
+        }
+    });
+
+    const hasCloudInit = hasBinary(CHECKERS.cloudInit.bin);
+    // `cloud-init schema --config-file` is validate_cloudconfig_file() over get_schema(); the 45
+    // files go through that same function in one interpreter (the CLI costs ~0.7 s of start-up
+    // per file), and two through the CLI itself.
+    it.runIf(hasCloudInit)("passes cloud-init's schema validation for every VM", async () => {
+        const paths = docs.map((d) => {
+            const file = join(dir, `${d.vm.resourceName}.yaml`);
+            writeFileSync(file, d.text);
+            return file;
+        });
+        const script = [
+            "import sys",
+            "from cloudinit.config.schema import get_schema, validate_cloudconfig_file, SchemaValidationError",
+            "schema = get_schema()",
+            "for path in sys.argv[1:]:",
+            "    try:",
+            "        validate_cloudconfig_file(path, schema)",
+            "        print('VALID', path)",
+            "    except (SchemaValidationError, RuntimeError) as e:",
+            "        print('INVALID', path, str(e).replace(chr(10), ' '))",
+        ].join("\n");
+        const broken = join(dir, "broken.yaml");
+        writeFileSync(broken, "#cloud-config\nruncmd: 7\npackage_update: maybe\n");
+        const { status, stdout } = await run(cloudInitPython(), ["-c", script, ...paths, broken]);
+        expect(status, stdout).toBe(0);
+        const valid = stdout.split("\n").filter((l) => l.startsWith("VALID "));
+        // The broken document proves the validation can fail.
+        expect(stdout.split("\n").filter((l) => l.startsWith("INVALID")).map((l) => l.split(" ")[1])).toEqual([broken]);
+        expect(valid.length).toBe(45);
+        for (const d of [docs[0], docs[1]]) {
+            const cli = await run("cloud-init", ["schema", "--config-file", join(dir, `${d.vm.resourceName}.yaml`)]);
+            expect(cli.status, cli.stdout).toBe(0);
+            expect(cli.stdout).toMatch(/Valid cloud-config/);
+        }
+    }, 120_000);
+    it.runIf(!hasCloudInit && IN_CI)("cloud-init is installed (CI=true)", () => expect.fail(`cloud-init missing: ${installHint(CHECKERS.cloudInit)}`));
+    it.skipIf(hasCloudInit || IN_CI)(`cloud-init missing — install: ${installHint(CHECKERS.cloudInit)}`, () => {});
+});
