@@ -11,9 +11,12 @@
  *    position: 10.0.1.0/24 (the 2nd /24 of 10.0.0.0/16) becomes
  *    10.0.16.0/20 (the 2nd /20 of 10.0.0.0/12).
  * 2. **VCNs.** A role block is cut into `max(4, nextPow2(#accounts))` equal slices, and the
- *    role's accounts take them in name order (`AS-FE-01`, `AU-FE-01`, `EU-FE-01`, ...). The
- *    floor of 4 slices leaves room: an account added to a role, as long as its name sorts after
- *    the existing ones and the count stays within the slice count, moves no existing VCN.
+ *    role's accounts take them in order of their number, then name (`AS-FE-01`, `AU-FE-01`,
+ *    `EU-FE-01`, `NA-FE-01`, `SA-FE-01`, then `EU-FE-02`, ...). So a new account numbered after
+ *    the existing ones (`EU-FE-02`) takes the next free slice and moves no existing VCN, as long
+ *    as the count stays within the slice count; the floor of 4 slices leaves that room in every
+ *    role. Crossing a power of two (or adding a new `-01`) re-cuts the block: a replacement
+ *    of VCNs that the address-plan tests make visible.
  * 3. **Subnets.** Each VCN is cut into four equal quarters, by purpose, never by count:
  *    `[0] lb`, `[1] vm`, `[2] public-vm` (or `private-vm`: VMs whose `exposure` overrides the
  *    role's), `[3]` spare. Adding the override subnet later moves nothing.
@@ -79,6 +82,12 @@ export interface AddressPlan {
 /** Lower-case slug of an account name: `EU-FE-01` → `eu-fe-01`. */
 export function accountSlug(account: string): string {
     return account.toLowerCase();
+}
+
+/** Slice order: the account number (`-01`, `-02`), then the name. */
+export function compareForSlices(a: string, b: string): number {
+    const number = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
+    return number(a) - number(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 function subnetOfVm(vm: Vm, roleVmsExposure: "public" | "private"): SubnetName {
@@ -172,7 +181,7 @@ export function addressPlan(topology: Topology, options: AddressPlanOptions = {}
         const members = topology.accounts
             .filter((a) => a.role === roleName)
             .map((a) => a.name)
-            .sort();
+            .sort(compareForSlices);
         const sliceBits = log2Ceil(Math.max(MIN_SLICES_PER_ROLE, members.length));
         const vcnPrefix = block.prefix + sliceBits;
         // Four quarters per VCN, each at least a /30.

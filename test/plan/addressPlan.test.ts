@@ -114,15 +114,20 @@ describe("addressPlan rules", () => {
         expect([vmSubnet.firstHost, vmSubnet.lastHost]).toEqual(["10.0.2.18", "10.0.2.30"]);
     });
 
-    it("keeps existing VCNs and IPs when an account that sorts last is added", () => {
+    it("keeps existing VCNs and IPs when a next-numbered account is added (EU-FE-02 after AS-FE-01 and EU-FE-01)", () => {
         const before = addressPlan(fixtureTopology());
-        const topology = fixtureTopology((t) => t.accounts.push({ name: "EU-FE-02", role: "frontend", region: "eu" }));
+        const topology = fixtureTopology((t) => {
+            t.accounts.push({ name: "EU-FE-02", role: "frontend", region: "eu" });
+            t.accounts.push({ name: "AS-FE-02", role: "frontend", region: "as" });
+        });
         const after = addressPlan(topology);
         for (const a of before.accounts) {
             expect(after.byAccount.get(a.account)!.vcnCidr).toBe(a.vcnCidr);
             expect(after.byAccount.get(a.account)!.vms).toEqual(a.vms);
         }
         assertSound(after, topology);
+        expect(after.byAccount.get("AS-FE-02")!.slice).toBe(2);
+        expect(after.byAccount.get("EU-FE-02")!.slice).toBe(3);
     });
 
     it("keeps other VMs' IPs when a VM moves to a public-vm subnet", () => {
