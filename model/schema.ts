@@ -73,7 +73,10 @@ export const Dependency = z.strictObject({
      * Which instance of the service to use: the same account, the same region, or a named
      * account. `nearest` (the default) picks same account, then same region, then the EU one.
      */
-    scope: z.union([z.enum(["nearest", "account", "region", "all"]), AccountName]).default("nearest"),
+    scope: z
+        .string()
+        .regex(/^(nearest|account|region|all|[A-Z]{2}-[A-Z0-9]+-\d{2})$/, "must be nearest, account, region, all, or an account name such as EU-LOG-01")
+        .default("nearest"),
     reason: z.string().optional(),
 });
 export type Dependency = z.infer<typeof Dependency>;

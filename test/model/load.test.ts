@@ -158,6 +158,13 @@ describe("cross-field checks", () => {
         expect(problemAt(text, "services.fastify.dependsOn[0].ports[0]").message).toMatch(/no port named "tns" \(has: sqlnet, sqlnet-mtls\)/);
     });
 
+    it("names what a dependency scope may be", () => {
+        const text = edit("scope: EU-LOG-01,", "scope: logs,");
+        const problem = problemAt(text, "services.promtail.dependsOn[0].scope");
+        expect(problem.message).toBe("must be nearest, account, region, all, or an account name such as EU-LOG-01");
+        expect(problem.line).toBe(lineOf(text, "scope: logs"));
+    });
+
     it("rejects the placement of an unknown service, in both placement forms", () => {
         const named = edit("services: [react, nginx, modsecurity]", "services: [react, nginx, modsec]");
         expect(problemAt(named, "roles.frontend.vms[0].services[2]").message).toBe('unknown service "modsec"');
