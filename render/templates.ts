@@ -11,6 +11,15 @@ import { secretPlaceholder } from "./secrets";
 /** `templates/` at the project root. */
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
 
+/** Where templates are read from: `BLITZHUB_TEMPLATES_DIR` when set (tests render edited copies), else `templates/`. */
+let templatesDir = process.env.BLITZHUB_TEMPLATES_DIR || TEMPLATES_DIR;
+
+/** Reads templates from `dir` from now on (`undefined`: back to the default). */
+export function useTemplatesDir(dir: string | undefined): void {
+    templatesDir = dir ?? (process.env.BLITZHUB_TEMPLATES_DIR || TEMPLATES_DIR);
+    cache.clear();
+}
+
 const hbs = Handlebars.create();
 
 hbs.registerHelper("secret", (path: string) => secretPlaceholder(path));
@@ -34,7 +43,7 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 export function renderTemplate(name: string, data: object): string {
     let template = cache.get(name);
     if (!template) {
-        const source = readFileSync(join(TEMPLATES_DIR, name), "utf8");
+        const source = readFileSync(join(templatesDir, name), "utf8");
         template = hbs.compile(source, { noEscape: true, strict: true });
         cache.set(name, template);
     }

@@ -1,0 +1,149 @@
+/** Properties of the rendered files over the real topology: addresses, coverage, secrets, and which files a template change touches. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { contentHash } from "../../components/delivery/deliveryScript";
+import { renderAccount, renderAll } from "../../render/index";
+import { secretRefsIn } from "../../render/secrets";
+import { TEMPLATES_DIR, useTemplatesDir } from "../../render/templates";
+import type { RenderedFile } from "../../render/types";
+import { realPlan } from "./fixtures";
+
+const { plan, files } = realPlan();
+const allVms = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a.name, vm })));
+const prometheusFile = files.find((f) => f.path === "/etc/prometheus/prometheus.yml")!;
+const prometheus = parse(prometheusFile.content) as {
+    scrape_configs: { job_name: string; metrics_path: string; static_configs: { targets: string[]; labels: Record<string, string> }[] }[];
+};
+
+describe("Prometheus scrape configuration", () => {
+    const targets = prometheus.scrape_configs.flatMap((j) => j.static_configs.flatMap((s) => s.targets.map((t) => ({ job: j.job_name, target: t, labels: s.labels }))));
+    const vmIps = new Map(allVms.map((v) => [v.vm.privateIp, v]));
+
+    it("scrapes only static IPs of VMs in the topology, on a port their services declare for metrics", () => {
+        expect(targets.length).toBe(plan.scrapeTargets.length);
+        for (const t of targets) {
+            const [ip, port] = t.target.split(":");
+            expect(ip, t.target).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+            const vm = vmIps.get(ip);
+            expect(vm, `${t.job} ${t.target} is not a VM of the topology`).toBeDefined();
+            const ports = vm!.vm.services.flatMap((s) => s.ports.filter((p) => p.metrics).map((p) => p.port));
+            expect(ports, `${t.job} ${t.target}`).toContain(Number(port));
+            expect(t.labels.account).toBe(vm!.account);
+            expect(t.labels.vm).toBe(vm!.vm.name);
+        }
+    });
+
+    it("scrapes every one of the 45 VMs (node_exporter at least)", () => {
+        expect(allVms.length).toBe(45);
+        const scraped = new Set(targets.map((t) => t.target.split(":")[0]));
+        for (const v of allVms) expect(scraped.has(v.vm.privateIp), `${v.account}/${v.vm.name}`).toBe(true);
+        const node = prometheus.scrape_configs.find((j) => j.static_configs.length === 45);
+        expect(node, "a job with one target per VM").toBeDefined();
+    });
+
+    it("has a job for every scrape target job of the plan and no hand-listed target", () => {
+        const planJobs = new Set(plan.scrapeTargets.map((t) => t.job));
+        const rendered = new Set(prometheus.scrape_configs.map((j) => j.job_name));
+        for (const j of planJobs) expect(rendered.has(j) || [...rendered].some((r) => r.startsWith(`${j}-`)), j).toBe(true);
+        expect(prometheusFile.content).not.toMatch(/backend:|frontend:|localhost/);
+    });
+
+    it("every job an alert rule selects with up{job=...} is a scrape job", () => {
+        const rules = files.find((f) => f.path === "/etc/prometheus/rules/blitzhub.rules.yml")!.content;
+        const jobs = new Set(prometheus.scrape_configs.map((j) => j.job_name));
+        const selected = [...rules.matchAll(/up\{[^}]*job=\\"([^"\\]+)\\"/g)].map((m) => m[1]);
+        expect(selected.length).toBeGreaterThan(0);
+        expect(selected.filter((j) => !jobs.has(j)), "alert rules select jobs Prometheus never scrapes").toEqual([]);
+    });
+});
+
+describe("rendered files", () => {
+    it("name peers by IP only: every upstream/server address in Nginx and HAProxy is a VM of the plan", () => {
+        const vmIps = new Set(allVms.map((v) => v.vm.privateIp));
+        for (const f of files.filter((x) => /\/etc\/(nginx|haproxy)\//.test(x.path))) {
+            for (const m of f.content.matchAll(/^\s*server\s+(?:\S+\s+)?(\d+\.\d+\.\d+\.\d+):\d+/gm)) expect(vmIps.has(m[1]), `${f.account}/${f.vm} ${f.path}: ${m[0]}`).toBe(true);
+            expect(f.content, f.path).not.toMatch(/proxy_pass http:\/\/(backend|frontend)[:;/]/);
+        }
+    });
+
+    it("renders the spec's Nginx, HAProxy and Redis settings", () => {
+        const fe = files.find((f) => f.account === "EU-FE-01" && f.vm === "app" && f.path === "/etc/nginx/conf.d/frontend.conf")!.content;
+        expect(fe).toMatch(/location \/ws\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_set_header Connection "upgrade";[^}]*proxy_read_timeout 3600s;/s);
+        expect(fe).toMatch(/limit_req_zone \$binary_remote_addr zone=api:10m rate=10r\/s;/);
+        expect(fe).toMatch(/add_header X-Frame-Options "SAMEORIGIN" always;/);
+        expect(fe).toMatch(/proxy_cache_valid 200 10s;/);
+        expect(fe).toMatch(/limit_conn total 1000;/);
+        expect(fe).toMatch(/location = \/health/);
+        const hap = files.find((f) => f.account === "EU-NET-01" && f.vm === "haproxy-1" && f.path === "/etc/haproxy/haproxy.cfg")!.content;
+        expect(hap).toMatch(/frontend ws_frontend\n\s+bind :3001\n\s+mode tcp/);
+        expect(hap).toMatch(/backend ws_backend\n\s+mode tcp[\s\S]*option httpchk GET \/ws\/health/);
+        expect(hap).toMatch(/default-server init-addr none/);
+        const redis = files.find((f) => f.account === "EU-BE-01" && f.vm === "redis-primary" && f.path === "/etc/redis/redis.conf")!.content;
+        expect(redis).toMatch(/^maxmemory 512mb$/m);
+        expect(redis).toMatch(/^maxmemory-policy allkeys-lru$/m);
+        expect(redis).toMatch(/^notify-keyspace-events Ex$/m);
+        expect(redis).toMatch(/^requirepass @@secret:secret\/redis_password@@$/m);
+        const replica = files.find((f) => f.account === "EU-BE-01" && f.vm === "redis-replica" && f.path === "/etc/redis/redis.conf")!.content;
+        const primaryIp = plan.accounts.find((a) => a.name === "EU-BE-01")!.vms.find((v) => v.name === "redis-primary")!.privateIp;
+        expect(replica).toMatch(new RegExp(`^replicaof ${primaryIp.replace(/\./g, "\\.")} 6379$`, "m"));
+    });
+
+    it("keeps secrets out: every secret appears only as a placeholder listed in secretRefs", () => {
+        const credentialLine = /^\s*(requirepass|masterauth|admin_password|default_pass|MC_HOST_\w+)\b.*$/gm;
+        for (const f of files) {
+            expect(f.secretRefs).toEqual(secretRefsIn(f.content));
+            for (const m of f.content.matchAll(credentialLine)) expect(m[0], `${f.account}/${f.vm} ${f.path}`).toMatch(/@@secret:secret\/[a-z0-9_/]+@@/);
+        }
+        const declared = new Set(plan.accounts.flatMap((a) => a.vms.flatMap((v) => v.services.flatMap((s) => s.def.secrets.map((x) => x.path)))));
+        const used = new Set(files.flatMap((f) => f.secretRefs));
+        for (const r of used) expect(declared.has(r), `${r} is not declared in the catalogue`).toBe(true);
+        expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_writer_key", "secret/rabbitmq/app_password", "secret/redis_password"]));
+    });
+
+    it("is deterministic", () => {
+        expect(renderAll(plan)).toEqual(files);
+    });
+
+    it("gives every file an absolute path, an octal mode and one owner", () => {
+        for (const f of files) {
+            expect(f.path.startsWith("/")).toBe(true);
+            expect(f.mode).toMatch(/^0[0-7]{3}$/);
+            expect(f.content.endsWith("\n")).toBe(true);
+        }
+    });
+});
+
+describe("a template change touches only the VMs it renders for", () => {
+    let dir: string | undefined;
+    afterEach(() => {
+        useTemplatesDir(undefined);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    function hashes(rendered: RenderedFile[]): Map<string, string> {
+        const groups = new Map<string, RenderedFile[]>();
+        for (const f of rendered) {
+            const k = `${f.account}/${f.vm}/${f.service}`;
+            groups.set(k, [...(groups.get(k) ?? []), f]);
+        }
+        return new Map([...groups.entries()].map(([k, g]) => [k, contentHash(g)]));
+    }
+
+    it("one line of the Nginx frontend template changes the nginx delivery of the 15 frontend VMs and nothing else", () => {
+        dir = mkdtempSync(join(tmpdir(), "blitzhub-templates-"));
+        cpSync(TEMPLATES_DIR, dir, { recursive: true });
+        const file = join(dir, "nginx/frontend.conf.hbs");
+        writeFileSync(file, readFileSync(file, "utf8").replace("keepalive 32;", "keepalive 64;"));
+        const before = hashes(files);
+        useTemplatesDir(dir);
+        const after = hashes(plan.accounts.flatMap((a) => renderAccount(plan, a.name)));
+        const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
+        const frontendVms = plan.accounts.filter((a) => a.role === "frontend").flatMap((a) => a.vms.map((v) => `${a.name}/${v.name}/nginx`)).sort();
+        expect(frontendVms.length).toBe(15);
+        expect(changed).toEqual(frontendVms);
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    });
+});
