@@ -1,0 +1,149 @@
+/**
+ * The pack as the Pulumi CLI runs it: `@pulumi/pulumi/cmd/run-policy-pack` (what the nodejs
+ * language host launches for `--policy-pack policies`) starts `policies/` from its own folder,
+ * and we talk to the analyzer it serves over gRPC, as the engine would. No Pulumi CLI needed.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { join, resolve } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import {
+    AnalyzeRequest,
+    AnalyzeStackRequest,
+    AnalyzerPropertyDependencies,
+    AnalyzerProviderResource,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    EnforcementLevel,
+    type AnalyzeResponse,
+} from "@pulumi/pulumi/proto/analyzer_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlannedResource } from "../../offline/engine";
+import { policies } from "../../policies/all";
+import { compliantAccount, modify } from "./fixtures";
+
+const ROOT = resolve(__dirname, "..", "..");
+const PACK = join(ROOT, "policies");
+let pack: ChildProcess;
+let client: AnalyzerClient;
+
+beforeAll(async () => {
+    pack = spawn(process.execPath, [join(ROOT, "node_modules/@pulumi/pulumi/cmd/run-policy-pack/index.js"), "127.0.0.1:0", PACK], {
+        cwd: PACK,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    pack.stderr!.on("data", (d) => (stderr += String(d)));
+    const port = await new Promise<string>((done, fail) => {
+        pack.stdout!.once("data", (d) => done(String(d).trim()));
+        pack.once("exit", (code) => fail(new Error(`policy pack exited ${code}: ${stderr}`)));
+    });
+    expect(port).toMatch(/^\d+$/);
+    client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}, 60_000);
+
+afterAll(() => {
+    client?.close();
+    pack?.kill();
+});
+
+const json = (value: unknown) => Struct.fromJavaScript(JSON.parse(JSON.stringify(value ?? {})));
+
+function options(r: PlannedResource): AnalyzerResourceOptions {
+    return new AnalyzerResourceOptions().setProtect(r.protect).setIgnorechangesList(r.ignoreChanges);
+}
+
+function provider(r: PlannedResource, all: PlannedResource[]): AnalyzerProviderResource | undefined {
+    const p = all.find((x) => x.urn === r.provider);
+    return p && new AnalyzerProviderResource().setType(p.type).setUrn(p.urn).setName(p.name).setProperties(json(p.inputs));
+}
+
+/** The analyzer prefixes each violation message with the policy's description. */
+function described(policy: string, message: string): string {
+    return `${policies.find((p) => p.name === policy)!.description}\n${message}`;
+}
+
+function diagnostics(response: AnalyzeResponse) {
+    return response.getDiagnosticsList().map((d) => ({
+        policy: d.getPolicyname(),
+        mandatory: d.getEnforcementlevel() === EnforcementLevel.MANDATORY,
+        message: d.getMessage(),
+    }));
+}
+
+function analyze(r: PlannedResource, all: PlannedResource[]): Promise<ReturnType<typeof diagnostics>> {
+    const request = new AnalyzeRequest().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(json(r.inputs)).setOptions(options(r));
+    const p = provider(r, all);
+    if (p) request.setProvider(p);
+    return new Promise((done, fail) => client.analyze(request, (error, response) => (error ? fail(error) : done(diagnostics(response)))));
+}
+
+function analyzeStack(all: PlannedResource[]): Promise<ReturnType<typeof diagnostics>> {
+    const resources = all.map((r) => {
+        const resource = new AnalyzerResource().setType(r.type).setUrn(r.urn).setName(r.name).setProperties(json(r.inputs)).setOptions(options(r));
+        const p = provider(r, all);
+        if (p) resource.setProvider(p);
+        resource.setDependenciesList(r.dependsOn);
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            resource.getPropertydependenciesMap().set(key, new AnalyzerPropertyDependencies().setUrnsList(urns));
+        }
+        return resource;
+    });
+    const request = new AnalyzeStackRequest().setResourcesList(resources);
+    return new Promise((done, fail) => client.analyzeStack(request, (error, response) => (error ? fail(error) : done(diagnostics(response)))));
+}
+
+describe("the pack under the CLI's run-policy-pack", () => {
+    it("serves every policy of policies/all.ts under the pack name and version", async () => {
+        const info = await new Promise<{ name: string; version: string; policies: string[] }>((done, fail) =>
+            client.getAnalyzerInfo(new Empty(), (error, response) =>
+                error ? fail(error) : done({ name: response.getName(), version: response.getVersion(), policies: response.getPoliciesList().map((p) => p.getName()) }),
+            ),
+        );
+        expect(info).toEqual({ name: "blitzhub", version: "0.1.0", policies: policies.map((p) => p.name) });
+    });
+
+    it("finds nothing in a compliant tenancy, resource by resource and as a stack", async () => {
+        const account = compliantAccount();
+        for (const r of account) expect(await analyze(r, account), r.name).toEqual([]);
+        expect(await analyzeStack(account)).toEqual([]);
+    });
+
+    it("reports SSH open to the world as mandatory, per resource and per stack", async () => {
+        const account = modify(compliantAccount(), "eu-be-01-app-nsg-tcp-22-from-bastion", (r) => ({ inputs: { ...r.inputs, source: "0.0.0.0/0" } }));
+        const rule = account.find((r) => r.name === "eu-be-01-app-nsg-tcp-22-from-bastion")!;
+        expect(await analyze(rule, account)).toEqual([
+            {
+                policy: "no-admin-ports-from-internet",
+                mandatory: true,
+                message: described("no-admin-ports-from-internet", "eu-be-01-app-nsg-tcp-22-from-bastion opens SSH 22 to 0.0.0.0/0 (tcp 22)"),
+            },
+        ]);
+        expect(await analyzeStack(account)).toEqual([
+            {
+                policy: "public-ingress-only-on-listeners",
+                mandatory: true,
+                message: described(
+                    "public-ingress-only-on-listeners",
+                    "EU-BE-01: eu-be-01-app-nsg-tcp-22-from-bastion opens tcp 22 to 0.0.0.0/0, which is neither a public listener port nor WireGuard (allowed: udp 51820, tcp 443)",
+                ),
+            },
+        ]);
+    });
+
+    it("reads the allowances file: the spec's 4 OCPU / 24 GB A1 is an advisory overage", async () => {
+        const account = modify(compliantAccount(), "eu-be-01-app", (r) => ({ inputs: { ...r.inputs, shapeConfig: { ocpus: 4, memoryInGbs: 24 } } }));
+        expect(await analyzeStack(account)).toEqual([
+            {
+                policy: "free-tier-a1-allowance",
+                mandatory: false,
+                message: described(
+                    "free-tier-a1-allowance",
+                    "EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (allowances v3 of 2026-07-15) by 2 OCPU / 12 GB: USD 27.74/month",
+                ),
+            },
+        ]);
+    });
+});
