@@ -30,3 +30,14 @@ describe("the pack", () => {
         expect(report.resources).toBe(eu.length);
     });
 });
+
+describe("policies/README.md", () => {
+    it("documents every policy with its enforcement", async () => {
+        const { readFileSync } = await import("node:fs");
+        const readme = readFileSync(new URL("../../policies/README.md", import.meta.url), "utf8");
+        expect(readme).toContain("pulumi preview -s eu --policy-pack policies");
+        for (const p of [...policies, ...topologyPolicies]) {
+            expect(readme, p.name).toMatch(new RegExp(`\\| \`${p.name}\` \\| ${p.enforcementLevel} \\|`));
+        }
+    });
+});
