@@ -1,0 +1,129 @@
+/**
+ * `npm run render -- --stack <eu|na|sa|as|au|all> --out DIR [--topology FILE]`
+ *
+ * Renders every config file of every VM of the stack(s) (DESIGN §4): each file at
+ * `DIR/<ACCOUNT>/<vm>/<absolute path on the VM>`, the VM's cloud-init at
+ * `DIR/<ACCOUNT>/<vm>/cloud-init.yaml`, and `DIR/manifest.json`
+ * `[{"account","vm","service","path","file"}]` (`file` relative to DIR). Secrets appear only
+ * as `@@secret:<vault path>@@` placeholders. Bad input: one line per problem, exit 2.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError } from "commander";
+import { parse } from "yaml";
+import { formatProblem, isUserInputError } from "../../model/errors";
+import { loadTopology } from "../../model/load";
+import { REGION_KEYS, type RegionKey } from "../../model/schema";
+import { buildPlan, loadAllowances } from "../../plan/index";
+import type { TopologyPlan } from "../../plan/types";
+import { renderAccount, renderCloudInit } from "../../render/index";
+
+/** One manifest entry (DESIGN §4). */
+export interface ManifestEntry {
+    account: string;
+    vm: string;
+    service: string;
+    /** Absolute path on the VM. */
+    path: string;
+    /** Path of the rendered copy, relative to the output directory. */
+    file: string;
+}
+
+/** Where cloud-init keeps the user data on the VM (the manifest's `path` for cloud-init.yaml). */
+export const CLOUD_INIT_PATH_ON_VM = "/var/lib/cloud/instance/user-data.txt";
+
+const PROJECT_DIR = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
+
+/** `blitzhub:topology` and `blitzhub:sshAuthorizedKeys` of `Pulumi.<stack>.yaml`, when the file has them. */
+function stackSettings(stack: RegionKey): { topology?: string; sshAuthorizedKeys?: string[] } {
+    const file = join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+    if (!existsSync(file)) return {};
+    const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const keys = config["blitzhub:sshAuthorizedKeys"];
+    const topology = config["blitzhub:topology"];
+    return {
+        topology: typeof topology === "string" ? topology : undefined,
+        sshAuthorizedKeys: Array.isArray(keys) ? keys.map(String) : undefined,
+    };
+}
+
+/** Renders the accounts of `stacks` into `outDir`; returns the manifest (also written as manifest.json). */
+export function renderToDirectory(plan: TopologyPlan, stacks: RegionKey[], outDir: string, keysByStack: Partial<Record<RegionKey, string[]>> = {}): ManifestEntry[] {
+    const manifest: ManifestEntry[] = [];
+    const put = (relative: string, content: string) => {
+        const target = join(outDir, relative);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content);
+    };
+    for (const stack of stacks) {
+        const accounts = plan.stacks.find((s) => s.region === stack)?.accounts ?? [];
+        for (const account of accounts) {
+            const files = renderAccount(plan, account);
+            for (const vm of plan.accounts.find((a) => a.name === account)!.vms) {
+                for (const f of files.filter((x) => x.vm === vm.name)) {
+                    const file = `${account}/${vm.name}${f.path}`;
+                    put(file, f.content);
+                    manifest.push({ account, vm: vm.name, service: f.service, path: f.path, file });
+                }
+                const file = `${account}/${vm.name}/cloud-init.yaml`;
+                put(file, renderCloudInit(plan, account, vm.name, { sshAuthorizedKeys: keysByStack[stack] }));
+                manifest.push({ account, vm: vm.name, service: "cloud-init", path: CLOUD_INIT_PATH_ON_VM, file });
+            }
+        }
+    }
+    put("manifest.json", `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const cli = new Command("render")
+        .description("Renders every config file and cloud-init of the stack's VMs from the plan")
+        .requiredOption("--stack <stack>", `stack to render: ${REGION_KEYS.join(", ")} or all`)
+        .requiredOption("--out <dir>", "output directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
+        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology")
+        .exitOverride()
+        .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    try {
+        cli.parse(argv);
+    } catch (error) {
+        if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+        throw error;
+    }
+    const opts = cli.opts<{ stack: string; out: string; topology?: string }>();
+    const stacks: RegionKey[] | undefined =
+        opts.stack === "all" ? [...REGION_KEYS] : (REGION_KEYS as readonly string[]).includes(opts.stack) ? [opts.stack as RegionKey] : undefined;
+    if (!stacks) {
+        process.stderr.write(`--stack: unknown stack "${opts.stack}" (stacks: ${REGION_KEYS.join(", ")}, all)\n`);
+        return 2;
+    }
+    try {
+        const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
+        const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
+        const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
+        if (!existsSync(resolved)) {
+            process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
+            return 2;
+        }
+        const plan = buildPlan(loadTopology(resolved), loadAllowances());
+        const keys = Object.fromEntries(stacks.map((s) => [s, settings[s].sshAuthorizedKeys]));
+        const manifest = renderToDirectory(plan, stacks, resolve(opts.out), keys);
+        const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
+        process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
+        return 0;
+    } catch (error) {
+        if (isUserInputError(error)) {
+            process.stderr.write(`${error.problems.map(formatProblem).join("\n")}\n`);
+            return 2;
+        }
+        process.stderr.write(`render failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        return 1;
+    }
+}
+
+main(process.argv).then(
+    (code) => process.exit(code),
+    (error) => {
+        process.stderr.write(`render failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+        process.exit(1);
+    },
+);
