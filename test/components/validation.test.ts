@@ -1,0 +1,152 @@
+/**
+ * User mistakes the program finds beyond the stack schema: each is a `UserInputError` naming
+ * where it is, raised before any resource is registered.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { isUserInputError, type UserInputError } from "../../model/errors";
+import { accountSettings, checkTopologyForComponents } from "../../stacks/program";
+import { readRemoteHubs } from "../../stacks/remoteHubs";
+import type { LoadedStackConfig } from "../../stacks/config";
+import { componentPlan, componentTopology, groupOf } from "./fixture";
+import { runWithMocks } from "./harness";
+
+function problemsOf(fn: () => unknown): UserInputError["problems"] {
+    try {
+        fn();
+    } catch (error) {
+        if (isUserInputError(error)) return error.problems;
+        throw error;
+    }
+    throw new Error("expected a UserInputError");
+}
+
+function euConfig(plan = componentPlan()): LoadedStackConfig {
+    const accounts = plan.accounts.filter((a) => a.region === "eu");
+    return {
+        stack: "eu",
+        stackFile: "Pulumi.eu.yaml",
+        region: "eu",
+        topology: "topology/blitzhub.yaml",
+        ociConfigFile: "/nonexistent",
+        euStack: "organization/blitzhub/eu",
+        sshAuthorizedKeys: ["ssh-ed25519 AAAA test"],
+        image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
+        accounts: Object.fromEntries(accounts.map((a) => [a.name, { profile: a.name, networkAdminGroupOcid: groupOf(a.name) }])),
+        profiles: Object.fromEntries(
+            accounts.map((a) => [a.name, { name: a.name, user: "ocid1.user.oc1..u", fingerprint: "00", keyFile: "/k.pem", tenancy: `ocid1.tenancy.oc1..${a.slug}`, region: a.homeRegion }]),
+        ),
+    };
+}
+
+describe("stack config against the plan", () => {
+    it("accepts the example-shaped config and gives each account its tenancy and home region", () => {
+        const settings = accountSettings(euConfig(), componentPlan());
+        expect(settings["EU-FE-01"].tenancyOcid).toBe("ocid1.tenancy.oc1..eu-fe-01");
+        expect(settings["EU-FE-01"].providerArgs.region).toBe("eu-frankfurt-1");
+        expect(settings["EU-FE-01"].providerArgs.ignoreDefinedTags).toEqual(["Oracle-Tags.CreatedBy", "Oracle-Tags.CreatedOn"]);
+    });
+
+    it("a profile of another region and an image override for an unknown shape are named by their keys", () => {
+        const config = euConfig();
+        config.profiles["EU-FE-01"].region = "us-ashburn-1";
+        config.accounts["EU-BE-01"].imageOcids = { "VM.Standard.E4.Flex": "ocid1.image.oc1..x" };
+        const problems = problemsOf(() => accountSettings(config, componentPlan()));
+        expect(problems.map((p) => p.path).sort()).toEqual([
+            "Pulumi.eu.yaml: blitzhub:accounts.EU-BE-01.imageOcids.VM.Standard.E4.Flex",
+            "Pulumi.eu.yaml: blitzhub:accounts.EU-FE-01.profile",
+        ]);
+        expect(problems.find((p) => p.path.endsWith("profile"))!.message).toContain("home region is eu-frankfurt-1");
+    });
+});
+
+describe("topology needs of the components", () => {
+    it("an Autonomous Database without a generated admin secret is a problem at services.<service>.secrets", () => {
+        const topology = componentTopology();
+        topology.services["oracle-adb"].secrets = [];
+        const problems = problemsOf(() => checkTopologyForComponents(topology, componentPlan()));
+        expect(problems).toEqual([expect.objectContaining({ path: "services.oracle-adb.secrets" })]);
+        expect(() => checkTopologyForComponents(componentTopology(), componentPlan())).not.toThrow();
+    });
+});
+
+describe("remote hubs of the eu stack", () => {
+    let dir: string;
+    beforeAll(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-hubs-"));
+        fs.writeFileSync(path.join(dir, "oci-config"), "[AS-FE-01]\nuser=ocid1.user.oc1..u\nfingerprint=00\nkey_file=/k.pem\ntenancy=ocid1.tenancy.oc1..asfe01\nregion=ap-singapore-1\n");
+    });
+
+    it("reads each other region's hub group from its stack file and tenancy from the OCI profile", () => {
+        const plan = componentPlan();
+        const others = plan.stacks.filter((s) => s.region !== "eu");
+        expect(others.map((s) => s.region)).toEqual(["as"]);
+        const hub = others[0].hub;
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.as.yaml"),
+            [
+                "config:",
+                "  blitzhub:region: as",
+                "  blitzhub:accounts:",
+                ...plan.accounts.filter((a) => a.region === "as").flatMap((a) => [`    ${a.name}:`, `      profile: AS-FE-01`, `      networkAdminGroupOcid: ${groupOf(a.name)}`]),
+                "  blitzhub:sshAuthorizedKeys:",
+                "    - ssh-ed25519 AAAAC3Nza test",
+            ].join("\n"),
+        );
+        expect(readRemoteHubs(plan, path.join(dir, "oci-config"), dir)).toEqual([
+            { region: "as", account: hub, tenancyOcid: "ocid1.tenancy.oc1..asfe01", networkAdminGroupOcid: groupOf(hub) },
+        ]);
+    });
+
+    it("a missing stack file is a problem naming it", () => {
+        const problems = problemsOf(() => readRemoteHubs(componentPlan(), path.join(dir, "oci-config"), path.join(dir, "nowhere")));
+        expect(problems.map((p) => p.path)).toEqual(["Pulumi.as.yaml"]);
+    });
+});
+
+describe("the program", () => {
+    it("a stack config mistake registers no resource at all", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-bad-"));
+        const ociConfig = path.join(dir, "oci-config");
+        const plan = componentPlan();
+        // Every eu profile exists, but EU-FE-01's is for the wrong region.
+        fs.writeFileSync(
+            ociConfig,
+            plan.accounts
+                .filter((a) => a.region === "eu")
+                .map((a) => `[${a.name}]\nuser=ocid1.user.oc1..u\nfingerprint=00\nkey_file=/k.pem\ntenancy=ocid1.tenancy.oc1..t\nregion=${a.name === "EU-FE-01" ? "us-ashburn-1" : "eu-frankfurt-1"}\n`)
+                .join("\n"),
+        );
+        const topologyFile = path.join(dir, "topology.yaml");
+        fs.writeFileSync(topologyFile, fs.readFileSync(path.resolve("topology/blitzhub.yaml"), "utf8"));
+        let caught: unknown;
+        const run = await runWithMocks(async () => {
+            pulumi.runtime.setAllConfig({
+                "blitzhub:region": "eu",
+                "blitzhub:topology": topologyFile,
+                "blitzhub:ociConfigFile": ociConfig,
+                "blitzhub:accounts": JSON.stringify(
+                    Object.fromEntries(
+                        ["EU-FE-01", "EU-BE-01", "EU-SOL-01", "EU-SEC-01", "EU-MON-01", "EU-MGMT-01", "EU-DATA-01", "EU-LOG-01", "EU-NET-01"].map((n) => [
+                            n,
+                            { profile: n, networkAdminGroupOcid: groupOf(n) },
+                        ]),
+                    ),
+                ),
+                "blitzhub:sshAuthorizedKeys": JSON.stringify(["ssh-ed25519 AAAAC3Nza test"]),
+            });
+            const { program } = await import("../../stacks/program");
+            try {
+                await program();
+            } catch (error) {
+                caught = error;
+            }
+        });
+        expect(isUserInputError(caught), String(caught)).toBe(true);
+        expect((caught as UserInputError).problems.map((p) => p.path)).toContain("Pulumi.eu.yaml: blitzhub:accounts.EU-FE-01.profile");
+        expect(run.resources).toEqual([]);
+    });
+});
