@@ -37,13 +37,17 @@ export const SSH_PORT = 22;
 /** Ports that must never face the internet (SSH, RDP). */
 export const NEVER_PUBLIC_PORTS = [22, 3389] as const;
 
+/** What the firewall is derived from: the address plan, where services run, and the LB plans. */
 export interface FirewallInput {
     topology: Topology;
     addresses: AddressPlan;
+    /** Where every service runs (`indexServices`). */
     index: ServiceIndex;
     /** Resolved placements: account → VM → placements. */
     placements: Map<string, Map<string, ServicePlacementPlan[]>>;
+    /** Flexible LB per account name. */
     loadBalancers: Map<string, LoadBalancerPlan>;
+    /** Network LB per account name (accounts whose role has one). */
     networkLoadBalancers: Map<string, NetworkLoadBalancerPlan>;
 }
 
@@ -290,11 +294,8 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
                     for (const source of backendSources) {
                         rules.add(account.name, { kind: "vm", vm: backend.vm }, protocolsOf(listener.protocol), set.port, set.toPort, source, `${nlb.name} backend set ${set.name} → ${set.service}`, set.service);
                     }
-                    if (set.healthCheck.protocol !== "UDP") {
-                        rules.add(account.name, { kind: "vm", vm: backend.vm }, ["tcp"], set.healthCheck.port, undefined, lbSubnet, `${nlb.name} health check of ${set.name}`, set.service);
-                    } else {
-                        rules.add(account.name, { kind: "vm", vm: backend.vm }, ["udp"], set.healthCheck.port, undefined, lbSubnet, `${nlb.name} health check of ${set.name}`, set.service);
-                    }
+                    const healthProtocol = set.healthCheck.protocol === "UDP" ? "udp" : "tcp";
+                    rules.add(account.name, { kind: "vm", vm: backend.vm }, [healthProtocol], set.healthCheck.port, undefined, lbSubnet, `${nlb.name} health check of ${set.name}`, set.service);
                 }
             });
         }
