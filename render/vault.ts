@@ -8,7 +8,7 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(account, vm);
     const api = requirePort(placement, `${label} vault`, "api", "http");
     const cluster = requirePort(placement, `${label} vault`, "cluster");
-    const peers = instancesOf(plan, "vault", account.name).map((i) => ({
+    const peers = instancesOf(plan, "vault", account.name).filter((i) => i.vm.name !== vm.name).map((i) => ({
         ip: i.vm.privateIp,
         port: requirePort(i.placement, `${label} vault peer`, "api", "http").port,
     }));
@@ -23,7 +23,7 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
             content: renderTemplate("vault/vault.hcl.hbs", {
                 vmLabel: label,
                 version: placement.def.version,
-                peerCount: peers.length,
+                peerCount: peers.length + 1,
                 ip: vm.privateIp,
                 apiPort: api.port,
                 clusterPort: cluster.port,

@@ -1,0 +1,130 @@
+/**
+ * Services whose daemons have no Debian 12 package (Loki, Promtail, Grafana, Vault, Fluentd,
+ * RabbitMQ's config has no offline checker): their files parse in their format and carry what
+ * the spec and the plan say, by IP.
+ */
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { realPlan } from "./fixtures";
+
+const { plan, files } = realPlan();
+const vmByIp = new Map(plan.accounts.flatMap((a) => a.vms.map((v) => [v.privateIp, { account: a, vm: v }] as const)));
+const ipOf = (account: string, vm: string) => plan.accounts.find((a) => a.name === account)!.vms.find((v) => v.name === vm)!.privateIp;
+const content = (account: string, vm: string, path: string) => {
+    const f = files.find((x) => x.account === account && x.vm === vm && x.path === path);
+    if (!f) throw new Error(`${account}/${vm}: no ${path}`);
+    return f.content;
+};
+const runs = (ip: string, service: string) => vmByIp.get(ip)?.vm.services.some((s) => s.service === service) ?? false;
+
+describe("configs without a Debian checker", () => {
+    it("Promtail on every VM pushes to Loki by IP and labels its account and host", () => {
+        const promtails = files.filter((f) => f.path === "/etc/promtail/config.yml");
+        expect(promtails.length).toBe(45);
+        for (const f of promtails) {
+            const doc = parse(f.content) as { clients: { url: string }[]; scrape_configs: { job_name: string }[]; server: { http_listen_port: number } };
+            expect(doc.clients.length).toBeGreaterThan(0);
+            for (const c of doc.clients) {
+                const m = /^http:\/\/(\d+\.\d+\.\d+\.\d+):3100\/loki\/api\/v1\/push$/.exec(c.url);
+                expect(m, c.url).not.toBeNull();
+                expect(runs(m![1], "loki"), c.url).toBe(true);
+            }
+            expect(f.content).toContain(`account: "${f.account}"`);
+            expect(doc.server.http_listen_port).toBe(9080);
+        }
+    });
+
+    it("node_exporter on every VM listens on the VM's private IP", () => {
+        const defaults = files.filter((f) => f.path === "/etc/default/prometheus-node-exporter");
+        expect(defaults.length).toBe(45);
+        for (const f of defaults) expect(f.content).toContain(`--web.listen-address=${ipOf(f.account, f.vm)}:9100`);
+    });
+
+    it("Loki: filesystem storage on its volume with the spec's 30-day retention", () => {
+        const doc = parse(content("EU-LOG-01", "loki", "/etc/loki/config.yml")) as Record<string, any>;
+        expect(doc.common.storage.filesystem.chunks_directory).toBe("/var/lib/loki/chunks");
+        expect(doc.limits_config.retention_period).toBe("720h");
+        expect(doc.compactor.retention_enabled).toBe(true);
+        expect(doc.server.http_listen_port).toBe(3100);
+        expect(doc.auth_enabled).toBe(false);
+    });
+
+    it("Fluentd: the aggregator sends websocket.** to Loki by IP; forwarders forward to the aggregator", () => {
+        const aggregator = content("EU-LOG-01", "loki", "/etc/fluentd/fluent.conf");
+        const loki = ipOf("EU-LOG-01", "loki");
+        expect(aggregator).toMatch(new RegExp(`<match websocket\\.\\*\\*>\\n\\s+@type loki\\n\\s+url http://${loki.replace(/\./g, "\\.")}:3100`));
+        expect(aggregator.indexOf("<match websocket.**>")).toBeLessThan(aggregator.indexOf("<match **>"));
+        for (const vm of ["fluentd-1", "fluentd-2"]) {
+            const fwd = content("EU-LOG-01", vm, "/etc/fluentd/fluent.conf");
+            expect(fwd).toMatch(new RegExp(`<server>\\n\\s+name eu-log-01-loki\\n\\s+host ${loki.replace(/\./g, "\\.")}\\n\\s+port 24224`));
+            expect(fwd).not.toContain("@type loki");
+        }
+        for (const f of files.filter((x) => x.path === "/etc/fluentd/fluent.conf")) {
+            const opened = (f.content.match(/^\s*<(?!\/)[a-z]/gm) ?? []).length;
+            const closed = (f.content.match(/^\s*<\//gm) ?? []).length;
+            expect(opened, `${f.vm}: unbalanced sections`).toBe(closed);
+        }
+    });
+
+    it("Grafana: anonymous access off, admin password from the secret, Prometheus/Loki/Jaeger by IP", () => {
+        const ini = content("EU-MON-01", "observability", "/etc/grafana/grafana.ini");
+        expect(ini).toMatch(/\[auth\.anonymous\]\nenabled = false/);
+        expect(ini).toMatch(/^admin_password = @@secret:secret\/grafana_admin_password@@$/m);
+        const ds = parse(content("EU-MON-01", "observability", "/etc/grafana/provisioning/datasources/blitzhub.yaml")) as { datasources: { type: string; url: string }[] };
+        expect(ds.datasources.map((d) => d.type).sort()).toEqual(["jaeger", "loki", "prometheus"]);
+        for (const d of ds.datasources) {
+            const ip = /^http:\/\/(\d+\.\d+\.\d+\.\d+):\d+$/.exec(d.url)![1];
+            expect(runs(ip, d.type), d.url).toBe(true);
+        }
+    });
+
+    it("Vault: raft storage joined to the other two peers by IP, listening on the VM's IP", () => {
+        const peers = ["vault-1", "vault-2", "vault-3"];
+        for (const vm of peers) {
+            const hcl = content("EU-SEC-01", vm, "/etc/vault/vault.hcl");
+            const ip = ipOf("EU-SEC-01", vm);
+            expect(hcl).toContain(`address         = "${ip}:8200"`);
+            expect(hcl).toMatch(/storage "raft" \{/);
+            const joins = [...hcl.matchAll(/leader_api_addr = "http:\/\/([\d.]+):8200"/g)].map((m) => m[1]).sort();
+            expect(joins).toEqual(peers.filter((p) => p !== vm).map((p) => ipOf("EU-SEC-01", p)).sort());
+            const open = (hcl.match(/\{/g) ?? []).length;
+            expect((hcl.match(/\}/g) ?? []).length).toBe(open);
+        }
+    });
+
+    it("RabbitMQ: definitions declare the spec's queues, the cluster names its three peers", () => {
+        for (const vm of ["broker", "rabbitmq-2", "rabbitmq-3"]) {
+            const defs = JSON.parse(content("EU-DATA-01", vm, "/etc/rabbitmq/definitions.json")) as { queues: { name: string; durable: boolean }[] };
+            expect(defs.queues.map((q) => q.name).sort()).toEqual(["buy_queue", "transaction_notifications"]);
+            const conf = content("EU-DATA-01", vm, "/etc/rabbitmq/rabbitmq.conf");
+            expect(conf.match(/^cluster_formation\.classic_config\.nodes\.\d+ = rabbit@eu-data-01-/gm)?.length).toBe(3);
+            expect(conf).toMatch(/^default_pass = @@secret:secret\/rabbitmq\/app_password@@$/m);
+            for (const line of conf.split("\n").filter((l) => l && !l.startsWith("#"))) expect(line, vm).toMatch(/^[a-z_.0-9]+ = \S/);
+        }
+    });
+
+    it("backup timers run at the catalogue's times and target MinIO by IP", () => {
+        const minio = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "minio")))[0].privateIp;
+        for (const a of plan.accounts) for (const vm of a.vms) for (const s of vm.services) for (const [i, b] of s.def.backup.entries()) {
+            const unit = `blitzhub-backup-${s.service}${s.def.backup.length > 1 ? `-${i + 1}` : ""}`;
+            const timer = content(a.name, vm.name, `/etc/systemd/system/${unit}.timer`);
+            expect(timer).toContain(`OnCalendar=${b.schedule}\n`);
+            const service = content(a.name, vm.name, `/etc/systemd/system/${unit}.service`);
+            expect(service).toContain(`ExecStart=/usr/local/bin/blitzhub-backup ${b.target} ${b.retentionDays} ${b.paths.join(" ")}\n`);
+        }
+        for (const f of files.filter((x) => x.path === "/etc/blitzhub/backup.env")) {
+            expect(f.content).toContain(`MINIO_ENDPOINT=http://${minio}:9000`);
+            expect(f.mode).toBe("0600");
+        }
+    });
+
+    it("logrotate: every service log the catalogue names rotates daily, 7 kept (or the catalogue's count)", () => {
+        for (const a of plan.accounts) for (const vm of a.vms) for (const s of vm.services) {
+            if (!s.def.logrotate) continue;
+            const entry = files.find((f) => f.account === a.name && f.vm === vm.name && f.service === "logrotate" && f.content.includes(`: ${s.service} logs`));
+            expect(entry, `${a.name}/${vm.name} ${s.service}`).toBeDefined();
+            expect(entry!.content).toContain(`${s.def.logrotate.paths.join(" ")} {`);
+            expect(entry!.content).toContain(`    ${s.def.logrotate.frequency}\n    rotate ${s.def.logrotate.rotate}\n`);
+        }
+    });
+});
