@@ -1,6 +1,7 @@
 /**
  * Prometheus targets: every metrics port of every service placed on every VM (node_exporter
- * on all of them), addressed by the VM's static private IP. One job per service.
+ * on all of them), addressed by the VM's static private IP. One job per service. Local-only
+ * ports are left out (Prometheus on EU-MON-01 cannot reach them).
  */
 import type { Topology } from "../model/schema";
 import { accountSlug, type AddressPlan } from "./addressPlan";
@@ -19,7 +20,8 @@ export function planScrapeTargets(
         for (const vm of accountAddresses.vms) {
             for (const placement of placements.get(account.name)?.get(vm.vm) ?? []) {
                 for (const port of placement.ports) {
-                    if (!port.metrics) continue;
+                    // A local-only port is unreachable from EU-MON-01: nothing to scrape remotely.
+                    if (!port.metrics || port.localOnly) continue;
                     targets.push({
                         job: placement.service,
                         account: account.name,

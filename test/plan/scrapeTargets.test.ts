@@ -25,6 +25,13 @@ describe("planScrapeTargets", () => {
         expect(vault).toMatchObject({ account: "EU-SEC-01", vm: "vault", vmResourceName: "eu-sec-01-vault", port: 8200, metricsPath: "/v1/sys/metrics", region: "eu", role: "security" });
     });
 
+    it("leaves out metrics ports that are local-only", () => {
+        const topology = fixtureTopology((t) => (t.services["redis-exporter"].ports[0].localOnly = true));
+        const plan = buildPlan(topology, allowances);
+        expect(plan.scrapeTargets.filter((t) => t.job === "redis-exporter")).toEqual([]);
+        expect(plan.accounts.flatMap((a) => a.firewall).filter((r) => r.port === 9121)).toEqual([]);
+    });
+
     it("groups targets into one job per service", () => {
         const plan = buildPlan(fixtureTopology(), allowances);
         const jobs = scrapeJobs(plan.scrapeTargets);
