@@ -141,6 +141,18 @@ describe("addressPlan rules", () => {
         expect(a.subnets.filter((s) => s.name !== "public-vm")).toEqual(b.subnets);
     });
 
+    it("gives a private-vm subnet to a VM that is private in a public role", () => {
+        const plan = addressPlan(fixtureTopology((t) => (t.roles.frontend.vms[0].exposure = "private")));
+        const fe = plan.byAccount.get("EU-FE-01")!;
+        expect(fe.subnets.map((s) => [s.name, s.cidr, s.public, s.dnsLabel])).toEqual([
+            ["lb", "10.0.1.64/28", true, "lb"],
+            ["vm", "10.0.1.80/28", true, "vm"],
+            ["private-vm", "10.0.1.96/28", false, "privatevm"],
+        ]);
+        expect(fe.vms[0]).toEqual({ vm: "app", subnet: "private-vm", privateIp: "10.0.1.98", publicIp: false });
+        expect(fe.vms[1]).toMatchObject({ subnet: "vm", privateIp: "10.0.1.83", publicIp: true });
+    });
+
     it.each([4, 10])("stays sound for the ×%i synthetic topology in a widened address space", (factor) => {
         const topology = scaledTopology(fixtureTopology(), factor);
         const plan = addressPlan(topology, { addressSpace: factor === 4 ? "10.0.0.0/14" : "10.0.0.0/12" });
