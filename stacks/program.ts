@@ -9,11 +9,11 @@ import { UserInputError, type Problem } from "../model/errors";
 import { loadTopology } from "../model/load";
 import { loadAllowances } from "../plan/allowances";
 import { buildPlan } from "../plan/index";
-import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { Topology } from "../model/schema";
+import type { TopologyPlan } from "../plan/types";
 import { renderAccount, renderCloudInit } from "../render/index";
 import type { RenderedFile } from "../render/types";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
-import type { Topology } from "../model/schema";
 import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
 
@@ -86,6 +86,12 @@ export function renderRegion(
     return { cloudInits, files };
 }
 
+/**
+ * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
+ * component per account of the stack's region. Returns the stack outputs: per account its VCN,
+ * LB addresses, VM private IPs, DRG and RPC ids; on eu also the global hub (read by the other
+ * stacks) and the generated secret values (a secret output).
+ */
 export async function program(): Promise<Record<string, unknown>> {
     // 1. Everything the user wrote, validated before any resource exists.
     const config = loadStackConfig();
