@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
-import { policyContext } from "../lib/context";
+import { policyContext, type ListenerRange } from "../lib/context";
 import type { BlitzStackPolicy } from "../lib/policy";
 import { formatPorts, isInternet, isTrue, nsgIngress, securityListIngress, toNumber, type IngressRule } from "../lib/props";
 import { groupByTenancy } from "../lib/tenancy";
@@ -13,8 +13,12 @@ function ownersOf(listener: PolicyResource, key: string, candidates: PolicyResou
     return direct.length > 0 ? direct : candidates;
 }
 
-/** Ports the tenancy legitimately exposes: public LB/NLB listeners and WireGuard. */
-function allowedPublicPorts(resources: PolicyResource[], wireGuardPorts: number[]): Allowed[] {
+/**
+ * Ports the tenancy legitimately exposes: public LB/NLB listeners and WireGuard. A wildcard
+ * NLB listener (port 0, OCI's "every port") admits only the ranges the topology declares for
+ * the account's NLB listeners (Solana gossip/TPU 8000-8020), not every port.
+ */
+function allowedPublicPorts(resources: PolicyResource[], wireGuardPorts: number[], declared: ListenerRange[]): Allowed[] {
     const allowed: Allowed[] = wireGuardPorts.map((port) => ({ protocol: "udp", min: port, max: port, why: "WireGuard" }));
     const lbs = resources.filter((r) => r.isType(oci.loadbalancer.LoadBalancer));
     for (const listener of resources.filter((r) => r.isType(oci.loadbalancer.Listener))) {
@@ -27,11 +31,16 @@ function allowedPublicPorts(resources: PolicyResource[], wireGuardPorts: number[
         if (!ownersOf(listener, "networkLoadBalancerId", nlbs).some((nlb) => !isTrue(nlb.props.isPrivate))) continue;
         const port = toNumber(listener.props.port);
         if (port === undefined) continue;
-        // Port 0 is OCI's "any port" listener (the Solana 8000-8020 range is one such listener).
-        const [min, max] = port === 0 ? [1, 65535] : [port, port];
         const protocol = String(listener.props.protocol ?? "").toUpperCase();
-        if (protocol !== "UDP") allowed.push({ protocol: "tcp", min, max, why: `listener ${listener.name}` });
-        if (protocol !== "TCP") allowed.push({ protocol: "udp", min, max, why: `listener ${listener.name}` });
+        const ranges =
+            port === 0
+                ? declared.map((d) => ({ min: d.min, max: d.max, tcp: d.protocol !== "udp", udp: d.protocol !== "tcp" }))
+                : [{ min: port, max: port, tcp: true, udp: true }];
+        for (const range of ranges) {
+            const why = `listener ${listener.name}`;
+            if (protocol !== "UDP" && range.tcp) allowed.push({ protocol: "tcp", min: range.min, max: range.max, why });
+            if (protocol !== "TCP" && range.udp) allowed.push({ protocol: "udp", min: range.min, max: range.max, why });
+        }
     }
     return allowed;
 }
@@ -52,9 +61,9 @@ export const publicIngress: BlitzStackPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps: "Open the port to the sources that use it (their /32s or subnets, from the service dependencies), or put it behind a public listener.",
     validateStack: (args, reportViolation) => {
-        const { wireGuardPorts } = policyContext();
+        const { wireGuardPorts, nlbListenerRanges } = policyContext();
         for (const tenancy of groupByTenancy(args.resources)) {
-            const allowed = allowedPublicPorts(tenancy.resources, wireGuardPorts);
+            const allowed = allowedPublicPorts(tenancy.resources, wireGuardPorts, nlbListenerRanges[tenancy.label] ?? []);
             for (const resource of tenancy.resources) {
                 const rules = resource.isType(oci.core.SecurityList) || resource.isType(oci.core.DefaultSecurityList)
                     ? securityListIngress(resource.props)

@@ -1,16 +1,16 @@
 /**
  * What the policies know besides the resources: the Always Free allowances (versioned data
- * file, read through `plan/allowances.ts`) and, from the topology, the address space, which
- * roles keep their VMs or load balancers private, which VMs override that, and the WireGuard
- * port. The offline runner passes the context of the topology it planned; under the Pulumi CLI
- * the pack loads it once from the stack's `blitzhub:topology` (`PULUMI_CONFIG`) or the default.
+ * file, read through `plan/allowances.ts`) and, from the plan of the topology, the address
+ * space, which roles and VMs are private, the WireGuard port, the port ranges behind wildcard
+ * NLB listeners and the volumes declared without backup. The offline runner passes the context
+ * of the plan it ran; under the Pulumi CLI the pack builds the plan once from the stack's
+ * `blitzhub:topology` (`PULUMI_CONFIG`) or the default topology.
  */
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadTopology } from "../../model/load";
-import type { Topology } from "../../model/schema";
-import { accountSlug } from "../../plan/addressPlan";
 import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 
 /** The project root (the folder holding `Pulumi.yaml` and `policies/`). */
@@ -19,6 +19,13 @@ export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), ".."
 export const DEFAULT_TOPOLOGY_FILE = resolve(PROJECT_DIR, "topology", "blitzhub.yaml");
 
 export type Exposure = "public" | "private";
+
+/** Ports a listener forwards: `protocol` tcp, udp or both. */
+export interface ListenerRange {
+    protocol: "tcp" | "udp" | "tcp+udp";
+    min: number;
+    max: number;
+}
 
 export interface PolicyContext {
     allowances: FreeTierAllowances;
@@ -31,46 +38,24 @@ export interface PolicyContext {
     /** UDP ports WireGuard listens on (public on the bastions). */
     wireGuardPorts: number[];
     /**
+     * Port ranges the topology declares for each account's network load balancer listeners.
+     * An OCI NLB listener on port 0 forwards every port; the range says which ones are meant.
+     */
+    nlbListenerRanges: Record<string, ListenerRange[]>;
+    /**
      * Block volumes the topology declares `backupPolicy: none` for (the Solana ledger, which
      * re-syncs from the cluster), by resource name (`eu-sol-01-validator-ledger`).
      */
     volumesWithoutBackup: string[];
 }
 
-/** Derives the policy context from a validated topology and the allowances. */
-export function contextFromTopology(topology: Topology, allowances: FreeTierAllowances): PolicyContext {
-    const roleExposure: PolicyContext["roleExposure"] = {};
-    const vmExposure: PolicyContext["vmExposure"] = {};
-    for (const [roleName, role] of Object.entries(topology.roles)) {
-        if (!role) continue;
-        roleExposure[roleName] = { vms: role.exposure.vms, loadBalancer: role.exposure.loadBalancer };
-        vmExposure[roleName] = Object.fromEntries(role.vms.map((vm) => [vm.name, vm.exposure ?? role.exposure.vms]));
-    }
-    const wireGuardPorts = Object.entries(topology.services)
-        .filter(([name]) => /wireguard/i.test(name))
-        .flatMap(([, def]) => def.ports.filter((p) => p.protocol !== "tcp" && !p.localOnly).map((p) => p.port));
-    const volumesWithoutBackup = topology.accounts.flatMap((account) =>
-        (topology.roles[account.role]?.vms ?? []).flatMap((vm) =>
-            vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => `${accountSlug(account.name)}-${vm.name}-${v.name}`),
-        ),
-    );
-    return {
-        allowances,
-        addressSpace: topology.addressSpace,
-        roleExposure,
-        vmExposure,
-        wireGuardPorts: wireGuardPorts.length > 0 ? [...new Set(wireGuardPorts)] : [51820],
-        volumesWithoutBackup,
-    };
-}
+const NLB_PROTOCOL: Record<string, ListenerRange["protocol"]> = { TCP: "tcp", UDP: "udp", TCP_AND_UDP: "tcp+udp" };
 
-/**
- * Derives the policy context from a built plan (what the offline runner has): the plan's
- * subnets, load balancers and VMs say what is public, exactly as the program deploys it.
- */
+/** Derives the policy context from a built plan: what is public, exactly as the program deploys it. */
 export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowances): PolicyContext {
     const roleExposure: PolicyContext["roleExposure"] = {};
     const vmExposure: PolicyContext["vmExposure"] = {};
+    const nlbListenerRanges: PolicyContext["nlbListenerRanges"] = {};
     const wireGuardPorts = new Set<number>();
     for (const account of plan.accounts) {
         roleExposure[account.role] = {
@@ -84,6 +69,11 @@ export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowanc
                 for (const port of placement.ports.filter((p) => p.protocol !== "tcp" && !p.localOnly)) wireGuardPorts.add(port.port);
             }
         }
+        nlbListenerRanges[account.name] = (account.networkLoadBalancer?.listeners ?? []).map((l) => ({
+            protocol: NLB_PROTOCOL[l.protocol],
+            min: l.port,
+            max: l.toPort ?? l.port,
+        }));
     }
     return {
         allowances,
@@ -91,7 +81,10 @@ export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowanc
         roleExposure,
         vmExposure,
         wireGuardPorts: wireGuardPorts.size > 0 ? [...wireGuardPorts] : [51820],
-        volumesWithoutBackup: plan.accounts.flatMap((a) => a.vms.flatMap((vm) => vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => v.resourceName))),
+        nlbListenerRanges,
+        volumesWithoutBackup: plan.accounts.flatMap((a) =>
+            a.vms.flatMap((vm) => vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => v.resourceName)),
+        ),
     };
 }
 
@@ -109,9 +102,10 @@ function topologyFileFromEnv(): string {
 
 let current: PolicyContext | undefined;
 
-/** Loads the context from files: the topology (stack config or default) and the allowances. */
+/** Loads the context from files: the topology (stack config or default), its plan and the allowances. */
 export function loadPolicyContext(topologyFile: string = topologyFileFromEnv()): PolicyContext {
-    return contextFromTopology(loadTopology(topologyFile), loadAllowances());
+    const allowances = loadAllowances();
+    return contextFromPlan(buildPlan(loadTopology(topologyFile), allowances), allowances);
 }
 
 /** Sets the context the policies read (the offline runner and the tests call this). */

@@ -1,6 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { adminPorts } from "../../policies/exposure/adminPorts";
+import { loadPolicyContext } from "../../policies/lib/context";
 import { privateInstances } from "../../policies/exposure/privateInstances";
 import { privateSubnets } from "../../policies/exposure/privateSubnets";
 import { publicIngress } from "../../policies/exposure/publicIngress";
@@ -65,6 +66,41 @@ describe("public-ingress-only-on-listeners (mandatory)", () => {
     it("rejects 443 from the internet when the only load balancer is private", async () => {
         const resources = modify(base, "eu-be-01-lb", withInputs({ isPrivate: true }));
         expect((await check(publicIngress, resources)).map((v) => v.resourceName)).toEqual(["eu-be-01-lb-nsg-tcp-443-from-internet"]);
+    });
+});
+
+describe("public-ingress-only-on-listeners with a wildcard NLB listener (port 0)", () => {
+    const rule = (name: string, protocol: string, min: number, max: number) =>
+        resource(
+            oci.core.NetworkSecurityGroupSecurityRule,
+            name,
+            { direction: "INGRESS", protocol, source: "0.0.0.0/0", [protocol === "6" ? "tcpOptions" : "udpOptions"]: { destinationPortRange: { min, max } } },
+            { account: "EU-BE-01", provider: base[0].urn },
+        );
+    const nlb = [
+        resource(oci.networkloadbalancer.NetworkLoadBalancer, "eu-be-01-nlb", { isPrivate: false }, { account: "EU-BE-01", provider: base[0].urn }),
+        resource(oci.networkloadbalancer.Listener, "eu-be-01-nlb-gossip-listener", { port: 0, protocol: "TCP_AND_UDP" }, { account: "EU-BE-01", provider: base[0].urn }),
+    ];
+    it("admits the range the topology declares for the NLB (8000-8020 tcp and udp)", async () => {
+        expect(await check(publicIngress, [...base, ...nlb, rule("gossip-tcp", "6", 8000, 8020), rule("gossip-udp", "17", 8000, 8020)])).toEqual([]);
+    });
+    it("does not admit every port: Redis 6379 from the internet still fails", async () => {
+        expect((await check(publicIngress, [...base, ...nlb, rule("redis-from-internet", "6", 6379, 6379)])).map((v) => v.resourceName)).toEqual([
+            "redis-from-internet",
+        ]);
+    });
+});
+
+describe("policy context of the default topology (what the pack loads under the CLI)", () => {
+    it("builds the plan: address space, private roles, public bastions, WireGuard, NLB ranges, unbacked ledgers", () => {
+        const loaded = loadPolicyContext();
+        expect(loaded.addressSpace).toBe("10.0.0.0/16");
+        expect(loaded.roleExposure.backend).toEqual({ vms: "private", loadBalancer: "public" });
+        expect(loaded.roleExposure.management).toEqual({ vms: "private", loadBalancer: "private" });
+        expect(loaded.vmExposure.management).toEqual({ ops: "private", "bastion-1": "public", "bastion-2": "public" });
+        expect(loaded.wireGuardPorts).toEqual([51820]);
+        expect(loaded.nlbListenerRanges["EU-SOL-01"]).toEqual([{ protocol: "tcp+udp", min: 8000, max: 8020 }]);
+        expect(loaded.volumesWithoutBackup.sort()).toEqual(["as-sol-01-validator-ledger", "eu-sol-01-validator-ledger"]);
     });
 });
 

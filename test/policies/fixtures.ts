@@ -76,6 +76,7 @@ export const context: PolicyContext = {
         management: { app: "private", bastion: "public", "bastion-2": "public" },
     },
     wireGuardPorts: [51820],
+    nlbListenerRanges: { "EU-BE-01": [{ protocol: "tcp+udp", min: 8000, max: 8020 }] },
     volumesWithoutBackup: ["eu-sol-01-validator-ledger"],
 };
 
