@@ -37,11 +37,11 @@ export class AutonomousDatabase extends pulumi.ComponentResource {
             dbWorkload: adb.workload,
             dbVersion: adb.dbVersion,
             isFreeTier: adb.isFreeTier,
-            computeModel: "ECPU",
-            computeCount: 2,
-            dataStorageSizeInGb: adb.dataStorageGb,
+            // Always Free: fixed 1 OCPU / 20 GB; the API still wants the classic sizing fields.
+            ...(adb.isFreeTier
+                ? { cpuCoreCount: 1, dataStorageSizeInTbs: 1 }
+                : { computeModel: "ECPU", computeCount: 2, dataStorageSizeInGb: adb.dataStorageGb, licenseModel: "LICENSE_INCLUDED" }),
             isAutoScalingEnabled: false,
-            licenseModel: "LICENSE_INCLUDED",
             adminPassword: this.adminPassword,
             isMtlsConnectionRequired: true,
             whitelistedIps: args.allowedClients,
