@@ -17,6 +17,7 @@ PACKAGES=(
   redis-server                   # redis-server <conf> under timeout
   logrotate                      # logrotate -d
   nftables                       # nft -c -f (host firewall ruleset)
+  openssh-server                 # sshd -t (bastion drop-in)
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -50,7 +51,7 @@ echo "install-checkers: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft; do
+for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd; do
   command -v "$bin" >/dev/null || command -v "/usr/sbin/$bin" >/dev/null || { echo "install-checkers: $bin missing after install" >&2; exit 1; }
 done
 echo "install-checkers: done"

@@ -23,7 +23,7 @@ export function renderBackupTimers(plan: TopologyPlan, vmLabel: string, vm: VmPl
         if (!found) throw new Error(`${vmLabel}: the minio catalogue entry declares no secret matching ${re}`);
         return found.path;
     };
-    const validate = "systemd-analyze verify --man=no /etc/systemd/system/blitzhub-backup-*.timer";
+    const validate = "sh -n /usr/local/bin/blitzhub-backup && systemd-analyze verify --man=no /etc/systemd/system/blitzhub-backup-*.timer";
     const reload = `systemctl daemon-reload && systemctl enable --now ${jobs.map((j) => `${j.unit}.timer`).join(" ")}`;
     const files: FileSpec[] = [
         {

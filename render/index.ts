@@ -12,8 +12,10 @@ import { renderHaproxy } from "./haproxy";
 import { renderLogrotate } from "./logrotate";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
+import { renderMinio, renderSshBastion } from "./minio";
 import { renderModsecurity, renderNginx, renderRpcGateway } from "./nginx";
 import { renderNodeExporter } from "./nodeExporter";
+import { renderOtelCollector } from "./otelCollector";
 import { renderAlertmanager, renderPrometheus } from "./prometheus";
 import { renderPromtail } from "./promtail";
 import { renderRabbitmq } from "./rabbitmq";
@@ -41,6 +43,9 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     rabbitmq: renderRabbitmq,
     promtail: renderPromtail,
     "node-exporter": renderNodeExporter,
+    minio: renderMinio,
+    "ssh-bastion": renderSshBastion,
+    "otel-collector": renderOtelCollector,
 };
 
 /** Host concerns that are not catalogue services; each is delivered as its own unit. */

@@ -58,7 +58,7 @@ describe.runIf(sandbox)("every VM's rendered files pass their checkers", () => {
 
     it("the checks include every required checker where its service is rendered", () => {
         const services = new Set(files.map((f) => f.service));
-        for (const s of ["nginx", "modsecurity", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup"]) {
+        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio"]) {
             expect(services.has(s), s).toBe(true);
             if (available(SERVICE_CHECKER[s])) expect(checkedServices.has(s), s).toBe(true);
         }
@@ -78,6 +78,8 @@ describe.runIf(sandbox)("the checks catch broken files", () => {
         { name: "redis: unknown directive", vm: "EU-BE-01/redis-primary", path: "/etc/redis/redis.conf", checker: CHECKERS.redis, mutate: (s) => `${s}maxmemory-polic allkeys-lru\n` },
         { name: "logrotate: unknown keyword", vm: "EU-FE-01/app", path: "/etc/logrotate.d/nginx", checker: CHECKERS.logrotate, mutate: (s) => s.replace("missingok", "missingokk") },
         { name: "nftables: bad port", vm: "EU-BE-01/redis-primary", path: "/etc/nftables.conf", checker: CHECKERS.nft, mutate: (s) => s.replace("tcp dport 22", "tcp dport 99999") },
+        { name: "sshd: unknown keyword", vm: "EU-MGMT-01/bastion-1", path: "/etc/ssh/sshd_config.d/bastion.conf", checker: CHECKERS.sshd, mutate: (s) => s.replace("PermitTunnel no", "PermitTunnelz no") },
+        { name: "minio: provisioning script syntax", vm: "EU-DATA-01/broker", path: "/usr/local/lib/blitzhub/minio-provision.sh", checker: CHECKERS.sh, mutate: (s) => s.replace("; do", "; dox") },
         { name: "backup timer: bad calendar", vm: "EU-BE-01/redis-primary", path: "", checker: CHECKERS.systemd, mutate: (s) => s.replace(/OnCalendar=.*/, "OnCalendar=every tuesday-ish") },
     ];
     for (const c of cases) {

@@ -28,6 +28,8 @@ export const CHECKERS = {
     cloudInit: { bin: "cloud-init", pkg: "cloud-init" },
     nft: { bin: "nft", pkg: "nftables" },
     systemd: { bin: "systemd-analyze", pkg: "systemd" },
+    sshd: { bin: "sshd", pkg: "openssh-server" },
+    sh: { bin: "sh", pkg: "dash" },
 } as const satisfies Record<string, Checker>;
 
 /** Which checker validates the files of each rendered service. */
@@ -42,10 +44,12 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     logrotate: CHECKERS.logrotate,
     "host-firewall": CHECKERS.nft,
     backup: CHECKERS.systemd,
+    "ssh-bastion": CHECKERS.sshd,
+    minio: CHECKERS.sh,
 };
 
 /** Services whose daemon has no Debian 12 package to check with; the tests check their structure instead. */
-export const NO_DEBIAN_CHECKER = ["loki", "promtail", "fluentd", "vault", "grafana", "rabbitmq", "node-exporter"];
+export const NO_DEBIAN_CHECKER = ["loki", "promtail", "fluentd", "vault", "grafana", "rabbitmq", "node-exporter", "otel-collector"];
 
 export function hasBinary(bin: string): boolean {
     return spawnSync("sh", ["-c", `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: "ignore" }).status === 0;

@@ -103,6 +103,16 @@ describe("configs without a Debian checker", () => {
         }
     });
 
+    it("OpenTelemetry Collector: OTLP on its private IP, traces to Jaeger by IP", () => {
+        const doc = parse(content("EU-MON-01", "otel-collector", "/etc/otelcol-contrib/config.yaml")) as Record<string, any>;
+        const ip = ipOf("EU-MON-01", "otel-collector");
+        expect(doc.receivers.otlp.protocols.grpc.endpoint).toBe(`${ip}:4317`);
+        const [jaegerIp, jaegerPort] = doc.exporters["otlp/jaeger"].endpoint.split(":");
+        expect(runs(jaegerIp, "jaeger")).toBe(true);
+        expect(jaegerPort).toBe("4317");
+        expect(doc.service.pipelines.traces.exporters).toEqual(["otlp/jaeger"]);
+    });
+
     it("backup timers run at the catalogue's times and target MinIO by IP", () => {
         const minio = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "minio")))[0].privateIp;
         for (const a of plan.accounts) for (const vm of a.vms) for (const s of vm.services) for (const [i, b] of s.def.backup.entries()) {
