@@ -38,6 +38,11 @@ export interface PolicyReport {
     resources: number;
     policies: number;
     stacks: string[];
+    /**
+     * Per policy, how many resources it validated (resource policies: those it did not find
+     * "not applicable"; stack policies: the stacks it ran on). A policy at 0 checked nothing.
+     */
+    applied: Record<string, number>;
 }
 
 export interface RunOptions {
@@ -160,8 +165,8 @@ async function runStackPolicy(
     getConfig: (policy: string) => Record<string, unknown>,
     report: (policy: BlitzPolicy, message: string, urn?: string, fallbackStack?: string | null) => void,
     stack: string | null,
-): Promise<void> {
-    if (!isStackPolicy(policy)) return;
+): Promise<boolean> {
+    if (!isStackPolicy(policy)) return false;
     const args: StackValidationArgs = {
         resources: built.map((b) => b.policyResource),
         stackTags: new Map(),
@@ -170,8 +175,10 @@ async function runStackPolicy(
     };
     try {
         await policy.validateStack(args, (message, urn) => report(policy, message, urn, stack));
+        return true;
     } catch (error) {
         if (!(error instanceof NotApplicableError)) throw failure(policy, stack ?? "topology", error);
+        return false;
     }
 }
 
@@ -198,6 +205,7 @@ export async function runPolicies(stacks: PlannedStack[], options: RunOptions = 
     const byUrn = new Map(all.map((b) => [b.planned.urn, b]));
     const locate = (urn: string | undefined) => (urn === undefined ? undefined : byUrn.get(urn));
     const violations: Violation[] = [];
+    const applied: Record<string, number> = Object.fromEntries([...policies, ...topologyPolicies].map((p) => [p.name, 0]));
     const report = (policy: BlitzPolicy, message: string, urn?: string, fallbackStack: string | null = null) => {
         const at = locate(urn);
         violations.push({
@@ -215,28 +223,32 @@ export async function runPolicies(stacks: PlannedStack[], options: RunOptions = 
         const stackName = stacks[index].stack;
         for (const policy of policies) {
             if (isStackPolicy(policy)) {
-                await runStackPolicy(policy, built, getConfig, report, stackName);
+                if (await runStackPolicy(policy, built, getConfig, report, stackName)) applied[policy.name]++;
                 continue;
             }
             const validations = policy.validateResource === undefined ? [] : [policy.validateResource].flat();
             for (const resource of built) {
+                let validated = false;
                 for (const validate of validations) {
                     try {
                         await validate(resource.resourceArgs(policy), (message) => report(policy, message, resource.planned.urn));
+                        validated = true;
                     } catch (error) {
                         if (!(error instanceof NotApplicableError)) throw failure(policy, resource.planned.urn, error);
                     }
                 }
+                if (validated) applied[policy.name]++;
             }
         }
     }
     for (const policy of topologyPolicies) {
-        if (isStackPolicy(policy)) await runStackPolicy(policy, all, getConfig, report, null);
+        if (await runStackPolicy(policy, all, getConfig, report, null)) applied[policy.name]++;
     }
     return {
         violations,
         resources: all.length,
         policies: policies.length + topologyPolicies.length,
         stacks: stacks.map((s) => s.stack),
+        applied,
     };
 }
