@@ -9,9 +9,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, isUserInputError } from "../../model/errors";
 import { REGION_KEYS, type RegionKey } from "../../model/schema";
-import { planStacks } from "../engine";
-import { formatPlanJson } from "../formatJson";
-import { formatPlanTree } from "../formatTree";
+import type { PlannedStack } from "../engine";
 
 /** `all` → every region stack; otherwise the one named. Unknown → undefined. */
 export function stacksOf(value: string): RegionKey[] | undefined {
@@ -49,13 +47,16 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
     try {
-        const planned = await planStacks({
+        // The engine (and with it the Pulumi SDK) loads only once the arguments are known good.
+        const { planStacks } = await import("../engine");
+        const planned: PlannedStack[] = await planStacks({
             stacks,
             topologyFile: opts.topology,
             projectDir: opts.projectDir,
             synthesizeMissingAccounts: opts.synthesizeAccounts === true,
         });
-        await write(process.stdout, opts.json ? formatPlanJson(planned) : formatPlanTree(planned));
+        const text = opts.json ? (await import("../formatJson")).formatPlanJson(planned) : (await import("../formatTree")).formatPlanTree(planned);
+        await write(process.stdout, text);
         return 0;
     } catch (error) {
         if (isUserInputError(error)) {
