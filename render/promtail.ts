@@ -19,6 +19,7 @@ export function renderPromtail(ctx: ServiceContext): FileSpec[] {
                 job: s.def.logrotate!.paths.length > 1 ? `${s.service}-${i + 1}` : s.service,
                 service: s.service,
                 path,
+                modsecurity: s.service === "modsecurity",
             })),
         );
     return [
