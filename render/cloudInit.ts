@@ -91,6 +91,13 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         .filter((s) => s.def.install.method === "release")
         .map((s) => releaseOf(s, arch))
         .filter((r): r is Release => r !== undefined);
+    // One-time host preparation a service needs before its first delivered config validates.
+    const prepare: string[] = [];
+    if (v.services.some((s) => s.service === "haproxy")) {
+        prepare.push(
+            `mkdir -p /etc/haproxy/certs && if [ -z "$(ls -A /etc/haproxy/certs)" ]; then openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=${v.resourceName}" -keyout /tmp/hk.pem -out /tmp/hc.pem && cat /tmp/hc.pem /tmp/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem && rm -f /tmp/hk.pem /tmp/hc.pem && chmod 600 /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
+        );
+    }
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
@@ -101,6 +108,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         firewall: renderFirewall(vmLabel(acc, v), v).trimEnd(),
         releases,
         pip,
+        prepare,
     });
 }
 
