@@ -54,7 +54,7 @@ export const FreeTierAllowancesSchema = z.strictObject({
     hoursPerMonth: z.number().positive(),
     sources: z.array(Source).min(1),
     allowances: z.strictObject({
-        a1: z.strictObject({ ocpus: Amount, memoryGb: Amount, validFrom: IsoDate, source: SourceId }),
+        a1: z.strictObject({ ocpus: Amount, memoryGb: Amount, validFrom: IsoDate, note: z.string().optional(), source: SourceId }),
         microInstances: z.strictObject({ count: Count, shape: z.literal("VM.Standard.E2.1.Micro"), source: SourceId }),
         blockStorage: z.strictObject({
             totalGb: Count,

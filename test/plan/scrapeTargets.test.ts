@@ -26,7 +26,7 @@ describe("planScrapeTargets", () => {
     });
 
     it("leaves out metrics ports that are local-only", () => {
-        const topology = fixtureTopology((t) => (t.services["redis-exporter"].ports[0].localOnly = true));
+        const topology = fixtureTopology((t) => (t.services["redis-exporter"].ports![0].localOnly = true));
         const plan = buildPlan(topology, allowances);
         expect(plan.scrapeTargets.filter((t) => t.job === "redis-exporter")).toEqual([]);
         expect(plan.accounts.flatMap((a) => a.firewall).filter((r) => r.port === 9121)).toEqual([]);
