@@ -53,7 +53,7 @@ describe("npm run check", () => {
         expect(run.stdout).toContain("Mandatory violations (0):");
         // 15 tenancies with the spec's 4 OCPU / 24 GB A1 over the 2026 allowance, two Solana ledgers over 200 GB.
         expect(run.stdout.match(/^ {2}free-tier-a1-allowance /gm)).toHaveLength(15);
-        expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 241 GB \(boot 141 \+ block 100\) exceeds the Always Free 200 GB .* by 41 GB: USD 1\.05\/month/);
+        expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 241 GB \(boot 141 \+ block 100\) exceeds the Always Free 200 GB .* by 41 GB: USD \d+\.\d{2}\/month/);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, 17 advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
     }, 180_000);

@@ -5,7 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import type { PlannedResource, PlannedStack } from "../../offline/engine";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances, type PriceKey } from "../../plan/allowances";
 import type { TopologyPlan } from "../../plan/types";
 import { topologyPolicies } from "../../policies/all";
 import type { PolicyContext } from "../../policies/lib/context";
@@ -60,6 +60,21 @@ export function plannedStack(resources: PlannedResource[], stack = "eu"): Planne
 }
 
 export const allowances = loadAllowances();
+
+/** `allowances v3 of 2026-07-15`, as messages cite the data file in force. */
+export const ref = `allowances v${allowances.version} of ${allowances.asOf}`;
+
+/**
+ * Test oracle for monthly costs: `USD 27.74/month` for the given [price key, quantity] terms,
+ * hourly prices × `hoursPerMonth`, straight from the allowances file.
+ */
+export function usd(...terms: [PriceKey, number][]): string {
+    const total = terms.reduce((sum, [key, quantity]) => {
+        const price = allowances.prices[key];
+        return sum + quantity * price.amount * (price.unit.endsWith("-hour") ? allowances.hoursPerMonth : 1);
+    }, 0);
+    return `${allowances.currency} ${(Math.round(total * 100 + 1e-6) / 100).toFixed(2)}/month`;
+}
 
 /** Exposure as the default topology declares it for the roles the fixtures use. */
 export const context: PolicyContext = {

@@ -7,7 +7,7 @@ import { blockStorage } from "../../policies/freeTier/blockStorage";
 import { loadBalancer } from "../../policies/freeTier/loadBalancer";
 import { microInstances } from "../../policies/freeTier/microInstances";
 import { networkLoadBalancer } from "../../policies/freeTier/networkLoadBalancer";
-import { check, compliantAccount, modify, resource } from "./fixtures";
+import { check, compliantAccount, modify, ref, resource, usd } from "./fixtures";
 
 const base = compliantAccount();
 const shape = (ocpus: number, memoryInGbs: number) => (r: { inputs: Record<string, unknown> }) => ({ inputs: { ...r.inputs, shapeConfig: { ocpus, memoryInGbs } } });
@@ -28,8 +28,8 @@ describe("free-tier-a1-allowance (advisory)", () => {
                 enforcement: "advisory",
                 account: "EU-BE-01",
                 resourceName: "eu-be-01-app",
-                message:
-                    "EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (allowances v3 of 2026-07-15) by 2 OCPU / 12 GB: USD 27.74/month",
+                // USD 27.74/month with the v3 prices: 2 × 0.01 × 730 + 12 × 0.0015 × 730.
+                message: `EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (${ref}) by 2 OCPU / 12 GB: ${usd(["a1OcpuHour", 2], ["a1MemoryGbHour", 12])}`,
             },
         ]);
     });
@@ -46,8 +46,7 @@ describe("free-tier-a1-ceiling (mandatory)", () => {
                 enforcement: "mandatory",
                 account: "EU-BE-01",
                 resourceName: "eu-be-01-app",
-                message:
-                    "EU-BE-01: A1 8 OCPU / 24 GB exceeds the 4 OCPU / 24 GB ceiling (largest Always Free allowance ever granted): USD 56.94/month beyond the current allowance",
+                message: `EU-BE-01: A1 8 OCPU / 24 GB exceeds the 4 OCPU / 24 GB ceiling (largest Always Free allowance ever granted): ${usd(["a1OcpuHour", 6], ["a1MemoryGbHour", 12])} beyond the current allowance`,
             },
         ]);
     });
@@ -65,7 +64,7 @@ describe("free-tier-micro-instances (mandatory)", () => {
                 enforcement: "mandatory",
                 account: "EU-BE-01",
                 resourceName: "eu-be-01-cache-3",
-                message: "EU-BE-01: 3 VM.Standard.E2.1.Micro instances exceed the Always Free 2 (allowances v3 of 2026-07-15); eu-be-01-cache-3 is not free: USD 19.35/month",
+                message: `EU-BE-01: 3 VM.Standard.E2.1.Micro instances exceed the Always Free 2 (${ref}); eu-be-01-cache-3 is not free: ${usd(["microInstanceHour", 1])}`,
             },
         ]);
     });
@@ -84,10 +83,10 @@ describe("free-tier-load-balancer (mandatory)", () => {
             inputs: { ...r.inputs, shapeDetails: { minimumBandwidthInMbps: 10, maximumBandwidthInMbps: 100 } },
         }));
         expect((await check(loadBalancer, resources)).map((v) => [v.resourceName, v.message])).toEqual([
-            ["eu-be-01-lb-2", "EU-BE-01: 2 load balancers exceed the Always Free 1; eu-be-01-lb-2 is not free: USD 8.98/month"],
+            ["eu-be-01-lb-2", `EU-BE-01: 2 load balancers exceed the Always Free 1; eu-be-01-lb-2 is not free: ${usd(["flexibleLbHour", 1], ["flexibleLbMbpsHour", 10])}`],
             [
                 "eu-be-01-lb-2",
-                "EU-BE-01: load balancer eu-be-01-lb-2 has shape flexible at 10-100 Mbps; Always Free is shape flexible at 10-10 Mbps (extra bandwidth: USD 6.57/month)",
+                `EU-BE-01: load balancer eu-be-01-lb-2 has shape flexible at 10-100 Mbps; Always Free is shape flexible at 10-10 Mbps (extra bandwidth: ${usd(["flexibleLbMbpsHour", 90])})`,
             ],
         ]);
     });
@@ -106,7 +105,7 @@ describe("free-tier-network-load-balancer (mandatory)", () => {
                 enforcement: "mandatory",
                 account: "EU-BE-01",
                 resourceName: "eu-be-01-nlb-2",
-                message: "EU-BE-01: 2 network load balancers exceed the Always Free 1; eu-be-01-nlb-2 is beyond it: USD 0.00/month",
+                message: `EU-BE-01: 2 network load balancers exceed the Always Free 1; eu-be-01-nlb-2 is beyond it: ${usd(["networkLbHour", 1])}`,
             },
         ]);
     });
@@ -124,7 +123,7 @@ describe("free-tier-block-storage (advisory)", () => {
                 enforcement: "advisory",
                 account: "EU-BE-01",
                 resourceName: "eu-be-01-app-data",
-                message: "EU-BE-01: block storage 250 GB (boot 150 + block 100) exceeds the Always Free 200 GB (allowances v3 of 2026-07-15) by 50 GB: USD 1.28/month",
+                message: `EU-BE-01: block storage 250 GB (boot 150 + block 100) exceeds the Always Free 200 GB (${ref}) by 50 GB: ${usd(["blockStorageGbMonth", 50])}`,
             },
         ]);
     });
@@ -137,13 +136,16 @@ describe("free-tier-autonomous-database (mandatory)", () => {
     it("rejects an ADB without isFreeTier and a third free one", async () => {
         const paid = modify(base, "eu-be-01-adb", (r) => ({ inputs: { ...r.inputs, isFreeTier: false } }));
         expect((await check(autonomousDatabase, paid)).map((v) => [v.resourceName, v.message])).toEqual([
-            ["eu-be-01-adb", "EU-BE-01: Autonomous Database eu-be-01-adb does not set isFreeTier: true, so it is billed: USD 492.87/month"],
+            [
+                "eu-be-01-adb",
+                `EU-BE-01: Autonomous Database eu-be-01-adb does not set isFreeTier: true, so it is billed: ${usd(["autonomousDbEcpuHour", 2], ["autonomousDbStorageGbMonth", 20])}`,
+            ],
         ]);
         const three = [...base, extra("eu-be-01-adb", "eu-be-01-adb-2"), extra("eu-be-01-adb", "eu-be-01-adb-3")];
         expect((await check(autonomousDatabase, three)).map((v) => [v.resourceName, v.message])).toEqual([
             [
                 "eu-be-01-adb-3",
-                "EU-BE-01: 3 Always Free Autonomous Databases exceed the allowance of 2; eu-be-01-adb-3 cannot be created as free (paid: USD 492.87/month)",
+                `EU-BE-01: 3 Always Free Autonomous Databases exceed the allowance of 2; eu-be-01-adb-3 cannot be created as free (paid: ${usd(["autonomousDbEcpuHour", 2], ["autonomousDbStorageGbMonth", 20])})`,
             ],
         ]);
     });

@@ -22,7 +22,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlannedResource } from "../../offline/engine";
 import { policies } from "../../policies/all";
-import { compliantAccount, modify } from "./fixtures";
+import { compliantAccount, modify, ref, usd } from "./fixtures";
 
 const ROOT = resolve(__dirname, "..", "..");
 const PACK = join(ROOT, "policies");
@@ -141,7 +141,7 @@ describe("the pack under the CLI's run-policy-pack", () => {
                 mandatory: false,
                 message: described(
                     "free-tier-a1-allowance",
-                    "EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (allowances v3 of 2026-07-15) by 2 OCPU / 12 GB: USD 27.74/month",
+                    `EU-BE-01: A1 4 OCPU / 24 GB exceeds the Always Free 2 OCPU / 12 GB (${ref}) by 2 OCPU / 12 GB: ${usd(["a1OcpuHour", 2], ["a1MemoryGbHour", 12])}`,
                 ),
             },
         ]);
