@@ -34,6 +34,8 @@ export function formatReport(report: PolicyReport): string {
     lines.push(...(mandatory.length > 0 ? mandatory.map(formatViolation) : ["  none"]));
     lines.push("", `Advisory violations (${advisory.length}):`);
     lines.push(...(advisory.length > 0 ? advisory.map(formatViolation) : ["  none"]));
+    const idle = Object.entries(report.applied).filter(([, n]) => n === 0).map(([name]) => name);
+    if (idle.length > 0) lines.push("", `Not applicable to these stacks (no matching resource): ${idle.join(", ")}`);
     lines.push(
         "",
         `${mandatory.length === 0 ? "PASS" : "FAIL"}: ${mandatory.length} mandatory, ${advisory.length} advisory ` +
