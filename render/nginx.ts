@@ -10,10 +10,15 @@ import type { FileSpec, ServiceContext } from "./types";
 /** Client connections the spec allows per Nginx (HTTP + WebSocket). */
 const DEFAULT_MAX_CONNECTIONS = 1000;
 
-/** Shell that links the ModSecurity hook when the nginx module is loaded, then tests the config. */
+/**
+ * Shell that links the ModSecurity hook when the nginx module is loaded and the rules are in
+ * place, then tests the config. Nginx and ModSecurity are delivered separately; whichever
+ * lands first, the check passes and the second delivery enables the hook.
+ */
 export const NGINX_VALIDATE =
     "mkdir -p /etc/nginx/modsecurity.d && " +
-    "if [ -e /etc/nginx/modsecurity/hook.conf ] && ls /etc/nginx/modules-enabled/*modsecurity*.conf >/dev/null 2>&1; " +
+    "if [ -e /etc/nginx/modsecurity/hook.conf ] && [ -e /etc/modsecurity/modsecurity.conf ] && [ -e /etc/nginx/modsecurity/owasp.rules ] " +
+    "&& ls /etc/nginx/modules-enabled/*modsecurity*.conf >/dev/null 2>&1; " +
     "then ln -sfn /etc/nginx/modsecurity/hook.conf /etc/nginx/modsecurity.d/hook.conf; " +
     "else rm -f /etc/nginx/modsecurity.d/hook.conf; fi && nginx -t -q";
 

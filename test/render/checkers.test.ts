@@ -53,8 +53,19 @@ describe.runIf(sandbox)("every VM's rendered files pass their checkers", () => {
             expect(new Set(r.map((c) => c.service))).toEqual(expected);
             const failures = r.filter((c) => c.status !== 0).map((c) => `${c.service}: \`${c.command}\` exited ${c.status}\n${c.output}`);
             expect(failures, failures.join("\n")).toEqual([]);
+            if (vmFiles.some((f) => f.service === "modsecurity") && checkedServices.has("modsecurity")) {
+                // The hook was linked: nginx -t loaded the ModSecurity rules from the rendered files.
+                expect(r.find((c) => c.service === "modsecurity")!.output).toMatch(/rules loaded inline\/local\/remote: \d+\/[1-9]\d*\//);
+            }
         });
     }
+
+    it.runIf(checkedServices.has("nginx"))("Nginx delivered before ModSecurity validates (hook left out until the rules arrive)", async () => {
+        const nginxOnly = filesByVm(files).get("EU-FE-01/app")!.filter((f) => f.service !== "modsecurity");
+        const [check] = await validateVm(nginxOnly, new Set(["nginx"]));
+        expect(check.status, check.output).toBe(0);
+        expect(check.output).not.toMatch(/rules loaded inline\/local\/remote: \d+\/[1-9]/);
+    });
 
     it("the checks include every required checker where its service is rendered", () => {
         const services = new Set(files.map((f) => f.service));
