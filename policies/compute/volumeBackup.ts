@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
 import { policyContext } from "../lib/context";
 import type { BlitzStackPolicy } from "../lib/policy";
+import { whenKnown } from "../lib/unknown";
 
 /**
  * True when `assignment` targets `volume`: through its `assetId` dependency (CLI), an explicit
@@ -11,7 +12,7 @@ function assigns(assignment: PolicyResource, volume: PolicyResource): boolean {
     if (assignment.propertyDependencies?.assetId?.some((d) => d.urn === volume.urn)) return true;
     if (assignment.dependencies?.some((d) => d.urn === volume.urn)) return true;
     if (assignment.parent?.urn === volume.urn) return true;
-    const assetId = assignment.props.assetId;
+    const assetId = whenKnown(() => assignment.props.assetId as unknown, undefined);
     if (typeof assetId === "string" && assetId.includes(volume.name)) return true;
     return assignment.name.startsWith(`${volume.name}-backup`);
 }
@@ -31,7 +32,9 @@ export const volumeBackup: BlitzStackPolicy = {
         const declaredNone = new Set(policyContext().volumesWithoutBackup);
         for (const volume of args.resources.filter((r) => r.isType(oci.core.Volume))) {
             if (declaredNone.has(volume.name)) continue;
-            if (typeof volume.props.backupPolicyId === "string" && volume.props.backupPolicyId !== "") continue;
+            // Unknown in preview (a computed output): then the assignment is what counts.
+            const backupPolicyId = whenKnown(() => volume.props.backupPolicyId as unknown, undefined);
+            if (typeof backupPolicyId === "string" && backupPolicyId !== "") continue;
             if (assignments.some((a) => assigns(a, volume))) continue;
             reportViolation(`${volume.name} has no backup policy assignment (and the topology does not declare backupPolicy: none for it)`, volume.urn);
         }

@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import type { BlitzStackPolicy } from "../lib/policy";
 import { offlineFacts, SECRET_PLACEHOLDER } from "../lib/offline";
+import { whenKnown } from "../lib/unknown";
 
 /** Input names that carry credentials. */
 const SENSITIVE = /password|passwd|passphrase|secret|private_?key|token|api_?key|credential|auth_?key/i;
@@ -30,12 +31,12 @@ export function sensitiveLeaves(value: unknown, path: string[] = [], parentSensi
         const sensitive = isSensitiveKey(key) || (parentSensitive && VALUE_LEAF.test(key));
         return sensitive ? [[path, value]] : [];
     }
-    if (Array.isArray(value)) return value.flatMap((v, i) => sensitiveLeaves(v, [...path, String(i)], parentSensitive));
-    if (value !== null && typeof value === "object") {
-        const sensitiveHere = path.length > 0 && isSensitiveKey(path[path.length - 1]);
-        return Object.entries(value).flatMap(([k, v]) => sensitiveLeaves(v, [...path, k], sensitiveHere));
-    }
-    return [];
+    if (value === null || typeof value !== "object") return [];
+    // Values another resource has not produced yet (preview) are not literals: skip them.
+    const child = (key: string) => whenKnown(() => (value as Record<string, unknown>)[key], undefined);
+    if (Array.isArray(value)) return Object.keys(value).flatMap((i) => sensitiveLeaves(child(i), [...path, i], parentSensitive));
+    const sensitiveHere = path.length > 0 && isSensitiveKey(path[path.length - 1]);
+    return Object.keys(value).flatMap((k) => sensitiveLeaves(child(k), [...path, k], sensitiveHere));
 }
 
 /** True when the input at `path` is a Pulumi secret, as far as this run can tell. */

@@ -5,6 +5,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { offlineFacts } from "./offline";
 import { freeformTags } from "./props";
+import { whenKnown } from "./unknown";
 
 export interface Tenancy {
     /** Provider URN (the grouping key), or `(no provider)`. */
@@ -16,7 +17,7 @@ export interface Tenancy {
 
 /** Account name of a resource: its `account` tag, else what the offline runner knows. */
 export function accountOf(resource: PolicyResource | { props: Record<string, unknown> }): string | undefined {
-    const tag = freeformTags(resource.props).account;
+    const tag = whenKnown(() => freeformTags(resource.props).account, undefined);
     if (tag) return tag;
     return offlineFacts(resource)?.account ?? undefined;
 }

@@ -133,6 +133,21 @@ describe("the pack under the CLI's run-policy-pack", () => {
         ]);
     });
 
+    it("runs every stack policy during preview, when ids and generated passwords are not known yet", async () => {
+        const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        let account = modify(compliantAccount(), "eu-be-01-app-data-backup-policy", (r) => ({ inputs: { ...r.inputs, assetId: UNKNOWN } }));
+        account = modify(account, "eu-be-01-adb", (r) => ({ inputs: { ...r.inputs, adminPassword: UNKNOWN, subnetId: UNKNOWN } }));
+        account = modify(account, "eu-be-01-app-data", (r) => ({ inputs: { ...r.inputs, backupPolicyId: UNKNOWN } }));
+        expect(await analyzeStack(account)).toEqual([]);
+        // The sentinel is what the engine sends: a policy that needs the value is deferred, as advisory.
+        const bucket = modify(account, "eu-be-01-backups", (r) => ({ inputs: { ...r.inputs, versioning: UNKNOWN } }));
+        expect(await analyze(bucket.find((r) => r.name === "eu-be-01-backups")!, bucket)).toEqual([
+            { policy: "bucket-versioned", mandatory: false, message: expect.stringContaining("can't run policy 'bucket-versioned'") },
+        ]);
+        const unassigned = account.filter((r) => r.name !== "eu-be-01-app-data-backup-policy");
+        expect((await analyzeStack(unassigned)).map((d) => [d.policy, d.mandatory])).toEqual([["block-volume-backup-policy", true]]);
+    });
+
     it("reads the allowances file: the spec's 4 OCPU / 24 GB A1 is an advisory overage", async () => {
         const account = modify(compliantAccount(), "eu-be-01-app", (r) => ({ inputs: { ...r.inputs, shapeConfig: { ocpus: 4, memoryInGbs: 24 } } }));
         expect(await analyzeStack(account)).toEqual([
