@@ -12,6 +12,7 @@ import type {
     ResourceValidationArgs,
     StackValidationArgs,
 } from "@pulumi/policy";
+import { isUserInputError } from "../model/errors";
 import type { PlannedResource, PlannedStack } from "../offline/engine";
 import { loadAllowances } from "../plan/allowances";
 import { policies as packPolicies, topologyPolicies as packTopologyPolicies } from "./all";
@@ -183,7 +184,7 @@ async function runStackPolicy(
 }
 
 function failure(policy: BlitzPolicy, where: string, error: unknown): Error {
-    if (error instanceof Error && error.name === "UserInputError") return error;
+    if (isUserInputError(error)) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new Error(`policy ${policy.name} failed on ${where}: ${message}`, { cause: error });
 }
@@ -198,7 +199,20 @@ export async function runPolicies(stacks: PlannedStack[], options: RunOptions = 
     const topologyPolicies = options.topologyPolicies ?? packTopologyPolicies;
     const context = options.context ?? (stacks[0]?.plan ? contextFromPlan(stacks[0].plan, loadAllowances()) : policyContext());
     const getConfig = (name: string) => ({ ...(options.config?.[name] ?? {}) });
-    setPolicyContext(context);
+    const previous = setPolicyContext(context);
+    try {
+        return await runWithContext(stacks, policies, topologyPolicies, getConfig);
+    } finally {
+        setPolicyContext(previous);
+    }
+}
+
+async function runWithContext(
+    stacks: PlannedStack[],
+    policies: BlitzPolicy[],
+    topologyPolicies: BlitzPolicy[],
+    getConfig: (policy: string) => Record<string, unknown>,
+): Promise<PolicyReport> {
 
     const builtStacks = stacks.map((stack) => buildStack(stack, getConfig));
     const all = builtStacks.flat();

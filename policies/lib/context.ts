@@ -108,9 +108,11 @@ export function loadPolicyContext(topologyFile: string = topologyFileFromEnv()):
     return contextFromPlan(buildPlan(loadTopology(topologyFile), allowances), allowances);
 }
 
-/** Sets the context the policies read (the offline runner and the tests call this). */
-export function setPolicyContext(context: PolicyContext): void {
+/** Sets the context the policies read (the offline runner does); returns the one it replaces. */
+export function setPolicyContext(context: PolicyContext | undefined): PolicyContext | undefined {
+    const previous = current;
     current = context;
+    return previous;
 }
 
 /** The context in force; loaded from files on first use. */
