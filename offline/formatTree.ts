@@ -46,11 +46,11 @@ function lbBandwidths(resources: PlannedResource[]): string {
     return [...bw].map(([k, n]) => `${n} ${k}`).join(", ") || "none";
 }
 
-function renderTree(resources: PlannedResource[], root: PlannedResource, depth: number, children: Map<string, PlannedResource[]>, out: string[]): void {
+function renderTree(root: PlannedResource, depth: number, children: Map<string, PlannedResource[]>, out: string[]): void {
     const label = root.custom ? `${root.name}  ${shortType(root.type)}` : `${root.name}  <${root.type}>`;
     const flags = [root.protect ? "protect" : "", root.retainOnDelete ? "retain" : ""].filter(Boolean);
     out.push(`${"  ".repeat(depth)}${label}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
-    for (const child of children.get(root.urn) ?? []) renderTree(resources, child, depth + 1, children, out);
+    for (const child of children.get(root.urn) ?? []) renderTree(child, depth + 1, children, out);
 }
 
 /** The tree of one stack, grouped by account, with per-account counts. */
@@ -70,7 +70,7 @@ export function formatStackTree(stack: PlannedStack): string[] {
             `  ${account}: ${own.length} resources (${count(own, (r) => r.custom)} custom, ${count(own, (r) => !r.custom)} components; ` +
                 `${count(own, (r) => r.type === INSTANCE)} instances, ${count(own, (r) => r.type === LOAD_BALANCER)} LB, ${count(own, (r) => r.type === NETWORK_LOAD_BALANCER)} NLB)`,
         );
-        for (const r of top) renderTree(own, r, 2, children, out);
+        for (const r of top) renderTree(r, 2, children, out);
     }
     const outside = stack.resources.filter((r) => r.account === null && !(r.parent && byUrn.get(r.parent)?.account === null));
     if (outside.length > 0) {
@@ -105,6 +105,54 @@ export function formatFreeTier(stacks: PlannedStack[]): string[] {
     return out;
 }
 
+/**
+ * The longest chain of dependencies (each resource waits for the next) over all planned stacks,
+ * and the dependency edges that cross accounts: what keeps accounts from deploying in parallel.
+ */
+export function dependencyReport(stacks: PlannedStack[]): { chain: PlannedResource[]; crossAccount: [PlannedResource, PlannedResource][] } {
+    const byUrn = new Map(stacks.flatMap((s) => s.resources).map((r) => [r.urn, r]));
+    const longest = new Map<string, PlannedResource[]>();
+    const visiting = new Set<string>();
+    const chainFrom = (r: PlannedResource): PlannedResource[] => {
+        const known = longest.get(r.urn);
+        if (known) return known;
+        if (visiting.has(r.urn)) return [r];
+        visiting.add(r.urn);
+        let best: PlannedResource[] = [];
+        for (const dep of r.dependsOn) {
+            const target = byUrn.get(dep);
+            if (!target || !target.custom) continue;
+            const sub = chainFrom(target);
+            if (sub.length > best.length) best = sub;
+        }
+        visiting.delete(r.urn);
+        const chain = [r, ...best];
+        longest.set(r.urn, chain);
+        return chain;
+    };
+    let chain: PlannedResource[] = [];
+    const crossAccount: [PlannedResource, PlannedResource][] = [];
+    for (const r of byUrn.values()) {
+        if (!r.custom) continue;
+        const c = chainFrom(r);
+        if (c.length > chain.length) chain = c;
+        for (const dep of r.dependsOn) {
+            const target = byUrn.get(dep);
+            if (target?.custom && target.account && r.account && target.account !== r.account) crossAccount.push([r, target]);
+        }
+    }
+    return { chain, crossAccount };
+}
+
+function formatDependencies(stacks: PlannedStack[]): string[] {
+    const { chain, crossAccount } = dependencyReport(stacks);
+    const pairs = new Set(crossAccount.map(([from, to]) => `${from.account} → ${to.account}`));
+    return [
+        `Dependencies: longest chain ${chain.length} resources (${chain.map((r) => r.name).join(" → ") || "none"})`,
+        `  cross-account edges: ${crossAccount.length}${pairs.size ? ` (${[...pairs].join(", ")})` : ""}`,
+    ];
+}
+
 /** The six closing lines: accounts, providers, instances by shape, LBs, network, free tier. */
 export function formatTotals(stacks: PlannedStack[]): string[] {
     const all = stacks.flatMap((s) => s.resources);
@@ -127,6 +175,13 @@ export function formatTotals(stacks: PlannedStack[]): string[] {
 
 /** The whole human plan. */
 export function formatPlanTree(stacks: PlannedStack[]): string {
-    const lines = [...stacks.flatMap((s) => [...formatStackTree(s), ""]), ...formatFreeTier(stacks), "", ...formatTotals(stacks)];
+    const lines = [
+        ...stacks.flatMap((s) => [...formatStackTree(s), ""]),
+        ...formatFreeTier(stacks),
+        "",
+        ...formatDependencies(stacks),
+        "",
+        ...formatTotals(stacks),
+    ];
     return `${lines.join("\n")}\n`;
 }

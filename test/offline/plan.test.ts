@@ -6,7 +6,7 @@ import { Address4 } from "ip-address";
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStacks, type PlannedResource, type PlannedStack } from "../../offline/engine";
 import { formatPlanJson } from "../../offline/formatJson";
-import { formatPlanTree } from "../../offline/formatTree";
+import { dependencyReport, formatPlanTree } from "../../offline/formatTree";
 import { mockSecretValue } from "../../offline/mocks";
 
 const INSTANCE = "oci:Core/instance:Instance";
@@ -91,6 +91,26 @@ describe("the real plan of --stack all", () => {
                 if (r.provider) expect(urns.has(r.provider), r.urn).toBe(true);
             }
         }
+    });
+});
+
+describe("the dependency report", () => {
+    it("finds a chain where each resource depends on the next, and no longer one", () => {
+        const { chain, crossAccount } = dependencyReport(stacks);
+        expect(chain.length).toBeGreaterThan(1);
+        for (let i = 0; i + 1 < chain.length; i++) expect(chain[i].dependsOn, chain[i].urn).toContain(chain[i + 1].urn);
+        const byUrn = new Map(all.map((r) => [r.urn, r]));
+        const depth = new Map<string, number>();
+        const depthOf = (r: PlannedResource): number => {
+            if (!depth.has(r.urn)) {
+                depth.set(r.urn, 1);
+                const deps = r.dependsOn.map((u) => byUrn.get(u)).filter((d): d is PlannedResource => d !== undefined && d.custom);
+                depth.set(r.urn, 1 + Math.max(0, ...deps.map(depthOf)));
+            }
+            return depth.get(r.urn)!;
+        };
+        expect(Math.max(...all.filter((r) => r.custom).map(depthOf))).toBe(chain.length);
+        for (const [from, to] of crossAccount) expect(from.account).not.toBe(to.account);
     });
 });
 
