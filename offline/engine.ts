@@ -16,7 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument, type Document } from "yaml";
 import { isUserInputError, UserInputError, type Problem } from "../model/errors";
 import { loadTopology } from "../model/load";
 import { REGION_KEYS, type RegionKey, type Topology } from "../model/schema";
@@ -192,7 +192,7 @@ function readStackFile(projectDir: string, stack: RegionKey) {
         const [first, ...rest] = segments;
         return lineOfPath(yaml.doc, yaml.lines, ["config", `${CONFIG_NAMESPACE}:${String(first)}`, ...rest], { key });
     };
-    return { stackFile, config, secretKeys, raw, lineOf, hasConfig: isMap(yaml.doc.contents) };
+    return { stackFile, config, secretKeys, raw, lineOf };
 }
 
 /** Example account config and OCI profiles for topology accounts a stack file does not list. */
@@ -300,6 +300,7 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
 
     if (syntheticProfiles.length > 0 && problems.length === 0) {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-offline-"));
+        process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
         const file = path.join(dir, "oci-config");
         fs.writeFileSync(file, `${fs.readFileSync(ociOverride, "utf8")}\n${syntheticProfiles.join("\n")}`);
         for (const input of prepared) {
@@ -314,11 +315,13 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
     return prepared;
 }
 
-/** eu first (its outputs feed the others' StackReference), then the rest in the given order. */
+/**
+ * eu first, even when not asked for: the other stacks read its outputs through StackReference.
+ * Then the rest in the given order.
+ */
 function orderStacks(stacks: RegionKey[]): RegionKey[] {
-    const unique = [...new Set(stacks)];
-    const needsEu = unique.some((s) => s !== "eu");
-    return needsEu || unique.includes("eu") ? ["eu", ...unique.filter((s) => s !== "eu")] : unique;
+    const others = [...new Set(stacks)].filter((s) => s !== "eu");
+    return stacks.length === 0 ? [] : ["eu", ...others];
 }
 
 /** What the register request of one resource said. */

@@ -115,6 +115,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const region = this.regionOf(args.provider);
         const { type, name } = args;
 
+        // Components (and the stack) are not cloud objects: no id, their state is their outputs.
+        if (!args.custom) return { id: undefined, state: inputs };
         if (type === "pulumi:pulumi:StackReference") {
             const stackName = String(unwrapSecret(inputs.name));
             const referenced = this.options.stackOutputs[stackName];
