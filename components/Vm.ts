@@ -8,8 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VmPlan } from "../plan/types";
 import { type AccountContext, childOptions } from "./accountContext";
 
-/** Property paths of the instance that never trigger an update or a replacement. */
-export const INSTANCE_IGNORE_CHANGES = ["sourceDetails.sourceId", "metadata.user_data"];
+/**
+ * Property paths of the instance that never trigger an update or a replacement: a newer image,
+ * a changed bootstrap, and the launch SSH keys (OCI cannot update `user_data` or
+ * `ssh_authorized_keys` in place; keys of the `ops` user are rotated by config delivery).
+ */
+export const INSTANCE_IGNORE_CHANGES = ["sourceDetails.sourceId", "metadata.user_data", "metadata.ssh_authorized_keys"];
 
 export interface VmArgs {
     ctx: AccountContext;

@@ -179,7 +179,7 @@ describe("compute", () => {
                 expect(r.inputs.metadata.ssh_authorized_keys).toBe(SSH_KEYS.join("\n"));
             }
         }
-        expect(INSTANCE_IGNORE_CHANGES).toEqual(["sourceDetails.sourceId", "metadata.user_data"]);
+        expect(INSTANCE_IGNORE_CHANGES).toEqual(["sourceDetails.sourceId", "metadata.user_data", "metadata.ssh_authorized_keys"]);
     });
 
     it("block volumes exist where the plan says, protected and attached", () => {
