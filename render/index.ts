@@ -20,6 +20,7 @@ import { renderAlertmanager, renderPrometheus } from "./prometheus";
 import { renderPromtail } from "./promtail";
 import { renderRabbitmq } from "./rabbitmq";
 import { renderRedis } from "./redis";
+import { applyPermissions } from "./permissions";
 import { secretRefsIn } from "./secrets";
 import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
@@ -52,18 +53,24 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
 export const HOST_SERVICES = ["host-firewall", "logrotate", "backup"] as const;
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {
+    const secretRefs = secretRefsIn(spec.content);
+    const permissions = vm.services.find((s) => s.service === service)?.def.permissions ?? [];
+    const ownership = applyPermissions(
+        spec.path,
+        { mode: spec.mode ?? "0644", owner: spec.owner ?? "root", group: spec.group ?? "root" },
+        permissions,
+        secretRefs.length > 0,
+    );
     return {
         account: account.name,
         vm: vm.name,
         service,
         path: spec.path,
         content: spec.content.endsWith("\n") ? spec.content : `${spec.content}\n`,
-        mode: spec.mode ?? "0644",
-        owner: spec.owner ?? "root",
-        group: spec.group ?? "root",
+        ...ownership,
         ...(spec.validate ? { validate: spec.validate } : {}),
         ...(spec.reload ? { reload: spec.reload } : {}),
-        secretRefs: secretRefsIn(spec.content),
+        secretRefs,
     };
 }
 
