@@ -5,6 +5,7 @@
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderBackupTimers } from "./backupTimers";
 import { renderCloudInit } from "./cloudInit";
+import { renderFastify } from "./fastify";
 import { renderFirewall } from "./firewall";
 import { renderFluentd } from "./fluentd";
 import { renderGrafana } from "./grafana";
@@ -47,6 +48,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     minio: renderMinio,
     "ssh-bastion": renderSshBastion,
     "otel-collector": renderOtelCollector,
+    fastify: renderFastify,
 };
 
 /** Host concerns that are not catalogue services; each is delivered as its own unit. */

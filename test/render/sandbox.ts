@@ -96,7 +96,11 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
         const secrets = fakeSecrets(files);
         for (const f of files) {
             const root = f.path.split("/")[1];
-            if (!ROOTS.includes(root)) throw new Error(`${f.path}: outside /${ROOTS.join(", /")}; the sandbox cannot lay it over the host`);
+            if (!ROOTS.includes(root)) {
+                // Application files (/app/...) have no host directory to lay over; their own checks run elsewhere.
+                if (services.has(f.service)) throw new Error(`${f.path}: outside /${ROOTS.join(", /")}; the sandbox cannot lay it over the host`);
+                continue;
+            }
             const target = join(stage, "upper", f.path);
             mkdirSync(dirname(target), { recursive: true });
             writeFileSync(target, substituteSecrets(f.content, secrets));

@@ -3,12 +3,18 @@
  * RabbitMQ's config has no offline checker): their files parse in their format and carry what
  * the spec and the plan say, by IP.
  */
-import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RSYSLOG_LOGS } from "../../render/logrotate";
 import { realPlan } from "./fixtures";
 
 const { plan, files } = realPlan();
+const dir = mkdtempSync(join(tmpdir(), "blitzhub-structure-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const vmByIp = new Map(plan.accounts.flatMap((a) => a.vms.map((v) => [v.privateIp, { account: a, vm: v }] as const)));
 const ipOf = (account: string, vm: string) => plan.accounts.find((a) => a.name === account)!.vms.find((v) => v.name === vm)!.privateIp;
 const content = (account: string, vm: string, path: string) => {
@@ -112,6 +118,24 @@ describe("configs without a Debian checker", () => {
         expect(runs(jaegerIp, "jaeger")).toBe(true);
         expect(jaegerPort).toBe("4317");
         expect(doc.service.pipelines.traces.exporters).toEqual(["otlp/jaeger"]);
+    });
+
+    it("Fastify: app config is valid JavaScript naming Redis, RabbitMQ, Vault and the RPC gateway by IP", async () => {
+        for (const account of ["EU-BE-01", "NA-BE-01"]) {
+            for (const path of ["/app/config/fastify.js", "/app/config/websocket.js"]) {
+                const text = content(account, "api", path);
+                const file = join(dir, `${account}-${path.split("/").pop()}`);
+                writeFileSync(file, text);
+                const r = spawnSync(process.execPath, ["--check", file]);
+                expect(r.status, String(r.stderr)).toBe(0);
+            }
+            const cfg = content(account, "api", "/app/config/fastify.js");
+            const redisPrimary = ipOf(account, "redis-primary");
+            expect(cfg).toContain(`primary: { host: "${redisPrimary}", port: 6379 }`);
+            expect(cfg).toMatch(/password: "@@secret:secret\/redis_password@@"/);
+            for (const m of cfg.matchAll(/"(?:amqp|http):\/\/(?:[^@"]*@@@)?(\d+\.\d+\.\d+\.\d+):\d+"/g)) expect(vmByIp.has(m[1]), m[0]).toBe(true);
+            expect(content(account, "api", "/app/config/websocket.js")).toContain("maxConnections: 1000,");
+        }
     });
 
     it("backup timers run at the catalogue's times and target MinIO by IP", () => {
