@@ -1,6 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { explicitProvider } from "../../policies/hygiene/explicitProvider";
+import { providerMatchesAccount } from "../../policies/hygiene/providerMatchesAccount";
 import { requiredTags } from "../../policies/hygiene/requiredTags";
 import { check, compliantAccount, modify, resource } from "./fixtures";
 
@@ -47,5 +48,24 @@ describe("explicit-provider (mandatory)", () => {
                 message: "default-vcn (oci:Core/vcn:Vcn) uses the default provider default_4_20_0",
             },
         ]);
+    });
+});
+
+describe("provider-matches-account (mandatory)", () => {
+    it("passes resources on their own account's provider", async () => {
+        expect(await check(providerMatchesAccount, base)).toEqual([]);
+    });
+    it("rejects a resource of EU-BE-01 on EU-FE-01's provider", async () => {
+        const fe = compliantAccount({ account: "EU-FE-01", role: "frontend", region: "eu", vcnCidr: "10.0.1.0/27" });
+        const resources = modify([...base, ...fe], "eu-be-01-vcn", () => ({ provider: fe[0].urn }));
+        expect(await check(providerMatchesAccount, resources)).toEqual(
+            ["account tag", "account component"].map((source) => ({
+                policy: "provider-matches-account",
+                enforcement: "mandatory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-vcn",
+                message: `eu-be-01-vcn belongs to EU-BE-01 (${source}) but uses provider eu-fe-01, not eu-be-01`,
+            })),
+        );
     });
 });
