@@ -3,6 +3,12 @@
  * runs under mocks. Reads and validates everything first — stack config, OCI profiles,
  * topology, allowances, the plan, the other regions' hubs — and only then registers resources,
  * so a user mistake is one `UserInputError` and no resource at all.
+ *
+ * Deploy order: `eu` first (the global hub's DRG and acceptor RPCs, the Admit statements for
+ * every other region's hub, the generated secrets), then `na`, `sa`, `as`, `au` in any order or
+ * in parallel: each reads the eu stack (`blitzhub:euStack`) and requests its RPC to the EU hub.
+ * Within a stack every account deploys in parallel; spokes wait only for their hub's DRG and
+ * the IAM statements of the attachment (see `stacks/region.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { UserInputError, type Problem } from "../model/errors";
