@@ -1,0 +1,76 @@
+/**
+ * A region other than eu (the fixture's `as`): its hub requests remote peering with the EU hub
+ * from the eu stack's outputs, and it generates no secret of its own.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderCloudInit } from "../../render/index";
+import type { TopologyPlan } from "../../plan/types";
+import { type GlobalHubOutputs, deployRegion } from "../../stacks/region";
+import { SSH_KEYS, componentPlan, componentTopology, groupOf, settingsOf, tenancyOf } from "./fixture";
+import { type Recorded, named, ofType, providerName, runWithMocks, valueOf } from "./harness";
+
+let plan: TopologyPlan;
+let resources: Recorded[];
+let deliverySecrets: Record<string, pulumi.Output<string>>;
+const EU_RPC_FOR_AS = "ocid1.remotepeeringconnection.oc1.eu-frankfurt-1.euforas";
+
+beforeAll(async () => {
+    plan = componentPlan();
+    const globalHub: GlobalHubOutputs = {
+        account: "EU-NET-01",
+        tenancyOcid: tenancyOf("EU-NET-01"),
+        regionName: "eu-frankfurt-1",
+        rpcIds: { as: EU_RPC_FOR_AS },
+    };
+    const run = await runWithMocks(
+        () =>
+            deployRegion({
+                region: "as",
+                topology: componentTopology(),
+                plan,
+                accounts: settingsOf(plan, "as"),
+                sshAuthorizedKeys: SSH_KEYS,
+                image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
+                cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS }),
+                remoteHubs: [],
+                globalHub: pulumi.output(globalHub),
+                sharedSecretValues: pulumi.secret({ "secret/redis_password": "from-eu", "secret/jwt_secret": "jwt-from-eu", "secret/adb/admin_password": "adb-from-eu" }),
+            }),
+        { stack: "as" },
+    );
+    resources = run.resources;
+    deliverySecrets = run.result.secretValues;
+});
+
+describe("a region hub outside eu", () => {
+    it("requests its RPC to the EU hub's RPC for this region, after its Endorse statements", () => {
+        const hub = plan.stacks.find((s) => s.region === "as")!.hub;
+        const slug = hub.toLowerCase();
+        const rpc = named(resources, `${slug}-rpc-eu`);
+        expect(rpc.inputs).toMatchObject({ peerId: EU_RPC_FOR_AS, peerRegionName: "eu-frankfurt-1", drgId: `${slug}-drg-id` });
+        expect(providerName(rpc.provider)).toBe(slug);
+        const endorse = named(resources, `${slug}-endorse-eu-net-01-remote-peering`);
+        expect(endorse.inputs.statements).toEqual([
+            `Define tenancy EUNET01 as ${tenancyOf("EU-NET-01")}`,
+            `Allow group id ${groupOf(hub)} to manage remote-peering-from in tenancy`,
+            `Endorse group id ${groupOf(hub)} to manage remote-peering-to in tenancy EUNET01`,
+        ]);
+        expect(endorse.inputs.compartmentId).toBe(tenancyOf(hub));
+        expect((rpc.opts.dependsOn as pulumi.Resource[]).includes(endorse.resource)).toBe(true);
+    });
+
+    it("its spokes attach to its DRG, not to the EU hub's", () => {
+        const hub = plan.stacks.find((s) => s.region === "as")!.hub.toLowerCase();
+        expect(ofType(resources, "oci:Core/drg:Drg").map((d) => d.name)).toEqual([`${hub}-drg`]);
+        for (const a of ofType(resources, "oci:Core/drgAttachment:DrgAttachment")) expect(a.inputs.drgId).toBe(`${hub}-drg-id`);
+        expect(ofType(resources, "oci:Core/remotePeeringConnection:RemotePeeringConnection").length).toBe(1);
+    });
+
+    it("generates no secret: the values come from the eu stack and stay secret", async () => {
+        expect(ofType(resources, "random:index/randomPassword:RandomPassword")).toEqual([]);
+        expect(resources.some((r) => r.type === "blitzhub:security:CatalogueSecrets")).toBe(false);
+        expect(await pulumi.isSecret(deliverySecrets["secret/redis_password"])).toBe(true);
+        expect(await valueOf(deliverySecrets["secret/redis_password"])).toBe("from-eu");
+    });
+});
