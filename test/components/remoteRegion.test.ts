@@ -35,7 +35,7 @@ beforeAll(async () => {
                 cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS }),
                 remoteHubs: [],
                 globalHub: pulumi.output(globalHub),
-                sharedSecretValues: pulumi.secret({ "secret/redis_password": "from-eu", "secret/jwt_secret": "jwt-from-eu", "secret/adb/admin_password": "adb-from-eu" }),
+                sharedSecretValues: pulumi.secret<Record<string, string>>({ "secret/redis_password": "from-eu", "secret/jwt_secret": "jwt-from-eu", "secret/adb/admin_password": "adb-from-eu" }),
             }),
         { stack: "as" },
     );
