@@ -5,7 +5,7 @@
  */
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
-import { RELEASE_ARTIFACTS } from "./releases";
+import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
 import { vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 
@@ -34,14 +34,14 @@ export interface CloudInitOptions {
 /** Placeholder key when none is given (the offline render); a real stack always passes its keys. */
 export const PLACEHOLDER_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderKeyFromStackConfigBlitzhubSshAuthorizedKeys blitzhub-placeholder";
 
-/** One release install: the script body that fetches, unpacks and installs its binaries. */
+/** One release install: the script body that fetches, unpacks and installs its binaries, and its unit. */
 interface Release {
     name: string;
     version: string;
     arch: string;
     url: string;
     install: string;
-    unit?: { name: string; content: string };
+    unit: { name: string; content: string };
 }
 
 function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | undefined {
@@ -49,30 +49,35 @@ function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | 
     if (!artifact) return undefined;
     const version = p.def.version.replace(/^v/, "");
     const url = artifact.url(version, arch);
-    const unpack = url.endsWith(".zip") ? `unzip -o -q "$tmp/archive" -d "$tmp/x"` : `mkdir -p "$tmp/x" && tar -xzf "$tmp/archive" -C "$tmp/x"`;
-    const copy = artifact.binaries.map(
-        (bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`,
-    );
-    const unit = artifact.unit && {
-        name: artifact.unit.name,
-        content: [
-            "[Unit]",
-            `Description=${artifact.unit.description}`,
-            "Wants=network-online.target",
-            "After=network-online.target",
-            "",
-            "[Service]",
-            ...(artifact.unit.environmentFile ? [`EnvironmentFile=-${artifact.unit.environmentFile}`] : []),
-            `ExecStart=${artifact.unit.execStart}`,
-            `User=${artifact.unit.user}`,
-            "Restart=always",
-            "RestartSec=10",
-            "",
-            "[Install]",
-            "WantedBy=multi-user.target",
-        ].join("\n"),
-    };
-    return { name: p.service, version, arch, url, install: [unpack, ...copy].join("\n"), unit };
+    const u = artifact.unit;
+    const steps =
+        artifact.kind === "binary"
+            ? [`install -m 0755 "$tmp/archive" /usr/local/bin/${artifact.binaries[0]}`]
+            : [
+                  url.endsWith(".zip") ? `unzip -o -q "$tmp/archive" -d "$tmp/x"` : `mkdir -p "$tmp/x" && tar -xzf "$tmp/archive" -C "$tmp/x"`,
+                  ...artifact.binaries.map((bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`),
+              ];
+    if (u.user !== "root") steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
+    for (const dir of u.stateDirs ?? []) steps.push(`install -d -o ${u.user} -g ${u.user === "root" ? "root" : u.user} -m 0750 ${dir}`);
+    const content = [
+        "[Unit]",
+        `Description=${u.description}`,
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "",
+        "[Service]",
+        ...(u.environmentFile ? [`EnvironmentFile=-${u.environmentFile}`] : []),
+        `ExecStart=${u.execStart}`,
+        ...(u.reloadBySighup ? ["ExecReload=/bin/kill -HUP $MAINPID"] : []),
+        `User=${u.user}`,
+        "Restart=always",
+        "RestartSec=10",
+        "LimitNOFILE=65536",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+    ].join("\n");
+    return { name: p.service, version, arch, url, install: steps.join("\n"), unit: { name: u.name, content } };
 }
 
 export function renderCloudInit(plan: TopologyPlan, account: string | AccountPlan, vm: string | VmPlan, opts: CloudInitOptions = {}): string {
@@ -97,6 +102,9 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         prepare.push(
             `mkdir -p /etc/haproxy/certs && if [ -z "$(ls -A /etc/haproxy/certs)" ]; then openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=${v.resourceName}" -keyout /tmp/hk.pem -out /tmp/hc.pem && cat /tmp/hc.pem /tmp/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem && rm -f /tmp/hk.pem /tmp/hc.pem && chmod 600 /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
         );
+    }
+    if (v.services.some((s) => s.def.backup.length > 0 || s.service === "minio")) {
+        prepare.push(`curl -fsSL -o /usr/local/bin/mc ${MINIO_CLIENT_URL(arch)} && chmod 0755 /usr/local/bin/mc`);
     }
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {

@@ -10,6 +10,7 @@ import { renderFirewall } from "./firewall";
 import { renderFluentd } from "./fluentd";
 import { renderGrafana } from "./grafana";
 import { renderHaproxy } from "./haproxy";
+import { renderJaeger } from "./jaeger";
 import { renderLogrotate } from "./logrotate";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
@@ -49,6 +50,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     "ssh-bastion": renderSshBastion,
     "otel-collector": renderOtelCollector,
     fastify: renderFastify,
+    jaeger: renderJaeger,
 };
 
 /** Host concerns that are not catalogue services; each is delivered as its own unit. */

@@ -1,58 +1,132 @@
 /**
- * Upstream release archives of the services the bootstrap installs from a release (the
- * catalogue's `install.method: release`), pinned to the catalogue's version and the VM's
- * architecture. Services not listed here are installed by Ansible from the ops VM.
+ * Upstream release artifacts the bootstrap installs for services whose catalogue entry says
+ * `install.method: release`, pinned to the catalogue's version and the VM's architecture,
+ * with the systemd unit the delivered configs' reload commands expect.
  */
+
+export interface ReleaseUnit {
+    /** Unit name without `.service`; the renderers' `reload` commands use it. */
+    name: string;
+    description: string;
+    execStart: string;
+    environmentFile?: string;
+    user: string;
+    /** Directories the service owns (created for `user`). */
+    stateDirs?: string[];
+    /** Reloads without a restart (SIGHUP). */
+    reloadBySighup?: boolean;
+}
 
 export interface ReleaseArtifact {
     /** Download URL for `version` (no leading `v`) and `arch` (`arm64`/`amd64`). */
     url: (version: string, arch: string) => string;
-    /** Executables copied from the archive to /usr/local/bin. */
+    /** `archive` (tar.gz/zip holding the binaries) or a single `binary`. */
+    kind: "archive" | "binary";
+    /** Executables installed to /usr/local/bin. */
     binaries: string[];
-    /** systemd unit the bootstrap writes and enables (the every-VM agents only). */
-    unit?: { name: string; description: string; execStart: string; environmentFile?: string; user: string };
+    unit: ReleaseUnit;
 }
+
+const github = (repo: string, file: (v: string, a: string) => string) => (v: string, a: string) => `https://github.com/${repo}/releases/download/v${v}/${file(v, a)}`;
 
 export const RELEASE_ARTIFACTS: Readonly<Record<string, ReleaseArtifact>> = {
     "node-exporter": {
-        url: (v, a) => `https://github.com/prometheus/node_exporter/releases/download/v${v}/node_exporter-${v}.linux-${a}.tar.gz`,
+        url: github("prometheus/node_exporter", (v, a) => `node_exporter-${v}.linux-${a}.tar.gz`),
+        kind: "archive",
         binaries: ["node_exporter"],
         unit: {
             name: "prometheus-node-exporter",
             description: "Prometheus node_exporter",
             environmentFile: "/etc/default/prometheus-node-exporter",
             execStart: "/usr/local/bin/node_exporter $ARGS",
-            user: "nobody",
+            user: "node-exporter",
         },
     },
     promtail: {
-        url: (v, a) => `https://github.com/grafana/loki/releases/download/v${v}/promtail-linux-${a}.zip`,
+        url: github("grafana/loki", (_v, a) => `promtail-linux-${a}.zip`),
+        kind: "archive",
         binaries: ["promtail"],
         unit: {
             name: "promtail",
             description: "Promtail log shipper (config delivered to /etc/promtail/config.yml)",
             execStart: "/usr/local/bin/promtail -config.file=/etc/promtail/config.yml",
+            // Reads every log under /var/log.
             user: "root",
+            stateDirs: ["/var/lib/promtail"],
         },
     },
     loki: {
-        url: (v, a) => `https://github.com/grafana/loki/releases/download/v${v}/loki-linux-${a}.zip`,
+        url: github("grafana/loki", (_v, a) => `loki-linux-${a}.zip`),
+        kind: "archive",
         binaries: ["loki"],
+        unit: { name: "loki", description: "Grafana Loki", execStart: "/usr/local/bin/loki -config.file=/etc/loki/config.yml", user: "loki", stateDirs: ["/var/lib/loki"] },
     },
     prometheus: {
-        url: (v, a) => `https://github.com/prometheus/prometheus/releases/download/v${v}/prometheus-${v}.linux-${a}.tar.gz`,
+        url: github("prometheus/prometheus", (v, a) => `prometheus-${v}.linux-${a}.tar.gz`),
+        kind: "archive",
         binaries: ["prometheus", "promtool"],
+        unit: {
+            name: "prometheus",
+            description: "Prometheus",
+            environmentFile: "/etc/default/prometheus",
+            execStart: "/usr/local/bin/prometheus $ARGS",
+            user: "prometheus",
+            stateDirs: ["/var/lib/prometheus"],
+            reloadBySighup: true,
+        },
     },
     alertmanager: {
-        url: (v, a) => `https://github.com/prometheus/alertmanager/releases/download/v${v}/alertmanager-${v}.linux-${a}.tar.gz`,
+        url: github("prometheus/alertmanager", (v, a) => `alertmanager-${v}.linux-${a}.tar.gz`),
+        kind: "archive",
         binaries: ["alertmanager", "amtool"],
+        unit: {
+            name: "alertmanager",
+            description: "Prometheus Alertmanager",
+            execStart: "/usr/local/bin/alertmanager --config.file=/etc/alertmanager/alertmanager.yml --storage.path=/var/lib/alertmanager",
+            user: "prometheus",
+            stateDirs: ["/var/lib/alertmanager"],
+            reloadBySighup: true,
+        },
     },
     "otel-collector": {
         url: (v, a) => `https://github.com/open-telemetry/opentelemetry-collector-releases/releases/download/v${v}/otelcol-contrib_${v}_linux_${a}.tar.gz`,
+        kind: "archive",
         binaries: ["otelcol-contrib"],
+        unit: { name: "otelcol-contrib", description: "OpenTelemetry Collector", execStart: "/usr/local/bin/otelcol-contrib --config=/etc/otelcol-contrib/config.yaml", user: "otel" },
     },
     jaeger: {
-        url: (v, a) => `https://github.com/jaegertracing/jaeger/releases/download/v${v}/jaeger-${v}-linux-${a}.tar.gz`,
+        url: github("jaegertracing/jaeger", (v, a) => `jaeger-${v}-linux-${a}.tar.gz`),
+        kind: "archive",
         binaries: ["jaeger-all-in-one"],
+        unit: {
+            name: "jaeger",
+            description: "Jaeger all-in-one (badger storage)",
+            environmentFile: "/etc/default/jaeger",
+            execStart: "/usr/local/bin/jaeger-all-in-one $JAEGER_ARGS",
+            user: "jaeger",
+            stateDirs: ["/var/lib/observability/jaeger"],
+        },
+    },
+    minio: {
+        url: (v, a) => `https://dl.min.io/server/minio/release/linux-${a}/archive/minio.${v}`,
+        kind: "binary",
+        binaries: ["minio"],
+        unit: {
+            name: "minio",
+            description: "MinIO (backup store)",
+            environmentFile: "/etc/default/minio",
+            execStart: "/usr/local/bin/minio server $MINIO_OPTS $MINIO_VOLUMES",
+            user: "minio",
+            stateDirs: ["/var/lib/minio/data"],
+        },
     },
 };
+
+/** MinIO client for the backup timers and MinIO provisioning (no version in the catalogue: the current release). */
+export const MINIO_CLIENT_URL = (arch: string) => `https://dl.min.io/client/mc/release/linux-${arch}/mc`;
+
+/**
+ * Release-installed services the bootstrap does not install (no pinned artifact URL known
+ * here): their configs are still delivered, but installing them is an operator step.
+ */
+export const NOT_BOOTSTRAPPED = ["fluentd", "solana-validator", "argocd"];

@@ -108,3 +108,36 @@ describe("cloud-init user data", () => {
     if (!hasCloudInit && IN_CI) it("cloud-init is installed (CI=true)", () => expect.fail(`cloud-init missing: ${installHint(CHECKERS.cloudInit)}`));
     else if (!hasCloudInit) it.skip(`cloud-init missing — install: ${installHint(CHECKERS.cloudInit)}`, () => {});
 });
+
+/** systemd units that Debian/Ubuntu packages ship, by apt package. */
+const PACKAGE_UNITS: Record<string, string[]> = {
+    nginx: ["nginx"],
+    "libnginx-mod-http-modsecurity": ["nginx"],
+    haproxy: ["haproxy"],
+    "redis-server": ["redis-server"],
+    grafana: ["grafana-server"],
+    vault: ["vault"],
+    "rabbitmq-server": ["rabbitmq-server"],
+    "openssh-server": ["ssh"],
+};
+
+describe("every unit a delivered config reloads exists on its VM", () => {
+    it("comes from a pinned apt package or a unit the bootstrap writes", async () => {
+        const { NOT_BOOTSTRAPPED } = await import("../../render/releases");
+        const missing: string[] = [];
+        for (const d of docs) {
+            const written = (parse(d.text) as { write_files: { path: string }[] }).write_files
+                .map((w) => /^\/etc\/systemd\/system\/(.+)\.service$/.exec(w.path)?.[1])
+                .filter((u): u is string => !!u);
+            const fromApt = d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => PACKAGE_UNITS[s.def.install.package] ?? []);
+            const units = new Set([...written, ...fromApt]);
+            for (const f of files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.reload)) {
+                if (NOT_BOOTSTRAPPED.includes(f.service)) continue;
+                for (const m of f.reload!.matchAll(/systemctl (?:reload|restart) ([\w-]+)/g)) {
+                    if (!units.has(m[1])) missing.push(`${d.vm.resourceName} ${f.service}: ${m[1]}`);
+                }
+            }
+        }
+        expect([...new Set(missing)]).toEqual([]);
+    });
+});
