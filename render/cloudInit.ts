@@ -6,6 +6,7 @@
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
 import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
+import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 
@@ -117,6 +118,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         releases,
         pip,
         prepare,
+        volumes: volumeMounts(v),
     });
 }
 

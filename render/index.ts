@@ -29,6 +29,7 @@ import { renderVault } from "./vault";
 
 export type { RenderedFile } from "./types";
 export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
+export { volumeDevice, volumeMounts } from "./volumes";
 
 /** Catalogue service → the renderer of its config files. */
 export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {

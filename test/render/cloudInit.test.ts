@@ -1,5 +1,5 @@
 /** cloud-init user data of all 45 VMs: real `cloud-init schema`, an allow-list of keys, and bootstrap-only content. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,5 +139,29 @@ describe("every unit a delivered config reloads exists on its VM", () => {
             }
         }
         expect([...new Set(missing)]).toEqual([]);
+    });
+});
+
+describe("block volumes", () => {
+    it("are mounted at their plan mount paths from consistent device paths, before anything installs", async () => {
+        const { volumeDevice } = await import("../../render/volumes");
+        let volumes = 0;
+        for (const d of docs) {
+            const doc = parse(d.text) as { runcmd: unknown[][]; write_files: { path: string; content: string }[] };
+            const script = doc.write_files.find((w) => w.path === "/usr/local/lib/blitzhub/mount-volumes.sh")?.content;
+            if (d.vm.blockVolumes.length === 0) {
+                expect(script, d.vm.resourceName).toBeUndefined();
+                continue;
+            }
+            d.vm.blockVolumes.forEach((v, i) => {
+                volumes++;
+                expect(script, d.vm.resourceName).toContain(`mount_volume ${volumeDevice(i)} ${v.mountPath}\n`);
+            });
+            const order = doc.runcmd.map((c) => c.join(" "));
+            expect(order.indexOf("/usr/local/lib/blitzhub/mount-volumes.sh")).toBeLessThan(order.indexOf("/usr/local/lib/blitzhub/install-pinned.sh"));
+            const syntax = spawnSync("sh", ["-n"], { input: script });
+            expect(syntax.status, String(syntax.stderr)).toBe(0);
+        }
+        expect(volumes).toBeGreaterThan(0);
     });
 });
