@@ -38,6 +38,8 @@ export function remoteScript(files: RenderedFile[]): string {
     const lines = [
         "set -euo pipefail",
         'root="${BLITZHUB_ROOT:-}"',
+        "# A fresh VM may still be bootstrapping (packages, users): wait for cloud-init first.",
+        'if [ -z "$root" ] && command -v cloud-init >/dev/null 2>&1; then cloud-init status --wait >/dev/null 2>&1 || true; fi',
         'stage="$(mktemp -d)"',
         "trap 'rm -rf \"$stage\"' EXIT",
         "substitute() {",
@@ -88,23 +90,33 @@ export interface SshRoute {
 /**
  * Bash run where Pulumi runs: writes the key from `BLITZHUB_SSH_KEY` to a private temp file,
  * prefixes the remote script (read from stdin) with `export` lines for every
- * `BLITZHUB_SECRET_*` in its environment, and pipes both to `sudo bash -s` on the VM via the
- * bastion (`ProxyCommand ssh -W`). Secret values travel only in the environment and the SSH stream.
+ * `BLITZHUB_SECRET_*` in its environment (into a mode-600 temp file removed on exit), and
+ * feeds both to `sudo bash -s` on the VM via the bastion (`ProxyCommand ssh -W`), retrying
+ * while the VM does not accept connections yet. Secret values never appear in argv.
  */
 export function localCommand(route: SshRoute): string {
     const opts = "-i \"$key\" -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20";
+    const ssh =
+        "ssh " +
+        opts +
+        ` -o ProxyCommand="ssh ${opts.replace(/"/g, '\\"')} -p ${route.bastionPort} -W %h:%p ${route.bastionUser}@${route.bastionHost}"` +
+        ` ${route.user}@${route.host} 'sudo bash -s'`;
     return [
         "set -euo pipefail",
-        'key="$(mktemp)"',
-        "trap 'rm -f \"$key\"' EXIT",
+        'key="$(mktemp)"; payload="$(mktemp)"',
+        "trap 'rm -f \"$key\" \"$payload\"' EXIT",
         'printf \'%s\\n\' "$BLITZHUB_SSH_KEY" > "$key"',
-        'chmod 600 "$key"',
+        'chmod 600 "$key" "$payload"',
         "{",
         "  for v in $(compgen -e | grep '^BLITZHUB_SECRET_' || true); do printf 'export %s=%q\\n' \"$v\" \"${!v}\"; done",
         "  cat",
-        "} | ssh " +
-            opts +
-            ` -o ProxyCommand="ssh ${opts.replace(/"/g, '\\"')} -p ${route.bastionPort} -W %h:%p ${route.bastionUser}@${route.bastionHost}"` +
-            ` ${route.user}@${route.host} 'sudo bash -s'`,
+        '} > "$payload"',
+        "# A new VM takes a while to accept SSH: retry connection failures (exit 255) for ~10 minutes.",
+        "for attempt in $(seq 1 30); do",
+        `  rc=0; ${ssh} < "$payload" || rc=$?`,
+        '  if [ "$rc" -ne 255 ]; then exit "$rc"; fi',
+        "  sleep 20",
+        "done",
+        "exit 255",
     ].join("\n");
 }
