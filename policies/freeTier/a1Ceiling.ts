@@ -7,7 +7,7 @@ import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { A1_SHAPE, shapeSize } from "./shapes";
 
 /** The most A1 Always Free has ever granted a tenancy (current value or any in `history`). */
-export function a1Ceiling(allowances: FreeTierAllowances): { ocpus: number; memoryGb: number } {
+export function largestA1Allowance(allowances: FreeTierAllowances): { ocpus: number; memoryGb: number } {
     const past = allowances.history.filter((h) => h.resource === "a1");
     return {
         ocpus: Math.max(allowances.allowances.a1.ocpus, ...past.map((h) => h.ocpus ?? 0)),
@@ -19,14 +19,14 @@ export function a1Ceiling(allowances: FreeTierAllowances): { ocpus: number; memo
  * Mandatory: an A1 tenancy beyond anything Always Free ever covered (an 8-OCPU A1) is a paid
  * machine by design, not a sizing the topology accepts knowingly.
  */
-export const a1CeilingPolicy: BlitzStackPolicy = {
+export const a1Ceiling: BlitzStackPolicy = {
     name: "free-tier-a1-ceiling",
     description: "Ampere A1 OCPUs and memory per tenancy never exceed the largest allowance Always Free has granted (4 OCPU / 24 GB).",
     enforcementLevel: "mandatory",
     remediationSteps: "Size the tenancy's A1 VMs at or below the ceiling in the topology; larger machines belong to a paid design.",
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
-        const ceiling = a1Ceiling(allowances);
+        const ceiling = largestA1Allowance(allowances);
         const current = allowances.allowances.a1;
         for (const tenancy of groupByTenancy(args.resources)) {
             const a1 = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Instance) && r.props.shape === A1_SHAPE));

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { a1Allowance } from "../../policies/freeTier/a1Allowance";
-import { a1CeilingPolicy } from "../../policies/freeTier/a1Ceiling";
+import { a1Ceiling } from "../../policies/freeTier/a1Ceiling";
 import { autonomousDatabase } from "../../policies/freeTier/autonomousDatabase";
 import { blockStorage } from "../../policies/freeTier/blockStorage";
 import { loadBalancer } from "../../policies/freeTier/loadBalancer";
@@ -37,10 +37,10 @@ describe("free-tier-a1-allowance (advisory)", () => {
 
 describe("free-tier-a1-ceiling (mandatory)", () => {
     it("accepts the spec's 4 OCPU / 24 GB (the largest allowance ever granted)", async () => {
-        expect(await check(a1CeilingPolicy, modify(base, "eu-be-01-app", shape(4, 24)))).toEqual([]);
+        expect(await check(a1Ceiling, modify(base, "eu-be-01-app", shape(4, 24)))).toEqual([]);
     });
     it("rejects an 8-OCPU A1", async () => {
-        expect(await check(a1CeilingPolicy, modify(base, "eu-be-01-app", shape(8, 24)))).toEqual([
+        expect(await check(a1Ceiling, modify(base, "eu-be-01-app", shape(8, 24)))).toEqual([
             {
                 policy: "free-tier-a1-ceiling",
                 enforcement: "mandatory",
