@@ -30,6 +30,8 @@ export function renderLoki(ctx: ServiceContext): FileSpec[] {
                 chunksDir: `${dataDir}/chunks`,
                 rulesDir: `${dataDir}/rules`,
                 compactorDir: `${dataDir}/compactor`,
+                indexDir: `${dataDir}/index`,
+                indexCacheDir: `${dataDir}/index-cache`,
                 retention: toHours(placement.def.env.RETENTION ?? "30d"),
             }),
             validate: `loki -config.file=${configPath} -verify-config`,
