@@ -16,7 +16,7 @@ import { loadTopology } from "../../model/load";
 import { REGION_KEYS, type RegionKey } from "../../model/schema";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
-import { renderAccount, renderCloudInit } from "../../render/index";
+import { renderAccount, renderCloudInit, unrenderedServices } from "../../render/index";
 
 /** One manifest entry (DESIGN §4). */
 export interface ManifestEntry {
@@ -109,6 +109,11 @@ async function main(argv: string[]): Promise<number> {
         const manifest = renderToDirectory(plan, stacks, resolve(opts.out), keys);
         const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
         process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
+        const accounts = new Set(manifest.map((m) => m.account));
+        const scoped = { ...plan, accounts: plan.accounts.filter((a) => accounts.has(a.name)) };
+        for (const u of unrenderedServices(scoped)) {
+            process.stdout.write(`not rendered (no template yet): ${u.service} ${u.files.join(", ")}\n`);
+        }
         return 0;
     } catch (error) {
         if (isUserInputError(error)) {
