@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
 import { synthesizeTopology } from "./synthetic";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -107,7 +108,7 @@ function main(): void {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-bench-"));
     const jsonOut = path.join(tmp, "plan.json");
     const realText = fs.readFileSync(TOPOLOGY, "utf8");
-    const realAccounts = (realText.match(/^\s*-\s+name:\s+[A-Z]{2}-[A-Z0-9]+-\d{2}\s*$/gm) ?? []).length;
+    const realAccounts = (parse(realText) as { accounts: unknown[] }).accounts.length;
 
     // Warm the tsx transform cache so the first measured run is not a compile.
     runOnce(planArgs([]), jsonOut);
@@ -173,7 +174,8 @@ function main(): void {
     fs.mkdirSync(resultsDir, { recursive: true });
     const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30) };
-    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, floor, cases, goals }, null, 2)}\n`);
+    const loadAverage = os.loadavg();
+    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, loadAverage, floor, cases, goals }, null, 2)}\n`);
     console.log(`results: ${path.relative(ROOT, file)}`);
     fs.rmSync(tmp, { recursive: true, force: true });
 }
