@@ -114,6 +114,9 @@ function main(): void {
     runOnce(planArgs([]), jsonOut);
 
     const floor = measure("floor: load @pulumi/pulumi + @pulumi/oci", ["-e", "require('@pulumi/pulumi'); require('@pulumi/oci')"], RUNS);
+    // What running TypeScript through tsx (as Pulumi.yaml's nodeargs and npm run plan do) costs
+    // before any of our code runs: the same loads with tsx's hooks installed.
+    const tsxFloor = measure("tsx floor: the same under --import tsx", ["--import", "tsx", "-e", "require('@pulumi/pulumi'); require('@pulumi/oci')"], RUNS);
     const real = measure("real plan --stack all (×1)", planArgs([]), RUNS, jsonOut, realAccounts);
     const cases: Case[] = [real];
     for (const factor of [4, 10]) {
@@ -135,6 +138,8 @@ function main(): void {
     const goals = {
         realVsFloor: real.wallMs / floor.wallMs,
         realVsFloorCpu: real.cpuMs / floor.cpuMs,
+        tsxFloorVsFloorCpu: tsxFloor.cpuMs / floor.cpuMs,
+        realVsTsxFloorCpu: real.cpuMs / tsxFloor.cpuMs,
         realVsFloorGoal: 2,
         realVsFloorMet: real.wallMs / floor.wallMs < 2,
         perResourceX10VsX1: x10.msPerResource! / real.msPerResource!,
@@ -143,7 +148,7 @@ function main(): void {
         perResourceX10VsX1Met: x10.msPerResource! / real.msPerResource! <= 1.2,
     };
 
-    const rows = [floor, ...cases].map((c) => [
+    const rows = [floor, tsxFloor, ...cases].map((c) => [
         c.name,
         c.accounts === undefined ? "" : String(c.accounts),
         c.wallMs.toFixed(0),
@@ -165,6 +170,7 @@ function main(): void {
     console.log(
         `real plan / floor: ${goals.realVsFloor.toFixed(2)} wall, ${goals.realVsFloorCpu.toFixed(2)} CPU (goal < ${goals.realVsFloorGoal}) ${goals.realVsFloorMet ? "MET" : "NOT MET"}`,
     );
+    console.log(`tsx floor / floor: ${goals.tsxFloorVsFloorCpu.toFixed(2)} CPU; real plan / tsx floor: ${goals.realVsTsxFloorCpu.toFixed(2)} CPU`);
     console.log(
         `time per resource ×10 / ×1: ${goals.perResourceX10VsX1.toFixed(2)} wall, ${goals.perResourceX10VsX1Cpu.toFixed(2)} CPU (goal ≤ ${goals.perResourceX10VsX1Goal}) ${goals.perResourceX10VsX1Met ? "MET" : "NOT MET"}`,
     );
@@ -175,7 +181,7 @@ function main(): void {
     const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30) };
     const loadAverage = os.loadavg();
-    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, loadAverage, floor, cases, goals }, null, 2)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, loadAverage, floor, tsxFloor, cases, goals }, null, 2)}\n`);
     console.log(`results: ${path.relative(ROOT, file)}`);
     fs.rmSync(tmp, { recursive: true, force: true });
 }
