@@ -3,6 +3,7 @@
  * `renderAll(plan)`, `renderAccount(plan, account)`, `renderCloudInit(plan, account, vm)`.
  */
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import { renderAnsible } from "./ansible";
 import { renderBackupTimers } from "./backupTimers";
 import { renderCloudInit } from "./cloudInit";
 import { renderFastify } from "./fastify";
@@ -52,6 +53,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     "otel-collector": renderOtelCollector,
     fastify: renderFastify,
     jaeger: renderJaeger,
+    ansible: renderAnsible,
 };
 
 /** Host concerns that are not catalogue services; each is delivered as its own unit. */
@@ -117,11 +119,14 @@ export function renderAll(plan: TopologyPlan): RenderedFile[] {
     return plan.accounts.flatMap((a) => renderAccount(plan, a.name));
 }
 
-/** Services of the catalogue placed on VMs whose config files no renderer writes (reported, not silently dropped). */
+/** Config files the catalogue names that no renderer writes, by service (reported, not silently dropped). */
 export function unrenderedServices(plan: TopologyPlan): { service: string; files: string[] }[] {
     const out = new Map<string, string[]>();
     for (const a of plan.accounts) for (const vm of a.vms) for (const p of vm.services) {
-        if (!SERVICE_RENDERERS[p.service] && p.def.files.length > 0) out.set(p.service, p.def.files);
+        if (p.def.files.length === 0) continue;
+        const written = SERVICE_RENDERERS[p.service] ? SERVICE_RENDERERS[p.service]({ plan, account: a, vm, placement: p }).map((f) => f.path) : [];
+        const missing = p.def.files.filter((f) => !written.includes(f));
+        if (missing.length > 0) out.set(p.service, missing);
     }
     return [...out.entries()].map(([service, files]) => ({ service, files })).sort((a, b) => a.service.localeCompare(b.service));
 }

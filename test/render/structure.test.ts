@@ -138,6 +138,19 @@ describe("configs without a Debian checker", () => {
         }
     });
 
+    it("Ansible: the inventory lists all 45 VMs by their plan IPs and jumps through a bastion", () => {
+        const inv = parse(content("EU-MGMT-01", "ops", "/etc/ansible/hosts.yml")) as { all: { children: Record<string, { hosts: Record<string, { ansible_host: string }> }> } };
+        const hosts = new Map<string, string>();
+        for (const g of Object.values(inv.all.children)) for (const [name, h] of Object.entries(g.hosts)) hosts.set(name, h.ansible_host);
+        const vms = plan.accounts.flatMap((a) => a.vms);
+        expect(hosts.size).toBe(45);
+        for (const v of vms) expect(hosts.get(v.resourceName), v.resourceName).toBe(v.privateIp);
+        const cfg = content("EU-MGMT-01", "ops", "/etc/ansible/ansible.cfg");
+        const jump = /ProxyJump=ops@([\d.]+):22/.exec(cfg)![1];
+        expect(runs(jump, "ssh-bastion")).toBe(true);
+        expect(content("EU-MGMT-01", "ops", "/etc/ansible/.vault_pass").trim()).toBe("@@secret:secret/ansible_vault_password@@");
+    });
+
     it("backup timers run at the catalogue's times and target MinIO by IP", () => {
         const minio = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "minio")))[0].privateIp;
         for (const a of plan.accounts) for (const vm of a.vms) for (const s of vm.services) for (const [i, b] of s.def.backup.entries()) {

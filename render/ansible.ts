@@ -1,0 +1,50 @@
+/** Ansible on the MGMT A1: `ansible.cfg` (ProxyJump through the bastions), an inventory of every VM by IP, the vault password file. */
+import { dependencyTargets, requirePort, vmLabel } from "./lookup";
+import { secretPlaceholder } from "./secrets";
+import { renderTemplate } from "./templates";
+import type { FileSpec, ServiceContext } from "./types";
+
+/** Ansible group names: letters, digits and underscores. */
+const group = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+
+export function renderAnsible(ctx: ServiceContext): FileSpec[] {
+    const { plan, account, vm, placement } = ctx;
+    const label = vmLabel(account, vm);
+    const bastions = dependencyTargets(ctx, "ssh-bastion");
+    if (bastions.length === 0) throw new Error(`${label} ansible: the plan resolves no ssh-bastion`);
+    const bastion = bastions[0];
+    const vaultPasswordFile = placement.def.env.ANSIBLE_VAULT_PASSWORD_FILE ?? "/etc/ansible/.vault_pass";
+    const secret = placement.def.secrets.find((s) => /vault_password/.test(s.path));
+    if (!secret) throw new Error(`${label} ansible: the catalogue declares no vault password secret`);
+    const groups = new Map<string, { name: string; ip: string }[]>();
+    const add = (g: string, host: { name: string; ip: string }) => groups.set(g, [...(groups.get(g) ?? []), host]);
+    for (const a of plan.accounts) {
+        for (const v of a.vms) {
+            const host = { name: v.resourceName, ip: v.privateIp };
+            add(group(a.name), host);
+            add(`role_${group(a.role)}`, host);
+            for (const s of v.services) add(`svc_${group(s.service)}`, host);
+        }
+    }
+    const config = placement.def.files.find((f) => f.endsWith("ansible.cfg")) ?? "/etc/ansible/ansible.cfg";
+    return [
+        {
+            path: config,
+            content: renderTemplate("ansible/ansible.cfg.hbs", {
+                vmLabel: label,
+                version: placement.def.version,
+                vaultPasswordFile,
+                proxyJump: `ops@${bastion.ip}:${requirePort(bastion, label, "ssh").port}`,
+            }),
+        },
+        {
+            path: "/etc/ansible/hosts.yml",
+            content: renderTemplate("ansible/hosts.yml.hbs", {
+                vmLabel: label,
+                vmCount: plan.accounts.reduce((n, a) => n + a.vms.length, 0),
+                groups: [...groups.entries()].map(([name, hosts]) => ({ name, hosts })),
+            }),
+        },
+        { path: vaultPasswordFile, content: secretPlaceholder(secret.path), mode: "0600" },
+    ];
+}
