@@ -121,8 +121,3 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         volumes: volumeMounts(v),
     });
 }
-
-/** Helper for callers that iterate: cloud-init of every VM of an account. */
-export function cloudInitsOf(plan: TopologyPlan, account: AccountPlan, opts: CloudInitOptions = {}): { vm: VmPlan; content: string }[] {
-    return account.vms.map((vm) => ({ vm, content: renderCloudInit(plan, account, vm, opts) }));
-}

@@ -56,9 +56,6 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     ansible: renderAnsible,
 };
 
-/** Host concerns that are not catalogue services; each is delivered as its own unit. */
-export const HOST_SERVICES = ["host-firewall", "logrotate", "backup"] as const;
-
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {
     const secretRefs = secretRefsIn(spec.content);
     const permissions = vm.services.find((s) => s.service === service)?.def.permissions ?? [];
@@ -129,9 +126,4 @@ export function unrenderedServices(plan: TopologyPlan): { service: string; files
         if (missing.length > 0) out.set(p.service, missing);
     }
     return [...out.entries()].map(([service, files]) => ({ service, files })).sort((a, b) => a.service.localeCompare(b.service));
-}
-
-/** `renderCloudInit` for every VM of the plan. */
-export function renderCloudInits(plan: TopologyPlan, opts: { sshAuthorizedKeys?: string[] } = {}): { account: string; vm: string; content: string }[] {
-    return plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a.name, vm: vm.name, content: renderCloudInit(plan, a, vm, opts) })));
 }

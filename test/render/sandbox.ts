@@ -48,9 +48,6 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     minio: CHECKERS.sh,
 };
 
-/** Services whose daemon has no Debian 12 package to check with; the tests check their structure instead. */
-export const NO_DEBIAN_CHECKER = ["loki", "promtail", "fluentd", "vault", "grafana", "rabbitmq", "node-exporter", "otel-collector"];
-
 export function hasBinary(bin: string): boolean {
     return spawnSync("sh", ["-c", `command -v ${bin} || test -x /usr/sbin/${bin}`], { stdio: "ignore" }).status === 0;
 }
@@ -80,10 +77,6 @@ export interface CheckResult {
 }
 
 const ROOTS = ["etc", "usr", "var"];
-
-function shq(s: string): string {
-    return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Lays `files` (one VM's) over the host in a private mount namespace and runs each distinct
@@ -170,5 +163,3 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
     );
     return results;
 }
-
-export { shq };
