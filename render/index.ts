@@ -15,7 +15,7 @@ import { renderJaeger } from "./jaeger";
 import { renderLogrotate } from "./logrotate";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
-import { renderMinio, renderSshBastion } from "./minio";
+import { renderMinio } from "./minio";
 import { renderModsecurity, renderNginx, renderRpcGateway } from "./nginx";
 import { renderNodeExporter } from "./nodeExporter";
 import { renderOtelCollector } from "./otelCollector";
@@ -25,6 +25,7 @@ import { renderRabbitmq } from "./rabbitmq";
 import { renderRedis } from "./redis";
 import { applyPermissions } from "./permissions";
 import { secretRefsIn } from "./secrets";
+import { renderSshBastion } from "./sshBastion";
 import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
 

@@ -36,17 +36,3 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         { path: "/usr/local/lib/blitzhub/minio-provision.sh", content: renderTemplate("minio/provision.sh.hbs", data), mode: "0700", validate, reload },
     ];
 }
-
-/** sshd drop-in of the management bastions (jump host only), checked with `sshd -t`. */
-export function renderSshBastion(ctx: ServiceContext): FileSpec[] {
-    const label = vmLabel(ctx.account, ctx.vm);
-    const path = ctx.placement.def.files.find((f) => f.startsWith("/etc/ssh/")) ?? "/etc/ssh/sshd_config.d/bastion.conf";
-    return [
-        {
-            path,
-            content: renderTemplate("ssh-bastion/bastion.conf.hbs", { vmLabel: label, ip: ctx.vm.privateIp }),
-            validate: "mkdir -p /run/sshd && sshd -t",
-            reload: "systemctl reload ssh",
-        },
-    ];
-}
