@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RSYSLOG_LOGS } from "../../render/logrotate";
+import { renderVault } from "../../render/vault";
 import { realPlan } from "./fixtures";
 
 const { plan, files } = realPlan();
@@ -97,6 +98,18 @@ describe("configs without a Debian checker", () => {
             const open = (hcl.match(/\{/g) ?? []).length;
             expect((hcl.match(/\}/g) ?? []).length).toBe(open);
         }
+    });
+
+    it("Vault: OCI KMS auto-unseal is rendered (as placeholders) once the catalogue declares the KMS key and endpoints", () => {
+        const account = plan.accounts.find((a) => a.name === "EU-SEC-01")!;
+        const vm = account.vms.find((v) => v.name === "vault-1")!;
+        const placement = vm.services.find((s) => s.service === "vault")!;
+        expect(content("EU-SEC-01", "vault-1", "/etc/vault/vault.hcl")).not.toContain('seal "ocikms"');
+        const kms = ["secret/vault/kms_key_id", "secret/vault/kms_crypto_endpoint", "secret/vault/kms_management_endpoint"];
+        const withKms = { ...placement, def: { ...placement.def, secrets: [...placement.def.secrets, ...kms.map((path) => ({ path, source: "manual" as const, length: 32 }))] } };
+        const [hcl] = renderVault({ plan, account, vm, placement: withKms });
+        expect(hcl.content).toContain('seal "ocikms" {');
+        for (const k of kms) expect(hcl.content).toContain(`"@@secret:${k}@@"`);
     });
 
     it("RabbitMQ: definitions declare the spec's queues, the cluster names its three peers", () => {
