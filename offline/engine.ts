@@ -401,9 +401,7 @@ async function runStack(
     let fail: (error: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
     failed.catch(() => {});
-    const failures: string[] = [];
     const onFailure = (message: string) => {
-        failures.push(message);
         process.stderr.write(`${message}\n`);
         fail(new Error(message));
     };
@@ -462,9 +460,8 @@ async function runStack(
         return originalOutputs(req, callback);
     };
 
-    const rejections: unknown[] = [];
+    // A mock or apply that throws surfaces as an unhandled rejection: fail the stack with it.
     const onRejection = (reason: unknown) => {
-        rejections.push(reason);
         fail(reason instanceof Error ? reason : new Error(String(reason)));
     };
     process.on("unhandledRejection", onRejection);
@@ -503,11 +500,13 @@ export function engineUrn(stack: string, type: string, name: string, parentUrn: 
     return `urn:pulumi:${stack}::${PROJECT}::${chain}::${name}`;
 }
 
-/** Makes the mock monitor know the resource by the engine's URN too (outputs, getResource). */
+/** Files the resource in the mock monitor under the engine's URN (outputs, getResource). */
 function adoptUrn(monitor: MonitorLike, mockUrn: string, urn: string): void {
     const resources = (monitor as unknown as { resources?: Map<string, { urn: string }> }).resources;
     const entry = resources?.get(mockUrn);
-    if (resources && entry && mockUrn !== urn) resources.set(urn, { ...entry, urn });
+    if (!resources || !entry || mockUrn === urn) return;
+    resources.delete(mockUrn);
+    resources.set(urn, { ...entry, urn });
 }
 
 /**
