@@ -1,4 +1,5 @@
 /** Grafana on EU-MON-01: anonymous access off, admin password from the secret, datasources Prometheus/Loki/Jaeger by IP. */
+import { DASHBOARDS_DIR, renderDashboards } from "./grafanaDashboards";
 import { dependencyTargets, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -21,6 +22,8 @@ export function renderGrafana(ctx: ServiceContext): FileSpec[] {
         return { ...d, url: `http://${target.ip}:${requirePort(target, `${label} grafana → ${d.service}`, ...d.ports).port}` };
     });
     const reload = "systemctl restart grafana-server";
+    const grafanaOwned = { mode: "0640", owner: "root", group: "grafana", reload };
+    const dashboards = Object.entries(renderDashboards(ctx.plan)).map(([name, content]) => ({ path: `${DASHBOARDS_DIR}/${name}`, content, ...grafanaOwned }));
     return [
         {
             path: "/etc/grafana/grafana.ini",
@@ -45,5 +48,11 @@ export function renderGrafana(ctx: ServiceContext): FileSpec[] {
             group: "grafana",
             reload,
         },
+        {
+            path: "/etc/grafana/provisioning/dashboards/blitzhub.yaml",
+            content: renderTemplate("grafana/dashboards-provider.yml.hbs", { vmLabel: label, dir: DASHBOARDS_DIR }),
+            ...grafanaOwned,
+        },
+        ...dashboards,
     ];
 }

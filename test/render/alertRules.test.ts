@@ -102,6 +102,19 @@ describe("alert rules", () => {
     if (!hasPromtool && IN_CI) it("promtool is installed (CI=true)", () => expect.fail(`promtool missing: ${installHint(CHECKERS.promtool)}`));
     else if (!hasPromtool) it.skip(`promtool missing — install: ${installHint(CHECKERS.promtool)}`, () => {});
 
+    it.runIf(hasPromtool)("every Grafana dashboard query is valid PromQL (promtool check rules on them as recording rules)", async () => {
+        const dashboards = files.filter((f) => f.path.startsWith("/var/lib/grafana/dashboards/"));
+        expect(dashboards.map((f) => f.path.split("/").pop()).sort()).toEqual(["blitzhub-services.json", "blitzhub-websocket.json"]);
+        const exprs = dashboards.flatMap((f) => (JSON.parse(f.content) as { panels: { targets?: { expr: string }[] }[] }).panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)));
+        const declared = new Set(plan.accounts.flatMap((a) => a.vms.flatMap((v) => v.services.flatMap((p) => p.def.dashboards))));
+        for (const q of declared) expect(exprs, q).toContain(q);
+        const websocket = JSON.parse(dashboards.find((f) => f.path.endsWith("websocket.json"))!.content) as { panels: { type: string }[] };
+        expect(websocket.panels.filter((p) => p.type === "timeseries").length).toBeGreaterThan(3);
+        writeFileSync(join(dir, "dashboards.rules.yml"), stringify({ groups: [{ name: "dashboards", rules: exprs.map((expr, i) => ({ record: `blitzhub:dashboard_query:${i}`, expr })) }] }));
+        const { status, stdout } = await run("promtool", ["check", "rules", join(dir, "dashboards.rules.yml")]);
+        expect(status, stdout).toBe(0);
+    });
+
     it("every alert of every placed service is in the rule file, with the spec's expression kept where it was fixed", () => {
         for (const a of plan.accounts) for (const vm of a.vms) for (const p of vm.services) for (const rule of p.def.alerts) {
             expect(rulesFile.content, rule.alert).toContain(`- alert: ${rule.alert}\n`);
