@@ -1,15 +1,49 @@
-/** Host firewall (nftables) from the plan's ingress rules of one VM; the same ruleset the NSGs enforce. */
-import type { VmPlan } from "../plan/types";
+/**
+ * Host firewall (nftables) from the plan's ingress rules of one VM; the same rules the NSGs
+ * enforce. Rules with the same protocol and ports share one line with a set of sources, so the
+ * ruleset stays small (cloud-init user data is limited to 32 KB) and reads by port.
+ */
+import { Address4 } from "ip-address";
+import type { FirewallRule, VmPlan } from "../plan/types";
 import { renderTemplate } from "./templates";
 
+interface GroupedRule {
+    protocol: string;
+    ports: string;
+    sources: string[];
+    reasons: string[];
+}
+
+function portsOf(r: FirewallRule): string {
+    return r.toPort !== undefined && r.toPort !== r.port ? `${r.port}-${r.toPort}` : String(r.port);
+}
+
+/** Drops sources inside another source of the same set (nft rejects overlapping intervals, and they add nothing). */
+function withoutCovered(sources: string[]): string[] {
+    const parsed = sources.map((s) => ({ s, a: new Address4(s) }));
+    return parsed
+        .filter(({ s, a }) => !parsed.some((o) => o.s !== s && a.isInSubnet(o.a) && (o.a.subnetMask < a.subnetMask || o.s < s)))
+        .map(({ s }) => s);
+}
+
+export function groupRules(rules: FirewallRule[]): GroupedRule[] {
+    const groups = new Map<string, GroupedRule>();
+    const sorted = [...rules].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.source.localeCompare(b.source));
+    for (const r of sorted) {
+        const key = `${r.protocol} ${portsOf(r)}`;
+        const g = groups.get(key) ?? { protocol: r.protocol, ports: portsOf(r), sources: [], reasons: [] };
+        if (!g.sources.includes(r.source)) g.sources.push(r.source);
+        const reason = r.reason.replace(/\s+/g, " ");
+        if (!g.reasons.includes(reason)) g.reasons.push(reason);
+        groups.set(key, g);
+    }
+    return [...groups.values()].map((g) => ({ ...g, sources: withoutCovered(g.sources) }));
+}
+
 export function renderFirewall(vmLabel: string, vm: VmPlan): string {
-    const rules = [...vm.firewall]
-        .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.source.localeCompare(b.source))
-        .map((r) => ({
-            ...r,
-            ports: r.toPort !== undefined && r.toPort !== r.port ? `${r.port}-${r.toPort}` : String(r.port),
-            reason: r.reason.replace(/\s+/g, " "),
-            sourceDescription: r.sourceDescription.replace(/\s+/g, " "),
-        }));
+    const rules = groupRules(vm.firewall).map((g) => ({
+        ...g,
+        saddr: g.sources.length === 1 ? g.sources[0] : `{ ${g.sources.join(", ")} }`,
+    }));
     return renderTemplate("firewall/nftables.conf.hbs", { vmLabel, rules });
 }
