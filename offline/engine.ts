@@ -94,6 +94,11 @@ export interface PlanStacksOptions {
     synthesizeMissingAccounts?: boolean;
     /** Tests only: another program body. Default: `program` of `stacks/program.ts`. */
     program?: ProgramFn;
+    /**
+     * A stack fails when no resource registers for this long (an output that never settles);
+     * default `BLITZHUB_OFFLINE_STALL_SECONDS` or 120.
+     */
+    stallSeconds?: number;
 }
 
 /** The OCI config the offline engine uses instead of `~/.oci/config` (example OCIDs only). */
@@ -397,6 +402,7 @@ async function runStack(
     input: StackInput,
     program: ProgramFn,
     stackOutputs: Record<string, StackOutputs>,
+    stallSeconds: number,
 ): Promise<{ stack: PlannedStack; rawOutputs: StackOutputs }> {
     let fail: (error: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -465,10 +471,12 @@ async function runStack(
         fail(reason instanceof Error ? reason : new Error(String(reason)));
     };
     process.on("unhandledRejection", onRejection);
+    const watchdog = stallWatchdog(input.stack, stallSeconds, () => registrations.length, onFailure);
     try {
         await Promise.race([pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {}), failed]);
         await Promise.race([runtimeInternals.waitForRPCs(), failed]);
     } finally {
+        clearInterval(watchdog);
         process.off("unhandledRejection", onRejection);
     }
 
@@ -487,6 +495,33 @@ async function runStack(
         stack: { stack: input.stack, region: input.stack, resources: toPlanned(registrations), outputs, plan: input.plan },
         rawOutputs: { outputs: rawOutputs, secretOutputNames },
     };
+}
+
+/**
+ * Fails the stack when registrations stop coming (an output that never settles hangs a mocked
+ * run forever), naming the registrations still waiting and for what.
+ */
+function stallWatchdog(stack: string, stallSeconds: number, registered: () => number, onFailure: (message: string) => void): NodeJS.Timeout {
+    let last = registered();
+    let since = Date.now();
+    const timer = setInterval(() => {
+        const now = registered();
+        if (now !== last) {
+            last = now;
+            since = Date.now();
+            return;
+        }
+        if (Date.now() - since < stallSeconds * 1000) return;
+        clearInterval(timer);
+        const store = (globalThis as { globalStore?: { pendingResourceRegistrations?: Map<unknown, { type: string; name: string; phase: string }> } }).globalStore;
+        const pending = [...(store?.pendingResourceRegistrations?.values() ?? [])].slice(0, 20).map((p) => `${p.type} ${p.name} (waiting for ${p.phase})`);
+        onFailure(
+            `offline engine: stack ${stack} stalled: no resource registered for ${stallSeconds} s after ${now}` +
+                (pending.length ? `; pending: ${pending.join(", ")}` : "; an output never settled (a mock answer missing?)"),
+        );
+    }, 1000);
+    timer.unref();
+    return timer;
 }
 
 /**
@@ -603,10 +638,11 @@ export async function planStacks(options: PlanStacksOptions): Promise<PlannedSta
     const program = options.program ?? (await defaultProgram());
     const stackOutputs: Record<string, StackOutputs> = {};
     const results: PlannedStack[] = [];
+    const stallSeconds = options.stallSeconds ?? Number(process.env.BLITZHUB_OFFLINE_STALL_SECONDS ?? 120);
     const restoreTraces = cheapSdkStackTraces();
     try {
         for (const input of inputs) {
-            const { stack, rawOutputs } = await runStack(input, program, stackOutputs);
+            const { stack, rawOutputs } = await runStack(input, program, stackOutputs, stallSeconds);
             stackOutputs[`${ORGANIZATION}/${PROJECT}/${input.stack}`] = rawOutputs;
             // Every stack names the eu stack by its own `blitzhub:euStack`.
             if (input.stack === "eu") for (const other of inputs) stackOutputs[other.parsed.euStack] = rawOutputs;

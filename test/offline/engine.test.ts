@@ -117,6 +117,22 @@ describe("engine on a small program", () => {
     });
 });
 
+describe("engine on a program that never settles", () => {
+    it("fails the stack after the stall timeout and names what is waiting", async () => {
+        const { ComponentResource } = await import("@pulumi/pulumi");
+        const pulumi = await import("@pulumi/pulumi");
+        const random = await import("@pulumi/random");
+        const stuck = async () => {
+            const parent = new ComponentResource("blitzhub:test:StuckAccount", "EU-FE-01");
+            new random.RandomPassword("never", { length: pulumi.output(new Promise<number>(() => {})) }, { parent });
+            return {};
+        };
+        await expect(planStacks({ stacks: ["eu"], program: stuck, stallSeconds: 2 })).rejects.toThrow(
+            /stack eu stalled: no resource registered for 2 s .*pending: random:index\/randomPassword:RandomPassword never/,
+        );
+    });
+});
+
 describe("engine on bad input", () => {
     function tempProject(edit: (dir: string) => void): string {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-engine-test-"));
