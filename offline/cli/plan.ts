@@ -24,7 +24,11 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
     const cli = new Command("plan")
-        .description("Offline plan: runs the real Pulumi program of each stack under mocks")
+        .description(
+            "Offline plan: runs the real Pulumi program of each stack under Pulumi's mocks, with the stack's own " +
+                "Pulumi.<stack>.yaml and config/oci-config.example instead of ~/.oci/config. The eu stack always runs " +
+                "first (the others read its outputs), and is printed only when asked for.",
+        )
         .requiredOption("--stack <stack>", `stack to plan: ${REGION_KEYS.join(", ")} or all`)
         .option("--json", "print the plan as JSON (DESIGN §4)", false)
         .option("--topology <file>", "topology file instead of each stack's blitzhub:topology")

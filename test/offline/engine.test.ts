@@ -133,6 +133,19 @@ describe("engine on a program that never settles", () => {
     });
 });
 
+describe("engine on a program that breaks a project rule", () => {
+    it("fails an OCI resource left on the default provider (Pulumi.yaml disables it)", async () => {
+        const oci = await import("@pulumi/oci");
+        const lost = async () => {
+            new oci.core.Vcn("lost-vcn", { compartmentId: "ocid1.tenancy.oc1..x", cidrBlocks: ["10.9.0.0/24"] });
+            return {};
+        };
+        await expect(planStacks({ stacks: ["eu"], program: lost })).rejects.toThrow(
+            /lost-vcn uses the default "oci" provider, but Pulumi\.yaml sets pulumi:disable-default-providers/,
+        );
+    });
+});
+
 describe("engine on bad input", () => {
     function tempProject(edit: (dir: string) => void): string {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-engine-test-"));
