@@ -5,7 +5,7 @@ import { type AccountArgs, AccountComponent } from "./AccountComponent";
 export type FrontendAccountArgs = AccountArgs;
 
 /**
- * A frontend tenancy (spec §1): public Nginx/Next.js edge VMs behind a public flexible LB whose WebSocket backend set keeps session persistence.
+ * A frontend tenancy (spec §1): the React build served by Nginx (with ModSecurity) on the A1 and two edge micros, behind a public flexible LB on port 80.
  */
 export class FrontendAccount extends AccountComponent {
     constructor(name: string, args: FrontendAccountArgs, opts?: pulumi.ComponentResourceOptions) {
