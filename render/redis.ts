@@ -5,8 +5,8 @@ import type { FileSpec, ServiceContext } from "./types";
 
 /** Starts the file on a unix socket for a second: exit 124 (killed by timeout) means it parsed. Never touches the live data dir. */
 export const REDIS_VALIDATE =
-    "timeout 2 redis-server /etc/redis/redis.conf --port 0 --unixsocket /tmp/blitzhub-redis-check.sock --daemonize no " +
-    "--supervised no --dir /tmp --save '' --appendonly no --logfile '' --pidfile /tmp/blitzhub-redis-check.pid --replicaof no one; test $? -eq 124";
+    "timeout 2 redis-server /etc/redis/redis.conf --port 0 --unixsocket /tmp/blitzhub-redis-check-$$.sock --daemonize no " +
+    "--supervised no --dir /tmp --save '' --appendonly no --logfile '' --pidfile /tmp/blitzhub-redis-check-$$.pid --replicaof no one; test $? -eq 124";
 
 export function renderRedis(ctx: ServiceContext): FileSpec[] {
     const { plan, account, vm, placement } = ctx;
