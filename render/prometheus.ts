@@ -63,7 +63,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     ];
     return files.map((f) => ({
         ...f,
-        validate: "promtool check config /etc/prometheus/prometheus.yml",
+        validate: "promtool check config /etc/prometheus/prometheus.yml && promtool check rules /etc/prometheus/rules/*.rules.yml",
         reload: f.reload ?? "systemctl reload prometheus",
     }));
 }
