@@ -78,6 +78,12 @@ describe("configs without a Debian checker", () => {
         const ini = content("EU-MON-01", "observability", "/etc/grafana/grafana.ini");
         expect(ini).toMatch(/\[auth\.anonymous\]\nenabled = false/);
         expect(ini).toMatch(/^admin_password = @@secret:secret\/grafana_admin_password@@$/m);
+        // INI: every line is a comment, a [section] or a key = value inside a section.
+        let section = "";
+        for (const line of ini.split("\n").filter((l) => l.trim() && !l.startsWith(";"))) {
+            if (/^\[[a-z_.]+\]$/.test(line)) section = line;
+            else expect(section && /^[a-z_]+ = \S/.test(line), `grafana.ini: ${line}`).toBeTruthy();
+        }
         const ds = parse(content("EU-MON-01", "observability", "/etc/grafana/provisioning/datasources/blitzhub.yaml")) as { datasources: { type: string; url: string }[] };
         expect(ds.datasources.map((d) => d.type).sort()).toEqual(["jaeger", "loki", "prometheus"]);
         for (const d of ds.datasources) {
