@@ -6,6 +6,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { VmPlan } from "../plan/types";
+import { volumeDevice } from "../render/volumes";
 import { type AccountContext, childOptions } from "./accountContext";
 
 /**
@@ -80,7 +81,7 @@ export class Vm extends pulumi.ComponentResource {
             freeformTags: ctx.tags,
         }, o({ ignoreChanges: INSTANCE_IGNORE_CHANGES }));
 
-        this.volumes = vm.blockVolumes.map((volume) => {
+        this.volumes = vm.blockVolumes.map((volume, index) => {
             const blockVolume = new oci.core.Volume(volume.resourceName, {
                 compartmentId: ctx.compartmentId,
                 availabilityDomain: args.availabilityDomain,
@@ -90,6 +91,8 @@ export class Vm extends pulumi.ComponentResource {
             }, o({ protect: true }));
             new oci.core.VolumeAttachment(`${volume.resourceName}-attachment`, {
                 attachmentType: "paravirtualized",
+                // The consistent device path cloud-init mounts (render/volumes.ts).
+                device: volumeDevice(index),
                 instanceId: this.instance.id,
                 volumeId: blockVolume.id,
                 displayName: `${volume.resourceName}-attachment`,

@@ -193,6 +193,19 @@ describe("compute", () => {
             expect(named(resources, `${v.resourceName}-attachment`).inputs.volumeId).toBe(`${v.resourceName}-id`);
         }
     });
+
+    it("each volume attaches at the device path the VM's cloud-init mounts", () => {
+        const withVolumes = euAccounts().flatMap((a) => a.vms.filter((vm) => vm.blockVolumes.length > 0).map((vm) => ({ a, vm })));
+        expect(withVolumes.length).toBeGreaterThan(0);
+        for (const { a, vm } of withVolumes) {
+            const cloudInit = renderCloudInit(plan, a, vm, { sshAuthorizedKeys: SSH_KEYS });
+            for (const v of vm.blockVolumes) {
+                const device = named(resources, `${v.resourceName}-attachment`).inputs.device as string;
+                expect(device, v.resourceName).toMatch(/^\/dev\/oracleoci\/oraclevd[b-z]$/);
+                expect(cloudInit, `${vm.resourceName} mounts ${device}`).toContain(device);
+            }
+        }
+    });
 });
 
 describe("load balancers", () => {
