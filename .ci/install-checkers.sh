@@ -18,6 +18,7 @@ PACKAGES=(
   logrotate                      # logrotate -d
   nftables                       # nft -c -f (host firewall ruleset)
   openssh-server                 # sshd -t (bastion drop-in)
+  wireguard-tools                # wg-quick strip (bastion wg0.conf)
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -51,7 +52,7 @@ echo "install-checkers: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd; do
+for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd wg-quick; do
   command -v "$bin" >/dev/null || command -v "/usr/sbin/$bin" >/dev/null || { echo "install-checkers: $bin missing after install" >&2; exit 1; }
 done
 echo "install-checkers: done"

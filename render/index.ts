@@ -28,6 +28,7 @@ import { secretRefsIn } from "./secrets";
 import { renderSshBastion } from "./sshBastion";
 import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
+import { renderWireguard } from "./wireguard";
 
 export type { RenderedFile } from "./types";
 export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
@@ -55,6 +56,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     fastify: renderFastify,
     jaeger: renderJaeger,
     ansible: renderAnsible,
+    wireguard: renderWireguard,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

@@ -69,7 +69,7 @@ describe.runIf(sandbox)("every VM's rendered files pass their checkers", () => {
 
     it("the checks include every required checker where its service is rendered", () => {
         const services = new Set(files.map((f) => f.service));
-        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio"]) {
+        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio", "wireguard"]) {
             expect(services.has(s), s).toBe(true);
             if (available(SERVICE_CHECKER[s])) expect(checkedServices.has(s), s).toBe(true);
         }
@@ -91,6 +91,8 @@ describe.runIf(sandbox)("the checks catch broken files", () => {
         { name: "nftables: bad port", vm: "EU-BE-01/redis-primary", path: "/etc/nftables.conf", checker: CHECKERS.nft, mutate: (s) => s.replace("tcp dport 22", "tcp dport 99999") },
         { name: "sshd: unknown keyword", vm: "EU-MGMT-01/bastion-1", path: "/etc/ssh/sshd_config.d/bastion.conf", checker: CHECKERS.sshd, mutate: (s) => s.replace("PermitTunnel no", "PermitTunnelz no") },
         { name: "minio: provisioning script syntax", vm: "EU-DATA-01/broker", path: "/usr/local/lib/blitzhub/minio-provision.sh", checker: CHECKERS.sh, mutate: (s) => s.replace("; do", "; dox") },
+        { name: "wireguard: key wg(8) does not know", vm: "EU-MGMT-01/bastion-1", path: "/etc/wireguard/wg0.conf", checker: CHECKERS.wgQuick, mutate: (s) => s.replace("ListenPort =", "ListenPorts =") },
+        { name: "wireguard: SaveConfig not a boolean", vm: "EU-MGMT-01/bastion-2", path: "/etc/wireguard/wg0.conf", checker: CHECKERS.wgQuick, mutate: (s) => s.replace("SaveConfig = false", "SaveConfig = no") },
         { name: "backup timer: bad calendar", vm: "EU-BE-01/redis-primary", path: "", checker: CHECKERS.systemd, mutate: (s) => s.replace(/OnCalendar=.*/, "OnCalendar=every tuesday-ish") },
     ];
     for (const c of cases) {

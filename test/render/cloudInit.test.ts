@@ -119,6 +119,7 @@ const PACKAGE_UNITS: Record<string, string[]> = {
     vault: ["vault"],
     "rabbitmq-server": ["rabbitmq-server"],
     "openssh-server": ["ssh"],
+    "wireguard-tools": ["wg-quick"], // wg-quick@.service, reloaded as wg-quick@wg0
 };
 
 describe("every unit a delivered config reloads exists on its VM", () => {

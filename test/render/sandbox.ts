@@ -30,6 +30,7 @@ export const CHECKERS = {
     systemd: { bin: "systemd-analyze", pkg: "systemd" },
     sshd: { bin: "sshd", pkg: "openssh-server" },
     sh: { bin: "sh", pkg: "dash" },
+    wgQuick: { bin: "wg-quick", pkg: "wireguard-tools" },
 } as const satisfies Record<string, Checker>;
 
 /** Which checker validates the files of each rendered service. */
@@ -46,6 +47,7 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     backup: CHECKERS.systemd,
     "ssh-bastion": CHECKERS.sshd,
     minio: CHECKERS.sh,
+    wireguard: CHECKERS.wgQuick,
 };
 
 export function hasBinary(bin: string): boolean {
