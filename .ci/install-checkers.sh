@@ -19,6 +19,7 @@ PACKAGES=(
   nftables                       # nft -c -f (host firewall ruleset)
   openssh-server                 # sshd -t (bastion drop-in)
   wireguard-tools                # wg-quick strip (bastion wg0.conf)
+  crowdsec                       # crowdsec -t -c (config.yaml; 1.4.6 in bookworm, the VM pins 1.5.0)
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -47,12 +48,19 @@ fi
 cleanup() { if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi; }
 trap cleanup EXIT
 
+# crowdsec's postinst registers with the Central API unless this file is non-empty (README.Debian);
+# the checker host is offline, so registration would fail the install.
+if [[ " ${missing[*]} " == *" crowdsec "* ]] && [ ! -s /etc/crowdsec/online_api_credentials.yaml ]; then
+  mkdir -p /etc/crowdsec
+  echo "# checker host: Central API registration disabled" > /etc/crowdsec/online_api_credentials.yaml
+fi
+
 export DEBIAN_FRONTEND=noninteractive
 echo "install-checkers: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd wg-quick; do
+for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd wg-quick crowdsec; do
   command -v "$bin" >/dev/null || command -v "/usr/sbin/$bin" >/dev/null || { echo "install-checkers: $bin missing after install" >&2; exit 1; }
 done
 echo "install-checkers: done"

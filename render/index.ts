@@ -6,6 +6,7 @@ import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderAnsible } from "./ansible";
 import { renderBackupTimers } from "./backupTimers";
 import { renderCloudInit } from "./cloudInit";
+import { renderCrowdsec } from "./crowdsec";
 import { renderFastify } from "./fastify";
 import { renderFirewall } from "./firewall";
 import { renderFluentd } from "./fluentd";
@@ -57,6 +58,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     jaeger: renderJaeger,
     ansible: renderAnsible,
     wireguard: renderWireguard,
+    crowdsec: renderCrowdsec,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

@@ -69,7 +69,7 @@ describe.runIf(sandbox)("every VM's rendered files pass their checkers", () => {
 
     it("the checks include every required checker where its service is rendered", () => {
         const services = new Set(files.map((f) => f.service));
-        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio", "wireguard"]) {
+        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio", "wireguard", "crowdsec"]) {
             expect(services.has(s), s).toBe(true);
             if (available(SERVICE_CHECKER[s])) expect(checkedServices.has(s), s).toBe(true);
         }
@@ -93,6 +93,8 @@ describe.runIf(sandbox)("the checks catch broken files", () => {
         { name: "minio: provisioning script syntax", vm: "EU-DATA-01/broker", path: "/usr/local/lib/blitzhub/minio-provision.sh", checker: CHECKERS.sh, mutate: (s) => s.replace("; do", "; dox") },
         { name: "wireguard: key wg(8) does not know", vm: "EU-MGMT-01/bastion-1", path: "/etc/wireguard/wg0.conf", checker: CHECKERS.wgQuick, mutate: (s) => s.replace("ListenPort =", "ListenPorts =") },
         { name: "wireguard: SaveConfig not a boolean", vm: "EU-MGMT-01/bastion-2", path: "/etc/wireguard/wg0.conf", checker: CHECKERS.wgQuick, mutate: (s) => s.replace("SaveConfig = false", "SaveConfig = no") },
+        { name: "crowdsec: unknown database type", vm: "EU-SEC-01/vault-1", path: "/etc/crowdsec/config.yaml", checker: CHECKERS.crowdsec, mutate: (s) => s.replace("type: sqlite", "type: sqlight") },
+        { name: "crowdsec: unknown field", vm: "EU-SEC-01/vault-1", path: "/etc/crowdsec/config.yaml", checker: CHECKERS.crowdsec, mutate: (s) => s.replace("use_wal: true", "use_wall: true") },
         { name: "backup timer: bad calendar", vm: "EU-BE-01/redis-primary", path: "", checker: CHECKERS.systemd, mutate: (s) => s.replace(/OnCalendar=.*/, "OnCalendar=every tuesday-ish") },
     ];
     for (const c of cases) {

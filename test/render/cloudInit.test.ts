@@ -120,6 +120,7 @@ const PACKAGE_UNITS: Record<string, string[]> = {
     "rabbitmq-server": ["rabbitmq-server"],
     "openssh-server": ["ssh"],
     "wireguard-tools": ["wg-quick"], // wg-quick@.service, reloaded as wg-quick@wg0
+    crowdsec: ["crowdsec"],
 };
 
 describe("every unit a delivered config reloads exists on its VM", () => {

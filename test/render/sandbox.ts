@@ -31,6 +31,7 @@ export const CHECKERS = {
     sshd: { bin: "sshd", pkg: "openssh-server" },
     sh: { bin: "sh", pkg: "dash" },
     wgQuick: { bin: "wg-quick", pkg: "wireguard-tools" },
+    crowdsec: { bin: "crowdsec", pkg: "crowdsec" },
 } as const satisfies Record<string, Checker>;
 
 /** Which checker validates the files of each rendered service. */
@@ -48,6 +49,7 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     "ssh-bastion": CHECKERS.sshd,
     minio: CHECKERS.sh,
     wireguard: CHECKERS.wgQuick,
+    crowdsec: CHECKERS.crowdsec,
 };
 
 export function hasBinary(bin: string): boolean {

@@ -1,5 +1,6 @@
 /** The security, validator, CD and frontend files: plan addresses and ports, placeholders for secrets. */
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { containsAddress, overlaps, parseNetwork } from "../../plan/cidr";
 import { WIREGUARD_TUNNEL_SPACE } from "../../render/wireguard";
 import { realPlan } from "./fixtures";
@@ -35,5 +36,22 @@ describe("WireGuard on the MGMT bastions", () => {
             expect(f.mode).toBe("0600");
         }
         expect(subnets.size).toBe(wg.length);
+    });
+});
+
+describe("CrowdSec", () => {
+    const cs = filesAt("/etc/crowdsec/config.yaml");
+
+    it("renders on the VM that runs crowdsec: LAPI on the catalogue port, metrics on the plan IP, SQLite", () => {
+        const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "crowdsec")).map((v) => ({ a, v })));
+        expect(cs.map((f) => `${f.account}/${f.vm}`)).toEqual(hosts.map(({ a, v }) => `${a.name}/${v.name}`));
+        for (const f of cs) {
+            const doc = parse(f.content) as { api: { server: { listen_uri: string } }; prometheus: { listen_addr: string; listen_port: number }; db_config: { type: string; db_path: string } };
+            const placement = vmOf(f.account, f.vm).services.find((s) => s.service === "crowdsec")!;
+            expect(doc.api.server.listen_uri).toBe(`127.0.0.1:${placement.ports.find((p) => p.name === "api")!.port}`);
+            expect(doc.prometheus).toMatchObject({ listen_addr: vmOf(f.account, f.vm).privateIp, listen_port: placement.ports.find((p) => p.name === "metrics")!.port });
+            expect(doc.db_config.type).toBe("sqlite");
+            expect([f.mode, f.owner, f.group]).toEqual(["0600", "crowdsec", "crowdsec"]);
+        }
     });
 });
