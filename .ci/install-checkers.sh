@@ -19,6 +19,7 @@ PACKAGES=(
   nftables                       # nft -c -f (host firewall ruleset)
   openssh-server                 # sshd -t (bastion drop-in)
   wireguard-tools                # wg-quick strip (bastion wg0.conf)
+  python3-yaml                   # /usr/bin/python3 yaml.safe_load (Solana validator.yml flags file)
   crowdsec                       # crowdsec -t -c (config.yaml; 1.4.6 in bookworm, the VM pins 1.5.0)
 )
 

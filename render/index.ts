@@ -26,6 +26,7 @@ import { renderRabbitmq } from "./rabbitmq";
 import { renderRedis } from "./redis";
 import { applyPermissions } from "./permissions";
 import { secretRefsIn } from "./secrets";
+import { renderSolanaValidator } from "./solanaValidator";
 import { renderSshBastion } from "./sshBastion";
 import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
@@ -59,6 +60,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     ansible: renderAnsible,
     wireguard: renderWireguard,
     crowdsec: renderCrowdsec,
+    "solana-validator": renderSolanaValidator,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

@@ -1,9 +1,15 @@
 /** The security, validator, CD and frontend files: plan addresses and ports, placeholders for secrets. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { containsAddress, overlaps, parseNetwork } from "../../plan/cidr";
+import { SOLANA_MIN_LEDGER_SHREDS } from "../../render/solanaValidator";
 import { WIREGUARD_TUNNEL_SPACE } from "../../render/wireguard";
-import { realPlan } from "./fixtures";
+import { IN_CI, realPlan } from "./fixtures";
+import { run } from "./sandbox";
 
 const { plan, files } = realPlan();
 const filesAt = (path: string) => files.filter((f) => f.path === path);
@@ -53,5 +59,57 @@ describe("CrowdSec", () => {
             expect(doc.db_config.type).toBe("sqlite");
             expect([f.mode, f.owner, f.group]).toEqual(["0600", "crowdsec", "crowdsec"]);
         }
+    });
+});
+
+/** Runs a file's `validate` command on a copy of the file (for files outside /etc, /usr, /var the sandbox cannot lay over). */
+async function validateCopy(validate: string, path: string, content: string): Promise<{ status: number; stdout: string }> {
+    const dir = mkdtempSync(join(tmpdir(), "blitzhub-validate-"));
+    try {
+        const copy = join(dir, basename(path));
+        writeFileSync(copy, content);
+        expect(validate).toContain(path);
+        return await run("sh", ["-c", validate.split(path).join(copy)]);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const hasPyYaml = spawnSync("/usr/bin/python3", ["-c", "import yaml"], { stdio: "ignore" }).status === 0;
+
+describe("Solana validator flags file", () => {
+    const sol = filesAt("/solana/config/validator.yml");
+
+    it("renders on every validator VM: RPC on the plan IP and 8899, 8000-8020, ledger on the block volume, the keypair path", () => {
+        const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "solana-validator")).map((v) => `${a.name}/${v.name}`));
+        expect(hosts.length).toBeGreaterThan(0);
+        expect(sol.map((f) => `${f.account}/${f.vm}`)).toEqual(hosts);
+        for (const f of sol) {
+            const vm = vmOf(f.account, f.vm);
+            const doc = parse(f.content) as Record<string, unknown>;
+            const volume = vm.blockVolumes.find((v) => v.for.includes("solana-validator"))!;
+            expect(doc).toMatchObject({
+                "rpc-bind-address": vm.privateIp,
+                "rpc-port": 8899,
+                "dynamic-port-range": "8000-8020",
+                ledger: volume.mountPath,
+                identity: "/solana/config/validator-keypair.json",
+                "limit-ledger-size": SOLANA_MIN_LEDGER_SHREDS,
+            });
+            expect(f.secretRefs).toEqual([]);
+            expect([f.mode, f.owner, f.group]).toEqual(["0600", "solana", "solana"]);
+        }
+    });
+
+    if (!hasPyYaml && IN_CI) it("python3-yaml is installed (CI=true)", () => expect.fail("apt-get install -y python3-yaml (or: bash .ci/install-checkers.sh)"));
+    it.runIf(hasPyYaml)("passes its validate command, which fails on broken YAML and on nested values", async () => {
+        for (const f of sol) {
+            const ok = await validateCopy(f.validate!, f.path, f.content);
+            expect(ok.status, ok.stdout).toBe(0);
+        }
+        const f = sol[0];
+        expect((await validateCopy(f.validate!, f.path, f.content.replace("rpc-port: 8899", "rpc-port: [8899"))).status).not.toBe(0);
+        expect((await validateCopy(f.validate!, f.path, f.content.replace("rpc-port: 8899", "rpc-port: { port: 8899 }"))).status).not.toBe(0);
+        expect((await validateCopy(f.validate!, f.path, f.content.replace("rpc-port: 8899", "Rpc Port: 8899"))).status).not.toBe(0);
     });
 });
