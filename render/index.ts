@@ -30,6 +30,7 @@ import { renderSolanaValidator } from "./solanaValidator";
 import { renderSshBastion } from "./sshBastion";
 import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
+import { renderWazuhManager } from "./wazuhManager";
 import { renderWireguard } from "./wireguard";
 
 export type { RenderedFile } from "./types";
@@ -61,6 +62,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     wireguard: renderWireguard,
     crowdsec: renderCrowdsec,
     "solana-validator": renderSolanaValidator,
+    "wazuh-manager": renderWazuhManager,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

@@ -121,6 +121,7 @@ const PACKAGE_UNITS: Record<string, string[]> = {
     "openssh-server": ["ssh"],
     "wireguard-tools": ["wg-quick"], // wg-quick@.service, reloaded as wg-quick@wg0
     crowdsec: ["crowdsec"],
+    "wazuh-manager": ["wazuh-manager"],
 };
 
 describe("every unit a delivered config reloads exists on its VM", () => {

@@ -32,6 +32,7 @@ export const CHECKERS = {
     sh: { bin: "sh", pkg: "dash" },
     wgQuick: { bin: "wg-quick", pkg: "wireguard-tools" },
     crowdsec: { bin: "crowdsec", pkg: "crowdsec" },
+    python3: { bin: "/usr/bin/python3", pkg: "python3 python3-yaml" },
 } as const satisfies Record<string, Checker>;
 
 /** Which checker validates the files of each rendered service. */
@@ -50,6 +51,7 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     minio: CHECKERS.sh,
     wireguard: CHECKERS.wgQuick,
     crowdsec: CHECKERS.crowdsec,
+    "wazuh-manager": CHECKERS.python3,
 };
 
 export function hasBinary(bin: string): boolean {

@@ -113,3 +113,24 @@ describe("Solana validator flags file", () => {
         expect((await validateCopy(f.validate!, f.path, f.content.replace("rpc-port: 8899", "Rpc Port: 8899"))).status).not.toBe(0);
     });
 });
+
+describe("Wazuh manager", () => {
+    const ossec = filesAt("/var/ossec/etc/ossec.conf");
+
+    it("listens for agents and enrollment on the catalogue ports at the plan IP and reads the co-located services' logs", () => {
+        const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "wazuh-manager")).map((v) => `${a.name}/${v.name}`));
+        expect(ossec.map((f) => `${f.account}/${f.vm}`)).toEqual(hosts);
+        for (const f of ossec) {
+            const vm = vmOf(f.account, f.vm);
+            const placement = vm.services.find((s) => s.service === "wazuh-manager")!;
+            const remote = /<remote>([\s\S]*?)<\/remote>/.exec(f.content)![1];
+            expect(remote).toContain(`<port>${placement.ports.find((p) => p.name === "agents")!.port}</port>`);
+            expect(remote).toContain(`<local_ip>${vm.privateIp}</local_ip>`);
+            expect(/<auth>[\s\S]*?<port>(\d+)<\/port>/.exec(f.content)![1]).toBe(String(placement.ports.find((p) => p.name === "enrollment")!.port));
+            const logs = vm.services.filter((s) => s.service !== "wazuh-manager").flatMap((s) => s.def.logrotate?.paths ?? []);
+            expect(logs.length).toBeGreaterThan(0);
+            for (const l of logs) expect(f.content).toContain(`<location>${l}</location>`);
+            expect(f.secretRefs).toEqual([]);
+        }
+    });
+});
