@@ -471,9 +471,23 @@ async function runStack(
         fail(reason instanceof Error ? reason : new Error(String(reason)));
     };
     process.on("unhandledRejection", onRejection);
-    const watchdog = stallWatchdog(input.stack, stallSeconds, () => registrations.length, onFailure);
+    // Every resource the program constructs passes the stack transformation; the ones that never
+    // reach the monitor are what a stalled stack is waiting for.
+    const constructed: { type: string; name: string }[] = [];
+    const pending = () => {
+        const done = new Set(registrations.map((r) => `${r.type} ${r.name}`));
+        return constructed.map((c) => `${c.type} ${c.name}`).filter((key) => !done.has(key));
+    };
+    const watchdog = stallWatchdog(input.stack, stallSeconds, () => registrations.length, pending, onFailure);
     try {
-        await Promise.race([pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {}), failed]);
+        const run = async () => {
+            pulumi.runtime.registerStackTransformation((args) => {
+                constructed.push({ type: args.type, name: args.name });
+                return undefined;
+            });
+            return (await program()) ?? {};
+        };
+        await Promise.race([pulumi.runtime.runInPulumiStack(run), failed]);
         await Promise.race([runtimeInternals.waitForRPCs(), failed]);
     } finally {
         clearInterval(watchdog);
@@ -501,7 +515,13 @@ async function runStack(
  * Fails the stack when registrations stop coming (an output that never settles hangs a mocked
  * run forever), naming the registrations still waiting and for what.
  */
-function stallWatchdog(stack: string, stallSeconds: number, registered: () => number, onFailure: (message: string) => void): NodeJS.Timeout {
+function stallWatchdog(
+    stack: string,
+    stallSeconds: number,
+    registered: () => number,
+    pendingRegistrations: () => string[],
+    onFailure: (message: string) => void,
+): NodeJS.Timeout {
     let last = registered();
     let since = Date.now();
     const timer = setInterval(() => {
@@ -513,8 +533,7 @@ function stallWatchdog(stack: string, stallSeconds: number, registered: () => nu
         }
         if (Date.now() - since < stallSeconds * 1000) return;
         clearInterval(timer);
-        const store = (globalThis as { globalStore?: { pendingResourceRegistrations?: Map<unknown, { type: string; name: string; phase: string }> } }).globalStore;
-        const pending = [...(store?.pendingResourceRegistrations?.values() ?? [])].slice(0, 20).map((p) => `${p.type} ${p.name} (waiting for ${p.phase})`);
+        const pending = pendingRegistrations().slice(0, 20);
         onFailure(
             `offline engine: stack ${stack} stalled: no resource registered for ${stallSeconds} s after ${now}` +
                 (pending.length ? `; pending: ${pending.join(", ")}` : "; an output never settled (a mock answer missing?)"),
