@@ -4,6 +4,7 @@
  */
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderAnsible } from "./ansible";
+import { renderArgocd } from "./argocd";
 import { renderBackupTimers } from "./backupTimers";
 import { renderCloudInit } from "./cloudInit";
 import { renderCrowdsec } from "./crowdsec";
@@ -63,6 +64,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     crowdsec: renderCrowdsec,
     "solana-validator": renderSolanaValidator,
     "wazuh-manager": renderWazuhManager,
+    argocd: renderArgocd,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

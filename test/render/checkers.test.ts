@@ -69,7 +69,7 @@ describe.runIf(sandbox)("every VM's rendered files pass their checkers", () => {
 
     it("the checks include every required checker where its service is rendered", () => {
         const services = new Set(files.map((f) => f.service));
-        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio", "wireguard", "crowdsec", "wazuh-manager"]) {
+        for (const s of ["nginx", "modsecurity", "rpc-gateway", "haproxy", "prometheus", "alertmanager", "redis", "logrotate", "host-firewall", "backup", "ssh-bastion", "minio", "wireguard", "crowdsec", "wazuh-manager", "argocd"]) {
             expect(services.has(s), s).toBe(true);
             if (available(SERVICE_CHECKER[s])) expect(checkedServices.has(s), s).toBe(true);
         }
@@ -96,6 +96,7 @@ describe.runIf(sandbox)("the checks catch broken files", () => {
         { name: "crowdsec: unknown database type", vm: "EU-SEC-01/vault-1", path: "/etc/crowdsec/config.yaml", checker: CHECKERS.crowdsec, mutate: (s) => s.replace("type: sqlite", "type: sqlight") },
         { name: "crowdsec: unknown field", vm: "EU-SEC-01/vault-1", path: "/etc/crowdsec/config.yaml", checker: CHECKERS.crowdsec, mutate: (s) => s.replace("use_wal: true", "use_wall: true") },
         { name: "wazuh: unclosed element", vm: "EU-SEC-01/vault-1", path: "/var/ossec/etc/ossec.conf", checker: CHECKERS.python3, mutate: (s) => s.replace("</remote>", "") },
+        { name: "argocd-cm: a data value that is not a string", vm: "EU-MGMT-01/ops", path: "/etc/argocd/argocd-cm.yaml", checker: CHECKERS.python3, mutate: (s) => s.replace('admin.enabled: "true"', "admin.enabled: true") },
         { name: "backup timer: bad calendar", vm: "EU-BE-01/redis-primary", path: "", checker: CHECKERS.systemd, mutate: (s) => s.replace(/OnCalendar=.*/, "OnCalendar=every tuesday-ish") },
     ];
     for (const c of cases) {

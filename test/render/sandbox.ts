@@ -52,6 +52,7 @@ export const SERVICE_CHECKER: Readonly<Record<string, Checker>> = {
     wireguard: CHECKERS.wgQuick,
     crowdsec: CHECKERS.crowdsec,
     "wazuh-manager": CHECKERS.python3,
+    argocd: CHECKERS.python3,
 };
 
 export function hasBinary(bin: string): boolean {

@@ -134,3 +134,24 @@ describe("Wazuh manager", () => {
         }
     });
 });
+
+describe("Argo CD argocd-cm", () => {
+    const cm = filesAt("/etc/argocd/argocd-cm.yaml");
+
+    it("is the argocd-cm ConfigMap with its URL on the plan IP and catalogue port and the fastify-websocket targets", () => {
+        const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "argocd")).map((v) => `${a.name}/${v.name}`));
+        expect(cm.map((f) => `${f.account}/${f.vm}`)).toEqual(hosts);
+        const fastifyWs = plan.accounts.flatMap((a) => a.vms.flatMap((v) => v.services.filter((s) => s.service === "fastify").map((s) => `${v.privateIp}:${s.ports.find((p) => p.name === "ws")!.port}`)));
+        expect(fastifyWs.length).toBeGreaterThan(0);
+        for (const f of cm) {
+            const vm = vmOf(f.account, f.vm);
+            const doc = parse(f.content) as { kind: string; metadata: { name: string; annotations: Record<string, string> }; data: Record<string, unknown> };
+            expect([doc.kind, doc.metadata.name]).toEqual(["ConfigMap", "argocd-cm"]);
+            expect(doc.data.url).toBe(`http://${vm.privateIp}:${vm.services.find((s) => s.service === "argocd")!.ports.find((p) => p.name === "http")!.port}`);
+            for (const v of Object.values(doc.data)) expect(typeof v).toBe("string");
+            expect(doc.metadata.annotations["blitzhub.io/applications"].split(",")).toContain("fastify-websocket");
+            expect(doc.metadata.annotations["blitzhub.io/fastify-websocket-targets"].split(",")).toEqual(fastifyWs);
+            expect(f.secretRefs).toEqual([]);
+        }
+    });
+});
