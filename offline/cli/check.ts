@@ -7,17 +7,10 @@
  * then a summary line. Exit 1 on any mandatory violation; exit 2 with one line per problem
  * (`<path>[:line]: <message>`) on bad input.
  */
-import { Command, CommanderError } from "commander";
-import { formatProblem, isUserInputError } from "../../model/errors";
-import { REGION_KEYS, type RegionKey } from "../../model/schema";
+import { Command } from "commander";
 import { runPolicies, type PolicyReport, type Violation } from "../../policies/runner";
 import { planStacks } from "../engine";
-
-/** `all` → every region stack; otherwise the one named; unknown → undefined. */
-function stacksOf(value: string): RegionKey[] | undefined {
-    if (value === "all") return [...REGION_KEYS];
-    return (REGION_KEYS as readonly string[]).includes(value) ? [value as RegionKey] : undefined;
-}
+import { STACK_CHOICES, parseArgs, requireStacks, runCli, write } from "./common";
 
 /** `  no-admin-ports-from-internet  EU-FE-01  eu-fe-01-app-nsg-…: message`. */
 function formatViolation(v: Violation): string {
@@ -44,49 +37,21 @@ export function formatReport(report: PolicyReport): string {
     return `${lines.join("\n")}\n`;
 }
 
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-    return new Promise((resolve) => (stream.write(text) ? resolve() : stream.once("drain", () => resolve())));
-}
-
 async function main(argv: string[]): Promise<number> {
     const cli = new Command("check")
         .description("Offline policy check: the policy pack run in-process over the mocked plan of each stack")
-        .requiredOption("--stack <stack>", `stack to check: ${REGION_KEYS.join(", ")} or all`)
+        .requiredOption("--stack <stack>", `stack to check: ${STACK_CHOICES}`)
         .option("--topology <file>", "topology file instead of each stack's blitzhub:topology")
-        .option("--json", "print the violations as JSON", false)
-        .exitOverride()
-        .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-    try {
-        cli.parse(argv);
-    } catch (error) {
-        if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-        throw error;
-    }
+        .option("--json", "print the violations as JSON", false);
+    const parsed = parseArgs(cli, argv);
+    if (parsed !== undefined) return parsed;
     const opts = cli.opts<{ stack: string; topology?: string; json: boolean }>();
-    const stacks = stacksOf(opts.stack);
-    if (stacks === undefined) {
-        process.stderr.write(`--stack: unknown stack "${opts.stack}" (stacks: ${REGION_KEYS.join(", ")}, all)\n`);
-        return 2;
-    }
-    try {
-        const planned = await planStacks({ stacks, topologyFile: opts.topology });
-        const report = await runPolicies(planned);
-        await write(process.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-        return report.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
-    } catch (error) {
-        if (isUserInputError(error)) {
-            // The same topology problem is found once per stack that loads it: print it once.
-            process.stderr.write(`${[...new Set(error.problems.map(formatProblem))].join("\n")}\n`);
-            return 2;
-        }
-        throw error;
-    }
+    const stacks = requireStacks(opts.stack);
+    if (stacks === undefined) return 2;
+    const planned = await planStacks({ stacks, topologyFile: opts.topology });
+    const report = await runPolicies(planned);
+    await write(process.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return report.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
 }
 
-main(process.argv).then(
-    (code) => process.exit(code),
-    (error) => {
-        process.stderr.write(`check failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exit(1);
-    },
-);
+runCli("check", () => main(process.argv));

@@ -9,14 +9,14 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { parse } from "yaml";
-import { formatProblem, isUserInputError } from "../../model/errors";
 import { loadTopology } from "../../model/load";
-import { REGION_KEYS, type RegionKey } from "../../model/schema";
+import type { RegionKey } from "../../model/schema";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices } from "../../render/index";
+import { STACK_CHOICES, parseArgs, requireStacks, runCli } from "./common";
 
 /** One manifest entry (DESIGN §4). */
 export interface ManifestEntry {
@@ -78,57 +78,32 @@ export function renderToDirectory(plan: TopologyPlan, stacks: RegionKey[], outDi
 async function main(argv: string[]): Promise<number> {
     const cli = new Command("render")
         .description("Renders every config file and cloud-init of the stack's VMs from the plan")
-        .requiredOption("--stack <stack>", `stack to render: ${REGION_KEYS.join(", ")} or all`)
+        .requiredOption("--stack <stack>", `stack to render: ${STACK_CHOICES}`)
         .requiredOption("--out <dir>", "output directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
-        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology")
-        .exitOverride()
-        .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-    try {
-        cli.parse(argv);
-    } catch (error) {
-        if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-        throw error;
-    }
+        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology");
+    const parsed = parseArgs(cli, argv);
+    if (parsed !== undefined) return parsed;
     const opts = cli.opts<{ stack: string; out: string; topology?: string }>();
-    const stacks: RegionKey[] | undefined =
-        opts.stack === "all" ? [...REGION_KEYS] : (REGION_KEYS as readonly string[]).includes(opts.stack) ? [opts.stack as RegionKey] : undefined;
-    if (!stacks) {
-        process.stderr.write(`--stack: unknown stack "${opts.stack}" (stacks: ${REGION_KEYS.join(", ")}, all)\n`);
+    const stacks = requireStacks(opts.stack);
+    if (stacks === undefined) return 2;
+    const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
+    const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
+    const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
+    if (!existsSync(resolved)) {
+        process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
         return 2;
     }
-    try {
-        const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
-        const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
-        const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
-        if (!existsSync(resolved)) {
-            process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
-            return 2;
-        }
-        const plan = buildPlan(loadTopology(resolved), loadAllowances());
-        const keys = Object.fromEntries(stacks.map((s) => [s, settings[s].sshAuthorizedKeys]));
-        const manifest = renderToDirectory(plan, stacks, resolve(opts.out), keys);
-        const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
-        process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
-        const accounts = new Set(manifest.map((m) => m.account));
-        const scoped = { ...plan, accounts: plan.accounts.filter((a) => accounts.has(a.name)) };
-        for (const u of unrenderedServices(scoped)) {
-            process.stdout.write(`not rendered (no template yet): ${u.service} ${u.files.join(", ")}\n`);
-        }
-        return 0;
-    } catch (error) {
-        if (isUserInputError(error)) {
-            process.stderr.write(`${error.problems.map(formatProblem).join("\n")}\n`);
-            return 2;
-        }
-        process.stderr.write(`render failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        return 1;
+    const plan = buildPlan(loadTopology(resolved), loadAllowances());
+    const keys = Object.fromEntries(stacks.map((s) => [s, settings[s].sshAuthorizedKeys]));
+    const manifest = renderToDirectory(plan, stacks, resolve(opts.out), keys);
+    const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
+    process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
+    const accounts = new Set(manifest.map((m) => m.account));
+    const scoped = { ...plan, accounts: plan.accounts.filter((a) => accounts.has(a.name)) };
+    for (const u of unrenderedServices(scoped)) {
+        process.stdout.write(`not rendered (no template yet): ${u.service} ${u.files.join(", ")}\n`);
     }
+    return 0;
 }
 
-main(process.argv).then(
-    (code) => process.exit(code),
-    (error) => {
-        process.stderr.write(`render failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exit(1);
-    },
-);
+runCli("render", () => main(process.argv));
