@@ -24,6 +24,7 @@ import { renderOtelCollector } from "./otelCollector";
 import { renderAlertmanager, renderPrometheus } from "./prometheus";
 import { renderPromtail } from "./promtail";
 import { renderRabbitmq } from "./rabbitmq";
+import { renderReact } from "./react";
 import { renderRedis } from "./redis";
 import { applyPermissions } from "./permissions";
 import { secretRefsIn } from "./secrets";
@@ -65,6 +66,7 @@ export const SERVICE_RENDERERS: Readonly<Record<string, ServiceRenderer>> = {
     "solana-validator": renderSolanaValidator,
     "wazuh-manager": renderWazuhManager,
     argocd: renderArgocd,
+    react: renderReact,
 };
 
 function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileSpec): RenderedFile {

@@ -1,8 +1,8 @@
-/** The security, validator, CD and frontend files: plan addresses and ports, placeholders for secrets. */
+/** WireGuard, CrowdSec, Solana validator, Wazuh, Argo CD and React files: plan addresses and ports, placeholders for secrets. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { containsAddress, overlaps, parseNetwork } from "../../plan/cidr";
@@ -153,5 +153,67 @@ describe("Argo CD argocd-cm", () => {
             expect(doc.metadata.annotations["blitzhub.io/fastify-websocket-targets"].split(",")).toEqual(fastifyWs);
             expect(f.secretRefs).toEqual([]);
         }
+    });
+});
+
+describe("React frontend build inputs", () => {
+    const reactFiles = files.filter((f) => f.service === "react");
+    const byVm = new Map<string, typeof reactFiles>();
+    for (const f of reactFiles) byVm.set(`${f.account}/${f.vm}`, [...(byVm.get(`${f.account}/${f.vm}`) ?? []), f]);
+
+    it("renders the three spec files on every React VM: React 18.3.0 and socket.io-client pinned, preview on the plan IP, Fastify by plan IP", () => {
+        const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "react")).map((v) => `${a.name}/${v.name}`));
+        expect([...byVm.keys()]).toEqual(hosts);
+        for (const [key, vmFiles] of byVm) {
+            expect(vmFiles.map((f) => f.path)).toEqual(["/app/frontend/package.json", "/app/frontend/vite.config.js", "/app/frontend/src/services/websocket.js"]);
+            const [account, name] = key.split("/");
+            const vm = vmOf(account, name);
+            const pkg = JSON.parse(vmFiles[0].content) as { type: string; dependencies: Record<string, string> };
+            expect(pkg.type).toBe("module");
+            expect(pkg.dependencies.react).toBe("18.3.0");
+            expect(pkg.dependencies["react-dom"]).toBe("18.3.0");
+            expect(pkg.dependencies["socket.io-client"]).toMatch(/^\d+\.\d+\.\d+$/);
+            const fastify = vm.services.find((s) => s.service === "react")!.dependencies.find((d) => d.service === "fastify")!.targets[0];
+            const vite = vmFiles[1].content;
+            expect(vite).toContain(`host: "${vm.privateIp}"`);
+            expect(vite).toContain("port: 4173");
+            expect(vite).toContain(`"http://${fastify.ip}:3000"`);
+            expect(vite).toContain(`"ws://${fastify.ip}:3001"`);
+            expect(vite).toMatch(/"import\.meta\.env\.VITE_API_URL"/);
+            expect(vite).toMatch(/"import\.meta\.env\.VITE_WS_URL"/);
+            expect(vmFiles[2].content).toMatch(/from "socket\.io-client"/);
+            for (const f of vmFiles) expect(f.secretRefs).toEqual([]);
+        }
+    });
+
+    /** Lays the three files out under a temp root and runs their validate command there. */
+    async function validateTree(contents: Map<string, string>, validate: string): Promise<{ status: number; stdout: string }> {
+        const dir = mkdtempSync(join(tmpdir(), "blitzhub-frontend-"));
+        try {
+            for (const [path, content] of contents) {
+                mkdirSync(dirname(join(dir, path)), { recursive: true });
+                writeFileSync(join(dir, path), content);
+            }
+            expect(validate).toContain("/app/frontend");
+            return await run("sh", ["-c", validate.split("/app/frontend").join(join(dir, "app/frontend"))]);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }
+
+    it("passes its validate command (node --check, JSON), which fails on broken JSON or JavaScript", async () => {
+        const [, vmFiles] = [...byVm.entries()][0];
+        const contents = new Map(vmFiles.map((f) => [f.path, f.content]));
+        const validate = vmFiles[0].validate!;
+        expect(vmFiles.every((f) => f.validate === validate)).toBe(true);
+        const ok = await validateTree(contents, validate);
+        expect(ok.status, ok.stdout).toBe(0);
+        const brokenJson = new Map(contents).set("/app/frontend/package.json", contents.get("/app/frontend/package.json")!.replace('"private": true,', '"private": true,,'));
+        expect((await validateTree(brokenJson, validate)).status).not.toBe(0);
+        const brokenJs = new Map(contents).set("/app/frontend/src/services/websocket.js", contents.get("/app/frontend/src/services/websocket.js")!.replace("export function disconnect() {", "export function disconnect( {"));
+        expect((await validateTree(brokenJs, validate)).status).not.toBe(0);
+        // ES module syntax: the same file fails as CommonJS, so the "type": "module" package.json is what makes it parse.
+        const commonJs = new Map(contents).set("/app/frontend/package.json", contents.get("/app/frontend/package.json")!.replace('"type": "module",', '"type": "commonjs",'));
+        expect((await validateTree(commonJs, validate)).status).not.toBe(0);
     });
 });
