@@ -208,6 +208,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     state: { ...common, state: "ACTIVE", ipAddresses: [{ ipAddress, isPublic: !isPrivate, ipVersion: "IPV4", reservedIps: [] }] },
                 };
             }
+            case "oci:Core/natGateway:NatGateway":
+                return { id, state: { ...common, natIp: this.publicIp(), blockTraffic: inputs.blockTraffic ?? false } };
             case "oci:Core/drg:Drg":
                 return {
                     id,

@@ -29,7 +29,7 @@ export const CONFIG_NAMESPACE = "blitzhub";
 export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Keys of `StackConfig` read as JSON objects/arrays; the rest are plain strings. */
-const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image"]);
+const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image", "autonomousDatabaseRemoteClients"]);
 
 /**
  * Stack config as loaded: the schema's `StackConfig` with `topology` and `ociConfigFile` made

@@ -34,6 +34,15 @@ export const StackConfig = z.strictObject({
     accounts: z.record(z.string(), AccountConfig),
     /** SSH public keys installed for the `ops` user on every VM (public keys, not secrets). */
     sshAuthorizedKeys: z.array(z.string().regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/)).min(1),
+    /**
+     * Public egress addresses (`203.0.113.7` or a CIDR) of Autonomous Database clients in other
+     * regions — their NAT gateway IPs, the `natEgressIp` output of their stack — admitted to the
+     * database's access list. Set on the stack of the database's account (eu) after the client's
+     * stack first deploys; until then that stack warns and names the clients left out.
+     */
+    autonomousDatabaseRemoteClients: z
+        .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/, "must be an IPv4 address or CIDR such as 203.0.113.7"))
+        .default([]),
     /** Fully qualified name of the eu stack, read by the other regions' StackReference. */
     euStack: z.string().default("organization/blitzhub/eu"),
     /** Operating system image lookup when no override is given. */

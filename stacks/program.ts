@@ -106,6 +106,8 @@ export async function program(): Promise<Record<string, unknown>> {
     const plan = buildPlan(topology, loadAllowances());
     checkTopologyForComponents(topology, plan);
     const accounts = accountSettings(config, plan);
+    checkRemoteAdbClients(config, plan);
+    const hostsAutonomousDatabase = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
     const rendered = renderRegion(plan, config.region, config.sshAuthorizedKeys);
     const deliveryKey = new pulumi.Config(DELIVERY_CONFIG_NAMESPACE).getSecret("sshPrivateKey");
@@ -127,7 +129,36 @@ export async function program(): Promise<Record<string, unknown>> {
         remoteHubs,
         globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
         sharedSecretValues: eu?.requireOutput("secretValues") as pulumi.Output<Record<string, string>> | undefined,
+        autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
     });
-    if (config.region === "eu") outputs.autonomousDatabaseRemoteClients = remoteAdbClients(plan, config.region);
+    if (hostsAutonomousDatabase) {
+        const remote = remoteAdbClients(plan, config.region);
+        outputs.autonomousDatabaseRemoteClients = remote;
+        if (remote.length > 0 && config.autonomousDatabaseRemoteClients.length === 0) {
+            const clients = remote.map((source) => {
+                const ip = source.replace(/\/32$/, "");
+                const owner = plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
+                const vm = owner?.vms.find((v) => v.privateIp === ip);
+                return owner && vm ? `${owner.name}/${vm.name} (${ip})` : ip;
+            });
+            pulumi.log.warn(
+                `the Autonomous Database admits no client outside ${config.region} yet (${clients.join(", ")}): ` +
+                    `deploy their stacks, then list their natEgressIp outputs in ${CONFIG_NAMESPACE}:autonomousDatabaseRemoteClients`,
+            );
+        }
+    }
     return outputs;
+}
+
+/** `blitzhub:autonomousDatabaseRemoteClients` belongs only to the stack of the database's account. */
+export function checkRemoteAdbClients(config: LoadedStackConfig, plan: TopologyPlan): void {
+    const hosts = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
+    if (!hosts && config.autonomousDatabaseRemoteClients.length > 0) {
+        throw new UserInputError([
+            {
+                path: `${config.stackFile}: ${CONFIG_NAMESPACE}:autonomousDatabaseRemoteClients`,
+                message: `stack ${config.region} has no Autonomous Database; set this on the stack of the database's account`,
+            },
+        ]);
+    }
 }

@@ -64,6 +64,8 @@ export interface RegionArgs {
      * stack has no delivery key configured (then nothing is delivered and the outputs say so).
      */
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
+    /** Egress addresses of the Autonomous Database's clients in other regions (stack config). */
+    autonomousDatabaseRemoteClients?: string[];
 }
 
 /** The management bastion deliveries jump through: the first VM running `service` in a management account. */
@@ -269,8 +271,8 @@ function createAccount(
 
 /**
  * ADB access control entries: each allowed client IP as `<vcn ocid>;<ip>` of its account's VCN
- * (same region: the clients reach the ADB through their service gateway). Clients of other
- * regions are listed by `remoteAdbClients` (their NAT egress IP is not known to this stack).
+ * (same region: the clients reach the ADB through their service gateway), then the egress
+ * addresses of the clients in other regions from stack config (`remoteAdbClients` names them).
  */
 function adbClients(account: AccountPlan, args: RegionArgs, built: Record<string, AccountComponent>): pulumi.Output<string[]> {
     const adb = account.autonomousDatabase!;
@@ -281,6 +283,7 @@ function adbClients(account: AccountPlan, args: RegionArgs, built: Record<string
         const component = owner ? built[owner.name] : undefined;
         if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${ip}`);
     }
+    for (const egress of args.autonomousDatabaseRemoteClients ?? []) entries.push(pulumi.output(egress));
     return pulumi.all(entries);
 }
 

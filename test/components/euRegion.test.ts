@@ -38,6 +38,7 @@ beforeAll(async () => {
             image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
             cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS }),
             remoteHubs: remoteHubsOf(plan),
+            autonomousDatabaseRemoteClients: ["203.0.113.7"],
         }),
     );
     resources = run.resources;
@@ -304,6 +305,11 @@ describe("data and secrets", () => {
         const fastifyIp = account("EU-BE-01").vms.find((v) => v.name === "app")!.privateIp;
         expect(adb.inputs.whitelistedIps).toContain(`eu-be-01-vcn-id;${fastifyIp}`);
         expect(adb.inputs.whitelistedIps.length).toBeGreaterThan(0);
+    });
+
+    it("the ADB also admits the egress addresses of its clients in other regions, from stack config", () => {
+        const adb = named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName);
+        expect(adb.inputs.whitelistedIps).toContain("203.0.113.7");
     });
 
     it("the backup bucket is private, versioned and protected", () => {

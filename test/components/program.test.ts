@@ -40,6 +40,18 @@ describe("the whole topology", () => {
         expect(ofType("oci:NetworkLoadBalancer/networkLoadBalancer:NetworkLoadBalancer").length).toBe(3);
     });
 
+    it("the stacks export what the eu ADB access list needs of clients elsewhere: their NAT egress IP", () => {
+        const eu = stackOf("eu").outputs as Record<string, any>;
+        const remote: string[] = eu.autonomousDatabaseRemoteClients;
+        expect(remote.length).toBeGreaterThan(0);
+        for (const source of remote) {
+            const ip = source.replace(/\/32$/, "");
+            const owner = stacks.flatMap((s) => Object.values((s.outputs as Record<string, any>).accounts ?? {}) as any[]).find((a) => Object.values(a.vmPrivateIps).includes(ip));
+            expect(owner, source).toBeDefined();
+            expect(owner.natEgressIp, owner.account).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        }
+    });
+
     it("every resource of an account uses that account's provider, which is a child of the account", () => {
         const urns = byUrn();
         for (const r of all().filter((x) => x.custom && x.type.startsWith("oci:"))) {

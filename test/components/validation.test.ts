@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isUserInputError, type UserInputError } from "../../model/errors";
-import { accountSettings, checkTopologyForComponents } from "../../stacks/program";
+import { accountSettings, checkRemoteAdbClients, checkTopologyForComponents } from "../../stacks/program";
 import { readRemoteHubs } from "../../stacks/remoteHubs";
 import type { LoadedStackConfig } from "../../stacks/config";
 import { componentPlan, componentTopology, groupOf } from "./fixture";
@@ -35,6 +35,7 @@ function euConfig(plan = componentPlan()): LoadedStackConfig {
         euStack: "organization/blitzhub/eu",
         sshAuthorizedKeys: ["ssh-ed25519 AAAA test"],
         image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
+        autonomousDatabaseRemoteClients: [],
         accounts: Object.fromEntries(accounts.map((a) => [a.name, { profile: a.name, networkAdminGroupOcid: groupOf(a.name) }])),
         profiles: Object.fromEntries(
             accounts.map((a) => [a.name, { name: a.name, user: "ocid1.user.oc1..u", fingerprint: "00", keyFile: "/k.pem", tenancy: `ocid1.tenancy.oc1..${a.slug}`, region: a.homeRegion }]),
@@ -70,6 +71,18 @@ describe("topology needs of the components", () => {
         const problems = problemsOf(() => checkTopologyForComponents(topology, componentPlan()));
         expect(problems).toEqual([expect.objectContaining({ path: "services.oracle-adb.secrets" })]);
         expect(() => checkTopologyForComponents(componentTopology(), componentPlan())).not.toThrow();
+    });
+});
+
+describe("remote Autonomous Database clients", () => {
+    it("belong to the stack of the database's account: elsewhere they are a problem at the config key", () => {
+        const plan = componentPlan();
+        const other = plan.accounts.find((a) => a.region !== "eu")!.region;
+        const config = { ...euConfig(plan), region: other, stack: other, stackFile: `Pulumi.${other}.yaml`, autonomousDatabaseRemoteClients: ["203.0.113.7"] };
+        expect(problemsOf(() => checkRemoteAdbClients(config as LoadedStackConfig, plan))).toEqual([
+            expect.objectContaining({ path: `Pulumi.${other}.yaml: blitzhub:autonomousDatabaseRemoteClients` }),
+        ]);
+        expect(() => checkRemoteAdbClients({ ...euConfig(plan), autonomousDatabaseRemoteClients: ["203.0.113.7"] }, plan)).not.toThrow();
     });
 });
 
