@@ -67,6 +67,7 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
             }),
         },
         { path: "/etc/nginx/snippets/blitzhub-proxy.conf", content: renderTemplate("nginx/blitzhub-proxy.conf.hbs", common) },
+        { path: "/etc/nginx/snippets/security-headers.conf", content: renderTemplate("nginx/security-headers.conf.hbs", common) },
     ];
     if (modsecurity) {
         files.push(

@@ -69,11 +69,31 @@ describe("rendered files", () => {
         }
     });
 
+    it("every Nginx location that sets its own header still sends the security headers", () => {
+        // add_header in a block discards every add_header it would inherit from the server.
+        const withSnippet = new Set(files.filter((f) => f.path === "/etc/nginx/snippets/security-headers.conf").map((f) => `${f.account}/${f.vm}`));
+        expect(withSnippet.size).toBe(15);
+        const confs = files.filter((f) => f.path.startsWith("/etc/nginx/conf.d/") && withSnippet.has(`${f.account}/${f.vm}`));
+        expect(confs.length).toBeGreaterThan(0);
+        for (const f of confs) {
+            const server = f.content.match(/^server \{$/m);
+            if (!server) continue;
+            expect(f.content, `${f.account}/${f.vm} ${f.path}`).toMatch(/^ {4}include \/etc\/nginx\/snippets\/security-headers\.conf;$/m);
+            for (const block of f.content.matchAll(/^ {4}location [^{]*\{\n([\s\S]*?)^ {4}\}$/gm)) {
+                if (/^\s*add_header /m.test(block[1])) {
+                    expect(block[1], `${f.account}/${f.vm} ${f.path}: ${block[0].split("\n")[0]}`).toMatch(/include \/etc\/nginx\/snippets\/security-headers\.conf;/);
+                }
+            }
+        }
+    });
+
     it("renders the spec's Nginx, HAProxy and Redis settings", () => {
         const fe = files.find((f) => f.account === "EU-FE-01" && f.vm === "app" && f.path === "/etc/nginx/conf.d/frontend.conf")!.content;
         expect(fe).toMatch(/location \/ws\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;[^}]*proxy_set_header Connection "upgrade";[^}]*proxy_read_timeout 3600s;/s);
         expect(fe).toMatch(/limit_req_zone \$binary_remote_addr zone=api:10m rate=10r\/s;/);
-        expect(fe).toMatch(/add_header X-Frame-Options "SAMEORIGIN" always;/);
+        const headers = files.find((f) => f.account === "EU-FE-01" && f.vm === "app" && f.path === "/etc/nginx/snippets/security-headers.conf")!.content;
+        expect(headers).toMatch(/^add_header X-Frame-Options "SAMEORIGIN" always;$/m);
+        expect(headers).toMatch(/^add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;$/m);
         expect(fe).toMatch(/proxy_cache_valid 200 10s;/);
         expect(fe).toMatch(/limit_conn total 1000;/);
         expect(fe).toMatch(/location = \/health/);
