@@ -13,16 +13,8 @@ import { readRemoteHubs } from "../../stacks/remoteHubs";
 import type { LoadedStackConfig } from "../../stacks/config";
 import { componentPlan, componentTopology, groupOf } from "./fixture";
 import { runWithMocks } from "./harness";
+import { problemsOf } from "../problems";
 
-function problemsOf(fn: () => unknown): UserInputError["problems"] {
-    try {
-        fn();
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
-}
 
 function euConfig(plan = componentPlan()): LoadedStackConfig {
     const accounts = plan.accounts.filter((a) => a.region === "eu");

@@ -1,10 +1,10 @@
 import { Address4 } from "ip-address";
 import { describe, expect, it } from "vitest";
-import { isUserInputError, type Problem } from "../../model/errors";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { addressPlan, type AddressPlan } from "../../plan/addressPlan";
 import { fixtureTopology, scaledTopology } from "./fixtures";
+import { problemsOf } from "../problems";
 
 const REAL = "topology/blitzhub.yaml";
 
@@ -22,16 +22,6 @@ function overlap(a: string, b: string): boolean {
 
 function inside(outer: string, inner: string): boolean {
     return new Address4(inner).isInSubnet(new Address4(outer));
-}
-
-function problemsOf(run: () => unknown): Problem[] {
-    try {
-        run();
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
 }
 
 /** Every invariant of an address plan, checked pairwise with ip-address. */

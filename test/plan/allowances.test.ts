@@ -1,18 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isUserInputError, type UserInputError } from "../../model/errors";
+import type { Problem } from "../../model/errors";
+import { problemsOf as problemsThrownBy } from "../problems";
 import { DEFAULT_ALLOWANCES_FILE, loadAllowances, monthlyUnitPrice, parseAllowances, PRICE_KEYS } from "../../plan/allowances";
 
 const committed = readFileSync(DEFAULT_ALLOWANCES_FILE, "utf8");
 
-function problemsOf(text: string): UserInputError["problems"] {
-    try {
-        parseAllowances(text, "allowances.yaml");
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
+function problemsOf(text: string): Problem[] {
+    return problemsThrownBy(() => parseAllowances(text, "allowances.yaml"));
 }
 
 describe("free-tier allowances file", () => {

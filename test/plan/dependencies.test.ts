@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { isUserInputError, type Problem } from "../../model/errors";
 import type { Topology } from "../../model/schema";
 import { addressPlan } from "../../plan/addressPlan";
 import { resolveDependencies } from "../../plan/dependencies";
 import type { ResolvedDependency } from "../../plan/types";
 import { fixtureTopology } from "./fixtures";
+import { problemsOf } from "../problems";
 
 function resolve(topology: Topology) {
     return resolveDependencies(topology, addressPlan(topology));
@@ -14,16 +14,6 @@ function dependency(topology: Topology, account: string, vm: string, service: st
     const placements = resolve(topology).get(account)!.get(vm)!;
     const placement = placements.find((p) => p.service === service)!;
     return placement.dependencies.find((d) => d.service === target)!;
-}
-
-function problemsOf(run: () => unknown): Problem[] {
-    try {
-        run();
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
 }
 
 describe("resolveDependencies", () => {

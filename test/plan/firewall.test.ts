@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isUserInputError, type Problem } from "../../model/errors";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { loadAllowances } from "../../plan/allowances";
 import { buildPlan } from "../../plan/index";
 import type { FirewallRule, TopologyPlan } from "../../plan/types";
 import { fixtureTopology } from "./fixtures";
+import { problemsOf } from "../problems";
 
 const allowances = loadAllowances();
 
@@ -21,16 +21,6 @@ function rulesOn(plan: TopologyPlan, account: string, port: number, target?: str
 
 function sources(rules: FirewallRule[]): string[] {
     return [...new Set(rules.map((r) => r.source))].sort();
-}
-
-function problemsOf(run: () => unknown): Problem[] {
-    try {
-        run();
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
 }
 
 /** Invariants every plan's firewall keeps. */

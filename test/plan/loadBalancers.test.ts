@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { isUserInputError, type Problem } from "../../model/errors";
 import { loadTopology } from "../../model/load";
 import { loadAllowances } from "../../plan/allowances";
 import { buildPlan } from "../../plan/index";
 import { fixtureTopology } from "./fixtures";
+import { problemsOf } from "../problems";
 
 const allowances = loadAllowances();
-
-function problemsOf(run: () => unknown): Problem[] {
-    try {
-        run();
-    } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
-    }
-    throw new Error("expected a UserInputError");
-}
 
 describe("load balancer plans", () => {
     const plan = buildPlan(fixtureTopology(), allowances);
