@@ -115,30 +115,23 @@ function buildStack(stack: PlannedStack, getConfig: (policy: string) => Record<s
         };
         const provider = findProvider(planned.provider, byUrn);
         const props = planned.inputs;
-        const policyResource = {
+        // What the analyzer gives both a resource policy and a stack policy's resource list.
+        const common = {
             type: planned.type,
             props,
             urn: planned.urn,
             name: planned.name,
             opts: optionsOf(planned),
             ...(provider ? { provider } : {}),
-            dependencies: [],
-            propertyDependencies: {},
             isType: (c: ResourceClass) => isTypeOf(planned.type, c),
             asType: (c: ResourceClass) => (isTypeOf(planned.type, c) ? props : undefined),
-        } as unknown as PolicyResource;
+        };
+        const policyResource = { ...common, dependencies: [], propertyDependencies: {} } as unknown as PolicyResource;
         attachOfflineFacts(policyResource, facts);
         const resourceArgs = (policy: BlitzPolicy): ResourceValidationArgs => {
             const args = {
-                type: planned.type,
-                props,
-                urn: planned.urn,
-                name: planned.name,
-                opts: optionsOf(planned),
-                ...(provider ? { provider } : {}),
+                ...common,
                 stackTags: new Map<string, string>(),
-                isType: (c: ResourceClass) => isTypeOf(planned.type, c),
-                asType: (c: ResourceClass) => (isTypeOf(planned.type, c) ? props : undefined),
                 getConfig: () => getConfig(policy.name),
                 notApplicable,
             } as unknown as ResourceValidationArgs;
