@@ -6,11 +6,11 @@
  * under `history`. Every problem is a `UserInputError` naming the path (and line) in the file.
  */
 import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { z } from "zod";
 import { UserInputError, type Problem } from "../model/errors";
+import { PROJECT_ROOT } from "../model/projectRoot";
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-07-15");
 const SourceId = z.string().regex(/^[a-z0-9-]+$/, "must be a source id (a-z, 0-9, '-')");
@@ -90,7 +90,7 @@ export const FreeTierAllowancesSchema = z.strictObject({
 export type FreeTierAllowances = z.infer<typeof FreeTierAllowancesSchema>;
 
 /** Path of the committed allowances file. */
-export const DEFAULT_ALLOWANCES_FILE = resolve(dirname(fileURLToPath(import.meta.url)), "..", "data", "free-tier-allowances.yaml");
+export const DEFAULT_ALLOWANCES_FILE = resolve(PROJECT_ROOT, "data", "free-tier-allowances.yaml");
 
 function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: (string | number)[]): number | undefined {
     let node: unknown = doc.contents;

@@ -3,13 +3,13 @@
  * every config format needs. Output is config text, not HTML: nothing is escaped.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import Handlebars from "handlebars";
+import { PROJECT_ROOT } from "../model/projectRoot";
 import { secretPlaceholder } from "./secrets";
 
 /** `templates/` at the project root. */
-export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
+export const TEMPLATES_DIR = join(PROJECT_ROOT, "templates");
 
 /** Where templates are read from: `BLITZHUB_TEMPLATES_DIR` when set (tests render edited copies), else `templates/`. */
 let templatesDir = process.env.BLITZHUB_TEMPLATES_DIR || TEMPLATES_DIR;

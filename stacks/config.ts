@@ -10,11 +10,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderArgs } from "@pulumi/oci";
 import type { z } from "zod";
 import { UserInputError, type Problem } from "../model/errors";
+import { PROJECT_ROOT } from "../model/projectRoot";
 import type { Topology } from "../model/schema";
 import { StackConfig } from "./configSchema";
 import { ociProfileFrom, parseOciConfig, type OciProfile } from "./configOciProfile";
@@ -26,7 +26,7 @@ export { parseOciConfig, ociProfileFrom } from "./configOciProfile";
 export const CONFIG_NAMESPACE = "blitzhub";
 
 /** The project root: the folder holding `Pulumi.yaml`. Relative config paths resolve against it. */
-export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const PROJECT_DIR = PROJECT_ROOT;
 
 /** Keys of `StackConfig` read as JSON objects/arrays; the rest are plain strings. */
 const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image", "autonomousDatabaseRemoteClients"]);

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { parse } from "yaml";
 import { loadTopology } from "../../model/load";
+import { PROJECT_ROOT } from "../../model/projectRoot";
 import type { RegionKey } from "../../model/schema";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
@@ -32,7 +33,7 @@ export interface ManifestEntry {
 /** Where cloud-init keeps the user data on the VM (the manifest's `path` for cloud-init.yaml). */
 export const CLOUD_INIT_PATH_ON_VM = "/var/lib/cloud/instance/user-data.txt";
 
-const PROJECT_DIR = resolve(dirname(new URL(import.meta.url).pathname), "..", "..");
+const PROJECT_DIR = PROJECT_ROOT;
 
 /** `blitzhub:topology` and `blitzhub:sshAuthorizedKeys` of `Pulumi.<stack>.yaml`, when the file has them. */
 function stackSettings(stack: RegionKey): { topology?: string; sshAuthorizedKeys?: string[] } {

@@ -6,15 +6,15 @@
  * of the plan it ran; under the Pulumi CLI the pack builds the plan once from the stack's
  * `blitzhub:topology` (`PULUMI_CONFIG`) or the default topology.
  */
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { loadTopology } from "../../model/load";
+import { PROJECT_ROOT } from "../../model/projectRoot";
 import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
 import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 
 /** The project root (the folder holding `Pulumi.yaml` and `policies/`). */
-export const PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const PROJECT_DIR = PROJECT_ROOT;
 /** Topology file used when the stack config names none. */
 export const DEFAULT_TOPOLOGY_FILE = resolve(PROJECT_DIR, "topology", "blitzhub.yaml");
 
