@@ -50,7 +50,7 @@ export interface AccountArgs {
 
 /** How the account's rendered configs reach its VMs (see `ConfigDelivery`). */
 export interface DeliverySettings {
-    /** Rendered files of the account's VMs (`renderAccount`); one delivery per VM and service. */
+    /** Rendered files of the account's VMs (`renderAccount`); one delivery per VM, a command per service. */
     files: RenderedFile[];
     /**
      * Jump host: a management bastion's private IP, reached over its WireGuard tunnel (SSH is
@@ -72,6 +72,7 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
     readonly loadBalancer: FlexibleLoadBalancer;
     readonly networkLoadBalancer?: NetworkLoadBalancer;
     readonly buckets: Record<string, BackupBucket> = {};
+    /** VM name → the delivery of its rendered configs. */
     readonly deliveries: Record<string, ConfigDelivery> = {};
     /** `<vm>/<service>` groups not delivered: they need a secret an operator sets by hand. */
     readonly deliveriesAwaitingManualSecrets: string[] = [];
@@ -158,28 +159,28 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
     }
 
     /**
-     * One `ConfigDelivery` per VM and service of the rendered files (children of this
-     * account). Called once every account of the stack exists, so deliveries can wait for the
-     * management bastion they jump through.
+     * One `ConfigDelivery` per VM of the rendered files, with a command per service (children
+     * of this account). Called once every account of the stack exists, so deliveries can wait
+     * for the management bastion they jump through. A service whose secrets have no value here
+     * (set by hand on the host) is left out and listed in `deliveriesAwaitingManualSecrets`.
      */
     addConfigDeliveries(delivery: DeliverySettings): void {
-        const groups = new Map<string, RenderedFile[]>();
+        const byVm = new Map<string, RenderedFile[]>();
         for (const file of delivery.files) {
             if (file.account !== this.ctx.plan.name) throw new Error(`${this.ctx.plan.name}: rendered file of ${file.account} given to it`);
-            const key = `${file.vm}/${file.service}`;
-            groups.set(key, [...(groups.get(key) ?? []), file]);
+            byVm.set(file.vm, [...(byVm.get(file.vm) ?? []), file]);
         }
-        for (const [key, files] of groups) {
-            const vm = this.ctx.plan.vms.find((v) => v.name === files[0].vm);
-            if (!vm) throw new Error(`${this.ctx.plan.name}: rendered files for unknown VM ${files[0].vm}`);
-            const refs = [...new Set(files.flatMap((f) => f.secretRefs))];
-            if (refs.some((ref) => delivery.secrets[ref] === undefined)) {
-                this.deliveriesAwaitingManualSecrets.push(key);
-                continue;
-            }
+        for (const [vmName, files] of byVm) {
+            const vm = this.ctx.plan.vms.find((v) => v.name === vmName);
+            if (!vm) throw new Error(`${this.ctx.plan.name}: rendered files for unknown VM ${vmName}`);
+            const awaiting = new Set(files.filter((f) => f.secretRefs.some((ref) => delivery.secrets[ref] === undefined)).map((f) => f.service));
+            for (const service of awaiting) this.deliveriesAwaitingManualSecrets.push(`${vm.name}/${service}`);
+            const ready = files.filter((f) => !awaiting.has(f.service));
+            if (ready.length === 0) continue;
+            const refs = [...new Set(ready.flatMap((f) => f.secretRefs))];
             const instance = this.vms[vm.name].instance;
-            this.deliveries[key] = new ConfigDelivery(`${vm.resourceName}-${files[0].service}-delivery`, {
-                files,
+            this.deliveries[vm.name] = new ConfigDelivery(`${vm.resourceName}-delivery`, {
+                files: ready,
                 vmResourceName: vm.resourceName,
                 // The plan's static IP, carried by the instance's id so the copy waits for the VM.
                 host: instance.id.apply(() => vm.privateIp),

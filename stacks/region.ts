@@ -226,7 +226,7 @@ function deliverConfigs(
             privateKey: args.delivery.privateKey,
             secrets: secretValues,
         });
-        count += Object.keys(component.deliveries).length;
+        for (const vmDelivery of Object.values(component.deliveries)) count += Object.keys(vmDelivery.services).length;
         if (component.deliveriesAwaitingManualSecrets.length > 0) awaiting[name] = component.deliveriesAwaitingManualSecrets;
     }
     return { enabled: true, jumpHost: `${bastion.account}/${bastion.vm} (${bastion.ip}, over WireGuard)`, deliveries: count, awaitingManualSecrets: awaiting };

@@ -1,11 +1,11 @@
 /**
- * Delivers the rendered config files of one service on one VM: copies them over SSH through
- * the management bastion, fills in secrets on the host, validates (`nginx -t`, `haproxy -c`,
- * `promtool check config`, ...) and reloads. The only trigger is a hash of the rendered
- * content, so a template change re-runs exactly the deliveries of the VMs it renders for and
- * never touches an instance.
+ * Delivers the rendered config files of one VM: one command per service copies that service's
+ * files over SSH through the management bastion, fills in secrets on the host, validates
+ * (`nginx -t`, `haproxy -c`, `promtool check config`, ...) and reloads it. A command's only
+ * trigger is a hash of its service's rendered content, so a template change re-runs exactly the
+ * services it renders for, on the VMs it renders for, and never touches an instance.
  *
- * `@pulumi/command` 4.5 has no `connection.proxy` and no `CopyToRemote`, so the copy is a
+ * `@pulumi/command` 4.5 has no `connection.proxy` and no `CopyToRemote`, so each copy is a
  * `local.Command` piping the delivery script to `ssh -o ProxyCommand=...` (see
  * `deliveryScript.ts`).
  */
@@ -15,9 +15,12 @@ import type { RenderedFile } from "../../render/types";
 import { contentHash, localCommand, remoteScript, secretEnvName } from "./deliveryScript";
 
 export interface ConfigDeliveryArgs {
-    /** Rendered files of one VM and one service (`renderVm(...)` filtered by `service`); placeholders only, never secret values. */
+    /**
+     * Rendered files of one VM, any number of services (`renderVm(...)`); placeholders only,
+     * never secret values. Each service gets its own command.
+     */
     files: RenderedFile[];
-    /** Resource name of the VM (`eu-fe-01-app`): prefix of the child's name. */
+    /** Resource name of the VM (`eu-fe-01-app`): prefix of the commands' names. */
     vmResourceName: string;
     /** Static private IP of the VM (from the plan), reached from the bastion. */
     host: pulumi.Input<string>;
@@ -38,15 +41,20 @@ export interface ConfigDeliveryArgs {
     secrets?: Record<string, pulumi.Input<string>>;
 }
 
-export class ConfigDelivery extends pulumi.ComponentResource {
+/** The delivery of one service on the VM. */
+export interface ServiceDelivery {
     /** sha256 of the delivered content (the command's trigger). */
-    readonly contentHash: string;
-    readonly command: command.local.Command;
+    contentHash: string;
+    command: command.local.Command;
+}
+
+export class ConfigDelivery extends pulumi.ComponentResource {
+    /** Service name → its delivery, in the order the files name the services. */
+    readonly services: Record<string, ServiceDelivery> = {};
 
     constructor(name: string, args: ConfigDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:delivery:ConfigDelivery", name, {}, opts);
-        const plan = deliveryPlan(args);
-        this.contentHash = plan.hash;
+        const plans = deliveryPlans(args);
 
         const create = pulumi
             .all([args.host, args.bastionHost])
@@ -60,31 +68,47 @@ export class ConfigDelivery extends pulumi.ComponentResource {
                 }),
             );
 
-        this.command = new command.local.Command(
-            `${args.vmResourceName}-${plan.service}-config`,
-            {
-                interpreter: ["/bin/bash", "-c"],
-                create,
-                stdin: plan.script,
-                environment: pulumi.secret(
-                    pulumi.all({ BLITZHUB_SSH_KEY: args.privateKey, ...plan.secretEnv }) as pulumi.Output<Record<string, string>>,
-                ),
-                triggers: [plan.hash],
-            },
-            { parent: this },
-        );
+        for (const plan of plans) {
+            const cmd = new command.local.Command(
+                `${args.vmResourceName}-${plan.service}-config`,
+                {
+                    interpreter: ["/bin/bash", "-c"],
+                    create,
+                    stdin: plan.script,
+                    environment: pulumi.secret(
+                        pulumi.all({ BLITZHUB_SSH_KEY: args.privateKey, ...plan.secretEnv }) as pulumi.Output<Record<string, string>>,
+                    ),
+                    triggers: [plan.hash],
+                },
+                { parent: this },
+            );
+            this.services[plan.service] = { contentHash: plan.hash, command: cmd };
+        }
 
-        this.registerOutputs({ contentHash: this.contentHash });
+        this.registerOutputs({ contentHashes: Object.fromEntries(plans.map((p) => [p.service, p.hash])) });
     }
 }
 
-/** What the component derives from its args, checked before any child exists. */
-export function deliveryPlan(args: Pick<ConfigDeliveryArgs, "files" | "secrets">): {
+/** What the component derives for one service, checked before any child exists. */
+export interface DeliveryPlan {
     service: string;
     hash: string;
     script: string;
     secretEnv: Record<string, pulumi.Input<string>>;
-} {
+}
+
+/** One plan per service of the VM's files; throws when the files span VMs or miss a secret value. */
+export function deliveryPlans(args: Pick<ConfigDeliveryArgs, "files" | "secrets">): DeliveryPlan[] {
+    if (args.files.length === 0) throw new Error("ConfigDelivery: no files to deliver");
+    const vms = new Set(args.files.map((f) => `${f.account}/${f.vm}`));
+    if (vms.size > 1) throw new Error(`ConfigDelivery: files of more than one VM: ${[...vms].join(", ")}`);
+    const byService = new Map<string, RenderedFile[]>();
+    for (const file of args.files) byService.set(file.service, [...(byService.get(file.service) ?? []), file]);
+    return [...byService.values()].map((files) => deliveryPlan({ files, secrets: args.secrets }));
+}
+
+/** The plan of one service's files (one VM, one service). */
+export function deliveryPlan(args: Pick<ConfigDeliveryArgs, "files" | "secrets">): DeliveryPlan {
     const { files } = args;
     if (files.length === 0) throw new Error("ConfigDelivery: no files to deliver");
     const services = new Set(files.map((f) => `${f.account}/${f.vm}/${f.service}`));

@@ -146,12 +146,18 @@ describe("the whole topology", () => {
 });
 
 describe("config delivery", () => {
-    it("one ConfigDelivery per VM and service of the rendered files, in its account, secrets never in the plan", () => {
+    it("one ConfigDelivery per VM with a command per service, in its account, secrets never in the plan", () => {
         const deliveries = ofType("blitzhub:delivery:ConfigDelivery");
-        expect(deliveries.length).toBeGreaterThan(100);
+        expect(deliveries.length).toBe(45);
         const commands = ofType("command:local:Command");
-        expect(commands.length).toBe(deliveries.length);
-        for (const d of deliveries) expect(d.account, d.urn).not.toBeNull();
+        expect(commands.length).toBeGreaterThan(200);
+        const deliveryUrns = new Set(deliveries.map((d) => d.urn));
+        for (const c of commands) expect(deliveryUrns.has(c.parent!), c.urn).toBe(true);
+        for (const d of deliveries) {
+            expect(d.account, d.urn).not.toBeNull();
+            expect(commands.filter((c) => c.parent === d.urn).length, d.urn).toBeGreaterThan(0);
+        }
+        expect((stackOf("eu").outputs.configDelivery as any).deliveries + (stackOf("na").outputs.configDelivery as any).deliveries).toBeGreaterThan(0);
         for (const c of commands) {
             expect(c.secretInputPaths).toContain("environment");
             expect(JSON.stringify(c.inputs)).not.toContain("BEGIN OPENSSH PRIVATE KEY");

@@ -117,32 +117,41 @@ describe("ConfigDelivery component (mocks)", () => {
     const nginxFiles = files.filter((f) => f.account === "EU-FE-01" && f.vm === "app" && f.service === "nginx");
     const redisFiles = files.filter((f) => f.account === "EU-BE-01" && f.vm === "redis-primary" && f.service === "redis");
     const SECRET = "Very-Secret-Redis-Value-42";
+    const redisVmFiles = files.filter((f) => f.account === "EU-BE-01" && f.vm === "redis-primary");
+    const vmSecrets = Object.fromEntries(
+        [...new Set(redisVmFiles.flatMap((f) => f.secretRefs))].map((ref) => [ref, pulumi.secret(ref === "secret/redis_password" ? SECRET : `value-of-${ref}`)]),
+    );
 
-    it("registers a local command named after VM and service, triggered by the content hash only", async () => {
+    it("registers one component per VM and a local command per service, triggered by its content hash only", async () => {
         const { ConfigDelivery } = await import("../../components/delivery/ConfigDelivery");
-        const d = new ConfigDelivery("eu-be-01-redis-primary-redis", {
-            files: redisFiles,
+        const services = [...new Set(redisVmFiles.map((f) => f.service))];
+        expect(services.length).toBeGreaterThan(1);
+        const d = new ConfigDelivery("eu-be-01-redis-primary-delivery", {
+            files: redisVmFiles,
             vmResourceName: "eu-be-01-redis-primary",
             host: "10.0.2.10",
             bastionHost: "10.0.6.34",
             privateKey: pulumi.secret("PRIVATE-KEY"),
-            secrets: { "secret/redis_password": pulumi.secret(SECRET) },
+            secrets: vmSecrets,
         });
-        const triggers = await new Promise((resolve) => d.command.triggers.apply(resolve));
-        expect(triggers).toEqual([contentHash(redisFiles)]);
-        const stdin = await new Promise<string | undefined>((resolve) => d.command.stdin.apply(resolve));
+        expect(Object.keys(d.services)).toEqual(services);
+        for (const service of services) {
+            const triggers = await new Promise((resolve) => d.services[service].command.triggers.apply(resolve));
+            expect(triggers, service).toEqual([contentHash(redisVmFiles.filter((f) => f.service === service))]);
+            expect(created.find((c) => c.name === `eu-be-01-redis-primary-${service}-config`)?.type, service).toBe("command:local:Command");
+        }
+        const redis = d.services.redis.command;
+        const stdin = await new Promise<string | undefined>((resolve) => redis.stdin.apply(resolve));
         expect(stdin).toContain("requirepass @@secret:secret/redis_password@@");
         expect(stdin).not.toContain(SECRET);
-        const env = d.command.environment;
+        const env = redis.environment;
         expect(await pulumi.isSecret(env)).toBe(true);
         const envValue = await new Promise<Record<string, string> | undefined>((resolve) => env.apply(resolve));
         expect(envValue?.[secretEnvName("secret/redis_password")]).toBe(SECRET);
-        const create = await new Promise<string | undefined>((resolve) => d.command.create.apply(resolve));
+        const create = await new Promise<string | undefined>((resolve) => redis.create.apply(resolve));
         expect(create).toContain("ops@10.0.2.10");
         expect(create).not.toContain(SECRET);
-        const cmd = created.find((c) => c.name === "eu-be-01-redis-primary-redis-config");
-        expect(cmd?.type).toBe("command:local:Command");
-        expect(created.find((c) => c.name === "eu-be-01-redis-primary-redis")?.type).toBe("blitzhub:delivery:ConfigDelivery");
+        expect(created.filter((c) => c.type === "blitzhub:delivery:ConfigDelivery").map((c) => c.name)).toEqual(["eu-be-01-redis-primary-delivery"]);
     });
 
     it("changes its trigger when the content changes and not otherwise", async () => {
@@ -154,9 +163,12 @@ describe("ConfigDelivery component (mocks)", () => {
         expect(c.hash).not.toBe(a.hash);
     });
 
-    it("refuses files without their secret values, or of two services", async () => {
-        const { deliveryPlan } = await import("../../components/delivery/ConfigDelivery");
+    it("refuses files without their secret values, or of two VMs", async () => {
+        const { deliveryPlan, deliveryPlans } = await import("../../components/delivery/ConfigDelivery");
         expect(() => deliveryPlan({ files: redisFiles })).toThrow(/no value for secret\/redis_password/);
         expect(() => deliveryPlan({ files: [...redisFiles, ...nginxFiles] })).toThrow(/more than one VM\/service/);
+        expect(() => deliveryPlans({ files: [...redisFiles, ...nginxFiles] })).toThrow(/more than one VM: EU-BE-01\/redis-primary, EU-FE-01\/app/);
+        expect(() => deliveryPlans({ files: [] })).toThrow(/no files to deliver/);
+        expect(deliveryPlans({ files: redisVmFiles, secrets: vmSecrets }).map((p) => p.service)).toEqual([...new Set(redisVmFiles.map((f) => f.service))]);
     });
 });
