@@ -57,6 +57,9 @@ export function runCli(name: string, main: () => Promise<number>): void {
                 process.exit(2);
             }
             process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+            if (import.meta.url.includes("/.build/") && !(process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) {
+                process.stderr.write("(positions are in the offline bundle; NODE_OPTIONS=--enable-source-maps maps them to the TypeScript sources)\n");
+            }
             process.exit(1);
         },
     );

@@ -1,5 +1,5 @@
 /**
- * `npm run plan` as a user runs it: a child process, its exit code, stdout and stderr.
+ * `npm run plan` as a user runs it (`node offline/launch.mjs plan`): a child process, its exit code, stdout and stderr.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,7 +10,7 @@ import { mockSecretValue } from "../../offline/mocks";
 import { PROJECT_DIR } from "../../stacks/config";
 
 function plan(...args: string[]) {
-    const child = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "offline", "cli", "plan.ts"), ...args], {
+    const child = spawnSync(process.execPath, [path.join(PROJECT_DIR, "offline", "launch.mjs"), "plan", ...args], {
         cwd: PROJECT_DIR,
         encoding: "utf8",
         maxBuffer: 512 * 1024 * 1024,

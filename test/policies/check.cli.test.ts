@@ -24,7 +24,7 @@ function check(...args: string[]): Promise<Run> {
     return new Promise((done) => {
         execFile(
             process.execPath,
-            ["--import", "tsx", join(ROOT, "offline", "cli", "check.ts"), ...args],
+            [join(ROOT, "offline", "launch.mjs"), "check", ...args],
             { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );

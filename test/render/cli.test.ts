@@ -8,7 +8,7 @@ import { run } from "./sandbox";
 
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-render-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const render = (...args: string[]) => run(process.execPath, ["--import", "tsx", "offline/cli/render.ts", ...args], { timeoutMs: 60_000 });
+const render = (...args: string[]) => run(process.execPath, ["offline/launch.mjs", "render", ...args], { timeoutMs: 60_000 });
 
 describe("npm run render", () => {
     it("writes DIR/<ACCOUNT>/<vm>/<path>, cloud-init.yaml per VM and manifest.json for the eu stack", async () => {

@@ -1,0 +1,92 @@
+/**
+ * The offline CLIs' bundle (`offline/bundle.mjs`): built once, reused while no input changes,
+ * rebuilt into a new folder when one does, and what it runs is the current source.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ensureBundle } from "../../offline/bundle.mjs";
+import { PROJECT_ROOT } from "../../model/projectRoot";
+
+function project(): { root: string; options: Parameters<typeof ensureBundle>[0] } {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-bundle-"));
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src", "main.ts"), 'import { greeting } from "./greeting";\nconsole.log(greeting("world"));\n');
+    fs.writeFileSync(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hello ${name}`;\n");
+    fs.writeFileSync(path.join(root, "build.json"), "{}\n");
+    return { root, options: { root, buildRoot: path.join(root, ".build"), entryPoints: { main: "src/main.ts" }, buildInputs: ["build.json"] } };
+}
+
+const run = (file: string) => spawnSync(process.execPath, [file], { encoding: "utf8" }).stdout.trim();
+
+/** Sets a file's mtime past the build, as an editor saving it later would. */
+function touchLater(file: string): void {
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(file, later, later);
+}
+
+describe("offline bundle", () => {
+    it("builds once, then reuses the build while no input changes", async () => {
+        const { options } = project();
+        const first = await ensureBundle(options);
+        expect(first.rebuilt).toBe(true);
+        expect(first.inputs).toEqual(["build.json", "src/greeting.ts", "src/main.ts"]);
+        expect(run(first.entry("main"))).toBe("hello world");
+        const second = await ensureBundle(options);
+        expect(second.rebuilt).toBe(false);
+        expect(second.dir).toBe(first.dir);
+    });
+
+    it("rebuilds into a new folder when an imported source or a build input changes, leaving the old build intact", async () => {
+        const { root, options } = project();
+        const first = await ensureBundle(options);
+        fs.writeFileSync(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hi ${name}`;\n");
+        touchLater(path.join(root, "src", "greeting.ts"));
+        const second = await ensureBundle(options);
+        expect(second.rebuilt).toBe(true);
+        expect(second.dir).not.toBe(first.dir);
+        expect(run(second.entry("main"))).toBe("hi world");
+        expect(run(first.entry("main"))).toBe("hello world");
+
+        touchLater(path.join(root, "build.json"));
+        const third = await ensureBundle({ ...options });
+        // Both mtimes are in the future of the second build; each is an input.
+        expect(third.rebuilt).toBe(true);
+    });
+
+    it("rebuilds when an input disappears or a new entry point is asked for", async () => {
+        const { root, options } = project();
+        await ensureBundle(options);
+        fs.writeFileSync(path.join(root, "src", "other.ts"), 'console.log("other");\n');
+        const widened = await ensureBundle({ ...options, entryPoints: { ...options.entryPoints, other: "src/other.ts" } });
+        expect(widened.rebuilt).toBe(true);
+        expect(run(widened.entry("other"))).toBe("other");
+        fs.rmSync(path.join(root, "build.json"));
+        expect((await ensureBundle(options)).rebuilt).toBe(true);
+    });
+
+    it("the repository's plan CLI runs from the bundle with the same output as through tsx", () => {
+        const viaLauncher = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "offline", "launch.mjs"), "plan", "--stack", "sa", "--json"], {
+            cwd: PROJECT_ROOT,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        const viaTsx = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "offline", "cli", "plan.ts"), "--stack", "sa", "--json"], {
+            cwd: PROJECT_ROOT,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        expect(viaLauncher.status, viaLauncher.stderr).toBe(0);
+        expect(viaTsx.status, viaTsx.stderr).toBe(0);
+        expect(viaLauncher.stdout).toBe(viaTsx.stdout);
+        expect(JSON.parse(viaLauncher.stdout).stacks.map((s: { stack: string }) => s.stack)).toEqual(["sa"]);
+    }, 60_000);
+
+    it("launch.mjs names the commands on a wrong one and exits 2", () => {
+        const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "offline", "launch.mjs"), "deploy"], { encoding: "utf8" });
+        expect(child.status).toBe(2);
+        expect(child.stderr).toBe("usage: node offline/launch.mjs <plan|render|check> [options]\n");
+    });
+});
