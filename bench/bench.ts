@@ -2,11 +2,13 @@
  * `npm run bench`: how long the offline plan takes, against the floor of merely loading the
  * Pulumi SDKs, for the real topology and for synthetic ones with ×4 and ×10 the accounts.
  *
- * Every measurement is a separate child process (`node --import tsx offline/cli/plan.ts
- * --stack all --json`, the way Pulumi.yaml's `nodeargs` runs TypeScript), timed and sized by
- * `/usr/bin/time` (wall time, peak RSS). Goals (issue 2): the real plan under 2× the floor;
- * the time per resource at ×10 no worse than 1.2× that at ×1, where the time per resource is
- * the wall time above the floor divided by the resources planned.
+ * Every measurement is a separate child process (`node offline/launch.mjs plan --stack all
+ * --json`, what `npm run plan` runs), timed and sized by `/usr/bin/time` (wall time, CPU, peak
+ * RSS). Goals (issue 2): the real plan under 2× the floor; the time per resource at ×10 no worse
+ * than 1.2× that at ×1, where the time per resource is the wall time above the floor divided by
+ * the resources planned. Two more rows explain the first goal: the SDK floor (registering the
+ * plan's own resources and inputs in Pulumi's SDK, nothing else; `bench/sdkFloor.mjs`) and the
+ * same plan with every source compiled through tsx (how the Pulumi CLI runs the program).
  *
  * Prints a table and writes the numbers to `bench/results/bench-<time>.json` (gitignored).
  * `BENCH_RUNS=n` sets the runs per case (median is kept; default 3, ×10 runs at most twice).
@@ -15,11 +17,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { PROJECT_ROOT as ROOT } from "../model/projectRoot";
 import { synthesizeTopology } from "./synthetic";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TOPOLOGY = path.join(ROOT, "topology", "blitzhub.yaml");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const TIME = "/usr/bin/time";
@@ -99,9 +100,17 @@ function measure(name: string, args: string[], runs: number, outFile?: string, a
     return c;
 }
 
-/** The plan CLI; `nodeFlags` only for the synthetic cases (a larger heap for ×10). */
+/** The plan CLI as `npm run plan` runs it; `nodeFlags` only for the synthetic cases (a larger heap for ×10). */
 function planArgs(extra: string[], nodeFlags: string[] = []): string[] {
-    return [...nodeFlags, "--import", "tsx", path.join("offline", "cli", "plan.ts"), "--stack", "all", "--json", ...extra];
+    return [...nodeFlags, path.join("offline", "launch.mjs"), "plan", "--stack", "all", "--json", ...extra];
+}
+
+/** The same plan with every source compiled by tsx on the fly, as Pulumi.yaml's `nodeargs` runs the program. */
+const TSX_PLAN_ARGS = ["--import", "tsx", path.join("offline", "cli", "plan.ts"), "--stack", "all", "--json"];
+
+/** Makes the next launch rebuild the bundle, as after a source change. */
+function dropBundle(): void {
+    fs.rmSync(path.join(ROOT, ".build", "offline", "current.json"), { force: true });
 }
 
 function main(): void {
@@ -110,14 +119,17 @@ function main(): void {
     const realText = fs.readFileSync(TOPOLOGY, "utf8");
     const realAccounts = (parse(realText) as { accounts: unknown[] }).accounts.length;
 
-    // Warm the tsx transform cache so the first measured run is not a compile.
-    runOnce(planArgs([]), jsonOut);
+    // The first launch after a source change builds the bundle: measured once, on its own.
+    dropBundle();
+    const coldBuild = measure("real plan, first run after a source change (rebuilds the bundle)", planArgs([]), 1, jsonOut, realAccounts);
+    const sdkPlan = path.join(tmp, "sdk-floor-plan.json");
+    fs.copyFileSync(jsonOut, sdkPlan);
 
     const floor = measure("floor: load @pulumi/pulumi + @pulumi/oci", ["-e", "require('@pulumi/pulumi'); require('@pulumi/oci')"], RUNS);
-    // What running TypeScript through tsx (as Pulumi.yaml's nodeargs and npm run plan do) costs
-    // before any of our code runs: the same loads with tsx's hooks installed.
-    const tsxFloor = measure("tsx floor: the same under --import tsx", ["--import", "tsx", "-e", "require('@pulumi/pulumi'); require('@pulumi/oci')"], RUNS);
+    const sdkFloor = measure("SDK floor: register the plan's resources, nothing else", [path.join("bench", "sdkFloor.mjs"), sdkPlan], RUNS);
+    sdkFloor.resources = coldBuild.resources;
     const real = measure("real plan --stack all (×1)", planArgs([]), RUNS, jsonOut, realAccounts);
+    const tsxPlan = measure("real plan, sources through tsx", TSX_PLAN_ARGS, RUNS, jsonOut, realAccounts);
     const cases: Case[] = [real];
     for (const factor of [4, 10]) {
         const file = path.join(tmp, `topology-x${factor}.yaml`);
@@ -138,8 +150,11 @@ function main(): void {
     const goals = {
         realVsFloor: real.wallMs / floor.wallMs,
         realVsFloorCpu: real.cpuMs / floor.cpuMs,
-        tsxFloorVsFloorCpu: tsxFloor.cpuMs / floor.cpuMs,
-        realVsTsxFloorCpu: real.cpuMs / tsxFloor.cpuMs,
+        sdkFloorVsFloor: sdkFloor.wallMs / floor.wallMs,
+        realVsSdkFloor: real.wallMs / sdkFloor.wallMs,
+        realVsSdkFloorCpu: real.cpuMs / sdkFloor.cpuMs,
+        tsxPlanVsReal: tsxPlan.wallMs / real.wallMs,
+        coldBuildMs: coldBuild.wallMs - real.wallMs,
         realVsFloorGoal: 2,
         realVsFloorMet: real.wallMs / floor.wallMs < 2,
         perResourceX10VsX1: x10.msPerResource! / real.msPerResource!,
@@ -148,7 +163,7 @@ function main(): void {
         perResourceX10VsX1Met: x10.msPerResource! / real.msPerResource! <= 1.2,
     };
 
-    const rows = [floor, tsxFloor, ...cases].map((c) => [
+    const rows = [floor, sdkFloor, ...cases.slice(0, 1), tsxPlan, coldBuild, ...cases.slice(1)].map((c) => [
         c.name,
         c.accounts === undefined ? "" : String(c.accounts),
         c.wallMs.toFixed(0),
@@ -170,7 +185,11 @@ function main(): void {
     console.log(
         `real plan / floor: ${goals.realVsFloor.toFixed(2)} wall, ${goals.realVsFloorCpu.toFixed(2)} CPU (goal < ${goals.realVsFloorGoal}) ${goals.realVsFloorMet ? "MET" : "NOT MET"}`,
     );
-    console.log(`tsx floor / floor: ${goals.tsxFloorVsFloorCpu.toFixed(2)} CPU; real plan / tsx floor: ${goals.realVsTsxFloorCpu.toFixed(2)} CPU`);
+    console.log(
+        `SDK floor / floor: ${goals.sdkFloorVsFloor.toFixed(2)} wall (what registering these ${sdkFloor.resources} resources costs any program); ` +
+            `real plan / SDK floor: ${goals.realVsSdkFloor.toFixed(2)} wall, ${goals.realVsSdkFloorCpu.toFixed(2)} CPU`,
+    );
+    console.log(`through tsx: ${goals.tsxPlanVsReal.toFixed(2)}× the bundled plan; rebuilding the bundle adds ${goals.coldBuildMs.toFixed(0)} ms once`);
     console.log(
         `time per resource ×10 / ×1: ${goals.perResourceX10VsX1.toFixed(2)} wall, ${goals.perResourceX10VsX1Cpu.toFixed(2)} CPU (goal ≤ ${goals.perResourceX10VsX1Goal}) ${goals.perResourceX10VsX1Met ? "MET" : "NOT MET"}`,
     );
@@ -181,7 +200,7 @@ function main(): void {
     const file = path.join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30) };
     const loadAverage = os.loadavg();
-    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, loadAverage, floor, tsxFloor, cases, goals }, null, 2)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), runsPerCase: RUNS, machine, loadAverage, floor, sdkFloor, tsxPlan, coldBuild, cases, goals }, null, 2)}\n`);
     console.log(`results: ${path.relative(ROOT, file)}`);
     fs.rmSync(tmp, { recursive: true, force: true });
 }
