@@ -5,8 +5,10 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { AccountPlan, VmPlan } from "../plan/types";
 import type { RenderedFile } from "../render/types";
+import { wireguardPortOf } from "../render/wireguard";
 import { ConfigDelivery } from "./delivery/ConfigDelivery";
 import { type AccountContext, accountTags } from "./accountContext";
 import { AccountNetwork, targetKey } from "./AccountNetwork";
@@ -197,6 +199,23 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
         return subnet.id;
     }
 
+    /**
+     * What an operator's WireGuard client needs of each bastion here: `Endpoint` (public IP and
+     * port) and the instance whose console history shows the public key it generated at first
+     * boot. Undefined when the account runs no WireGuard.
+     */
+    private wireguardEndpoints(): Record<string, pulumi.Input<unknown>> | undefined {
+        const bastions = this.ctx.plan.vms.filter((vm) => vm.services.some((p) => p.service === WIREGUARD_SERVICE));
+        if (bastions.length === 0) return undefined;
+        return Object.fromEntries(
+            bastions.map((vm) => {
+                const port = wireguardPortOf(vm.services.find((p) => p.service === WIREGUARD_SERVICE)!, `${this.ctx.plan.name}/${vm.name}`).port;
+                const instance = this.vms[vm.name].instance;
+                return [vm.name, { endpoint: pulumi.interpolate`${instance.publicIp}:${port}`, instanceId: instance.id, jumpHost: vm.privateIp }];
+            }),
+        );
+    }
+
     /** Outputs reviewers and the other stacks read (LB addresses, VM IPs, DRG and RPC ids). */
     outputs(): Record<string, pulumi.Input<unknown>> {
         return {
@@ -210,6 +229,7 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
             loadBalancerAddress: this.loadBalancer.ipAddress,
             networkLoadBalancerAddress: this.networkLoadBalancer?.ipAddress,
             vmPrivateIps: Object.fromEntries(Object.entries(this.vms).map(([vm, v]) => [vm, v.privateIp])),
+            wireguardEndpoints: this.wireguardEndpoints(),
             buckets: Object.fromEntries(Object.entries(this.buckets).map(([n, b]) => [n, b.bucket.name])),
         };
     }

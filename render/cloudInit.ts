@@ -1,7 +1,8 @@
 /**
  * cloud-init user data per VM: the stable bootstrap (ops user and SSH keys, packages pinned to
- * the spec's versions, the host firewall, node_exporter and Promtail). Everything that changes
- * with service configuration is delivered by ConfigDelivery instead.
+ * the spec's versions, the host firewall, node_exporter and Promtail, and on the bastions the
+ * WireGuard entry that config delivery itself needs). Everything that changes with service
+ * configuration is delivered by ConfigDelivery instead.
  */
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
@@ -9,6 +10,8 @@ import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
+import type { RenderOptions } from "./types";
+import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
 export const CLOUD_CONFIG_KEYS = [
@@ -27,7 +30,7 @@ export const CLOUD_CONFIG_KEYS = [
     "final_message",
 ] as const;
 
-export interface CloudInitOptions {
+export interface CloudInitOptions extends RenderOptions {
     /** Public keys for the `ops` user (stack config `blitzhub:sshAuthorizedKeys`). */
     sshAuthorizedKeys?: string[];
 }
@@ -107,6 +110,21 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     if (v.services.some((s) => s.def.backup.length > 0 || s.service === "minio")) {
         prepare.push(`curl -fsSL -o /usr/local/bin/mc ${MINIO_CLIENT_URL(arch)} && chmod 0755 /usr/local/bin/mc`);
     }
+    // The VPN entry must work before anything can be delivered (delivery runs through it), so a
+    // bastion gets its wg0.conf here and generates its own key; later peer changes are delivered.
+    const wireguardPlacement = v.services.find((s) => s.service === "wireguard");
+    const wireguard = wireguardPlacement && {
+        config: renderWireguard({ plan, account: acc, vm: v, placement: wireguardPlacement, options: opts })[0].content,
+        bootstrap: [
+            `umask 077`,
+            `[ -s ${WIREGUARD_KEY_FILE} ] || wg genkey > ${WIREGUARD_KEY_FILE}`,
+            `wg pubkey < ${WIREGUARD_KEY_FILE} > ${WIREGUARD_PUBLIC_KEY_FILE}`,
+            `systemctl enable --now wg-quick@${WIREGUARD_INTERFACE}`,
+            `msg="blitzhub: WireGuard public key of ${vmLabel(acc, v)}: $(cat ${WIREGUARD_PUBLIC_KEY_FILE})"`,
+            `logger -t blitzhub-wireguard "$msg"`,
+            `echo "$msg" > /dev/console 2>/dev/null || true`,
+        ].join("; "),
+    };
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
@@ -114,10 +132,11 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
         packages: ["nftables", "curl", "unzip", "python3-pip"],
         pinned,
-        firewall: renderFirewall(vmLabel(acc, v), v).trimEnd(),
+        firewall: renderFirewall(vmLabel(acc, v), v, wireguardFirewall(plan, acc, v)).trimEnd(),
         releases,
         pip,
         prepare,
         volumes: volumeMounts(v),
+        wireguard,
     });
 }

@@ -40,10 +40,21 @@ export function groupRules(rules: FirewallRule[]): GroupedRule[] {
     return [...groups.values()].map((g) => ({ ...g, sources: withoutCovered(g.sources) }));
 }
 
-export function renderFirewall(vmLabel: string, vm: VmPlan): string {
+/** What the host firewall of a WireGuard bastion adds: SSH from the tunnel, forwarding and NAT into the address space. */
+export interface FirewallWireguard {
+    interface: string;
+    tunnelCidr: string;
+    addressSpace: string;
+}
+
+/**
+ * The whole host ruleset of one VM. On a WireGuard bastion it also holds the tunnel's rules, so
+ * reloading it (a delivered firewall change) never cuts the VPN that delivery runs through.
+ */
+export function renderFirewall(vmLabel: string, vm: VmPlan, wireguard?: FirewallWireguard): string {
     const rules = groupRules(vm.firewall).map((g) => ({
         ...g,
         saddr: g.sources.length === 1 ? g.sources[0] : `{ ${g.sources.join(", ")} }`,
     }));
-    return renderTemplate("firewall/nftables.conf.hbs", { vmLabel, rules });
+    return renderTemplate("firewall/nftables.conf.hbs", { vmLabel, rules, wireguard });
 }

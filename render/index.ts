@@ -30,12 +30,12 @@ import { applyPermissions } from "./permissions";
 import { secretRefsIn } from "./secrets";
 import { renderSolanaValidator } from "./solanaValidator";
 import { renderSshBastion } from "./sshBastion";
-import type { FileSpec, RenderedFile, ServiceRenderer } from "./types";
+import type { FileSpec, RenderedFile, RenderOptions, ServiceRenderer } from "./types";
 import { renderVault } from "./vault";
 import { renderWazuhManager } from "./wazuhManager";
-import { renderWireguard } from "./wireguard";
+import { renderWireguard, wireguardFirewall } from "./wireguard";
 
-export type { RenderedFile } from "./types";
+export type { RenderedFile, RenderOptions, WireguardPeer } from "./types";
 export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
 export { volumeDevice, volumeMounts } from "./volumes";
 
@@ -92,18 +92,18 @@ function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileS
 }
 
 /** Every file of one VM, services in placement order, then the host concerns. */
-export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): RenderedFile[] {
+export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan, options: RenderOptions = {}): RenderedFile[] {
     const files: RenderedFile[] = [];
     const label = vmLabel(account, vm);
     for (const placement of vm.services) {
         const renderer = SERVICE_RENDERERS[placement.service];
         if (!renderer) continue;
-        for (const spec of renderer({ plan, account, vm, placement })) files.push(complete(account, vm, placement.service, spec));
+        for (const spec of renderer({ plan, account, vm, placement, options })) files.push(complete(account, vm, placement.service, spec));
     }
     files.push(
         complete(account, vm, "host-firewall", {
             path: "/etc/nftables.conf",
-            content: renderFirewall(label, vm),
+            content: renderFirewall(label, vm, wireguardFirewall(plan, account, vm)),
             mode: "0755",
             validate: "nft -c -f /etc/nftables.conf",
             reload: "nft -f /etc/nftables.conf",
@@ -119,14 +119,14 @@ export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): 
     return files;
 }
 
-export function renderAccount(plan: TopologyPlan, account: string): RenderedFile[] {
+export function renderAccount(plan: TopologyPlan, account: string, options: RenderOptions = {}): RenderedFile[] {
     const acc = plan.accounts.find((a) => a.name === account);
     if (!acc) throw new Error(`no account ${account} in the plan`);
-    return acc.vms.flatMap((vm) => renderVm(plan, acc, vm));
+    return acc.vms.flatMap((vm) => renderVm(plan, acc, vm, options));
 }
 
-export function renderAll(plan: TopologyPlan): RenderedFile[] {
-    return plan.accounts.flatMap((a) => renderAccount(plan, a.name));
+export function renderAll(plan: TopologyPlan, options: RenderOptions = {}): RenderedFile[] {
+    return plan.accounts.flatMap((a) => renderAccount(plan, a.name, options));
 }
 
 /** Config files the catalogue names that no renderer writes, by service (reported, not silently dropped). */
@@ -134,7 +134,7 @@ export function unrenderedServices(plan: TopologyPlan): { service: string; files
     const out = new Map<string, string[]>();
     for (const a of plan.accounts) for (const vm of a.vms) for (const p of vm.services) {
         if (p.def.files.length === 0) continue;
-        const written = SERVICE_RENDERERS[p.service] ? SERVICE_RENDERERS[p.service]({ plan, account: a, vm, placement: p }).map((f) => f.path) : [];
+        const written = SERVICE_RENDERERS[p.service] ? SERVICE_RENDERERS[p.service]({ plan, account: a, vm, placement: p, options: {} }).map((f) => f.path) : [];
         const missing = p.def.files.filter((f) => !written.includes(f));
         if (missing.length > 0) out.set(p.service, missing);
     }

@@ -26,12 +26,29 @@ export interface RenderedFile {
     secretRefs: string[];
 }
 
+/** An operator's WireGuard client, admitted by every bastion (stack config `blitzhub:wireguardPeers`). */
+export interface WireguardPeer {
+    /** Who it is (`alice-laptop`): a comment in the bastion's config. */
+    name: string;
+    /** Its public key (`wg pubkey`); the private half never leaves the operator's machine. */
+    publicKey: string;
+    /** Its host number in every bastion's tunnel /24 (2-254; 1 is the bastion). */
+    host: number;
+}
+
+/** What rendering takes besides the plan: per-deployment settings from the stack config. */
+export interface RenderOptions {
+    /** WireGuard clients the bastions admit; none renders a VPN entry nobody can use (the program warns). */
+    wireguardPeers?: WireguardPeer[];
+}
+
 /** Everything a per-service renderer may read: the whole plan and where it renders for. */
 export interface ServiceContext {
     plan: TopologyPlan;
     account: AccountPlan;
     vm: VmPlan;
     placement: ServicePlacementPlan;
+    options: RenderOptions;
 }
 
 /** A file before the account/vm/service/secretRefs are filled in by the caller. */

@@ -1,11 +1,14 @@
 /**
  * WireGuard on the MGMT bastions (`/etc/wireguard/wg0.conf`): the operator VPN entry. Each
- * bastion serves its own /24 of `WIREGUARD_TUNNEL_SPACE`, and its PostUp forwards and
- * masquerades tunnel traffic into the plan's address space, so the VMs see the bastion's
- * private IP (the one their SSH rules admit).
+ * bastion serves its own /24 of `WIREGUARD_TUNNEL_SPACE` to the peers of the stack config, and
+ * its host firewall admits SSH from the tunnel and forwards and masquerades tunnel traffic into
+ * the plan's address space, so the VMs see the bastion's private IP (the one their SSH rules
+ * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
 import { overlaps, parseNetwork, sliceOf, addressAt } from "../plan/cidr";
-import { instancesOf, requirePort, vmLabel } from "./lookup";
+import type { AccountPlan, PortPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { FirewallWireguard } from "./firewall";
+import { instancesOf, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -17,24 +20,59 @@ export const WIREGUARD_VALIDATE =
     "s=$(wg-quick strip /etc/wireguard/wg0.conf) && ! printf '%s\\n' \"$s\" | " +
     "grep -viE '^[[:space:]]*(#.*|\\[(Interface|Peer)\\]|(PrivateKey|ListenPort|FwMark|PublicKey|PresharedKey|AllowedIPs|Endpoint|PersistentKeepalive)[[:space:]]*=.*)?$'";
 
+/** The tunnel's interface on every bastion (`wg-quick@wg0`). */
+export const WIREGUARD_INTERFACE = "wg0";
+
+/** Where the bastion keeps its private key: generated there at first boot, never rendered. */
+export const WIREGUARD_KEY_FILE = "/etc/wireguard/wg0.key";
+/** Its public half, written beside it at first boot (what operators put in their client config). */
+export const WIREGUARD_PUBLIC_KEY_FILE = "/etc/wireguard/wg0.pub";
+
+/**
+ * Applies a delivered wg0.conf without taking the tunnel down (config delivery to the bastions
+ * runs through it): peers are synced in place and the host's key set again. When the interface
+ * is not up, it is started.
+ */
+export const WIREGUARD_RELOAD =
+    `if wg show ${WIREGUARD_INTERFACE} >/dev/null 2>&1; then wg syncconf ${WIREGUARD_INTERFACE} <(wg-quick strip ${WIREGUARD_INTERFACE}) && wg set ${WIREGUARD_INTERFACE} private-key ${WIREGUARD_KEY_FILE}; ` +
+    `else systemctl restart wg-quick@${WIREGUARD_INTERFACE}; fi`;
+
 /** The tunnel /24 of the `index`-th bastion (plan order across all accounts) and the bastion's address in it. */
-export function wireguardTunnel(index: number, addressSpace: string): { cidr: string; address: string } {
+export function wireguardTunnel(index: number, addressSpace: string): { cidr: string; address: string; peerAddress: (host: number) => string } {
     const space = parseNetwork(WIREGUARD_TUNNEL_SPACE);
     if (overlaps(space, parseNetwork(addressSpace))) {
         throw new Error(`WireGuard tunnel space ${WIREGUARD_TUNNEL_SPACE} overlaps the address space ${addressSpace}`);
     }
     const net = sliceOf(space, 24, index);
-    return { cidr: net.cidr, address: `${addressAt(net, 1)}/24` };
+    return { cidr: net.cidr, address: `${addressAt(net, 1)}/24`, peerAddress: (host) => `${addressAt(net, host)}/32` };
+}
+
+/** The UDP port WireGuard listens on: the service's one UDP port, whatever the catalogue names it. */
+export function wireguardPortOf(placement: { ports: PortPlan[] }, where: string): PortPlan {
+    const udp = placement.ports.filter((p) => p.protocol === "udp");
+    if (udp.length !== 1) throw new Error(`${where} wireguard: needs exactly one UDP port, has ${udp.length}`);
+    return udp[0];
+}
+
+/** The tunnel of `vm`, undefined when it runs no WireGuard. */
+function tunnelOf(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): ReturnType<typeof wireguardTunnel> | undefined {
+    const index = instancesOf(plan, "wireguard").findIndex((i) => i.account.name === account.name && i.vm.name === vm.name);
+    return index < 0 ? undefined : wireguardTunnel(index, plan.addressSpace);
+}
+
+/** The host-firewall part of WireGuard on `vm`: undefined when it runs no WireGuard. */
+export function wireguardFirewall(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): FirewallWireguard | undefined {
+    const tunnel = tunnelOf(plan, account, vm);
+    return tunnel && { interface: WIREGUARD_INTERFACE, tunnelCidr: tunnel.cidr, addressSpace: plan.addressSpace };
 }
 
 export function renderWireguard(ctx: ServiceContext): FileSpec[] {
     const { plan, account, vm, placement } = ctx;
     const label = vmLabel(account, vm);
-    const port = requirePort(placement, `${label} wireguard`, "wireguard");
-    const key = placement.def.secrets.find((s) => /private_key/.test(s.path));
-    if (!key) throw new Error(`${label} wireguard: the catalogue declares no private key secret`);
-    const index = instancesOf(plan, "wireguard").findIndex((i) => i.account.name === account.name && i.vm.name === vm.name);
-    const tunnel = wireguardTunnel(index, plan.addressSpace);
+    const port = wireguardPortOf(placement, label);
+    const tunnel = tunnelOf(plan, account, vm);
+    if (!tunnel) throw new Error(`${label} wireguard: not a WireGuard host in the plan`);
+    const peers = (ctx.options.wireguardPeers ?? []).map((p) => ({ name: p.name, publicKey: p.publicKey, allowedIp: tunnel.peerAddress(p.host) }));
     return [
         {
             path: "/etc/wireguard/wg0.conf",
@@ -44,13 +82,14 @@ export function renderWireguard(ctx: ServiceContext): FileSpec[] {
                 tunnelCidr: tunnel.cidr,
                 address: tunnel.address,
                 listenPort: port.port,
-                privateKeySecret: key.path,
+                keyFile: WIREGUARD_KEY_FILE,
                 addressSpace: plan.addressSpace,
                 bastionIp: vm.privateIp,
+                peers,
             }),
             mode: "0600",
             validate: WIREGUARD_VALIDATE,
-            reload: "systemctl restart wg-quick@wg0",
+            reload: WIREGUARD_RELOAD,
         },
     ];
 }

@@ -12,24 +12,24 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProviderArgs } from "@pulumi/oci";
-import type { z } from "zod";
 import { UserInputError, type Problem } from "../model/errors";
 import { PROJECT_ROOT } from "../model/projectRoot";
+import { vmsRunning } from "../model/query";
+import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { Topology } from "../model/schema";
-import { StackConfig } from "./configSchema";
+import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from "./configSchema";
 import { ociProfileFrom, parseOciConfig, type OciProfile } from "./configOciProfile";
 
 export type { OciProfile } from "./configOciProfile";
 export { parseOciConfig, ociProfileFrom } from "./configOciProfile";
 
-/** Config namespace of every project key (the Pulumi project name). */
-export const CONFIG_NAMESPACE = "blitzhub";
+export { CONFIG_NAMESPACE, parseStackConfig } from "./configSchema";
 
 /** The project root: the folder holding `Pulumi.yaml`. Relative config paths resolve against it. */
 export const PROJECT_DIR = PROJECT_ROOT;
 
 /** Keys of `StackConfig` read as JSON objects/arrays; the rest are plain strings. */
-const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image", "autonomousDatabaseRemoteClients"]);
+const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image", "autonomousDatabaseRemoteClients", "wireguardPeers"]);
 
 /**
  * Stack config as loaded: the schema's `StackConfig` with `topology` and `ociConfigFile` made
@@ -49,44 +49,6 @@ export type LoadedStackConfig = StackConfig & {
 export function resolveConfigPath(file: string, baseDir: string = PROJECT_DIR): string {
     if (file === "~" || file.startsWith("~/")) return path.join(os.homedir(), file.slice(1));
     return path.resolve(baseDir, file);
-}
-
-/** `accounts.EU-FE-01.profile`, `sshAuthorizedKeys[0]` from a zod issue path. */
-function keyPath(segments: readonly PropertyKey[]): string {
-    return segments.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), "");
-}
-
-/**
- * Validates the raw `blitzhub:*` values (keys without the namespace) against the schema.
- * Pure. `lineOf` gives the line in the stack file of a key path (`["accounts", "EU-FE-01",
- * "profile"]`); `key` asks for the line of the key itself (an unknown key).
- */
-export function parseStackConfig(
-    raw: Record<string, unknown>,
-    stackFile: string,
-    lineOf?: (segments: readonly (string | number)[], key: boolean) => number | undefined,
-): StackConfig {
-    const result = StackConfig.safeParse(raw);
-    if (result.success) return result.data;
-    const problems: Problem[] = [];
-    for (const issue of result.error.issues as z.core.$ZodIssue[]) {
-        const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-        for (const segments of keys) {
-            const key = keyPath(segments);
-            const message =
-                issue.code === "unrecognized_keys"
-                    ? "unknown key"
-                    : issue.code === "invalid_type" && issue.input === undefined
-                      ? "required"
-                      : issue.message;
-            const line = lineOf?.(
-                segments.map((seg) => (typeof seg === "number" ? seg : String(seg))),
-                issue.code === "unrecognized_keys",
-            );
-            problems.push({ path: `${stackFile}: ${CONFIG_NAMESPACE}:${key}`, message, ...(line ? { line } : {}) });
-        }
-    }
-    throw new UserInputError(problems);
 }
 
 /**
@@ -109,6 +71,10 @@ export function checkStackAgainstTopology(config: StackConfig, topology: Topolog
         else if (account.region !== config.region) {
             problems.push({ path: at(`accounts.${name}`), message: `belongs to region ${account.region}, not ${config.region}` });
         }
+    }
+    const runsWireguard = topology.accounts.some((a) => a.region === config.region && vmsRunning(topology, a.role, WIREGUARD_SERVICE).length > 0);
+    if (config.wireguardPeers.length > 0 && !runsWireguard) {
+        problems.push({ path: at("wireguardPeers"), message: `no WireGuard bastion runs in region ${config.region}: set the peers on the stack of the management account` });
     }
     if (problems.length > 0) throw new UserInputError(problems);
 }

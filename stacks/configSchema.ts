@@ -3,7 +3,11 @@
  * offline engine and the tests validate a stack file before any resource is registered.
  */
 import { z } from "zod";
+import { UserInputError, type Problem } from "../model/errors";
 import { RegionKey } from "../model/schema";
+
+/** Config namespace of every project key (the Pulumi project name). */
+export const CONFIG_NAMESPACE = "blitzhub";
 
 const Ocid = (kind: string) =>
     z.string().regex(new RegExp(`^ocid1\\.${kind}\\.oc1\\.[a-z0-9-]*\\.[a-z0-9]+$`), `must be an OCI ${kind} OCID`);
@@ -22,6 +26,29 @@ export const AccountConfig = z.strictObject({
     imageOcids: z.record(z.string(), Ocid("image")).optional(),
 });
 export type AccountConfig = z.infer<typeof AccountConfig>;
+
+/** An operator's WireGuard client (see `render/types.ts` `WireguardPeer`). */
+export const WireguardPeer = z.strictObject({
+    /** Who it is (`alice-laptop`). */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and dashes (alice-laptop)"),
+    /** Output of `wg pubkey`: 32 bytes in base64. */
+    publicKey: z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, "must be a WireGuard public key (44 characters of base64, from wg pubkey)"),
+    /** Host number in every bastion's tunnel /24 (1 is the bastion). */
+    host: z.number().int().min(2, "must be 2-254 (1 is the bastion)").max(254, "must be 2-254 (1 is the bastion)"),
+});
+export type WireguardPeer = z.infer<typeof WireguardPeer>;
+
+/** No two peers share a name, a key or a host number. */
+const WireguardPeers = z.array(WireguardPeer).superRefine((peers, ctx) => {
+    for (const field of ["name", "publicKey", "host"] as const) {
+        const first = new Map<unknown, number>();
+        peers.forEach((peer, i) => {
+            const at = first.get(peer[field]);
+            if (at === undefined) first.set(peer[field], i);
+            else ctx.addIssue({ code: "custom", path: [i, field], message: `same ${field} as wireguardPeers[${at}]` });
+        });
+    }
+});
 
 export const StackConfig = z.strictObject({
     /** The region this stack deploys (`eu`, `na`, `sa`, `as`, `au`). */
@@ -43,6 +70,11 @@ export const StackConfig = z.strictObject({
     autonomousDatabaseRemoteClients: z
         .array(z.string().regex(/^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/, "must be an IPv4 address or CIDR such as 203.0.113.7"))
         .default([]),
+    /**
+     * Operators' WireGuard clients, admitted by every management bastion of this region. Set on
+     * the stack of the management account (eu); the bastions' config carries them from first boot.
+     */
+    wireguardPeers: WireguardPeers.default([]),
     /** Fully qualified name of the eu stack, read by the other regions' StackReference. */
     euStack: z.string().default("organization/blitzhub/eu"),
     /** Operating system image lookup when no override is given. */
@@ -51,3 +83,41 @@ export const StackConfig = z.strictObject({
         .default({ operatingSystem: "Canonical Ubuntu", version: "22.04" }),
 });
 export type StackConfig = z.infer<typeof StackConfig>;
+
+/** `accounts.EU-FE-01.profile`, `sshAuthorizedKeys[0]` from a zod issue path. */
+function keyPath(segments: readonly PropertyKey[]): string {
+    return segments.reduce<string>((acc, seg) => (typeof seg === "number" ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)), "");
+}
+
+/**
+ * Validates the raw `blitzhub:*` values (keys without the namespace) against the schema.
+ * Pure. `lineOf` gives the line in the stack file of a key path (`["accounts", "EU-FE-01",
+ * "profile"]`); `key` asks for the line of the key itself (an unknown key).
+ */
+export function parseStackConfig(
+    raw: Record<string, unknown>,
+    stackFile: string,
+    lineOf?: (segments: readonly (string | number)[], key: boolean) => number | undefined,
+): StackConfig {
+    const result = StackConfig.safeParse(raw);
+    if (result.success) return result.data;
+    const problems: Problem[] = [];
+    for (const issue of result.error.issues as z.core.$ZodIssue[]) {
+        const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+        for (const segments of keys) {
+            const key = keyPath(segments);
+            const message =
+                issue.code === "unrecognized_keys"
+                    ? "unknown key"
+                    : issue.code === "invalid_type" && issue.input === undefined
+                      ? "required"
+                      : issue.message;
+            const line = lineOf?.(
+                segments.map((seg) => (typeof seg === "number" ? seg : String(seg))),
+                issue.code === "unrecognized_keys",
+            );
+            problems.push({ path: `${stackFile}: ${CONFIG_NAMESPACE}:${key}`, message, ...(line ? { line } : {}) });
+        }
+    }
+    throw new UserInputError(problems);
+}

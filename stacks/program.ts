@@ -17,7 +17,8 @@ import { loadAllowances } from "../plan/allowances";
 import { buildPlan } from "../plan/index";
 import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
-import { renderAccount, renderCloudInit } from "../render/index";
+import { renderAccount, renderCloudInit, type CloudInitOptions } from "../render/index";
+import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { RenderedFile } from "../render/types";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
@@ -81,13 +82,13 @@ export const DELIVERY_CONFIG_NAMESPACE = "blitzhub-delivery";
 export function renderRegion(
     plan: TopologyPlan,
     region: string,
-    sshAuthorizedKeys: string[],
+    options: CloudInitOptions,
 ): { cloudInits: Map<string, string>; files: Record<string, RenderedFile[]> } {
     const cloudInits = new Map<string, string>();
     const files: Record<string, RenderedFile[]> = {};
     for (const account of plan.accounts.filter((a) => a.region === region)) {
-        for (const vm of account.vms) cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, { sshAuthorizedKeys }));
-        files[account.name] = renderAccount(plan, account.name);
+        for (const vm of account.vms) cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, options));
+        files[account.name] = renderAccount(plan, account.name, options);
     }
     return { cloudInits, files };
 }
@@ -109,7 +110,13 @@ export async function program(): Promise<Record<string, unknown>> {
     checkRemoteAdbClients(config, plan);
     const hostsAutonomousDatabase = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
-    const rendered = renderRegion(plan, config.region, config.sshAuthorizedKeys);
+    const rendered = renderRegion(plan, config.region, { sshAuthorizedKeys: config.sshAuthorizedKeys, wireguardPeers: config.wireguardPeers });
+    const bastions = plan.accounts.filter((a) => a.region === config.region).flatMap((a) => a.vms.filter((vm) => vm.services.some((p) => p.service === WIREGUARD_SERVICE)));
+    if (bastions.length > 0 && config.wireguardPeers.length === 0) {
+        pulumi.log.warn(
+            `no ${CONFIG_NAMESPACE}:wireguardPeers: the WireGuard bastions admit nobody, so neither operators nor config delivery can reach the VMs (README, "First deployment")`,
+        );
+    }
     const deliveryKey = new pulumi.Config(DELIVERY_CONFIG_NAMESPACE).getSecret("sshPrivateKey");
     if (deliveryKey === undefined) {
         pulumi.log.warn(`config delivery is off: no ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey (pulumi config set --secret ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey < key)`);

@@ -16,7 +16,8 @@ import { PROJECT_ROOT } from "../../model/projectRoot";
 import type { RegionKey } from "../../model/schema";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
-import { renderAccount, renderCloudInit, unrenderedServices } from "../../render/index";
+import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
+import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
 import { STACK_CHOICES, parseArgs, requireStacks, runCli } from "./common";
 
 /** One manifest entry (DESIGN §4). */
@@ -35,21 +36,34 @@ export const CLOUD_INIT_PATH_ON_VM = "/var/lib/cloud/instance/user-data.txt";
 
 const PROJECT_DIR = PROJECT_ROOT;
 
-/** `blitzhub:topology` and `blitzhub:sshAuthorizedKeys` of `Pulumi.<stack>.yaml`, when the file has them. */
-function stackSettings(stack: RegionKey): { topology?: string; sshAuthorizedKeys?: string[] } {
-    const file = join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
-    if (!existsSync(file)) return {};
+/**
+ * The `blitzhub:*` settings of `Pulumi.<stack>.yaml` that shape rendering (topology, SSH keys,
+ * WireGuard peers), validated like the program validates them; none when the file is absent.
+ */
+function stackSettings(stack: RegionKey): { topology?: string; options: CloudInitOptions } {
+    const stackFile = `Pulumi.${stack}.yaml`;
+    const file = join(PROJECT_DIR, stackFile);
+    if (!existsSync(file)) return { options: {} };
     const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
-    const keys = config["blitzhub:sshAuthorizedKeys"];
-    const topology = config["blitzhub:topology"];
+    const raw = Object.fromEntries(
+        Object.entries(config)
+            .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
+            .map(([key, value]) => [key.slice(CONFIG_NAMESPACE.length + 1), value]),
+    );
+    const parsed = parseStackConfig(raw, stackFile);
     return {
-        topology: typeof topology === "string" ? topology : undefined,
-        sshAuthorizedKeys: Array.isArray(keys) ? keys.map(String) : undefined,
+        topology: typeof raw.topology === "string" ? raw.topology : undefined,
+        options: { sshAuthorizedKeys: parsed.sshAuthorizedKeys, wireguardPeers: parsed.wireguardPeers },
     };
 }
 
 /** Renders the accounts of `stacks` into `outDir`; returns the manifest (also written as manifest.json). */
-export function renderToDirectory(plan: TopologyPlan, stacks: RegionKey[], outDir: string, keysByStack: Partial<Record<RegionKey, string[]>> = {}): ManifestEntry[] {
+export function renderToDirectory(
+    plan: TopologyPlan,
+    stacks: RegionKey[],
+    outDir: string,
+    optionsByStack: Partial<Record<RegionKey, CloudInitOptions>> = {},
+): ManifestEntry[] {
     const manifest: ManifestEntry[] = [];
     const put = (relative: string, content: string) => {
         const target = join(outDir, relative);
@@ -59,7 +73,7 @@ export function renderToDirectory(plan: TopologyPlan, stacks: RegionKey[], outDi
     for (const stack of stacks) {
         const accounts = plan.stacks.find((s) => s.region === stack)?.accounts ?? [];
         for (const account of accounts) {
-            const files = renderAccount(plan, account);
+            const files = renderAccount(plan, account, optionsByStack[stack]);
             for (const vm of plan.accounts.find((a) => a.name === account)!.vms) {
                 for (const f of files.filter((x) => x.vm === vm.name)) {
                     const file = `${account}/${vm.name}${f.path}`;
@@ -67,7 +81,7 @@ export function renderToDirectory(plan: TopologyPlan, stacks: RegionKey[], outDi
                     manifest.push({ account, vm: vm.name, service: f.service, path: f.path, file });
                 }
                 const file = `${account}/${vm.name}/cloud-init.yaml`;
-                put(file, renderCloudInit(plan, account, vm.name, { sshAuthorizedKeys: keysByStack[stack] }));
+                put(file, renderCloudInit(plan, account, vm.name, optionsByStack[stack]));
                 manifest.push({ account, vm: vm.name, service: "cloud-init", path: CLOUD_INIT_PATH_ON_VM, file });
             }
         }
@@ -95,8 +109,8 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
     const plan = buildPlan(loadTopology(resolved), loadAllowances());
-    const keys = Object.fromEntries(stacks.map((s) => [s, settings[s].sshAuthorizedKeys]));
-    const manifest = renderToDirectory(plan, stacks, resolve(opts.out), keys);
+    const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
+    const manifest = renderToDirectory(plan, stacks, resolve(opts.out), options);
     const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
     process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
     const accounts = new Set(manifest.map((m) => m.account));

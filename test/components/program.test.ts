@@ -166,6 +166,22 @@ describe("config delivery", () => {
         expect((stackOf("eu").outputs.configDelivery as any).enabled).toBe(true);
     });
 
+    it("the management account tells operators each WireGuard endpoint, its instance and the jump host", () => {
+        const mgmt = (stackOf("eu").outputs.accounts as any)["EU-MGMT-01"].wireguardEndpoints;
+        expect(Object.keys(mgmt)).toEqual(["bastion-1", "bastion-2"]);
+        const instances = ofType("oci:Core/instance:Instance");
+        for (const [vm, endpoint] of Object.entries(mgmt as Record<string, { endpoint: string; instanceId: string; jumpHost: string }>)) {
+            expect(endpoint.endpoint, vm).toMatch(/:51820$/);
+            expect(endpoint.jumpHost, vm).toMatch(/^10\.0\.6\.\d+$/);
+            expect(instances.some((i) => i.name === `eu-mgmt-01-${vm}`), vm).toBe(true);
+        }
+        for (const s of stacks) {
+            for (const [name, account] of Object.entries(s.outputs.accounts as Record<string, { wireguardEndpoints?: unknown }>)) {
+                if (name !== "EU-MGMT-01") expect(account.wireguardEndpoints, name).toBeUndefined();
+            }
+        }
+    });
+
     it("each delivery waits for its instance; eu deliveries also for the bastion they jump through", () => {
         const urns = byUrn();
         const eu = stackOf("eu").resources.filter((r) => r.type === "command:local:Command");

@@ -95,4 +95,20 @@ describe("npm run plan", () => {
             expect.stringMatching(/^Pulumi\.na\.yaml: blitzhub:regoin:\d+: unknown key$/),
         ]);
     });
+
+    it("exits 2 naming the line of a WireGuard peer whose key is not a wg key, and plans nothing", () => {
+        const dir = tempDir();
+        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+        fs.mkdirSync(path.join(dir, "config"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+        const eu = path.join(dir, "Pulumi.eu.yaml");
+        const text = fs.readFileSync(eu, "utf8");
+        const key = /publicKey: "([^"]+)"/.exec(text)![1];
+        fs.writeFileSync(eu, text.replace(key, "ssh-ed25519 AAAA"));
+        const line = text.split("\n").findIndex((l) => l.includes(key)) + 1;
+        const { code, stdout, stderr } = plan("--stack", "eu", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml"));
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr.trim()).toBe(`Pulumi.eu.yaml: blitzhub:wireguardPeers[0].publicKey:${line}: must be a WireGuard public key (44 characters of base64, from wg pubkey)`);
+    });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { UserInputError } from "../../model/errors";
 import { REGION_KEYS } from "../../model/schema";
-import { ociProviderArgs, parseStackConfig, PROJECT_DIR, readOciProfile } from "../../stacks/config";
+import { loadTopology } from "../../model/load";
+import { checkStackAgainstTopology, ociProviderArgs, parseStackConfig, PROJECT_DIR, readOciProfile } from "../../stacks/config";
 import { ociProfileFrom, parseOciConfig } from "../../stacks/configOciProfile";
 
 const EXAMPLE = path.join(PROJECT_DIR, "config", "oci-config.example");
@@ -103,6 +104,53 @@ describe("stack config schema", () => {
                 expect.stringMatching(/^Pulumi\.eu\.yaml: blitzhub:region: /),
             ].sort(),
         );
+    });
+
+    const peer = (name: string, host: number, byte: string) => ({ name, publicKey: Buffer.alloc(32, byte).toString("base64"), host });
+
+    it("takes WireGuard peers with a wg public key and a host number, none shared", () => {
+        const config = parseStackConfig({ ...good, wireguardPeers: [peer("alice-laptop", 10, "a"), peer("bob", 11, "b")] }, "Pulumi.eu.yaml");
+        expect(config.wireguardPeers.map((p) => p.host)).toEqual([10, 11]);
+        expect(parseStackConfig(good, "Pulumi.eu.yaml").wireguardPeers).toEqual([]);
+        const bad = [
+            { name: "Alice", publicKey: "not-a-key", host: 1 },
+            peer("bob", 255, "b"),
+            peer("carol", 12, "c"),
+            { ...peer("erin", 14, "e"), unknown: true },
+        ];
+        expect(problemsOf(() => parseStackConfig({ ...good, wireguardPeers: bad }, "Pulumi.eu.yaml")).sort()).toEqual(
+            [
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[0].name: must be lower-case letters, digits and dashes (alice-laptop)",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[0].publicKey: must be a WireGuard public key (44 characters of base64, from wg pubkey)",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[0].host: must be 2-254 (1 is the bastion)",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[1].host: must be 2-254 (1 is the bastion)",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[3].unknown: unknown key",
+            ].sort(),
+        );
+        const duplicates = [peer("carol", 12, "c"), peer("carol", 13, "c"), peer("dave", 12, "d")];
+        expect(problemsOf(() => parseStackConfig({ ...good, wireguardPeers: duplicates }, "Pulumi.eu.yaml")).sort()).toEqual(
+            [
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[1].name: same name as wireguardPeers[0]",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[1].publicKey: same publicKey as wireguardPeers[0]",
+                "Pulumi.eu.yaml: blitzhub:wireguardPeers[2].host: same host as wireguardPeers[0]",
+            ].sort(),
+        );
+    });
+
+    it("refuses WireGuard peers on a stack whose region runs no bastion", () => {
+        const topology = loadTopology(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"));
+        const na = {
+            region: "na",
+            accounts: Object.fromEntries(
+                topology.accounts.filter((a) => a.region === "na").map((a) => [a.name, { profile: a.name, networkAdminGroupOcid: "ocid1.group.oc1..examplena" }]),
+            ),
+            sshAuthorizedKeys: good.sshAuthorizedKeys,
+        };
+        const withPeers = parseStackConfig({ ...na, wireguardPeers: [peer("alice", 10, "a")] }, "Pulumi.na.yaml");
+        expect(problemsOf(() => checkStackAgainstTopology(withPeers, topology, "na", "Pulumi.na.yaml"))).toEqual([
+            "Pulumi.na.yaml: blitzhub:wireguardPeers: no WireGuard bastion runs in region na: set the peers on the stack of the management account",
+        ]);
+        expect(() => checkStackAgainstTopology(parseStackConfig(na, "Pulumi.na.yaml"), topology, "na", "Pulumi.na.yaml")).not.toThrow();
     });
 
     it("every committed stack file is valid, holds only example OCIDs and lists its own region", () => {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, renderCloudInit } from "../../render/index";
-import { IN_CI, realPlan } from "./fixtures";
+import { euRenderOptions, IN_CI, realPlan } from "./fixtures";
 import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
 
 const { plan, files } = realPlan();
@@ -17,7 +17,7 @@ function cloudInitPython(): string {
     return shebang.replace(/^#!\s*/, "").split(/\s+/)[0];
 }
 const keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOneForTheTests ops@blitzhub"];
-const docs = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { sshAuthorizedKeys: keys }) })));
+const docs = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { sshAuthorizedKeys: keys, ...euRenderOptions() }) })));
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-cloud-init-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,12 +61,35 @@ describe("cloud-init user data", () => {
         }
     });
 
-    it("carries no service configuration and no secret placeholder", () => {
+    it("carries no service configuration and no secret placeholder, except the VPN entry delivery needs", () => {
         for (const d of docs) {
             expect(d.text).not.toMatch(/@@secret:/);
-            const written = (parse(d.text) as { write_files: { path: string }[] }).write_files.map((w) => w.path);
-            const delivered = files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.service !== "host-firewall").map((f) => f.path);
-            expect(written.filter((p) => delivered.includes(p)), d.vm.resourceName).toEqual([]);
+            const written = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files;
+            const delivered = files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.service !== "host-firewall");
+            const overlap = written.filter((w) => delivered.some((f) => f.path === w.path));
+            const bastion = d.vm.services.some((s) => s.service === "wireguard");
+            expect(overlap.map((w) => w.path), d.vm.resourceName).toEqual(bastion ? ["/etc/wireguard/wg0.conf"] : []);
+            // The bastion boots with exactly the wg0.conf delivery would write (peers included).
+            for (const w of overlap) expect(w.content, d.vm.resourceName).toBe(delivered.find((f) => f.path === w.path)!.content);
+        }
+    });
+
+    it("bastions make their WireGuard key at first boot, keep it, start the tunnel and show the public key", () => {
+        const bastions = docs.filter((d) => d.vm.services.some((s) => s.service === "wireguard"));
+        expect(bastions.length).toBe(2);
+        for (const d of bastions) {
+            const doc = parse(d.text) as { runcmd: unknown[][] };
+            const commands = doc.runcmd.map((c) => c.join(" "));
+            const pinned = commands.findIndex((c) => c.includes("install-pinned.sh"));
+            const bootstrap = commands.findIndex((c) => c.includes("wg genkey"));
+            expect(bootstrap, d.vm.resourceName).toBeGreaterThan(pinned);
+            const script = commands[bootstrap];
+            expect(script).toContain("umask 077");
+            expect(script).toContain("[ -s /etc/wireguard/wg0.key ] || wg genkey > /etc/wireguard/wg0.key");
+            expect(script).toContain("systemctl enable --now wg-quick@wg0");
+            expect(script).toContain(`WireGuard public key of ${d.account.name}/${d.vm.name}`);
+            expect(script).toContain("/dev/console");
+            expect(spawnSync("sh", ["-n"], { input: script.replace(/^sh -c /, "") }).status, d.vm.resourceName).toBe(0);
         }
     });
 

@@ -1,18 +1,27 @@
 /** The real topology's plan and its rendered files, built once per test file. */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { loadTopology } from "../../model/load";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAll } from "../../render/index";
-import type { RenderedFile } from "../../render/types";
+import type { RenderedFile, RenderOptions } from "../../render/types";
 
 export const TOPOLOGY_FILE = "topology/blitzhub.yaml";
 
+/** What `npm run render` takes from `Pulumi.eu.yaml` besides SSH keys: its WireGuard peers. */
+export function euRenderOptions(): RenderOptions {
+    const config = (parse(readFileSync("Pulumi.eu.yaml", "utf8")) as { config: Record<string, unknown> }).config;
+    return { wireguardPeers: config["blitzhub:wireguardPeers"] as RenderOptions["wireguardPeers"] };
+}
+
 let cached: { plan: TopologyPlan; files: RenderedFile[] } | undefined;
 
+/** The plan and every rendered file, as `npm run render` renders them (eu's WireGuard peers included). */
 export function realPlan(): { plan: TopologyPlan; files: RenderedFile[] } {
     if (!cached) {
         const plan = buildPlan(loadTopology(TOPOLOGY_FILE), loadAllowances());
-        cached = { plan, files: renderAll(plan) };
+        cached = { plan, files: renderAll(plan, euRenderOptions()) };
     }
     return cached;
 }

@@ -9,7 +9,7 @@ import { renderAccount, renderAll } from "../../render/index";
 import { secretRefsIn } from "../../render/secrets";
 import { TEMPLATES_DIR, useTemplatesDir } from "../../render/templates";
 import type { RenderedFile } from "../../render/types";
-import { realPlan } from "./fixtures";
+import { euRenderOptions, realPlan } from "./fixtures";
 
 const { plan, files } = realPlan();
 const allVms = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a.name, vm })));
@@ -124,7 +124,7 @@ describe("rendered files", () => {
     });
 
     it("is deterministic", () => {
-        expect(renderAll(plan)).toEqual(files);
+        expect(renderAll(plan, euRenderOptions())).toEqual(files);
     });
 
     it("gives every file an absolute path, an octal mode and one owner", () => {
@@ -159,7 +159,7 @@ describe("a template change touches only the VMs it renders for", () => {
         writeFileSync(file, readFileSync(file, "utf8").replace("keepalive 32;", "keepalive 64;"));
         const before = hashes(files);
         useTemplatesDir(dir);
-        const after = hashes(plan.accounts.flatMap((a) => renderAccount(plan, a.name)));
+        const after = hashes(plan.accounts.flatMap((a) => renderAccount(plan, a.name, euRenderOptions())));
         const changed = [...after.keys()].filter((k) => after.get(k) !== before.get(k)).sort();
         const frontendVms = plan.accounts.filter((a) => a.role === "frontend").flatMap((a) => a.vms.map((v) => `${a.name}/${v.name}/nginx`)).sort();
         expect(frontendVms.length).toBe(15);

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { containsAddress, overlaps, parseNetwork } from "../../plan/cidr";
 import { SOLANA_MIN_LEDGER_SHREDS } from "../../render/solanaValidator";
-import { WIREGUARD_TUNNEL_SPACE } from "../../render/wireguard";
-import { IN_CI, realPlan } from "./fixtures";
+import { renderWireguard, WIREGUARD_TUNNEL_SPACE } from "../../render/wireguard";
+import { euRenderOptions, IN_CI, realPlan } from "./fixtures";
 import { run } from "./sandbox";
 
 const { plan, files } = realPlan();
@@ -35,13 +35,57 @@ describe("WireGuard on the MGMT bastions", () => {
             expect(containsAddress(tunnel, address!)).toBe(true);
             subnets.add(address!.split(".").slice(0, 3).join("."));
             expect(f.content).toMatch(/^ListenPort = 51820$/m);
-            expect(f.content).toContain(`ip daddr ${plan.addressSpace} masquerade`);
             expect(f.content).toContain(vmOf(f.account, f.vm).privateIp);
-            expect(f.content).toMatch(/^PrivateKey = @@secret:secret\/wireguard\/bastion_private_key@@$/m);
-            expect(f.secretRefs).toEqual(["secret/wireguard/bastion_private_key"]);
             expect(f.mode).toBe("0600");
+            // The tunnel's SSH, forwarding and NAT live in the host firewall, which survives its own reloads.
+            const tunnelCidr = `${address!.split(".").slice(0, 3).join(".")}.0/24`;
+            const nft = files.find((x) => x.account === f.account && x.vm === f.vm && x.path === "/etc/nftables.conf")!.content;
+            expect(nft).toContain(`iifname "wg0" ip saddr ${tunnelCidr} tcp dport 22 accept`);
+            expect(nft).toContain(`iifname "wg0" ip saddr ${tunnelCidr} ip daddr ${plan.addressSpace} accept`);
+            expect(nft).toContain(`ip saddr ${tunnelCidr} ip daddr ${plan.addressSpace} masquerade`);
         }
         expect(subnets.size).toBe(wg.length);
+    });
+
+    it("holds no private key: the bastion's own key file is set at PostUp, and nothing is secret", () => {
+        for (const f of wg) {
+            expect(f.content).not.toMatch(/^PrivateKey/m);
+            expect(f.content).toMatch(/^PostUp = wg set %i private-key \/etc\/wireguard\/wg0\.key$/m);
+            expect(f.secretRefs).toEqual([]);
+        }
+    });
+
+    it("admits every peer of the stack config at its host number in the bastion's own tunnel", () => {
+        const peers = euRenderOptions().wireguardPeers!;
+        expect(peers.length).toBeGreaterThan(0);
+        for (const f of wg) {
+            const prefix = /^Address = (\d+\.\d+\.\d+)\.1\/24$/m.exec(f.content)![1];
+            const blocks = f.content.split("[Peer]").slice(1);
+            expect(blocks.length, f.vm).toBe(peers.length);
+            peers.forEach((peer, i) => {
+                expect(blocks[i]).toContain(`# ${peer.name}`);
+                expect(blocks[i]).toMatch(new RegExp(`^PublicKey = ${peer.publicKey.replace(/[+/=]/g, "\\$&")}$`, "m"));
+                expect(blocks[i]).toMatch(new RegExp(`^AllowedIPs = ${prefix.replace(/\./g, "\\.")}\\.${peer.host}/32$`, "m"));
+            });
+        }
+    });
+
+    it("applies a delivered change without taking the tunnel down (delivery runs through it)", () => {
+        for (const f of wg) {
+            expect(f.reload).toContain("wg syncconf wg0 <(wg-quick strip wg0)");
+            expect(f.reload).toContain("wg set wg0 private-key /etc/wireguard/wg0.key");
+            expect(f.reload).toMatch(/^if wg show wg0 .*; else systemctl restart wg-quick@wg0; fi$/);
+            expect(spawnSync("bash", ["-n"], { input: f.reload }).status).toBe(0);
+        }
+    });
+
+    it("without peers renders a valid config that says how to add them", () => {
+        const account = plan.accounts.find((a) => a.name === wg[0].account)!;
+        const vm = account.vms.find((v) => v.name === wg[0].vm)!;
+        const placement = vm.services.find((s) => s.service === "wireguard")!;
+        const [bare] = renderWireguard({ plan, account, vm, placement, options: {} });
+        expect(bare.content).not.toContain("[Peer]");
+        expect(bare.content).toContain("blitzhub:wireguardPeers");
     });
 });
 

@@ -113,7 +113,7 @@ describe("configs without a Debian checker", () => {
         expect(content("EU-SEC-01", "vault-1", "/etc/vault/vault.hcl")).not.toContain('seal "ocikms"');
         const kms = ["secret/vault/kms_key_id", "secret/vault/kms_crypto_endpoint", "secret/vault/kms_management_endpoint"];
         const withKms = { ...placement, def: { ...placement.def, secrets: [...placement.def.secrets, ...kms.map((path) => ({ path, source: "manual" as const, length: 32 }))] } };
-        const [hcl] = renderVault({ plan, account, vm, placement: withKms });
+        const [hcl] = renderVault({ plan, account, vm, placement: withKms, options: {} });
         expect(hcl.content).toContain('seal "ocikms" {');
         for (const k of kms) expect(hcl.content).toContain(`"@@secret:${k}@@"`);
     });
