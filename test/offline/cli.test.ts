@@ -22,6 +22,15 @@ function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-cli-test-"));
 }
 
+/** A project folder for `--project-dir`: the stack files and the example OCI config, to edit. */
+function projectCopy(): string {
+    const dir = tempDir();
+    for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+    fs.mkdirSync(path.join(dir, "config"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+    return dir;
+}
+
 describe("npm run plan", () => {
     it("--stack all --json prints the DESIGN §4 JSON of all 15 accounts with secrets as [secret]", () => {
         const { code, stdout, stderr } = plan("--stack", "all", "--json");
@@ -77,10 +86,7 @@ describe("npm run plan", () => {
     });
 
     it("exits 2 with the file, key and line of a bad stack config, and plans nothing", () => {
-        const dir = tempDir();
-        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-        fs.mkdirSync(path.join(dir, "config"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+        const dir = projectCopy();
         const na = path.join(dir, "Pulumi.na.yaml");
         fs.writeFileSync(
             na,
@@ -97,10 +103,7 @@ describe("npm run plan", () => {
     });
 
     it("exits 2 naming the line of a WireGuard peer whose key is not a wg key, and plans nothing", () => {
-        const dir = tempDir();
-        for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-        fs.mkdirSync(path.join(dir, "config"));
-        fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+        const dir = projectCopy();
         const eu = path.join(dir, "Pulumi.eu.yaml");
         const text = fs.readFileSync(eu, "utf8");
         const key = /publicKey: "([^"]+)"/.exec(text)![1];
