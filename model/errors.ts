@@ -37,3 +37,10 @@ export class UserInputError extends Error {
 export function isUserInputError(error: unknown): error is UserInputError {
     return error instanceof UserInputError || (error instanceof Error && error.name === "UserInputError" && Array.isArray((error as UserInputError).problems));
 }
+
+/** What a YAML value is, in the words a type mismatch is reported with (`string`, `list`, `mapping`). */
+export function yamlTypeName(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "list";
+    return typeof value === "object" ? "mapping" : typeof value;
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { core } from "zod";
-import { UserInputError, type Problem } from "./errors";
+import { UserInputError, type Problem, yamlTypeName } from "./errors";
 import { Topology } from "./schema";
 import { validateTopology } from "./validate";
 import { formatPath, lineOfPath, type PathSegment } from "./yamlPath";
@@ -60,7 +60,8 @@ function parseUncached(text: string, fileName: string): Topology {
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
         throw new UserInputError([{ path: fileName, line: 1, message: "the topology must be a YAML mapping" }]);
     }
-    const parsed = Topology.safeParse(data);
+    // reportInput: a key present with the wrong type is told apart from a missing one.
+    const parsed = Topology.safeParse(data, { reportInput: true });
     if (!parsed.success) {
         throw new UserInputError(parsed.error.issues.flatMap((issue) => zodIssueProblems(issue, doc, lineCounter)));
     }
@@ -93,8 +94,12 @@ function zodIssueProblems(issue: core.$ZodIssue, doc: Document, lineCounter: Lin
     if (issue.code === "unrecognized_keys") {
         return issue.keys.map((key) => withLine([...path, key], `unknown key "${key}"`, doc, lineCounter, true));
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) {
-        return [withLine(path, `missing required key (expected ${issue.expected})`, doc, lineCounter, false)];
+    if (issue.code === "invalid_type") {
+        const message = issue.input === undefined ? `missing required key (expected ${issue.expected})` : `expected ${issue.expected}, got ${yamlTypeName(issue.input)}`;
+        return [withLine(path, message, doc, lineCounter, false)];
+    }
+    if (issue.code === "invalid_value" && issue.input === undefined) {
+        return [withLine(path, `missing required key (${issue.message.replace(/^Invalid option: /, "")})`, doc, lineCounter, false)];
     }
     if (issue.code === "invalid_union") {
         return [withLine(path, unionMessage(issue), doc, lineCounter, false)];

@@ -3,7 +3,7 @@
  * offline engine and the tests validate a stack file before any resource is registered.
  */
 import { z } from "zod";
-import { UserInputError, type Problem } from "../model/errors";
+import { UserInputError, type Problem, yamlTypeName } from "../model/errors";
 import { RegionKey } from "../model/schema";
 
 /** Config namespace of every project key (the Pulumi project name). */
@@ -99,7 +99,7 @@ export function parseStackConfig(
     stackFile: string,
     lineOf?: (segments: readonly (string | number)[], key: boolean) => number | undefined,
 ): StackConfig {
-    const result = StackConfig.safeParse(raw);
+    const result = StackConfig.safeParse(raw, { reportInput: true });
     if (result.success) return result.data;
     const problems: Problem[] = [];
     for (const issue of result.error.issues as z.core.$ZodIssue[]) {
@@ -109,9 +109,11 @@ export function parseStackConfig(
             const message =
                 issue.code === "unrecognized_keys"
                     ? "unknown key"
-                    : issue.code === "invalid_type" && issue.input === undefined
+                    : (issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined
                       ? "required"
-                      : issue.message;
+                      : issue.code === "invalid_type"
+                        ? `expected ${issue.expected}, got ${yamlTypeName(issue.input)}`
+                        : issue.message;
             const line = lineOf?.(
                 segments.map((seg) => (typeof seg === "number" ? seg : String(seg))),
                 issue.code === "unrecognized_keys",

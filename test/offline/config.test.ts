@@ -137,6 +137,16 @@ describe("stack config schema", () => {
         );
     });
 
+    it("tells a value of the wrong type from a missing one", () => {
+        const wrong = { ...good, sshAuthorizedKeys: "ssh-ed25519 AAAA x", wireguardPeers: [{ name: "alice", publicKey: Buffer.alloc(32, "a").toString("base64"), host: "10" }] };
+        expect(problemsOf(() => parseStackConfig(wrong, "Pulumi.eu.yaml")).sort()).toEqual([
+            "Pulumi.eu.yaml: blitzhub:sshAuthorizedKeys: expected array, got string",
+            "Pulumi.eu.yaml: blitzhub:wireguardPeers[0].host: expected number, got string",
+        ]);
+        const { region: _region, ...withoutRegion } = good;
+        expect(problemsOf(() => parseStackConfig(withoutRegion, "Pulumi.eu.yaml"))).toEqual(["Pulumi.eu.yaml: blitzhub:region: required"]);
+    });
+
     it("refuses WireGuard peers on a stack whose region runs no bastion", () => {
         const topology = loadTopology(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"));
         const na = {
