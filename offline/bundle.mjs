@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** Builds older than this, and not current, are removed (a run still using one has long finished). */
+/** Builds superseded longer ago than this are removed (a run still using one has long finished). */
 const STALE_BUILD_MS = 10 * 60 * 1000;
 
 /**
@@ -101,9 +101,20 @@ async function build(options) {
     const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...(options.buildInputs ?? [])])].sort();
     const bundle = { dir, builtAt, inputs };
     const current = path.join(options.buildRoot, "current.json");
+    const superseded = readCurrent(options.buildRoot);
     const tmp = `${current}.${process.pid}.${randomBytes(3).toString("hex")}`;
     fs.writeFileSync(tmp, `${JSON.stringify(bundle, null, 1)}\n`);
     fs.renameSync(tmp, current);
+    // A run started from the build just replaced may still import its lazily loaded chunks:
+    // its age counts from now, when it stopped being current, not from when it was built.
+    if (superseded && superseded.dir !== dir) {
+        const now = new Date();
+        try {
+            fs.utimesSync(path.join(options.buildRoot, superseded.dir), now, now);
+        } catch {
+            // Already removed.
+        }
+    }
     removeOldBuilds(options.buildRoot, dir);
     return bundle;
 }

@@ -56,6 +56,27 @@ describe("offline bundle", () => {
         expect(third.rebuilt).toBe(true);
     });
 
+    it("keeps a replaced build for ten minutes after it stops being current, however old it is", async () => {
+        const { root, options } = project();
+        const dirOf = (b: { dir: string }) => path.join(options.buildRoot, b.dir);
+        const longAgo = new Date(Date.now() - 60 * 60 * 1000);
+        const first = await ensureBundle(options);
+        // Current for an hour: a run that started from it a second ago still imports from it.
+        fs.utimesSync(dirOf(first), longAgo, longAgo);
+        touchLater(path.join(root, "src", "greeting.ts"));
+        const second = await ensureBundle(options);
+        expect(second.rebuilt).toBe(true);
+        expect(fs.existsSync(dirOf(first))).toBe(true);
+        // Replaced an hour ago: nothing can still be using it.
+        fs.utimesSync(dirOf(first), longAgo, longAgo);
+        const later = new Date(Date.now() + 10_000);
+        fs.utimesSync(path.join(root, "src", "greeting.ts"), later, later);
+        const third = await ensureBundle(options);
+        expect(third.rebuilt).toBe(true);
+        expect(fs.existsSync(dirOf(first))).toBe(false);
+        expect(fs.existsSync(dirOf(second))).toBe(true);
+    });
+
     it("rebuilds when an input disappears or a new entry point is asked for", async () => {
         const { root, options } = project();
         await ensureBundle(options);
