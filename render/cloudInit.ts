@@ -116,11 +116,10 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const wireguard = wireguardPlacement && {
         config: renderWireguard({ plan, account: acc, vm: v, placement: wireguardPlacement, options: opts })[0].content,
         bootstrap: [
-            `umask 077`,
-            `[ -s ${WIREGUARD_KEY_FILE} ] || wg genkey > ${WIREGUARD_KEY_FILE}`,
-            `wg pubkey < ${WIREGUARD_KEY_FILE} > ${WIREGUARD_PUBLIC_KEY_FILE}`,
-            `systemctl enable --now wg-quick@${WIREGUARD_INTERFACE}`,
-            `msg="blitzhub: WireGuard public key of ${vmLabel(acc, v)}: $(cat ${WIREGUARD_PUBLIC_KEY_FILE})"`,
+            "umask 077",
+            `if command -v wg >/dev/null 2>&1 && { [ -s ${WIREGUARD_KEY_FILE} ] || wg genkey > ${WIREGUARD_KEY_FILE}; } && wg pubkey < ${WIREGUARD_KEY_FILE} > ${WIREGUARD_PUBLIC_KEY_FILE} && systemctl enable --now wg-quick@${WIREGUARD_INTERFACE}; ` +
+                `then msg="blitzhub: WireGuard public key of ${vmLabel(acc, v)}: $(cat ${WIREGUARD_PUBLIC_KEY_FILE})"; ` +
+                `else msg="blitzhub: WireGuard on ${vmLabel(acc, v)} did not start (wireguard-tools installed? see /var/log/blitzhub-bootstrap.log and journalctl -u wg-quick@${WIREGUARD_INTERFACE})"; fi`,
             `logger -t blitzhub-wireguard "$msg"`,
             `echo "$msg" > /dev/console 2>/dev/null || true`,
         ].join("; "),

@@ -30,11 +30,13 @@ export const WIREGUARD_PUBLIC_KEY_FILE = "/etc/wireguard/wg0.pub";
 
 /**
  * Applies a delivered wg0.conf without taking the tunnel down (config delivery to the bastions
- * runs through it): peers are synced in place and the host's key set again. When the interface
- * is not up, it is started.
+ * runs through it): `wg syncconf` changes only what differs. The host's key goes in with the
+ * config, since a config without one would set an all-zero key and drop every session. When
+ * the interface is not up, it is started.
  */
 export const WIREGUARD_RELOAD =
-    `if wg show ${WIREGUARD_INTERFACE} >/dev/null 2>&1; then wg syncconf ${WIREGUARD_INTERFACE} <(wg-quick strip ${WIREGUARD_INTERFACE}) && wg set ${WIREGUARD_INTERFACE} private-key ${WIREGUARD_KEY_FILE}; ` +
+    `if wg show ${WIREGUARD_INTERFACE} >/dev/null 2>&1; then ` +
+    `wg syncconf ${WIREGUARD_INTERFACE} <(printf '[Interface]\\nPrivateKey = %s\\n' "$(cat ${WIREGUARD_KEY_FILE})"; wg-quick strip ${WIREGUARD_INTERFACE}); ` +
     `else systemctl restart wg-quick@${WIREGUARD_INTERFACE}; fi`;
 
 /** The tunnel /24 of the `index`-th bastion (plan order across all accounts) and the bastion's address in it. */

@@ -1,6 +1,6 @@
 /** cloud-init user data of all 45 VMs: real `cloud-init schema`, an allow-list of keys, and bootstrap-only content. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -90,6 +90,38 @@ describe("cloud-init user data", () => {
             expect(script).toContain(`WireGuard public key of ${d.account.name}/${d.vm.name}`);
             expect(script).toContain("/dev/console");
             expect(spawnSync("sh", ["-n"], { input: script.replace(/^sh -c /, "") }).status, d.vm.resourceName).toBe(0);
+        }
+    });
+
+    it("the bastion bootstrap keeps an existing key, and says so on the console when WireGuard cannot start", () => {
+        const d = docs.find((x) => x.vm.services.some((s) => s.service === "wireguard"))!;
+        const script = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("wg genkey"))!.replace(/^sh -c /, "");
+        const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-wg-bootstrap-"));
+        const bin = join(sandbox, "bin");
+        mkdirSync(bin);
+        const fake = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+        // Only these tools: the machine's own wg must not be found.
+        for (const tool of ["cat", "sed"]) symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`]).toString().trim(), join(bin, tool));
+        fake("logger", "exit 0");
+        fake("systemctl", `echo "$*" >> ${sandbox}/systemctl.log`);
+        const local = script.replaceAll("/etc/wireguard/", `${sandbox}/`).replaceAll("/dev/console", `${sandbox}/console`);
+        const boot = () => {
+            rmSync(join(sandbox, "console"), { force: true });
+            const r = spawnSync("/bin/sh", ["-c", local], { env: { PATH: bin }, encoding: "utf8" });
+            expect(r.status, r.stderr).toBe(0);
+            return readFileSync(join(sandbox, "console"), "utf8").trimEnd();
+        };
+        try {
+            // No wg: the console says WireGuard did not start, and no key file is left behind.
+            expect(boot()).toMatch(/^blitzhub: WireGuard on EU-MGMT-01\/bastion-\d did not start/);
+            fake("wg", `case "$1" in genkey) echo GENERATED-KEY;; pubkey) ${join(bin, "sed")} "s/KEY/PUB/";; esac`);
+            expect(boot()).toMatch(/^blitzhub: WireGuard public key of EU-MGMT-01\/bastion-\d: GENERATED-PUB$/);
+            expect(readFileSync(join(sandbox, "systemctl.log"), "utf8")).toContain("enable --now wg-quick@wg0");
+            // A reboot (or a second run) keeps the key the host already has.
+            writeFileSync(join(sandbox, "wg0.key"), "EXISTING-KEY\n");
+            expect(boot()).toMatch(/: EXISTING-PUB$/);
+        } finally {
+            rmSync(sandbox, { recursive: true, force: true });
         }
     });
 

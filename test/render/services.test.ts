@@ -72,8 +72,8 @@ describe("WireGuard on the MGMT bastions", () => {
 
     it("applies a delivered change without taking the tunnel down (delivery runs through it)", () => {
         for (const f of wg) {
-            expect(f.reload).toContain("wg syncconf wg0 <(wg-quick strip wg0)");
-            expect(f.reload).toContain("wg set wg0 private-key /etc/wireguard/wg0.key");
+            // A config without PrivateKey would set an all-zero key: the host's key goes in with it.
+            expect(f.reload).toContain(`wg syncconf wg0 <(printf '[Interface]\\nPrivateKey = %s\\n' "$(cat /etc/wireguard/wg0.key)"; wg-quick strip wg0)`);
             expect(f.reload).toMatch(/^if wg show wg0 .*; else systemctl restart wg-quick@wg0; fi$/);
             expect(spawnSync("bash", ["-n"], { input: f.reload }).status).toBe(0);
         }
