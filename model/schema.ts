@@ -140,6 +140,26 @@ export const HealthCheck = z.strictObject({
     expectStatus: z.number().int().min(100).max(599).default(200),
 });
 
+/**
+ * A vendor apt repository, as the vendor's install docs give it: the signing key (fetched over
+ * HTTPS into its own keyring, used only for this repository) and the `deb` line. `{codename}`
+ * in `suite` is the VM's Ubuntu codename (`jammy`).
+ */
+export const AptRepository = z.union([
+    z.strictObject({
+        /** Name of the keyring and list file (`nginx` → `/etc/apt/sources.list.d/blitzhub-nginx.list`). */
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        keyUrl: z.string().regex(/^https:\/\/\S+$/, "must be an https:// URL"),
+        url: z.string().regex(/^https?:\/\/\S+$/, "must be an http(s):// URL"),
+        suite: z.string().regex(/^\S+$/),
+        components: z.array(z.string().regex(/^\S+$/)).min(1),
+    }),
+    z.strictObject({
+        /** A Launchpad PPA (`vbernat/haproxy-2.8`), added with add-apt-repository. */
+        ppa: z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, "must be owner/name"),
+    }),
+]);
+
 /** One entry of the service catalogue: everything the spec says about a service. */
 export const ServiceDef = z.strictObject({
     displayName: z.string(),
@@ -153,6 +173,15 @@ export const ServiceDef = z.strictObject({
         method: z.enum(["apt", "release", "pip", "npm", "none"]),
         package: z.string(),
         source: z.string().optional(),
+        /** Vendor repositories the apt package comes from; none: the distribution's own archive. */
+        repositories: z.array(AptRepository).default([]),
+        /**
+         * The version as the repository spells it when it is not `version`: with an epoch
+         * (`6:7.2.0`), or a series prefix (`2.8.`) where the repository keeps only its newest build.
+         */
+        aptVersion: z.string().regex(/^\S+$/).optional(),
+        /** Packages of the same source build that must be installed at the same version (`redis-tools`). */
+        companions: z.array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/)).default([]),
     }),
     ports: z.array(ServicePort).default([]),
     /**

@@ -95,6 +95,19 @@ function checkServices(topology: Topology, report: Report): void {
                 report([...at, "alerts", index, "specExpr"], `alert ${alert.alert} has a "fix" but no "specExpr" it fixes`);
             }
         });
+        if (def.install.method !== "apt") {
+            if (def.install.repositories.length > 0) report([...at, "install", "repositories"], `only an apt package comes from apt repositories (method is ${def.install.method})`);
+            if (def.install.aptVersion !== undefined) report([...at, "install", "aptVersion"], `only an apt package has an apt version (method is ${def.install.method})`);
+        } else if (def.install.aptVersion !== undefined) {
+            const version = def.version.replace(/^v/, "");
+            const upstream = def.install.aptVersion.replace(/^\d+:/, "");
+            if (!upstream.startsWith(version) && !version.startsWith(upstream)) {
+                report([...at, "install", "aptVersion"], `"${def.install.aptVersion}" is neither version ${def.version} as the repository spells it nor its series`);
+            }
+        }
+        if (def.install.method !== "apt" && def.install.companions.length > 0) {
+            report([...at, "install", "companions"], `only an apt package has companion packages (method is ${def.install.method})`);
+        }
         if (def.managedBy !== undefined) {
             if (!managedBy.has(name)) {
                 report([...at, "managedBy"], `managed by ${def.managedBy}, but no role declares an autonomousDatabase providing "${name}"`);

@@ -92,10 +92,24 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const arch = v.shape === "VM.Standard.A1.Flex" ? "arm64" : "amd64";
     // Pinned apt packages install one by one from a script, so a version missing from a
     // repository fails only its own package (logged), not the whole package stage.
-    const pinned = v.services
-        .filter((s) => s.def.install.method === "apt")
-        .map((s) => ({ name: s.def.install.package, version: s.def.version.replace(/^v/, ""), source: s.def.install.source ?? "distribution" }))
+    const aptServices = v.services.filter((s) => s.def.install.method === "apt");
+    const pinned = aptServices
+        .map((s) => ({
+            name: s.def.install.package,
+            version: s.def.install.aptVersion ?? s.def.version.replace(/^v/, ""),
+            source: s.def.install.source ?? "distribution",
+            companions: s.def.install.companions,
+        }))
         .filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+    // Vendor repositories first, each with its own keyring, so the pins can find their versions.
+    const repositories = aptServices
+        .flatMap((s) => s.def.install.repositories)
+        .map((r) =>
+            "ppa" in r
+                ? { ppa: r.ppa }
+                : { name: r.name, keyUrl: r.keyUrl, deb: [r.url, r.suite.replace("{codename}", "$VERSION_CODENAME"), ...r.components].join(" ") },
+        )
+        .filter((r, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(r)) === i);
     const releases = v.services
         .filter((s) => s.def.install.method === "release")
         .map((s) => releaseOf(s, arch))
@@ -131,6 +145,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
         packages: ["nftables", "curl", "unzip", "python3-pip"],
         pinned,
+        repositories,
         firewall: renderFirewall(vmLabel(acc, v), v, wireguardFirewall(plan, acc, v)).trimEnd(),
         releases,
         pip,

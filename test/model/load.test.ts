@@ -295,6 +295,20 @@ describe("consistency across the catalogue", () => {
         expect(problems.map(formatProblem).join("\n")).toMatch(/startAfter(:\d+)?: start order is circular: (vault → minio → vault|minio → vault → minio)/);
     });
 
+    it("takes apt repositories, apt versions and companions only for apt packages, and versions that match", () => {
+        const release = edit(
+            '    install: { method: release, package: loki, source: "github.com/grafana/loki/releases v2.9.0 (linux-arm64)" }',
+            '    install: { method: release, package: loki, repositories: [{ ppa: grafana/loki }], aptVersion: "2.9.0", companions: [logcli] }',
+        );
+        expect(problemAt(release, "services.loki.install.repositories").message).toBe("only an apt package comes from apt repositories (method is release)");
+        expect(problemAt(release, "services.loki.install.aptVersion").message).toBe("only an apt package has an apt version (method is release)");
+        expect(problemAt(release, "services.loki.install.companions").message).toBe("only an apt package has companion packages (method is release)");
+        const wrongVersion = edit('      aptVersion: "6:7.2.0"   # the repository\'s epoch', '      aptVersion: "6:7.4.0"');
+        expect(problemAt(wrongVersion, "services.redis.install.aptVersion").message).toBe('"6:7.4.0" is neither version 7.2.0 as the repository spells it nor its series');
+        const plainHttpKey = edit('keyUrl: "https://packages.redis.io/gpg"', 'keyUrl: "http://packages.redis.io/gpg"');
+        expect(problemsOf(plainHttpKey).map(formatProblem).join("\n")).toMatch(/services\.redis\.install\.repositories\[0\]/);
+    });
+
     it("keeps the spec's headline objectives", () => {
         expect(loadTopology(FILE).objectives).toEqual({
             concurrentUsers: 1000,

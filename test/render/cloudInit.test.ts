@@ -1,6 +1,6 @@
 /** cloud-init user data of all 45 VMs: real `cloud-init schema`, an allow-list of keys, and bootstrap-only content. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -56,8 +56,92 @@ describe("cloud-init user data", () => {
     it("pins every apt-installed service to the catalogue's version", () => {
         for (const d of docs) {
             for (const s of d.vm.services.filter((p) => p.def.install.method === "apt")) {
-                expect(d.text, `${d.vm.resourceName} ${s.service}`).toContain(`pin ${s.def.install.package} ${s.def.version} `);
+                expect(d.text, `${d.vm.resourceName} ${s.service}`).toContain(`pin ${s.def.install.package} ${s.def.install.aptVersion ?? s.def.version} `);
             }
+        }
+    });
+
+    it("adds the vendor repository of every pinned package, with its own keyring, before the pins", () => {
+        let withRepositories = 0;
+        for (const d of docs) {
+            const repositories = d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => s.def.install.repositories);
+            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
+            const script = doc.write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")?.content;
+            const order = doc.runcmd.map((c) => c.join(" "));
+            if (repositories.length === 0) {
+                expect(script, d.vm.resourceName).toBeUndefined();
+                continue;
+            }
+            withRepositories++;
+            for (const r of repositories) {
+                const line = "ppa" in r ? `ppa ${r.ppa}` : `repo ${r.name} "${r.keyUrl}" "${r.url} ${r.suite.replace("{codename}", "$VERSION_CODENAME")} ${r.components.join(" ")}"`;
+                expect(script, d.vm.resourceName).toContain(`\n${line}\n`);
+            }
+            expect(order.indexOf("/usr/local/lib/blitzhub/add-apt-repositories.sh"), d.vm.resourceName).toBeGreaterThanOrEqual(0);
+            expect(order.indexOf("/usr/local/lib/blitzhub/add-apt-repositories.sh")).toBeLessThan(order.indexOf("/usr/local/lib/blitzhub/install-pinned.sh"));
+            expect(spawnSync("sh", ["-n"], { input: script }).status, d.vm.resourceName).toBe(0);
+        }
+        expect(withRepositories).toBeGreaterThan(20);
+    });
+
+    it("the repository script keys each repository on its own and logs a failed one without stopping", () => {
+        const d = docs.find((x) => x.account.name === "EU-FE-01" && x.vm.name === "app")!;
+        const script = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")!.content;
+        const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-apt-repos-"));
+        const bin = join(sandbox, "bin");
+        mkdirSync(bin);
+        for (const sub of ["keyrings", "sources", "log"]) mkdirSync(join(sandbox, sub));
+        writeFileSync(join(sandbox, "os-release"), "VERSION_CODENAME=jammy\n");
+        const fake = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+        // curl: an armored key for nginx.org, a binary one anywhere else; gpg --dearmor marks what it converted.
+        fake("curl", 'for a; do out=$url; url=$a; done; for a; do case "$prev" in -o) out=$a;; esac; prev=$a; done; case "$url" in *nginx.org*) echo "-----BEGIN PGP PUBLIC KEY BLOCK-----" > "$out";; *) printf "\\231binary" > "$out";; esac');
+        fake("gpg", 'while [ "$1" != "-o" ]; do shift; done; echo "dearmored from $3" > "$2"');
+        fake("apt-get", `echo "apt-get $*" >> ${sandbox}/apt.log`);
+        const local = script
+            .replaceAll("/etc/os-release", `${sandbox}/os-release`)
+            .replaceAll("/usr/share/keyrings", `${sandbox}/keyrings`)
+            .replaceAll("/etc/apt/sources.list.d", `${sandbox}/sources`)
+            .replaceAll("/var/log/blitzhub-bootstrap.log", `${sandbox}/log/bootstrap.log`);
+        try {
+            const r = spawnSync("/bin/sh", ["-c", local], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" });
+            expect(r.status, r.stderr).toBe(0);
+            expect(readFileSync(join(sandbox, "sources", "blitzhub-nginx.list"), "utf8")).toBe(`deb [signed-by=${sandbox}/keyrings/blitzhub-nginx.gpg] http://nginx.org/packages/ubuntu jammy nginx\n`);
+            expect(readFileSync(join(sandbox, "keyrings", "blitzhub-nginx.gpg"), "utf8")).toMatch(/^dearmored from /);
+            expect(readFileSync(join(sandbox, "apt.log"), "utf8")).toBe("apt-get update\n");
+
+            // A key that cannot be fetched: logged, no list file, exit 1; the other repositories still go in.
+            fake("curl", 'exit 22');
+            rmSync(join(sandbox, "sources", "blitzhub-nginx.list"));
+            const failed = spawnSync("/bin/sh", ["-c", local], { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: "utf8" });
+            expect(failed.status).toBe(1);
+            expect(readFileSync(join(sandbox, "log", "bootstrap.log"), "utf8")).toContain("add-apt-repositories: nginx key https://nginx.org/keys/nginx_signing.key failed");
+            expect(existsSync(join(sandbox, "sources", "blitzhub-nginx.list"))).toBe(false);
+        } finally {
+            rmSync(sandbox, { recursive: true, force: true });
+        }
+    });
+
+    it("pins a package's companions to its own version, without shell globbing", () => {
+        const d = docs.find((x) => x.account.name === "EU-BE-01" && x.vm.name === "redis-primary")!;
+        const script = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/install-pinned.sh")!.content;
+        expect(script).toContain('pin redis-server 6:7.2.0 "packages.redis.io (pinned 7.2.0)" redis-tools\n');
+        const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-pins-"));
+        try {
+            mkdirSync(join(sandbox, "bin"));
+            writeFileSync(join(sandbox, "bin", "apt-get"), `#!/bin/sh\nprintf '%s\\n' "$@" >> ${sandbox}/apt.log\n`, { mode: 0o755 });
+            // A file that the unquoted companion argument would glob onto.
+            writeFileSync(join(sandbox, "redis-tools=6:7.2.0-glob-trap"), "");
+            const r = spawnSync("/bin/sh", ["-c", script.replaceAll("/var/log/blitzhub-bootstrap.log", `${sandbox}/bootstrap.log`)], {
+                cwd: sandbox,
+                env: { PATH: `${sandbox}/bin:/usr/bin:/bin` },
+                encoding: "utf8",
+            });
+            expect(r.status, r.stderr).toBe(0);
+            const args = readFileSync(join(sandbox, "apt.log"), "utf8").split("\n");
+            expect(args).toContain("redis-server=6:7.2.0*");
+            expect(args).toContain("redis-tools=6:7.2.0*");
+        } finally {
+            rmSync(sandbox, { recursive: true, force: true });
         }
     });
 
