@@ -1,5 +1,9 @@
-/** Ansible on the MGMT A1: `ansible.cfg` (ProxyJump through the bastions), an inventory of every VM by IP, the vault password file. */
-import { dependencyTargets, requirePort, vmLabel } from "./lookup";
+/**
+ * Ansible on the MGMT A1: `ansible.cfg` (ProxyJump through the bastions), an inventory of every
+ * VM by IP, the vault password file, and the spec's `deploy_websocket.yml` (a rolling restart of
+ * Fastify with its health checks, then the Nginx frontends).
+ */
+import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
 import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -46,5 +50,30 @@ export function renderAnsible(ctx: ServiceContext): FileSpec[] {
             }),
         },
         { path: vaultPasswordFile, content: secretPlaceholder(secret.path), mode: "0600" },
+        ...placement.def.files
+            .filter((f) => f.endsWith("/deploy_websocket.yml"))
+            .map((path) => ({ path, content: deployWebsocket(ctx, label, group), validate: `ansible-playbook --syntax-check -i /etc/ansible/hosts.yml ${path}` })),
     ];
+}
+
+/** The rolling Fastify restart: its ports and health paths from the plan, its hosts from the inventory groups. */
+function deployWebsocket(ctx: ServiceContext, label: string, group: (s: string) => string): string {
+    const fastify = instancesOf(ctx.plan, "fastify")[0];
+    if (!fastify) throw new Error(`${label} ansible: deploy_websocket.yml needs a fastify in the plan`);
+    const wsPort = requirePort(fastify.placement, label, "ws").port;
+    const wsHealth = ctx.plan.accounts
+        .flatMap((a) => a.loadBalancer.backendSets)
+        .find((b) => b.service === "fastify" && b.port === wsPort)?.healthCheck.urlPath;
+    return renderTemplate("ansible/deploy_websocket.yml.hbs", {
+        vmLabel: label,
+        backendGroup: `svc_${group("fastify")}`,
+        frontendGroup: `svc_${group("nginx")}`,
+        pm2App: "fastify",
+        apiPort: requirePort(fastify.placement, label, "api").port,
+        apiHealth: fastify.placement.def.health?.path ?? "/health",
+        wsPort,
+        wsHealth: wsHealth ?? "/ws/health",
+        retries: 30,
+        delaySeconds: 5,
+    });
 }

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RSYSLOG_LOGS } from "../../render/logrotate";
 import { renderVault } from "../../render/vault";
-import { realPlan } from "./fixtures";
+import { IN_CI, realPlan } from "./fixtures";
 
 const { plan, files } = realPlan();
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-structure-"));
@@ -168,6 +168,38 @@ describe("configs without a Debian checker", () => {
         const jump = /ProxyJump=ops@([\d.]+):22/.exec(cfg)![1];
         expect(runs(jump, "ssh-bastion")).toBe(true);
         expect(content("EU-MGMT-01", "ops", "/etc/ansible/.vault_pass").trim()).toBe("@@secret:secret/ansible_vault_password@@");
+    });
+
+    const playbook = files.find((f) => f.path === "/ansible/playbooks/deploy_websocket.yml")!;
+
+    it("Ansible: deploy_websocket.yml rolls Fastify one backend at a time on its health checks, then reloads the Nginx frontends", () => {
+        const plays = parse(playbook.content) as { hosts: string; serial: number; tasks: Record<string, unknown>[] }[];
+        expect(plays.map((p) => [p.hosts, p.serial])).toEqual([["svc_fastify", 1], ["svc_nginx", 1]]);
+        const urls = plays[0].tasks.map((t) => (t["ansible.builtin.uri"] as { url?: string } | undefined)?.url).filter(Boolean);
+        expect(urls).toEqual(["http://{{ ansible_host }}:3000/health", "http://{{ ansible_host }}:3001/ws/health"]);
+        const inv = parse(content("EU-MGMT-01", "ops", "/etc/ansible/hosts.yml")) as { all: { children: Record<string, { hosts: Record<string, unknown> }> } };
+        const fastifyVms = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "fastify")).map((v) => v.resourceName));
+        expect(Object.keys(inv.all.children.svc_fastify.hosts).sort()).toEqual(fastifyVms.sort());
+        expect(playbook.validate).toBe("ansible-playbook --syntax-check -i /etc/ansible/hosts.yml /ansible/playbooks/deploy_websocket.yml");
+    });
+
+    const hasAnsible = spawnSync("sh", ["-c", "command -v ansible-playbook"], { stdio: "ignore" }).status === 0;
+    if (!hasAnsible && IN_CI) it("ansible-playbook is installed (CI=true)", () => expect.fail("apt-get install -y ansible-core (or: bash .ci/install-checkers.sh)"));
+    it.runIf(hasAnsible)("Ansible: ansible-playbook --syntax-check passes the playbook with the rendered inventory, and fails a broken one", () => {
+        const check = (text: string) => {
+            writeFileSync(join(dir, "hosts.yml"), content("EU-MGMT-01", "ops", "/etc/ansible/hosts.yml"));
+            writeFileSync(join(dir, "deploy_websocket.yml"), text);
+            // The host's own ansible.cfg plays no part: the rendered one names VM paths.
+            return spawnSync("ansible-playbook", ["--syntax-check", "-i", join(dir, "hosts.yml"), join(dir, "deploy_websocket.yml")], {
+                env: { ...process.env, ANSIBLE_CONFIG: join(dir, "no-ansible.cfg"), ANSIBLE_LOCAL_TEMP: join(dir, "ansible-tmp") },
+                encoding: "utf8",
+            });
+        };
+        const good = check(playbook.content);
+        expect(good.status, good.stderr).toBe(0);
+        const broken = check(playbook.content.replace("  serial: 1\n", "  serial: 1\n  seriall: 2\n"));
+        expect(broken.status).not.toBe(0);
+        expect(broken.stderr).toMatch(/seriall/);
     });
 
     it("backup timers run at the catalogue's times and target MinIO by IP", () => {
