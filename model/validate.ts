@@ -118,11 +118,22 @@ function checkServices(topology: Topology, report: Report): void {
     }
 }
 
-/** Backup prefixes must not be shared; a secret path named twice must mean the same secret. */
+/** Backup prefixes must not be shared; a secret path or apt repository named twice must mean the same one. */
 function checkSharedNames(topology: Topology, report: Report): void {
     const targets = new Map<string, string>();
     const secrets = new Map<string, { service: string; source: string; length: number }>();
+    const repositories = new Map<string, { service: string; definition: string }>();
     for (const [name, def] of Object.entries(topology.services)) {
+        // One list file and keyring per repository name on a VM: the name must mean one repository.
+        def.install.repositories.forEach((repository, index) => {
+            if ("ppa" in repository) return;
+            const definition = JSON.stringify(repository);
+            const first = repositories.get(repository.name);
+            if (!first) repositories.set(repository.name, { service: name, definition });
+            else if (first.definition !== definition) {
+                report(["services", name, "install", "repositories", index], `repository "${repository.name}" is declared differently by ${first.service}`);
+            }
+        });
         def.backup.forEach((backup, index) => {
             const owner = targets.get(backup.target);
             if (owner) report(["services", name, "backup", index, "target"], `backup target ${backup.target} is already used by ${owner}`);

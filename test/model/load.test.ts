@@ -305,6 +305,11 @@ describe("consistency across the catalogue", () => {
         expect(problemAt(release, "services.loki.install.companions").message).toBe("only an apt package has companion packages (method is release)");
         const wrongVersion = edit('      aptVersion: "6:7.2.0"   # the repository\'s epoch', '      aptVersion: "6:7.4.0"');
         expect(problemAt(wrongVersion, "services.redis.install.aptVersion").message).toBe('"6:7.4.0" is neither version 7.2.0 as the repository spells it nor its series');
+        const twoNginx = edit(
+            '    install:\n      method: apt\n      package: nginx\n      source: "nginx.org stable repository (pinned 1.24.0)"\n      repositories:\n        - { name: nginx, keyUrl: "https://nginx.org/keys/nginx_signing.key", url: "http://nginx.org/packages/ubuntu", suite: "{codename}", components: [nginx] }\n    ports:\n      - { name: rpc',
+            '    install:\n      method: apt\n      package: nginx\n      source: "nginx.org mainline"\n      repositories:\n        - { name: nginx, keyUrl: "https://nginx.org/keys/nginx_signing.key", url: "http://nginx.org/packages/mainline/ubuntu", suite: "{codename}", components: [nginx] }\n    ports:\n      - { name: rpc',
+        );
+        expect(problemAt(twoNginx, "services.rpc-gateway.install.repositories[0]").message).toBe('repository "nginx" is declared differently by nginx');
         const plainHttpKey = edit('keyUrl: "https://packages.redis.io/gpg"', 'keyUrl: "http://packages.redis.io/gpg"');
         expect(problemsOf(plainHttpKey).map(formatProblem).join("\n")).toMatch(/services\.redis\.install\.repositories\[0\]/);
     });
