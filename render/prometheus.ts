@@ -3,7 +3,7 @@
  * targets of all accounts, alert rules from the topology, and the Alertmanagers to notify.
  */
 import type { ScrapeTarget } from "../plan/types";
-import { dependencyTargets, instancesOf, portOf, requirePort, vmLabel } from "./lookup";
+import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
