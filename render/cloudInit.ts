@@ -10,7 +10,8 @@ import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
-import type { RenderOptions } from "./types";
+import type { RenderedFile, RenderOptions } from "./types";
+import { renderVm } from "./vm";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
@@ -33,6 +34,8 @@ export const CLOUD_CONFIG_KEYS = [
 export interface CloudInitOptions extends RenderOptions {
     /** Public keys for the `ops` user (stack config `blitzhub:sshAuthorizedKeys`). */
     sshAuthorizedKeys?: string[];
+    /** The VM's rendered files (`renderVm`), when the caller already has them; rendered here otherwise. */
+    files?: RenderedFile[];
 }
 
 /** Placeholder key when none is given (the offline render); a real stack always passes its keys. */
@@ -138,6 +141,21 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
             `echo "$msg" > /dev/console 2>/dev/null || true`,
         ].join("; "),
     };
+    // Delivery installs each file with its owner and group: the accounts no package or release
+    // created by then are made as system accounts, so no delivery fails on a missing user.
+    const files = opts.files ?? renderVm(plan, acc, v, opts);
+    const owners = [...new Set(files.map((f) => f.owner))].filter((u) => u !== "root").sort();
+    const groups = [...new Set(files.map((f) => f.group))].filter((g) => g !== "root" && !owners.includes(g)).sort();
+    const bad = [...owners, ...groups].filter((name) => !/^[a-z_][a-z0-9_-]*$/.test(name));
+    if (bad.length > 0) throw new Error(`${vmLabel(acc, v)}: file owners that are not account names: ${bad.join(", ")}`);
+    const ownersScript = [
+        ...groups.map((g) => `getent group ${g} >/dev/null || groupadd --system ${g}`),
+        ...owners.map(
+            (u) =>
+                `getent passwd ${u} >/dev/null || useradd --system --no-create-home --shell /usr/sbin/nologin ` +
+                `$(getent group ${u} >/dev/null && echo "-g ${u}" || echo --user-group) ${u}`,
+        ),
+    ].join("; ");
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
@@ -152,5 +170,6 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         prepare,
         volumes: volumeMounts(v),
         wireguard,
+        ownersScript,
     });
 }

@@ -87,8 +87,11 @@ export function renderRegion(
     const cloudInits = new Map<string, string>();
     const files: Record<string, RenderedFile[]> = {};
     for (const account of plan.accounts.filter((a) => a.region === region)) {
-        for (const vm of account.vms) cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, options));
         files[account.name] = renderAccount(plan, account.name, options);
+        for (const vm of account.vms) {
+            const vmFiles = files[account.name].filter((f) => f.vm === vm.name);
+            cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, { ...options, files: vmFiles }));
+        }
     }
     return { cloudInits, files };
 }

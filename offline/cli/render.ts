@@ -81,7 +81,7 @@ export function renderToDirectory(
                     manifest.push({ account, vm: vm.name, service: f.service, path: f.path, file });
                 }
                 const file = `${account}/${vm.name}/cloud-init.yaml`;
-                put(file, renderCloudInit(plan, account, vm.name, optionsByStack[stack]));
+                put(file, renderCloudInit(plan, account, vm.name, { ...optionsByStack[stack], files: files.filter((x) => x.vm === vm.name) }));
                 manifest.push({ account, vm: vm.name, service: "cloud-init", path: CLOUD_INIT_PATH_ON_VM, file });
             }
         }

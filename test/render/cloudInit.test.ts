@@ -145,6 +145,44 @@ describe("cloud-init user data", () => {
         }
     });
 
+    it("makes every owner and group of the VM's delivered files that no package made, after the installs", () => {
+        for (const d of docs) {
+            const delivered = files.filter((f) => f.account === d.account.name && f.vm === d.vm.name);
+            const names = [...new Set(delivered.flatMap((f) => [f.owner, f.group]))].filter((n) => n !== "root");
+            const order = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
+            const script = order.find((c) => c.includes("useradd --system"));
+            if (names.length === 0) {
+                expect(script, d.vm.resourceName).toBeUndefined();
+                continue;
+            }
+            for (const n of names) expect(script, `${d.vm.resourceName} ${n}`).toMatch(new RegExp(`getent (passwd|group) ${n} `));
+            expect(order.indexOf(script!)).toBeGreaterThan(order.findIndex((c) => c.includes("install-pinned.sh")));
+        }
+        const api = docs.find((x) => x.account.name === "EU-BE-01" && x.vm.name === "api")!;
+        expect(api.text).toContain("getent passwd app >/dev/null || useradd --system");
+    });
+
+    it("the owner script reuses a group a package already made and makes the rest with their own group", () => {
+        const d = docs.find((x) => x.account.name === "EU-BE-01" && x.vm.name === "api")!;
+        const script = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("useradd --system"))!.replace(/^sh -c /, "");
+        const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-owners-"));
+        try {
+            mkdirSync(join(sandbox, "bin"));
+            const fake = (name: string, body: string) => writeFileSync(join(sandbox, "bin", name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+            // Already on the host: the group app (a package made it), the user promtail (its release made it).
+            fake("getent", 'case "$1 $2" in "group app"|"passwd promtail") exit 0;; *) exit 2;; esac');
+            fake("useradd", `echo "useradd $*" >> ${sandbox}/log`);
+            fake("groupadd", `echo "groupadd $*" >> ${sandbox}/log`);
+            const r = spawnSync("/bin/sh", ["-c", script], { env: { PATH: `${sandbox}/bin:/usr/bin:/bin` }, encoding: "utf8" });
+            expect(r.status, r.stderr).toBe(0);
+            const log = readFileSync(join(sandbox, "log"), "utf8");
+            expect(log).toContain("useradd --system --no-create-home --shell /usr/sbin/nologin -g app app\n");
+            expect(log).not.toMatch(/useradd .* promtail/);
+        } finally {
+            rmSync(sandbox, { recursive: true, force: true });
+        }
+    });
+
     it("carries no service configuration and no secret placeholder, except the VPN entry delivery needs", () => {
         for (const d of docs) {
             expect(d.text).not.toMatch(/@@secret:/);
