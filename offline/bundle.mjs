@@ -1,12 +1,13 @@
 // @ts-check
 /**
  * The offline CLIs' bundle: the TypeScript sources compiled by esbuild into one folder of ES
- * modules, rebuilt whenever one of its inputs (every source esbuild read, plus the files that
- * shape the build) is newer than the build. Each build gets its own folder under `buildRoot` and
- * `current.json` names the newest, so runs in parallel never load a half-written bundle.
+ * modules, rebuilt whenever the content of one of its inputs (every source esbuild read, plus the
+ * files that shape the build) differs from what was built. Each build gets its own folder under
+ * `buildRoot` and `current.json` names the newest, so runs in parallel never load a half-written
+ * bundle.
  * Third-party packages are not bundled; they load from `node_modules` as usual.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -24,8 +25,9 @@ const STALE_BUILD_MS = 10 * 60 * 1000;
 /**
  * @typedef {object} Bundle
  * @property {string} dir Folder of this build, under `buildRoot`.
- * @property {number} builtAt When the build started (ms since the epoch); inputs newer than this make it stale.
+ * @property {number} builtAt When the build started (ms since the epoch).
  * @property {string[]} inputs Every input, relative to `root`.
+ * @property {string} inputsHash sha256 of every input's path and content; empty when an input changed during the build.
  * @property {boolean} rebuilt Whether this call built it.
  */
 
@@ -54,23 +56,32 @@ function readCurrent(buildRoot) {
 }
 
 /**
+ * sha256 over the inputs' paths and contents (a few milliseconds: the sources and the lockfile);
+ * undefined when one is missing.
+ * @param {string} root
+ * @param {string[]} inputs
+ */
+function hashInputs(root, inputs) {
+    const hash = createHash("sha256");
+    for (const input of inputs) {
+        try {
+            hash.update(`${input}\0`).update(fs.readFileSync(path.join(root, input))).update("\0");
+        } catch {
+            return undefined;
+        }
+    }
+    return hash.digest("hex");
+}
+
+/**
  * @param {Omit<Bundle, "rebuilt">} bundle
  * @param {BundleOptions} options
  */
 function isFresh(bundle, options) {
-    if (!fs.existsSync(path.join(options.buildRoot, bundle.dir))) return false;
+    if (!bundle.inputsHash || !fs.existsSync(path.join(options.buildRoot, bundle.dir))) return false;
     const wanted = [...Object.values(options.entryPoints), ...(options.buildInputs ?? [])];
     if (wanted.some((file) => !bundle.inputs.includes(file))) return false;
-    for (const input of bundle.inputs) {
-        let mtime;
-        try {
-            mtime = fs.statSync(path.join(options.root, input)).mtimeMs;
-        } catch {
-            return false;
-        }
-        if (mtime > bundle.builtAt) return false;
-    }
-    return true;
+    return hashInputs(options.root, bundle.inputs) === bundle.inputsHash;
 }
 
 /**
@@ -97,9 +108,16 @@ async function build(options) {
         metafile: true,
         logLevel: "error",
     });
-    // Inputs are compared with the build's start, so a file saved during the build triggers another.
     const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...(options.buildInputs ?? [])])].sort();
-    const bundle = { dir, builtAt, inputs };
+    // A file saved while esbuild read it may not be what was built: leave the hash empty, so the next run builds again.
+    const changedDuringBuild = inputs.some((input) => {
+        try {
+            return fs.statSync(path.join(options.root, input)).mtimeMs >= builtAt;
+        } catch {
+            return true;
+        }
+    });
+    const bundle = { dir, builtAt, inputs, inputsHash: changedDuringBuild ? "" : (hashInputs(options.root, inputs) ?? "") };
     const current = path.join(options.buildRoot, "current.json");
     const superseded = readCurrent(options.buildRoot);
     const tmp = `${current}.${process.pid}.${randomBytes(3).toString("hex")}`;

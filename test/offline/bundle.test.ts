@@ -1,6 +1,6 @@
 /**
- * The offline CLIs' bundle (`offline/bundle.mjs`): built once, reused while no input changes,
- * rebuilt into a new folder when one does, and what it runs is the current source.
+ * The offline CLIs' bundle (`offline/bundle.mjs`): built once, reused while no input's content
+ * changes, rebuilt into a new folder when one does, and what it runs is the current source.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -21,10 +21,11 @@ function project(): { root: string; options: Parameters<typeof ensureBundle>[0] 
 
 const run = (file: string) => spawnSync(process.execPath, [file], { encoding: "utf8" }).stdout.trim();
 
-/** Sets a file's mtime past the build, as an editor saving it later would. */
-function touchLater(file: string): void {
-    const later = new Date(Date.now() + 5_000);
-    fs.utimesSync(file, later, later);
+/** Rewrites a file with an mtime in the past, as `cp -p` or `rsync -t` of an older copy would. */
+function writeWithOldMtime(file: string, content: string): void {
+    fs.writeFileSync(file, content);
+    const longAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    fs.utimesSync(file, longAgo, longAgo);
 }
 
 describe("offline bundle", () => {
@@ -43,17 +44,40 @@ describe("offline bundle", () => {
         const { root, options } = project();
         const first = await ensureBundle(options);
         fs.writeFileSync(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hi ${name}`;\n");
-        touchLater(path.join(root, "src", "greeting.ts"));
         const second = await ensureBundle(options);
         expect(second.rebuilt).toBe(true);
         expect(second.dir).not.toBe(first.dir);
         expect(run(second.entry("main"))).toBe("hi world");
         expect(run(first.entry("main"))).toBe("hello world");
 
-        touchLater(path.join(root, "build.json"));
-        const third = await ensureBundle({ ...options });
-        // Both mtimes are in the future of the second build; each is an input.
-        expect(third.rebuilt).toBe(true);
+        fs.writeFileSync(path.join(root, "build.json"), '{ "changed": true }\n');
+        expect((await ensureBundle(options)).rebuilt).toBe(true);
+    });
+
+    it("goes by content, not by time: an older copy is rebuilt, a touch alone is not", async () => {
+        const { root, options } = project();
+        await ensureBundle(options);
+        writeWithOldMtime(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hey ${name}`;\n");
+        const restored = await ensureBundle(options);
+        expect(restored.rebuilt).toBe(true);
+        expect(run(restored.entry("main"))).toBe("hey world");
+        const now = new Date();
+        fs.utimesSync(path.join(root, "src", "main.ts"), now, now);
+        expect((await ensureBundle(options)).rebuilt).toBe(false);
+    });
+
+    it("builds again when an input was saved during the build", async () => {
+        const { root, options } = project();
+        const first = await ensureBundle(options);
+        // An mtime after the build started: esbuild may have read the file before or after the save.
+        const later = new Date(Date.now() + 60_000);
+        fs.utimesSync(path.join(root, "src", "greeting.ts"), later, later);
+        fs.rmSync(path.join(options.buildRoot, "current.json"));
+        const second = await ensureBundle(options);
+        expect(second.rebuilt).toBe(true);
+        expect(second.inputsHash).toBe("");
+        expect((await ensureBundle(options)).rebuilt).toBe(true);
+        expect(first.inputsHash).toMatch(/^[0-9a-f]{64}$/);
     });
 
     it("keeps a replaced build for ten minutes after it stops being current, however old it is", async () => {
@@ -63,14 +87,13 @@ describe("offline bundle", () => {
         const first = await ensureBundle(options);
         // Current for an hour: a run that started from it a second ago still imports from it.
         fs.utimesSync(dirOf(first), longAgo, longAgo);
-        touchLater(path.join(root, "src", "greeting.ts"));
+        fs.writeFileSync(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hi ${name}`;\n");
         const second = await ensureBundle(options);
         expect(second.rebuilt).toBe(true);
         expect(fs.existsSync(dirOf(first))).toBe(true);
         // Replaced an hour ago: nothing can still be using it.
         fs.utimesSync(dirOf(first), longAgo, longAgo);
-        const later = new Date(Date.now() + 10_000);
-        fs.utimesSync(path.join(root, "src", "greeting.ts"), later, later);
+        fs.writeFileSync(path.join(root, "src", "greeting.ts"), "export const greeting = (name: string): string => `hey ${name}`;\n");
         const third = await ensureBundle(options);
         expect(third.rebuilt).toBe(true);
         expect(fs.existsSync(dirOf(first))).toBe(false);
