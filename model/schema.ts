@@ -160,6 +160,23 @@ export const AptRepository = z.union([
     }),
 ]);
 
+/**
+ * What runs an npm service on its VM: Node.js from a vendor apt repository, the global npm tools
+ * that run the app (PM2), and the account the app runs as (with a home, for PM2's state).
+ */
+export const NodeRuntime = z.strictObject({
+    /** The apt package (`nodejs`). */
+    package: z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/),
+    /** Its pin as the repository spells it (`24.`: the major line). */
+    aptVersion: z.string().regex(/^\S+$/),
+    repositories: z.array(AptRepository).min(1),
+    /** Installed with `npm install -g`, each pinned (`pm2@7.0.4`). */
+    globalPackages: z.array(z.string().regex(/^(@[a-z0-9-]+\/)?[a-z0-9.-]+@\d\S*$/, "must be name@version")).default([]),
+    /** The account PM2 runs the app as. */
+    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/),
+});
+export type NodeRuntime = z.infer<typeof NodeRuntime>;
+
 /** One entry of the service catalogue: everything the spec says about a service. */
 export const ServiceDef = z.strictObject({
     displayName: z.string(),
@@ -182,6 +199,8 @@ export const ServiceDef = z.strictObject({
         aptVersion: z.string().regex(/^\S+$/).optional(),
         /** Packages of the same source build that must be installed at the same version (`redis-tools`). */
         companions: z.array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/)).default([]),
+        /** For an npm package: the Node.js runtime and process manager that run it. */
+        runtime: NodeRuntime.optional(),
     }),
     ports: z.array(ServicePort).default([]),
     /**

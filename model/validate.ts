@@ -105,6 +105,12 @@ function checkServices(topology: Topology, report: Report): void {
                 report([...at, "install", "aptVersion"], `"${def.install.aptVersion}" is neither version ${def.version} as the repository spells it nor its series`);
             }
         }
+        if (def.install.method === "npm" && def.install.runtime === undefined) {
+            report([...at, "install", "runtime"], "an npm package needs the Node.js runtime that runs it (install.runtime)");
+        }
+        if (def.install.method !== "npm" && def.install.runtime !== undefined) {
+            report([...at, "install", "runtime"], `only an npm package has a Node.js runtime (method is ${def.install.method})`);
+        }
         if (def.install.method !== "apt" && def.install.companions.length > 0) {
             report([...at, "install", "companions"], `only an apt package has companion packages (method is ${def.install.method})`);
         }

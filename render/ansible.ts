@@ -4,6 +4,7 @@
  * Fastify with its health checks, then the Nginx frontends).
  */
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { runtimeHome } from "./pm2";
 import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -60,6 +61,8 @@ export function renderAnsible(ctx: ServiceContext): FileSpec[] {
 function deployWebsocket(ctx: ServiceContext, label: string, group: (s: string) => string): string {
     const fastify = instancesOf(ctx.plan, "fastify")[0];
     if (!fastify) throw new Error(`${label} ansible: deploy_websocket.yml needs a fastify in the plan`);
+    const runtime = fastify.placement.def.install.runtime;
+    if (!runtime) throw new Error(`${label} ansible: deploy_websocket.yml needs fastify's Node.js runtime`);
     const wsPort = requirePort(fastify.placement, label, "ws").port;
     const wsHealth = ctx.plan.accounts
         .flatMap((a) => a.loadBalancer.backendSets)
@@ -69,6 +72,8 @@ function deployWebsocket(ctx: ServiceContext, label: string, group: (s: string) 
         backendGroup: `svc_${group("fastify")}`,
         frontendGroup: `svc_${group("nginx")}`,
         pm2App: "fastify",
+        runtimeUser: runtime.user,
+        runtimeHome: runtimeHome(runtime.user),
         apiPort: requirePort(fastify.placement, label, "api").port,
         apiHealth: fastify.placement.def.health?.path ?? "/health",
         wsPort,

@@ -4,11 +4,13 @@
  * WireGuard entry that config delivery itself needs). Everything that changes with service
  * configuration is delivered by ConfigDelivery instead.
  */
+import type { NodeRuntime } from "../model/schema";
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
 import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
+import { runtimeHome } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm } from "./vm";
@@ -104,9 +106,16 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
             companions: s.def.install.companions,
         }))
         .filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+    // Node.js runtimes of the npm services (Fastify, React): pinned like any apt package.
+    const runtimes = v.services
+        .map((s) => s.def.install.runtime)
+        .filter((r): r is NodeRuntime => r !== undefined)
+        .filter((r, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(r)) === i);
+    for (const r of runtimes) {
+        if (!pinned.some((p) => p.name === r.package)) pinned.push({ name: r.package, version: r.aptVersion, source: "Node.js runtime of the npm services", companions: [] });
+    }
     // Vendor repositories first, each with its own keyring, so the pins can find their versions.
-    const repositories = aptServices
-        .flatMap((s) => s.def.install.repositories)
+    const repositories = [...aptServices.flatMap((s) => s.def.install.repositories), ...runtimes.flatMap((r) => r.repositories)]
         .map((r) =>
             "ppa" in r
                 ? { ppa: r.ppa }
@@ -148,14 +157,27 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const groups = [...new Set(files.map((f) => f.group))].filter((g) => g !== "root" && !owners.includes(g)).sort();
     const bad = [...owners, ...groups].filter((name) => !/^[a-z_][a-z0-9_-]*$/.test(name));
     if (bad.length > 0) throw new Error(`${vmLabel(acc, v)}: file owners that are not account names: ${bad.join(", ")}`);
+    // A runtime's account gets a home: PM2 keeps its state there.
+    const runtimeUsers = runtimes.map((r) => r.user);
+    for (const u of runtimeUsers) if (!owners.includes(u)) owners.push(u);
     const ownersScript = [
         ...groups.map((g) => `getent group ${g} >/dev/null || groupadd --system ${g}`),
         ...owners.map(
             (u) =>
-                `getent passwd ${u} >/dev/null || useradd --system --no-create-home --shell /usr/sbin/nologin ` +
-                `$(getent group ${u} >/dev/null && echo "-g ${u}" || echo --user-group) ${u}`,
+                `getent passwd ${u} >/dev/null || useradd --system ` +
+                (runtimeUsers.includes(u) ? `--create-home --home-dir ${runtimeHome(u)} ` : "--no-create-home ") +
+                `--shell /usr/sbin/nologin $(getent group ${u} >/dev/null && echo "-g ${u}" || echo --user-group) ${u}`,
         ),
     ].join("; ");
+    // PM2 from npm, started at boot under the runtime's account (its apps come with their releases).
+    const runtimeSetup = runtimes.map((r) =>
+        [
+            `if command -v npm >/dev/null 2>&1${r.globalPackages.map((p) => ` && npm install -g --no-fund --no-audit ${p}`).join("")} ` +
+                `&& pm2 startup systemd -u ${r.user} --hp ${runtimeHome(r.user)}; ` +
+                `then systemctl enable pm2-${r.user}; ` +
+                `else echo "runtime: ${r.package} ${r.aptVersion}* with ${r.globalPackages.join(", ")} for ${r.user} failed" >> /var/log/blitzhub-bootstrap.log; fi`,
+        ].join(""),
+    );
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
@@ -171,5 +193,6 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         volumes: volumeMounts(v),
         wireguard,
         ownersScript,
+        runtimeSetup,
     });
 }

@@ -1,5 +1,6 @@
 /** Fastify's application config on the BE A1: `/app/config/fastify.js` and `websocket.js`, peers by IP, secrets as placeholders. */
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { pm2Reload } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -36,7 +37,9 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
     };
     const owner = { owner: "app", group: "app", mode: "0600" };
     const validate = "node --check /app/config/fastify.js && node --check /app/config/websocket.js";
-    const reload = "pm2 reload fastify";
+    const runtime = def.install.runtime;
+    if (!runtime) throw new Error(`${label} fastify: the catalogue gives it no Node.js runtime`);
+    const reload = pm2Reload("fastify", runtime.user);
     return [
         {
             path: "/app/config/fastify.js",

@@ -4,6 +4,7 @@
  * the plan IP and catalogue port, proxying to Fastify by plan IP) and the WebSocket client.
  */
 import { dependencyTargets, requirePort, vmLabel } from "./lookup";
+import { pm2Reload } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -50,7 +51,9 @@ export function renderReact(ctx: ServiceContext): FileSpec[] {
         fastifyApi: `http://${fastify.ip}:${requirePort(fastify, label, "api").port}`,
         fastifyWs: `ws://${fastify.ip}:${requirePort(fastify, label, "ws").port}`,
     };
-    const file = { owner: "app", group: "app", mode: "0644", validate: REACT_VALIDATE, reload: "pm2 reload react" };
+    const runtime = def.install.runtime;
+    if (!runtime) throw new Error(`${label} react: the catalogue gives it no Node.js runtime`);
+    const file = { owner: runtime.user, group: runtime.user, mode: "0644", validate: REACT_VALIDATE, reload: pm2Reload("react", runtime.user) };
     return [
         {
             path: "/app/frontend/package.json",

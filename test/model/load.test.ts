@@ -314,6 +314,13 @@ describe("consistency across the catalogue", () => {
         expect(problemsOf(plainHttpKey).map(formatProblem).join("\n")).toMatch(/services\.redis\.install\.repositories\[0\]/);
     });
 
+    it("an npm package needs its Node.js runtime, and only an npm package has one", () => {
+        const withoutRuntime = edit("      runtime: *node-runtime\n", "");
+        expect(problemAt(withoutRuntime, "services.fastify.install.runtime").message).toBe("an npm package needs the Node.js runtime that runs it (install.runtime)");
+        const onApt = edit('      aptVersion: "6:7.2.0"   # the repository\'s epoch\n', '      aptVersion: "6:7.2.0"\n      runtime: *node-runtime\n');
+        expect(problemAt(onApt, "services.redis.install.runtime").message).toBe("only an npm package has a Node.js runtime (method is apt)");
+    });
+
     it("keeps the spec's headline objectives", () => {
         expect(loadTopology(FILE).objectives).toEqual({
             concurrentUsers: 1000,

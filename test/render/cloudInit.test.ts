@@ -64,7 +64,10 @@ describe("cloud-init user data", () => {
     it("adds the vendor repository of every pinned package, with its own keyring, before the pins", () => {
         let withRepositories = 0;
         for (const d of docs) {
-            const repositories = d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => s.def.install.repositories);
+            const repositories = [
+                ...d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => s.def.install.repositories),
+                ...d.vm.services.flatMap((s) => s.def.install.runtime?.repositories ?? []),
+            ];
             const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
             const script = doc.write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")?.content;
             const order = doc.runcmd.map((c) => c.join(" "));
@@ -176,11 +179,34 @@ describe("cloud-init user data", () => {
             const r = spawnSync("/bin/sh", ["-c", script], { env: { PATH: `${sandbox}/bin:/usr/bin:/bin` }, encoding: "utf8" });
             expect(r.status, r.stderr).toBe(0);
             const log = readFileSync(join(sandbox, "log"), "utf8");
-            expect(log).toContain("useradd --system --no-create-home --shell /usr/sbin/nologin -g app app\n");
+            // app runs the Node.js apps: PM2 keeps its state in its home.
+            expect(log).toContain("useradd --system --create-home --home-dir /home/app --shell /usr/sbin/nologin -g app app\n");
             expect(log).not.toMatch(/useradd .* promtail/);
         } finally {
             rmSync(sandbox, { recursive: true, force: true });
         }
+    });
+
+    it("VMs of npm services get their Node.js runtime pinned, PM2 from npm and PM2 started at boot for the runtime's account", () => {
+        let withRuntime = 0;
+        for (const d of docs) {
+            const runtime = d.vm.services.map((s) => s.def.install.runtime).find((r) => r !== undefined);
+            const order = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
+            const setup = order.findIndex((c) => c.includes("pm2 startup"));
+            if (!runtime) {
+                expect(setup, d.vm.resourceName).toBe(-1);
+                continue;
+            }
+            withRuntime++;
+            expect(d.text).toContain(`pin ${runtime.package} ${runtime.aptVersion} `);
+            for (const p of runtime.globalPackages) expect(order[setup]).toContain(`npm install -g --no-fund --no-audit ${p}`);
+            expect(order[setup]).toContain(`pm2 startup systemd -u ${runtime.user} --hp /home/${runtime.user}`);
+            expect(setup).toBeGreaterThan(order.findIndex((c) => c.includes("useradd --system")));
+            expect(setup).toBeGreaterThan(order.findIndex((c) => c.includes("install-pinned.sh")));
+            expect(spawnSync("sh", ["-n"], { input: order[setup].replace(/^sh -c /, "") }).status).toBe(0);
+        }
+        // Fastify on the two backends' A1s, React on the five frontends' A1s.
+        expect(withRuntime).toBe(7);
     });
 
     it("carries no service configuration and no secret placeholder, except the VPN entry delivery needs", () => {

@@ -4,7 +4,7 @@
  * the spec and the plan say, by IP.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -168,6 +168,32 @@ describe("configs without a Debian checker", () => {
         const jump = /ProxyJump=ops@([\d.]+):22/.exec(cfg)![1];
         expect(runs(jump, "ssh-bastion")).toBe(true);
         expect(content("EU-MGMT-01", "ops", "/etc/ansible/.vault_pass").trim()).toBe("@@secret:secret/ansible_vault_password@@");
+    });
+
+    it("Fastify and React reload under PM2 as the runtime's account, and a first delivery before any release is no failure", () => {
+        const reloads = [...new Set(files.filter((f) => f.service === "fastify" || f.service === "react").map((f) => f.reload!))];
+        expect(reloads).toHaveLength(2);
+        const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-pm2-"));
+        try {
+            mkdirSync(join(sandbox, "bin"));
+            // runuser passes the command through; pm2 knows the apps listed in $sandbox/running.
+            writeFileSync(join(sandbox, "bin", "runuser"), `#!/bin/sh\n[ "$1" = -u ] && [ "$2" = app ] && [ "$3" = -- ] || exit 9\nshift 3\necho "$*" >> ${sandbox}/calls\nexec "$@"\n`, { mode: 0o755 });
+            writeFileSync(join(sandbox, "bin", "pm2"), `#!/bin/sh\ncase "$1" in describe) grep -qx "$2" ${sandbox}/running;; reload) echo "reloaded $2" >> ${sandbox}/reloaded;; esac\n`, { mode: 0o755 });
+            writeFileSync(join(sandbox, "running"), "");
+            for (const reload of reloads) {
+                const app = /describe (\w+)/.exec(reload)![1];
+                const env = { PATH: `${sandbox}/bin:/usr/bin:/bin` };
+                const before = spawnSync("bash", ["-c", reload], { env, encoding: "utf8" });
+                expect(before.status, before.stderr).toBe(0);
+                expect(before.stdout).toContain(`${app} has no release under PM2 yet`);
+                writeFileSync(join(sandbox, "running"), `${app}\n`);
+                expect(spawnSync("bash", ["-c", reload], { env }).status).toBe(0);
+                expect(readFileSync(join(sandbox, "reloaded"), "utf8")).toContain(`reloaded ${app}`);
+            }
+            expect(readFileSync(join(sandbox, "calls"), "utf8")).toContain("env PM2_HOME=/home/app/.pm2 pm2 reload fastify --update-env");
+        } finally {
+            rmSync(sandbox, { recursive: true, force: true });
+        }
     });
 
     const playbook = files.find((f) => f.path === "/ansible/playbooks/deploy_websocket.yml")!;
