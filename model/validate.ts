@@ -131,15 +131,17 @@ function checkSharedNames(topology: Topology, report: Report): void {
     const repositories = new Map<string, { service: string; definition: string }>();
     for (const [name, def] of Object.entries(topology.services)) {
         // One list file and keyring per repository name on a VM: the name must mean one repository.
-        def.install.repositories.forEach((repository, index) => {
-            if ("ppa" in repository) return;
+        const declared = [
+            ...def.install.repositories.map((repository, index) => ({ repository, at: ["services", name, "install", "repositories", index] })),
+            ...(def.install.runtime?.repositories ?? []).map((repository, index) => ({ repository, at: ["services", name, "install", "runtime", "repositories", index] })),
+        ];
+        for (const { repository, at } of declared) {
+            if ("ppa" in repository) continue;
             const definition = JSON.stringify(repository);
             const first = repositories.get(repository.name);
             if (!first) repositories.set(repository.name, { service: name, definition });
-            else if (first.definition !== definition) {
-                report(["services", name, "install", "repositories", index], `repository "${repository.name}" is declared differently by ${first.service}`);
-            }
-        });
+            else if (first.definition !== definition) report(at, `repository "${repository.name}" is declared differently by ${first.service}`);
+        }
         def.backup.forEach((backup, index) => {
             const owner = targets.get(backup.target);
             if (owner) report(["services", name, "backup", index, "target"], `backup target ${backup.target} is already used by ${owner}`);

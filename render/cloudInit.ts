@@ -169,12 +169,12 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
                 `--shell /usr/sbin/nologin $(getent group ${u} >/dev/null && echo "-g ${u}" || echo --user-group) ${u}`,
         ),
     ].join("; ");
-    // PM2 from npm, started at boot under the runtime's account (its apps come with their releases).
+    // PM2 from npm, running now and at every boot under the runtime's account (its apps come with their releases).
     const runtimeSetup = runtimes.map((r) =>
         [
             `if command -v npm >/dev/null 2>&1${r.globalPackages.map((p) => ` && npm install -g --no-fund --no-audit ${p}`).join("")} ` +
                 `&& pm2 startup systemd -u ${r.user} --hp ${runtimeHome(r.user)}; ` +
-                `then systemctl enable pm2-${r.user}; ` +
+                `then systemctl enable --now pm2-${r.user}; ` +
                 `else echo "runtime: ${r.package} ${r.aptVersion}* with ${r.globalPackages.join(", ")} for ${r.user} failed" >> /var/log/blitzhub-bootstrap.log; fi`,
         ].join(""),
     );

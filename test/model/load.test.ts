@@ -321,6 +321,14 @@ describe("consistency across the catalogue", () => {
         expect(problemAt(onApt, "services.redis.install.runtime").message).toBe("only an npm package has a Node.js runtime (method is apt)");
     });
 
+    it("a runtime's repository name means one repository too", () => {
+        const clash = edit(
+            '          - { name: nodesource, keyUrl: "https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key", url: "https://deb.nodesource.com/node_24.x", suite: nodistro, components: [main] }',
+            '          - { name: nginx, keyUrl: "https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key", url: "https://deb.nodesource.com/node_24.x", suite: nodistro, components: [main] }',
+        );
+        expect(problemsOf(clash).map(formatProblem).join("\n")).toMatch(/services\.\S+\.install(\.runtime)?\.repositories\[0\](:\d+)?: repository "nginx" is declared differently by \S+/);
+    });
+
     it("keeps the spec's headline objectives", () => {
         expect(loadTopology(FILE).objectives).toEqual({
             concurrentUsers: 1000,

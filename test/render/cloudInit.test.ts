@@ -201,6 +201,8 @@ describe("cloud-init user data", () => {
             expect(d.text).toContain(`pin ${runtime.package} ${runtime.aptVersion} `);
             for (const p of runtime.globalPackages) expect(order[setup]).toContain(`npm install -g --no-fund --no-audit ${p}`);
             expect(order[setup]).toContain(`pm2 startup systemd -u ${runtime.user} --hp /home/${runtime.user}`);
+            // pm2 startup only writes and enables the unit: PM2 must also run now, before the first delivery.
+            expect(order[setup]).toContain(`systemctl enable --now pm2-${runtime.user}`);
             expect(setup).toBeGreaterThan(order.findIndex((c) => c.includes("useradd --system")));
             expect(setup).toBeGreaterThan(order.findIndex((c) => c.includes("install-pinned.sh")));
             expect(spawnSync("sh", ["-n"], { input: order[setup].replace(/^sh -c /, "") }).status).toBe(0);

@@ -176,8 +176,13 @@ describe("configs without a Debian checker", () => {
         const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-pm2-"));
         try {
             mkdirSync(join(sandbox, "bin"));
-            // runuser passes the command through; pm2 knows the apps listed in $sandbox/running.
-            writeFileSync(join(sandbox, "bin", "runuser"), `#!/bin/sh\n[ "$1" = -u ] && [ "$2" = app ] && [ "$3" = -- ] || exit 9\nshift 3\necho "$*" >> ${sandbox}/calls\nexec "$@"\n`, { mode: 0o755 });
+            // runuser records the command and runs its pm2 part with the sandbox's pm2, which knows
+            // the apps listed in $sandbox/running.
+            writeFileSync(
+                join(sandbox, "bin", "runuser"),
+                `#!/bin/sh\n[ "$1" = -u ] && [ "$2" = app ] && [ "$3" = -- ] || exit 9\nshift 3\necho "$*" >> ${sandbox}/calls\nwhile [ "$1" != pm2 ]; do shift; done\nshift\nexec ${sandbox}/bin/pm2 "$@"\n`,
+                { mode: 0o755 },
+            );
             writeFileSync(join(sandbox, "bin", "pm2"), `#!/bin/sh\ncase "$1" in describe) grep -qx "$2" ${sandbox}/running;; reload) echo "reloaded $2" >> ${sandbox}/reloaded;; esac\n`, { mode: 0o755 });
             writeFileSync(join(sandbox, "running"), "");
             for (const reload of reloads) {
@@ -190,7 +195,11 @@ describe("configs without a Debian checker", () => {
                 expect(spawnSync("bash", ["-c", reload], { env }).status).toBe(0);
                 expect(readFileSync(join(sandbox, "reloaded"), "utf8")).toContain(`reloaded ${app}`);
             }
-            expect(readFileSync(join(sandbox, "calls"), "utf8")).toContain("env PM2_HOME=/home/app/.pm2 pm2 reload fastify --update-env");
+            // A clean environment: the delivery's secret values must not reach PM2 or the app.
+            const calls = readFileSync(join(sandbox, "calls"), "utf8");
+            expect(calls).toContain("env -i PATH=/usr/bin:/bin HOME=/home/app PM2_HOME=/home/app/.pm2 pm2 reload fastify\n");
+            expect(calls).not.toContain("--update-env");
+            for (const reload of reloads) expect(reload).toMatch(/^if \(cd \/ && runuser -u app -- env -i /);
         } finally {
             rmSync(sandbox, { recursive: true, force: true });
         }
