@@ -34,12 +34,14 @@ export function reportOverlaps(
     }
 }
 
+const REMEDIATION = "Give each tenancy its own slice of its role block (the plan's address plan); never type VCN CIDRs by hand.";
+
 /** Mandatory: no two VCNs of a stack overlap (DRG attachments and peering need disjoint ranges). */
 export const vcnOverlap: BlitzStackPolicy = {
     name: "no-overlapping-vcn-cidrs",
     description: "No two VCNs of the stack have overlapping CIDR blocks.",
     enforcementLevel: "mandatory",
-    remediationSteps: "Give each tenancy its own slice of its role block (the plan's address plan); never type VCN CIDRs by hand.",
+    remediationSteps: REMEDIATION,
     validateStack: (args: StackValidationArgs, reportViolation) => {
         reportOverlaps(args.resources.filter((r) => r.isType(oci.core.Vcn)), reportViolation, "in this stack");
     },
@@ -53,7 +55,7 @@ export const vcnOverlapTopology: BlitzStackPolicy = {
     name: "no-overlapping-vcn-cidrs-topology",
     description: "No two VCNs of different region stacks have overlapping CIDR blocks (all stacks together).",
     enforcementLevel: "mandatory",
-    remediationSteps: "Give each tenancy its own slice of its role block (the plan's address plan); never type VCN CIDRs by hand.",
+    remediationSteps: REMEDIATION,
     validateStack: (args: StackValidationArgs, reportViolation) => {
         // Pairs inside one stack are the per-stack policy's findings; report only cross-stack ones.
         const stackOf = (r: PolicyResource) => offlineFacts(r)?.stack;
