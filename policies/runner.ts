@@ -31,6 +31,8 @@ export interface Violation {
     urn: string | null;
     resourceName: string | null;
     message: string;
+    /** What to change: the policy's `remediationSteps`. */
+    remediation: string;
 }
 
 export interface PolicyReport {
@@ -223,6 +225,7 @@ async function runWithContext(
             urn: urn ?? null,
             resourceName: at?.planned.name ?? null,
             message,
+            remediation: policy.remediationSteps,
         });
     };
 
