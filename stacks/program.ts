@@ -96,6 +96,16 @@ export function renderRegion(
     return { cloudInits, files };
 }
 
+
+/**
+ * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
+ * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
+ * CI runs under, so no stack file hard-codes one.
+ */
+export function euStackName(configured: string | undefined): string {
+    return configured ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/eu`;
+}
+
 /**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
  * component per account of the stack's region. Returns the stack outputs: per account its VCN,
@@ -126,7 +136,7 @@ export async function program(): Promise<Record<string, unknown>> {
     }
 
     // 2. Resources.
-    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(config.euStack);
+    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(euStackName(config.euStack));
     const { outputs } = deployRegion({
         region: config.region,
         topology,
