@@ -55,11 +55,11 @@ describe("npm run plan", () => {
     it("prints a tree by account that ends with the totals", () => {
         const { code, stdout, stderr } = plan("--stack", "sa");
         expect(code, stderr).toBe(0);
-        expect(stdout).toMatch(/^Stack sa: 1 accounts, \d+ resources$/m);
+        expect(stdout).toMatch(/^Stack sa: 1 account, \d+ resources$/m);
         expect(stdout).toMatch(/^ {2}SA-FE-01: \d+ resources/m);
         expect(stdout).toMatch(/^ {4}SA-FE-01 {2}<blitzhub:frontend:FrontendAccount>$/m);
         const tail = stdout.trimEnd().split("\n").slice(-6);
-        expect(tail[0]).toMatch(/^Totals: 1 stack \(sa\), 1 accounts, /);
+        expect(tail[0]).toMatch(/^Totals: 1 stack \(sa\), 1 account, /);
         expect(tail[2]).toBe("  instances: 3 (2 VM.Standard.E2.1.Micro, 1 VM.Standard.A1.Flex 4 OCPU/24 GB)");
     });
 
