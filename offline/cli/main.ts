@@ -31,7 +31,7 @@ export async function runCli(argv: string[]): Promise<number> {
         .usage("<command> [options]")
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-        .showHelpAfterError("(add --help for usage)")
+        .showHelpAfterError(`(commands: ${SUBCOMMANDS.map((s) => s.name).join(", ")}; add --help for usage)`)
         .addHelpText("after", "\nWith npm: npm run <command> -- [options]   (e.g. npm run plan -- -s eu --summary)");
     program.helpCommand(true);
     const context: CliContext = {
@@ -43,7 +43,7 @@ export async function runCli(argv: string[]): Promise<number> {
     };
     const requested = requestedSubcommand(argv.slice(2));
     for (const entry of SUBCOMMANDS) {
-        const command = program.command(entry.name).summary(entry.summary);
+        const command = program.command(entry.name).summary(entry.summary).showHelpAfterError("(add --help for usage)");
         if (entry.name !== requested) continue;
         const { subcommand } = await entry.load();
         subcommand.configure(command).action(async (options: Record<string, unknown>) => {

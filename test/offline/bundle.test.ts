@@ -126,13 +126,14 @@ describe("offline bundle", () => {
         expect(viaTsx.status, viaTsx.stderr).toBe(0);
         expect(viaLauncher.stdout).toBe(viaTsx.stdout);
         expect(JSON.parse(viaLauncher.stdout).stacks.map((s: { stack: string }) => s.stack)).toEqual(["sa"]);
-    }, 60_000);
+        // Two plans of eu and sa, one after the other: minutes on a busy 2-core machine.
+    }, 300_000);
 
     it("launch.mjs names the commands on a wrong one and exits 2", () => {
         const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "offline", "launch.mjs"), "deploy"], { encoding: "utf8" });
         expect(child.status).toBe(2);
         expect(child.stdout).toBe("");
         expect(child.stderr).toMatch(/^error: unknown command 'deploy'\n/);
-        for (const command of ["plan", "render", "check", "bench"]) expect(child.stderr).toMatch(new RegExp(`^  ${command} `, "m"));
+        expect(child.stderr).toContain("(commands: plan, render, check, bench");
     });
 });

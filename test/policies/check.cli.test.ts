@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 import { describe, expect, it } from "vitest";
+import { policies, topologyPolicies } from "../../policies/all";
 
 const ROOT = resolve(__dirname, "..", "..");
 const TOPOLOGY = join(ROOT, "topology", "blitzhub.yaml");
@@ -56,6 +57,11 @@ describe("npm run check", () => {
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 241 GB \(boot 141 \+ block 100\) exceeds the Always Free 200 GB .* by 41 GB: USD \d+\.\d{2}\/month/);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, 17 advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
+        // Each violation: policy and where, the message, then what to change (the policy's remediation).
+        const remediation = new Map([...policies, ...topologyPolicies].map((p) => [p.name, p.remediationSteps]));
+        const blocks = [...run.stdout.matchAll(/^ {2}(\S+) {2}\[\w+\] .*\n {6}.*\n {6}fix: (.*)$/gm)];
+        expect(blocks).toHaveLength(17);
+        for (const [, policy, fix] of blocks) expect(fix, policy).toBe(remediation.get(policy));
     }, 180_000);
 
     it("fails a third micro in one account, naming account, resource and rule", async () => {
@@ -70,6 +76,7 @@ describe("npm run check", () => {
         expect(mandatory(run.stdout)).toContain(
             "free-tier-micro-instances  [eu] EU-SEC-01 eu-sec-01-vault-4\n      EU-SEC-01: 3 VM.Standard.E2.1.Micro instances exceed the Always Free 2",
         );
+        expect(mandatory(run.stdout)).toMatch(/eu-sec-01-vault-4\n.*\n {6}fix: Move the extra micro's services onto the tenancy's A1 or another micro, or into another tenancy\.\n/);
     }, 180_000);
 
     it("fails an 8-OCPU A1", async () => {
