@@ -1,6 +1,6 @@
 /**
  * What the subcommands share: the `-s, --stack` option, list options, the caller's working
- * directory for relative paths, and the context a subcommand runs with. Exit codes (DESIGN §4):
+ * directory for relative paths, and the context a subcommand runs with. Exit codes (docs/design.md §4):
  * 0 done, 1 a failure (a mandatory violation, or a defect of the tool), 2 bad input with one line
  * per problem.
  */

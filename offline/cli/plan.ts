@@ -4,7 +4,7 @@
  *
  * Runs the real program of each stack under Pulumi's mocks (offline/engine.ts) and prints the
  * plan: a tree grouped by account with totals, only the counts (`--summary`), the JSON of
- * DESIGN §4 (`--json`), or each stack's outputs as `pulumi stack output` prints them
+ * docs/design.md §4 (`--json`), or each stack's outputs as `pulumi stack output` prints them
  * (`--outputs`). `--account` and `--type` narrow the tree, the counts and the JSON to the
  * resources they select. Bad input: one line per problem on stderr, exit 2, before any resource
  * is registered.
