@@ -78,7 +78,7 @@ export const StackConfig = z.strictObject({
     /**
      * Fully qualified name (`<organization>/<project>/<stack>`) of the eu stack, read by the other
      * regions' StackReference. Unset: the eu stack of the organization and project this stack
-     * runs under (`euStackName` in stacks/program.ts), so CI and every operator reach the same eu
+     * runs under (`euStackName` in stacks/config.ts), so CI and every operator reach the same eu
      * stack as the one they preview or deploy, whatever the organization.
      */
     euStack: z

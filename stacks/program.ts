@@ -20,7 +20,7 @@ import type { TopologyPlan } from "../plan/types";
 import { renderAccount, renderCloudInit, type CloudInitOptions } from "../render/index";
 import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { RenderedFile } from "../render/types";
-import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
+import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euStackName, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
 
@@ -96,15 +96,6 @@ export function renderRegion(
     return { cloudInits, files };
 }
 
-
-/**
- * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
- * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
- * CI runs under, so no stack file hard-codes one.
- */
-export function euStackName(configured: string | undefined): string {
-    return configured ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/eu`;
-}
 
 /**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
