@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { planStacks, type PlannedResource, type PlannedStack } from "../../offline/engine";
 import { isStackPolicy } from "../../policies/lib/policy";
-import { policies } from "../../policies/all";
+import { policies, topologyPolicies } from "../../policies/all";
 import { runPolicies } from "../../policies/runner";
 
 let planned: PlannedStack[];
@@ -71,6 +71,7 @@ describe("the pack over the planned stacks", () => {
                 urn: target.urn,
                 resourceName: target.name,
                 message: `NA-FE-01/${target.name} CIDR ${(euFe.inputs.cidrBlocks as string[])[0]} overlaps EU-FE-01/${euFe.name} CIDR ${(euFe.inputs.cidrBlocks as string[])[0]} in another stack`,
+                remediation: topologyPolicies.find((p) => p.name === "no-overlapping-vcn-cidrs-topology")!.remediationSteps,
             },
         ]);
     });
