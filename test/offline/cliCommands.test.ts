@@ -123,21 +123,21 @@ describe("relative paths", () => {
         }
     });
 
-    it("npm run from a subdirectory of the project resolves there (INIT_CWD), and so does npx blitzhub", () => {
+    it("npm run from a subdirectory of the project resolves there (INIT_CWD), and so does npx blitzhub", async () => {
         const sub = fs.mkdtempSync(path.join(PROJECT_ROOT, ".build", "cwd-test-"));
         try {
-            const viaNpm = spawnSync("npm", ["run", "-s", "render", "--", "-s", "sa", "--out", "by-npm"], { cwd: sub, env: NEUTRAL_ENV, encoding: "utf8" });
-            expect(viaNpm.status, viaNpm.stderr).toBe(0);
+            const viaNpm = await runAsync("npm", ["run", "-s", "render", "--", "-s", "sa", "--out", "by-npm"], { cwd: sub });
+            expect(viaNpm.code, viaNpm.stderr).toBe(0);
             expect(fs.existsSync(path.join(sub, "by-npm", "manifest.json"))).toBe(true);
             expect(viaNpm.stdout).toContain(`into by-npm (${path.join(sub, "by-npm")})`);
-            const viaNpx = spawnSync("npx", ["--no-install", "blitzhub", "render", "-s", "sa", "--out", "by-npx"], { cwd: sub, env: NEUTRAL_ENV, encoding: "utf8" });
-            expect(viaNpx.status, viaNpx.stderr).toBe(0);
+            const viaNpx = await runAsync("npx", ["--no-install", "blitzhub", "render", "-s", "sa", "--out", "by-npx"], { cwd: sub });
+            expect(viaNpx.code, viaNpx.stderr).toBe(0);
             expect(fs.existsSync(path.join(sub, "by-npx", "manifest.json"))).toBe(true);
             expect(fs.existsSync(path.join(PROJECT_ROOT, "by-npm"))).toBe(false);
         } finally {
             fs.rmSync(sub, { recursive: true, force: true });
         }
-    }, 60_000);
+    }, 120_000);
 });
 
 describe.concurrent("colour and progress", () => {
