@@ -24,7 +24,7 @@ export const DEFAULT_SUPPRESSIONS_FILE = resolve(PROJECT_ROOT, "policies", "supp
 
 const IsoDate = z
     .string({ error: (issue) => (issue.input === undefined ? "missing required key (a date such as 2027-06-30)" : `expected a date such as 2027-06-30, got ${yamlTypeName(issue.input)}`) })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2027-06-30")
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date such as 2027-06-30", abort: true })
     .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a calendar date");
 
 const Text = (what: string) =>
