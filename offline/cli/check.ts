@@ -35,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
     const opts = cli.opts<{ stack: string; topology?: string; json: boolean; format: Format; suppressions?: string; cisReport: boolean; tenancyKind?: TenancyKind }>();
     const stacks = requireStacks(opts.stack);
     if (stacks === undefined) return 2;
+    if (opts.cisReport && opts.format === "sarif") {
+        process.stderr.write("--format: the CIS report is text or json, not sarif\n");
+        return 2;
+    }
     // Read before planning: a malformed suppression file fails in a second, not after the plan.
     const suppressions = opts.suppressions === undefined ? loadSuppressions() : loadSuppressions(resolve(opts.suppressions), { required: true });
     const planned = await planStacks({ stacks, topologyFile: opts.topology });

@@ -49,8 +49,8 @@ export function checkOutput(stacks: PlannedStack[], report: PolicyReport, polici
     const outcome = checkOutcome(report, policies, options.suppressions, options.today);
     if (options.cisReport) {
         const types = new Set(stacks.flatMap((s) => s.resources.map((r) => r.type)));
-        const reports = kindsOf(stacks, options.tenancyKind).map((kind) => cisReport(outcome, kind, types));
         if (options.format === "sarif") throw new UserInputError([{ path: "--format", message: "the CIS report is text or json, not sarif" }]);
+        const reports = kindsOf(stacks, options.tenancyKind).map((kind) => cisReport(outcome, kind, types));
         const text =
             options.format === "json"
                 ? `${JSON.stringify({ cisReports: reports, exitCode: outcome.exitCode }, null, 2)}\n`
