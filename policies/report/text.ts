@@ -1,4 +1,7 @@
-/** `npm run check` for people: findings by enforcement, suppressed ones apart, then a summary line. */
+/**
+ * `npm run check` for people: findings by enforcement (each with its benchmark ids and what to
+ * change), suppressed ones apart, suppression problems, then a summary line.
+ */
 import type { Frameworks } from "../lib/policy";
 import type { Finding } from "../suppressions";
 import { describeSuppression } from "../suppressions";
@@ -15,8 +18,10 @@ export function frameworkLabel(frameworks: Frameworks | undefined): string {
 
 function formatFinding(f: Finding, outcome: CheckOutcome): string {
     const where = [f.stack ? `[${f.stack}]` : undefined, f.account ?? "(no account)", f.resourceName ?? "(stack)"].filter(Boolean).join(" ");
-    const label = frameworkLabel(outcome.policies.get(f.policy)?.frameworks);
+    const policy = outcome.policies.get(f.policy);
+    const label = frameworkLabel(policy?.frameworks);
     const lines = [`  ${f.policy}  ${where}${label ? `  (${label})` : ""}`, `      ${f.message}`];
+    if (policy) lines.push(`      fix: ${policy.remediationSteps}`);
     if (f.suppression) lines.push(`      suppressed until ${f.suppression.expires}: ${f.suppression.reason} (${describeSuppression(f.suppression)})`);
     return lines.join("\n");
 }

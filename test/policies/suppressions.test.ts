@@ -60,7 +60,7 @@ describe("the suppression file", () => {
         expect(outcome.exitCode).toBe(1);
         const text = formatText(outcome);
         expect(text).toContain("Suppressed (still listed; see policies/suppressions.yaml) (1):");
-        expect(text).toContain(`suppressed until 2026-11-29: Temporary SSH for the migration window, ticket OPS-12. (${FILE}:2: suppressions[0] (policy no-admin-ports-from-internet on EU-BE-01/eu-be-01-app-nsg-tcp-22-from-bastion))`);
+        expect(text).toContain(`      suppressed until 2026-11-29: Temporary SSH for the migration window, ticket OPS-12. (${FILE}:2: suppressions[0] (policy no-admin-ports-from-internet on EU-BE-01/eu-be-01-app-nsg-tcp-22-from-bastion))`);
         expect(text).toMatch(/^FAIL: 1 mandatory, 0 advisory, 1 suppressed \(/m);
     });
 
