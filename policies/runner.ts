@@ -31,8 +31,6 @@ export interface Violation {
     urn: string | null;
     resourceName: string | null;
     message: string;
-    /** What to change: the policy's `remediationSteps`. */
-    remediation: string;
 }
 
 export interface PolicyReport {
@@ -225,7 +223,6 @@ async function runWithContext(
             urn: urn ?? null,
             resourceName: at?.planned.name ?? null,
             message,
-            remediation: policy.remediationSteps,
         });
     };
 

@@ -1,49 +1,44 @@
 /**
- * `npm run check -- -s <eu|na|sa|as|au|all> [--topology FILE] [--json]`
+ * `npm run check -- -s <eu|na|sa|as|au|all> [--topology FILE] [--format text|json|sarif]
+ *  [--suppressions FILE] [--cis-report [--tenancy-kind alwaysFree|payAsYouGo]]`
  *
  * Plans the stacks with the offline engine (the real program under mocks), runs the policy
  * pack in-process over every resource (and the topology-wide policies over all stacks), and
- * prints each violation with its policy, account, resource and the policy's remediation —
- * mandatory and advisory apart — then a summary line. Exit 1 on any mandatory violation; exit 2
- * with one line per problem (`<path>[:line]: <message>`) on bad input.
+ * prints each violation with its policy, account, resource, benchmark ids and what to change
+ * (policies/report/). Exit 1 on any unsuppressed mandatory violation or expired suppression;
+ * exit 2 with one line per problem (`<path>[:line]: <message>`) on bad input.
  */
+import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { PolicyReport, Violation } from "../../policies/runner";
+import { PROJECT_ROOT } from "../../model/projectRoot";
+import { UserInputError } from "../../model/errors";
+import type { TenancyKind } from "../../policies/frameworks/benchmarks";
+import type { Format } from "../../policies/report/checkOutput";
 import { plural } from "../plural";
-import { PLAIN, type Style } from "../style";
+import type { Style } from "../style";
 import { requireFile, requireStacks, stackOption, write, type Subcommand } from "./common";
-
-/** `  no-admin-ports-from-internet  [eu] EU-FE-01 eu-fe-01-app-nsg-…`, the message, then `fix:` and the remediation. */
-function formatViolation(v: Violation, style: Style): string {
-    const where = [v.stack ? `[${v.stack}]` : undefined, v.account ?? "(no account)", v.resourceName ?? "(stack)"].filter(Boolean).join(" ");
-    const name = v.enforcement === "mandatory" ? style.red(v.policy) : style.yellow(v.policy);
-    return `  ${name}  ${where}\n      ${v.message}\n      ${style.dim(`fix: ${v.remediation}`)}`;
-}
-
-/** The human report: mandatory, then advisory, then the summary line. */
-export function formatReport(report: PolicyReport, style: Style = PLAIN): string {
-    const mandatory = report.violations.filter((v) => v.enforcement === "mandatory");
-    const advisory = report.violations.filter((v) => v.enforcement === "advisory");
-    const lines: string[] = [];
-    lines.push(style.bold(`Mandatory violations (${mandatory.length}):`));
-    lines.push(...(mandatory.length > 0 ? mandatory.map((v) => formatViolation(v, style)) : ["  none"]));
-    lines.push("", style.bold(`Advisory violations (${advisory.length}):`));
-    lines.push(...(advisory.length > 0 ? advisory.map((v) => formatViolation(v, style)) : ["  none"]));
-    const idle = Object.entries(report.applied).filter(([, n]) => n === 0).map(([name]) => name);
-    if (idle.length > 0) lines.push("", `Not applicable to these stacks (no matching resource): ${idle.join(", ")}`);
-    const verdict = mandatory.length === 0 ? style.green("PASS") : style.red("FAIL");
-    lines.push(
-        "",
-        `${verdict}: ${mandatory.length} mandatory, ${advisory.length} advisory ` +
-            `(${plural(report.policies, "policy", "policies")} over ${plural(report.resources, "resource")} in ${report.stacks.length === 1 ? "stack" : "stacks"} ${report.stacks.join(", ")})`,
-    );
-    return `${lines.join("\n")}\n`;
-}
 
 interface CheckOptions {
     stack: string;
     topology?: string;
     json?: boolean;
+    format: Format;
+    suppressions?: string;
+    cisReport?: boolean;
+    tenancyKind?: TenancyKind;
+}
+
+/** The text report on a colour terminal: section titles bold, the verdict green or red. */
+function colourText(text: string, style: Style): string {
+    return text
+        .split("\n")
+        .map((line) => {
+            if (/^(Mandatory|Advisory) violations \(\d+\):$|^Suppressed |^Expired suppressions |^Suppressions that matched /.test(line)) return style.bold(line);
+            if (line.startsWith("PASS: ")) return `${style.green("PASS")}${line.slice(4)}`;
+            if (line.startsWith("FAIL: ")) return `${style.red("FAIL")}${line.slice(4)}`;
+            return line;
+        })
+        .join("\n");
 }
 
 export const subcommand: Subcommand<CheckOptions> = {
@@ -52,17 +47,38 @@ export const subcommand: Subcommand<CheckOptions> = {
             .description("Offline policy check: the policy pack run in-process over the mocked plan of each stack; exit 1 on a mandatory violation")
             .addOption(stackOption("stack to check"))
             .option("--topology <file>", "topology file instead of each stack's blitzhub:topology (relative to the current directory)")
-            .option("--json", "print the violations as JSON"),
+            .option("--json", "same as --format json")
+            // Choices are checked in run: the lists live with the policy pack, which --help does not load.
+            .option("--format <format>", "output format: text, json or sarif", "text")
+            .option("--suppressions <file>", "suppression file, relative to the current directory (default: policies/suppressions.yaml)")
+            .option("--cis-report", "print the CIS OCI Foundations Benchmark report instead of the findings")
+            .option("--tenancy-kind <kind>", "kind of tenancy of the CIS report: alwaysFree or payAsYouGo (default: the topology's)"),
 
     async run(opts, ctx) {
         const stacks = requireStacks(opts.stack);
         if (stacks === undefined) return 2;
+        const { FORMATS, checkOutput } = await import("../../policies/report/checkOutput");
+        const { TENANCY_KINDS } = await import("../../policies/frameworks/benchmarks");
+        const choice = (option: string, value: string | undefined, choices: readonly string[]) => {
+            if (value !== undefined && !choices.includes(value)) throw new UserInputError([{ path: option, message: `"${value}" is not one of ${choices.join(", ")}` }]);
+        };
+        choice("--format", opts.format, FORMATS);
+        choice("--tenancy-kind", opts.tenancyKind, TENANCY_KINDS);
+        if (opts.cisReport && opts.format === "sarif") {
+            process.stderr.write("--format: the CIS report is text or json, not sarif\n");
+            return 2;
+        }
         const topology = opts.topology === undefined ? undefined : ctx.path(opts.topology);
         if (topology) requireFile("--topology", topology);
+        const { loadSuppressions } = await import("../../policies/suppressions");
+        // Read before planning: a malformed suppression file fails in a second, not after the plan.
+        const suppressions = opts.suppressions === undefined ? loadSuppressions() : loadSuppressions(ctx.path(opts.suppressions).absolute, { required: true });
         const { planStacks } = await import("../engine");
         const { runPolicies } = await import("../../policies/runner");
+        const { policies, topologyPolicies } = await import("../../policies/all");
+        const { DEFAULT_TOPOLOGY_FILE } = await import("../../model/load");
         const progress = ctx.progress();
-        let report: PolicyReport;
+        let output: { text: string; exitCode: number };
         try {
             const planned = await planStacks({
                 stacks,
@@ -70,11 +86,20 @@ export const subcommand: Subcommand<CheckOptions> = {
                 onProgress: (p) => progress.update(() => `planning ${p.stack}… ${p.index}/${plural(p.total, "stack")}, ${plural(p.resources, "resource")}`),
             });
             progress.update(`running the policies over ${plural(planned.reduce((n, s) => n + s.resources.length, 0), "resource")}…`);
-            report = await runPolicies(planned);
+            const report = await runPolicies(planned);
+            const format = opts.json ? "json" : opts.format;
+            output = checkOutput(planned, report, [...policies, ...topologyPolicies], {
+                format,
+                suppressions,
+                cisReport: opts.cisReport === true,
+                tenancyKind: opts.tenancyKind,
+                topologyFile: topology?.absolute ?? resolve(PROJECT_ROOT, DEFAULT_TOPOLOGY_FILE),
+            });
+            if (format === "text") output = { ...output, text: colourText(output.text, ctx.style) };
         } finally {
             progress.done();
         }
-        await write(ctx.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, ctx.style));
-        return report.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
+        await write(ctx.stdout, output.text);
+        return output.exitCode;
     },
 };
