@@ -83,7 +83,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
                   invokeOptions(this, ctx),
               ).services.apply((services) => {
                   const service = services[0];
-                  if (!service) throw new Error(`${plan.name}: no 'All Services In Oracle Services Network' entry in this region`);
+                  if (!service) throw new pulumi.ResourceError(`${plan.name}: no 'All Services In Oracle Services Network' entry in this region`, this);
                   return { id: service.id, cidrBlock: service.cidrBlock };
               })
             : undefined;

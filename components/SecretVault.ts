@@ -56,7 +56,7 @@ export class SecretVault extends pulumi.ComponentResource {
 
         for (const secret of args.secrets.filter((s) => s.source === "random")) {
             const value = args.values[secret.path];
-            if (value === undefined) throw new Error(`SecretVault: no generated value for ${secret.path}`);
+            if (value === undefined) throw new pulumi.ResourceError(`${name}: no generated value for ${secret.path}`, this);
             this.secrets[secret.path] = new oci.vault.Secret(`${slug}-${secretSlug(secret.path)}`, {
                 compartmentId: ctx.compartmentId,
                 vaultId: this.vault.id,

@@ -149,6 +149,8 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             loadBalancer: loadBalancers.get(account.name)!,
             ...(nlb ? { networkLoadBalancer: nlb } : {}),
             ...(autonomousDatabase ? { autonomousDatabase } : {}),
+            ...(role.ociVault ? { ociVault: { name: role.ociVault.name, purpose: role.ociVault.purpose } } : {}),
+            buckets: role.buckets.map((b) => ({ name: b.name, purpose: b.purpose, versioning: b.versioning })),
             firewall: rules,
             storage,
             freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0),

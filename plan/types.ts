@@ -363,6 +363,10 @@ export interface AccountPlan {
     loadBalancer: LoadBalancerPlan;
     networkLoadBalancer?: NetworkLoadBalancerPlan;
     autonomousDatabase?: AutonomousDatabasePlan;
+    /** The role's OCI Vault (KMS), when it declares one: it stores the catalogue's generated secrets. */
+    ociVault?: { name: string; purpose: string };
+    /** The role's Object Storage buckets (private; versioned when asked). */
+    buckets: { name: string; purpose: string; versioning: boolean }[];
     /** Every ingress rule of the account (NSGs and host firewalls come from this list). */
     firewall: FirewallRule[];
     storage: StorageBudget;
