@@ -11,19 +11,9 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
+import { unwrapSecret } from "./serialize";
 
 type Props = Record<string, any>;
-
-/** Pulumi's marker of a secret value inside serialized properties. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** Key of the signature in a serialized special value. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** Secret sentinel `{sig: secret, value}` → the value; anything else unchanged. */
-export function unwrapSecret(value: unknown): unknown {
-    if (value !== null && typeof value === "object" && (value as Props)[SIG_KEY] === SECRET_SIG) return (value as Props).value;
-    return value;
-}
 
 function digest(text: string): string {
     return createHash("sha256").update(text).digest("hex");

@@ -13,7 +13,7 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { isUserInputError } from "../model/errors";
-import type { PlannedResource, PlannedStack } from "../offline/engine";
+import type { PlannedResource, PlannedStack } from "../stacks/planned";
 import { loadAllowances } from "../plan/allowances";
 import { policies as packPolicies, topologyPolicies as packTopologyPolicies } from "./all";
 import { contextFromPlan, policyContext, setPolicyContext, type PolicyContext } from "./lib/context";
