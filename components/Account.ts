@@ -15,7 +15,7 @@ import type { AccountNetwork } from "./AccountNetwork";
 import type { ImageQuery } from "./accountLookups";
 import type { AutonomousDatabase } from "./AutonomousDatabase";
 import type { BackupBucket } from "./BackupBucket";
-import type { CatalogueSecret } from "./CatalogueSecrets";
+import type { CatalogueSecret } from "../plan/secrets";
 import type { ConfigDelivery } from "./delivery/ConfigDelivery";
 import type { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
 import type { NetworkLoadBalancer } from "./NetworkLoadBalancer";

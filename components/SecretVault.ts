@@ -6,9 +6,9 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { type AccountContext, childOptions } from "./accountContext";
-import { type CatalogueSecret, secretSlug } from "./CatalogueSecrets";
+import type { CatalogueSecret } from "../plan/secrets";
+import { secretSlug } from "./CatalogueSecrets";
 
-export type { CatalogueSecret } from "./CatalogueSecrets";
 
 export interface SecretVaultArgs {
     ctx: AccountContext;

@@ -6,7 +6,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { VmPlan } from "../plan/types";
-import { volumeDevice } from "../render/volumes";
+import { volumeDevice } from "../plan/volumes";
 import { type AccountContext, childOptions } from "./accountContext";
 
 /**

@@ -4,12 +4,11 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { WIREGUARD_SERVICE } from "../plan/firewall";
+import { bastionPort, bastionVms } from "../plan/bastions";
 import type { RenderedFile } from "../render/types";
-import { wireguardPortOf } from "../render/wireguard";
 import type { Account, AccountArgs, AccountParts, DeliverySettings } from "./Account";
 import { type AccountContext, accountTags } from "./accountContext";
-import { AccountNetwork, targetKey } from "./AccountNetwork";
+import { AccountNetwork, nsgKey } from "./AccountNetwork";
 import { availabilityDomainOf, backupPolicyIdsOf, imageOf } from "./accountLookups";
 import { AutonomousDatabase } from "./AutonomousDatabase";
 import { BackupBucket, objectStorageNamespaceOf } from "./BackupBucket";
@@ -85,7 +84,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             ctx,
             vm,
             subnetId: subnetId(vm.subnet),
-            nsgId: network.nsgs[targetKey({ kind: "vm", vm: vm.name })].id,
+            nsgId: network.nsgs[nsgKey({ kind: "vm", vm: vm.name })].id,
             availabilityDomain,
             imageId: imageFor(vm.shape),
             sshAuthorizedKeys: args.sshAuthorizedKeys,
@@ -188,11 +187,11 @@ function configDeliveries(
  * first boot. Undefined when the account runs no WireGuard.
  */
 function wireguardEndpoints(account: Account): Record<string, pulumi.Input<unknown>> | undefined {
-    const bastions = account.ctx.plan.vms.filter((vm) => vm.services.some((p) => p.service === WIREGUARD_SERVICE));
+    const bastions = bastionVms([account.ctx.plan]);
     if (bastions.length === 0) return undefined;
     return Object.fromEntries(
-        bastions.map((vm) => {
-            const port = wireguardPortOf(vm.services.find((p) => p.service === WIREGUARD_SERVICE)!, `${account.ctx.plan.name}/${vm.name}`).port;
+        bastions.map(({ vm }) => {
+            const port = bastionPort(account.ctx.plan, vm);
             const instance = account.vms[vm.name].instance;
             return [vm.name, { endpoint: pulumi.interpolate`${instance.publicIp}:${port}`, instanceId: instance.id, jumpHost: vm.privateIp }];
         }),

@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
 import { unwrapSecret } from "./serialize";
+import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
 type Props = Record<string, any>;
 
@@ -326,7 +327,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     })),
                 };
             case "oci:Core/getImages:getImages": {
-                const shape = String(inputs.shape ?? "VM.Standard.E2.1.Micro");
+                const shape = String(inputs.shape ?? MICRO_SHAPE);
                 const arch = shape.includes("A1") ? "aarch64" : "x86_64";
                 const os = String(inputs.operatingSystem ?? "Canonical Ubuntu");
                 const version = String(inputs.operatingSystemVersion ?? "22.04");
@@ -353,8 +354,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     ...inputs,
                     id: `shapes-${region}`,
                     shapes: [
-                        { name: "VM.Standard.A1.Flex", ocpus: 1, memoryInGbs: 6, isFlexible: true, processorDescription: "3.0 GHz Ampere Altra" },
-                        { name: "VM.Standard.E2.1.Micro", ocpus: 1, memoryInGbs: 1, isFlexible: false, processorDescription: "2.0 GHz AMD EPYC 7551" },
+                        { name: A1_SHAPE, ocpus: 1, memoryInGbs: 6, isFlexible: true, processorDescription: "3.0 GHz Ampere Altra" },
+                        { name: MICRO_SHAPE, ocpus: 1, memoryInGbs: 1, isFlexible: false, processorDescription: "2.0 GHz AMD EPYC 7551" },
                     ],
                 };
             case "oci:Core/getServices:getServices": {

@@ -10,10 +10,10 @@ import * as path from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { synthesizeAccounts } from "../bench/syntheticAccounts";
 import { isUserInputError, UserInputError, type Problem } from "../model/errors";
-import { loadTopology } from "../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../model/load";
 import { REGION_KEYS, type RegionKey, type Topology } from "../model/schema";
 import { lineOfPath } from "../model/yamlPath";
-import { loadAllowances } from "../plan/allowances";
+import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { TopologyPlan } from "../plan/types";
 import {
@@ -178,7 +178,7 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
     }
     const prepared: StackInput[] = [];
     for (const { stack, file } of pending) {
-        const topologyFile = topologyOverride ?? resolveConfigPath(String(file.raw.topology ?? "topology/blitzhub.yaml"), projectDir);
+        const topologyFile = topologyOverride ?? resolveConfigPath(String(file.raw.topology ?? DEFAULT_TOPOLOGY_FILE), projectDir);
         let topology = topologies.get(topologyFile);
         if (topology === undefined) {
             collect(() => {

@@ -14,7 +14,7 @@ import type {
 } from "@pulumi/policy";
 import { isUserInputError } from "../model/errors";
 import type { PlannedResource, PlannedStack } from "../stacks/planned";
-import { loadAllowances } from "../plan/allowances";
+import { loadAllowances } from "../model/allowances";
 import { policies as packPolicies, topologyPolicies as packTopologyPolicies } from "./all";
 import { contextFromPlan, policyContext, setPolicyContext, type PolicyContext } from "./lib/context";
 import { attachOfflineFacts } from "./lib/offline";

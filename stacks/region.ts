@@ -9,7 +9,10 @@ import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { RenderedFile } from "../render/types";
 import { Account, type AccountArgs, type DeliverySettings } from "../components/Account";
 import type { RemoteHub } from "../components/Peering";
-import { type CatalogueSecret, CatalogueSecrets } from "../components/CatalogueSecrets";
+import { CatalogueSecrets } from "../components/CatalogueSecrets";
+import { adbClients } from "../plan/autonomousDatabase";
+import { deliveryBastion } from "../plan/bastions";
+import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
 import type { ImageQuery } from "../components/accountLookups";
 
 /** What the region needs of each of its accounts, from stack config and OCI profiles. */
@@ -56,40 +59,6 @@ export interface RegionArgs {
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
     /** Egress addresses of the Autonomous Database's clients in other regions (stack config). */
     autonomousDatabaseRemoteClients?: string[];
-}
-
-/** The management bastion deliveries jump through: the first VM running `service` in a management account. */
-export function deliveryBastion(plan: TopologyPlan, service = "wireguard"): { account: string; vm: string; ip: string } | undefined {
-    for (const account of plan.accounts.filter((a) => a.role === "management")) {
-        const vm = account.vms.find((v) => v.services.some((p) => p.service === service));
-        if (vm) return { account: account.name, vm: vm.name, ip: vm.privateIp };
-    }
-    return undefined;
-}
-
-/** Longest password the Autonomous Database accepts (12-30 characters). */
-export const ADB_PASSWORD_MAX_LENGTH = 30;
-
-/**
- * Every catalogue secret once, with the services that use it. Secrets of a service OCI runs
- * for us (the Autonomous Database) are capped at what it accepts.
- */
-export function catalogueSecrets(topology: Topology): CatalogueSecret[] {
-    const byPath = new Map<string, CatalogueSecret>();
-    for (const [service, def] of Object.entries(topology.services)) {
-        for (const secret of def.secrets) {
-            const known = byPath.get(secret.path);
-            if (known) known.usedBy.push(service);
-            else byPath.set(secret.path, { path: secret.path, source: secret.source, length: secret.length, description: secret.description, usedBy: [service] });
-            if (def.managedBy === "autonomous-database") byPath.get(secret.path)!.maxLength = ADB_PASSWORD_MAX_LENGTH;
-        }
-    }
-    return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** The generated secret that is the ADMIN password of the managed database `service`. */
-export function adbAdminSecretPath(topology: Topology, service: string): string | undefined {
-    return topology.services[service]?.secrets.find((s) => s.source === "random")?.path;
 }
 
 /** Account components of the region, by account name, and the stack outputs. */
@@ -171,7 +140,7 @@ export function deployRegion(args: RegionArgs): {
             ...(adb
                 ? {
                       autonomousDatabase: {
-                          clients: adbClients(account, args, components),
+                          clients: adbClientEntries(args, components),
                           adminPassword: secretValues[adbAdminSecretPath(topology, adb.service) ?? ""],
                       },
                   }
@@ -243,26 +212,12 @@ function deliverySettings(args: RegionArgs, secretValues: Record<string, pulumi.
  * (same region: the clients reach the ADB through their service gateway), then the egress
  * addresses of the clients in other regions from stack config (`remoteAdbClients` names them).
  */
-function adbClients(account: AccountPlan, args: RegionArgs, built: Record<string, Account>): pulumi.Output<string[]> {
-    const adb = account.autonomousDatabase!;
+function adbClientEntries(args: RegionArgs, built: Record<string, Account>): pulumi.Output<string[]> {
     const entries: pulumi.Output<string>[] = [];
-    for (const source of adb.allowedSources) {
-        const ip = source.replace(/\/32$/, "");
-        const owner = args.plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
-        const component = owner ? built[owner.name] : undefined;
-        if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${ip}`);
+    for (const client of adbClients(args.plan)) {
+        const component = client.account ? built[client.account.name] : undefined;
+        if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${client.ip}`);
     }
     for (const egress of args.autonomousDatabaseRemoteClients ?? []) entries.push(pulumi.output(egress));
     return pulumi.all(entries);
-}
-
-/** ADB clients in other regions (not in the access control list of this stack). */
-export function remoteAdbClients(plan: TopologyPlan, region: string): string[] {
-    const adb = plan.accounts.find((a) => a.autonomousDatabase)?.autonomousDatabase;
-    if (!adb) return [];
-    return adb.allowedSources.filter((source) => {
-        const ip = source.replace(/\/32$/, "");
-        const owner = plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
-        return owner !== undefined && owner.region !== region;
-    });
 }

@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
 import { parse } from "yaml";
-import { loadTopology } from "../../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import type { RegionKey } from "../../model/schema";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
@@ -102,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     const stacks = requireStacks(opts.stack);
     if (stacks === undefined) return 2;
     const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
-    const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
+    const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? DEFAULT_TOPOLOGY_FILE;
     const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
     if (!existsSync(resolved)) {
         process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
