@@ -1,7 +1,8 @@
 /**
  * The real program of every region stack, run by the offline engine with the committed stack
  * files, the real topology and the example OCI config (plus the engine's placeholder delivery
- * key, so config delivery is exercised): the plan the whole test run shares. Asserts what DESIGN §2 and issue 3 require of the whole plan.
+ * key, so config delivery is exercised): the plan the whole test run shares. Asserts what
+ * docs/design.md §2 and issue 3 require of the whole plan.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PlannedResource, PlannedStack } from "../../offline/engine";
