@@ -17,11 +17,10 @@ import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
-import { renderAccount, renderCloudInit, type CloudInitOptions } from "../render/index";
+import { renderRegion } from "../render/region";
 import { remoteAdbClients } from "../plan/autonomousDatabase";
 import { bastionVms } from "../plan/bastions";
 import { adbAdminSecretPath } from "../plan/secrets";
-import type { RenderedFile } from "../render/types";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, deployRegion } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
@@ -75,27 +74,6 @@ export function checkTopologyForComponents(topology: Topology, plan: TopologyPla
 
 /** Config namespace of the delivery key (kept out of `blitzhub:*`, which the stack schema owns). */
 export const DELIVERY_CONFIG_NAMESPACE = "blitzhub-delivery";
-
-/**
- * Cloud-init of every VM of the region and the rendered config files of every account,
- * computed before any resource exists (a render failure registers nothing).
- */
-export function renderRegion(
-    plan: TopologyPlan,
-    region: string,
-    options: CloudInitOptions,
-): { cloudInits: Map<string, string>; files: Record<string, RenderedFile[]> } {
-    const cloudInits = new Map<string, string>();
-    const files: Record<string, RenderedFile[]> = {};
-    for (const account of plan.accounts.filter((a) => a.region === region)) {
-        files[account.name] = renderAccount(plan, account.name, options);
-        for (const vm of account.vms) {
-            const vmFiles = files[account.name].filter((f) => f.vm === vm.name);
-            cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, { ...options, files: vmFiles }));
-        }
-    }
-    return { cloudInits, files };
-}
 
 /**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
