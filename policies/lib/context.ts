@@ -1,6 +1,6 @@
 /**
  * What the policies know besides the resources: the Always Free allowances (versioned data
- * file, read through `plan/allowances.ts`) and, from the plan of the topology, the address
+ * file, read through `model/allowances.ts`) and, from the plan of the topology, the address
  * space, which roles and VMs are private, the WireGuard port, the port ranges behind wildcard
  * NLB listeners and the volumes declared without backup. The offline runner passes the context
  * of the plan it ran; under the Pulumi CLI the pack builds the plan once from the stack's
