@@ -21,8 +21,9 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_ROOT as ROOT } from "../model/projectRoot";
 import { synthesizeTopology } from "./synthetic";
+import { DEFAULT_TOPOLOGY_FILE } from "../model/load";
 
-const TOPOLOGY = path.join(ROOT, "topology", "blitzhub.yaml");
+const TOPOLOGY = path.join(ROOT, DEFAULT_TOPOLOGY_FILE);
 const TIME = "/usr/bin/time";
 
 interface Run {

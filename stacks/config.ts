@@ -15,7 +15,7 @@ import type { ProviderArgs } from "@pulumi/oci";
 import { UserInputError, type Problem } from "../model/errors";
 import { PROJECT_ROOT } from "../model/projectRoot";
 import { vmsRunning } from "../model/query";
-import { WIREGUARD_SERVICE } from "../plan/firewall";
+import { WIREGUARD_SERVICE } from "../plan/bastions";
 import type { Topology } from "../model/schema";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from "./configSchema";
 import { ociProfileFrom, parseOciConfig, type OciProfile } from "./configOciProfile";

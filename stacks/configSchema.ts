@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { UserInputError, type Problem, yamlTypeName } from "../model/errors";
 import { RegionKey } from "../model/schema";
+import { DEFAULT_TOPOLOGY_FILE } from "../model/load";
 
 /** Config namespace of every project key (the Pulumi project name). */
 export const CONFIG_NAMESPACE = "blitzhub";
@@ -54,7 +55,7 @@ export const StackConfig = z.strictObject({
     /** The region this stack deploys (`eu`, `na`, `sa`, `as`, `au`). */
     region: RegionKey,
     /** Topology file, relative to the project root. */
-    topology: z.string().default("topology/blitzhub.yaml"),
+    topology: z.string().default(DEFAULT_TOPOLOGY_FILE),
     /** OCI config file with one profile per account. `~/.oci/config` for real runs. */
     ociConfigFile: z.string().default("~/.oci/config"),
     /** Every account of this region, by account name. */

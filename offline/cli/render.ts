@@ -11,10 +11,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { parse } from "yaml";
-import { loadTopology } from "../../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import type { RegionKey } from "../../model/schema";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
@@ -110,7 +111,7 @@ export const subcommand: Subcommand<RenderOptions> = {
         if (stacks === undefined) return 2;
         const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
         // --topology is the user's path; blitzhub:topology is relative to the project.
-        const topology = opts.topology ? ctx.path(opts.topology) : userPath(settings[stacks[0]].topology ?? "topology/blitzhub.yaml", PROJECT_DIR);
+        const topology = opts.topology ? ctx.path(opts.topology) : userPath(settings[stacks[0]].topology ?? DEFAULT_TOPOLOGY_FILE, PROJECT_DIR);
         requireFile("--topology", topology);
         const plan = buildPlan(loadTopology(topology.absolute), loadAllowances());
         const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
