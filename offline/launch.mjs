@@ -11,7 +11,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensureBundle } from "./bundle.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ENTRY_POINTS = { plan: "offline/cli/plan.ts", render: "offline/cli/render.ts", check: "offline/cli/check.ts" };
+const ENTRY_POINTS = {
+    plan: "offline/cli/plan.ts",
+    render: "offline/cli/render.ts",
+    check: "offline/cli/check.ts",
+    diff: "offline/cli/diff.ts",
+};
 
 const [cli, ...args] = process.argv.slice(2);
 if (!cli || !Object.hasOwn(ENTRY_POINTS, cli)) {
