@@ -59,23 +59,36 @@ function resolveRevision(projectDir: string, rev: string): string {
     }
 }
 
+/** What `--base` names: a plan JSON file or a commit. Checked before anything is planned. */
+export type BaseRef = { kind: "file"; base: string; file: string } | { kind: "revision"; base: string; commit: string };
+
+/** Resolves `--base`; a UserInputError when it names neither a plan JSON nor a revision. */
+export function resolveBase(base: string, projectDir: string): BaseRef {
+    const asFile = resolve(base);
+    if (base.endsWith(".json") || (existsSync(asFile) && !base.includes(":"))) {
+        if (!existsSync(asFile)) throw new UserInputError([{ path: "--base", message: `${base}: no such file` }]);
+        return { kind: "file", base, file: asFile };
+    }
+    return { kind: "revision", base, commit: resolveRevision(projectDir, base) };
+}
+
 /**
  * Plans (and renders) the base. `workDir` receives the exported tree and the render output;
  * the caller removes it.
  */
-export async function planBase(options: { base: string; stack: string; projectDir: string; workDir: string }): Promise<BaseSide> {
-    const { base, stack, projectDir, workDir } = options;
-    const asFile = resolve(base);
-    if (base.endsWith(".json") || (existsSync(asFile) && !base.includes(":"))) {
-        if (!existsSync(asFile)) throw new UserInputError([{ path: "--base", message: `${base}: no such file` }]);
-        return { label: base, plan: parsePlanJson(readFileSync(asFile, "utf8"), base) };
+export async function planBase(options: { base: BaseRef; stack: string; projectDir: string; workDir: string }): Promise<BaseSide> {
+    const { stack, projectDir, workDir } = options;
+    if (options.base.kind === "file") {
+        return { label: options.base.base, plan: parsePlanJson(readFileSync(options.base.file, "utf8"), options.base.base) };
     }
-    const commit = resolveRevision(projectDir, base);
+    const { base, commit } = options.base;
     const tree = join(workDir, "tree");
     execFileSync("mkdir", ["-p", tree]);
     execFileSync("bash", ["-c", 'git -C "$1" archive --format=tar "$2" | tar -x -C "$3"', "archive", projectDir, commit, tree]);
     const modules = join(projectDir, "node_modules");
-    if (existsSync(modules)) symlinkSync(modules, join(tree, "node_modules"), "dir");
+    const link = join(tree, "node_modules");
+    rmSync(link, { recursive: true, force: true });
+    if (existsSync(modules)) symlinkSync(modules, link, "dir");
     const renderDir = join(workDir, "render");
     // One after the other: both would build the same offline bundle in the exported tree.
     const planText = await runNpmScript(tree, "plan", ["--stack", stack, "--json"]);

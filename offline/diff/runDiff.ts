@@ -7,7 +7,7 @@ import type { RegionKey } from "../../model/schema";
 import type { PlannedStack } from "../engine";
 import { compareStack, type HeadResource, type StackDiff } from "./compare";
 import type { DiffReport } from "./format";
-import { diffWorkDir, planBase, runNpmScript } from "./planBase";
+import { diffWorkDir, planBase, resolveBase, runNpmScript } from "./planBase";
 import { compareRenderedFiles } from "./renderedFiles";
 import { loadReplacementTable } from "./replacementTable";
 
@@ -42,10 +42,11 @@ function headSide(stack: PlannedStack): { stack: string; resources: HeadResource
 
 export async function runDiff(options: RunDiffOptions): Promise<DiffReport> {
     const table = loadReplacementTable();
+    const baseRef = resolveBase(options.base, options.projectDir);
     const work = diffWorkDir();
     try {
         // The base plans in its own process while this one plans the working tree.
-        const basePromise = planBase({ base: options.base, stack: options.stack, projectDir: options.projectDir, workDir: work.dir });
+        const basePromise = planBase({ base: baseRef, stack: options.stack, projectDir: options.projectDir, workDir: work.dir });
         basePromise.catch(() => {});
         const head = await options.planHead(options.stacks);
         const base = await basePromise;
