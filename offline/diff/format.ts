@@ -78,7 +78,7 @@ function lineDiff(oldText: string, newText: string, indent: string, p: Palette):
 
 function formatPath(change: PathChange, indent: string, p: Palette): string[] {
     const forces = change.forcesReplacement.length > 0 ? p.rep(` (forces replacement: ${change.forcesReplacement.join(", ")})`) : "";
-    const cause = change.causedBy ? p.dim(` (new id of ${change.causedBy.split("::").pop()})`) : "";
+    const cause = change.causedBy ? p.dim(` (${change.causedBy.split("::").pop()} is replaced)`) : "";
     if (change.kind === "add") return [p.add(`${indent}+ ${change.path}: ${showValue(change.new)}`) + forces];
     if (change.kind === "delete") return [p.del(`${indent}- ${change.path}: ${showValue(change.old)}`) + forces];
     if (isMultiline(change.old) && isMultiline(change.new)) {
