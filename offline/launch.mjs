@@ -16,6 +16,8 @@ const ENTRY_POINTS = {
     render: "offline/cli/render.ts",
     check: "offline/cli/check.ts",
     diff: "offline/cli/diff.ts",
+    diagram: "offline/cli/diagram.ts",
+    docs: "offline/cli/docs.ts",
 };
 
 const [cli, ...args] = process.argv.slice(2);

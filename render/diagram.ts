@@ -29,6 +29,7 @@ const MAIN_PATHS: PathLeg[] = [
     { from: "fastify", to: "oracle-adb", label: "SQL*Net", colour: "#1f77b4" },
     { from: "solana-validator", to: "rabbitmq", label: "transactions", colour: "#9467bd" },
     { from: "fastify", to: "rabbitmq", label: "transaction_notifications → WebSocket", colour: "#9467bd", reverse: true },
+    { from: "rpc-gateway", to: "solana-validator", label: "JSON-RPC", colour: "#9467bd" },
 ];
 
 const ROLE_COLOURS: Record<string, string> = {
@@ -84,7 +85,7 @@ export function topologyDot(plan: TopologyPlan, options: DiagramOptions = {}): s
     const shown = new Set(accounts.map((a) => a.name));
     const lines: string[] = [
         "digraph blitzhub {",
-        `    graph [rankdir=LR, compound=true, newrank=true, nodesep=0.25, ranksep=0.9, fontname="Helvetica", fontsize=12, labelloc=t, label=<<b>${esc(plan.name)}</b>: ${accounts.length} tenancies, ${accounts.reduce((n, a) => n + a.vms.length, 0)} VMs · every VM also runs node_exporter and Promtail>];`,
+        `    graph [rankdir=LR, compound=true, nodesep=0.2, ranksep=0.8, fontname="Helvetica", fontsize=12, labelloc=t, label=<<b>${esc(plan.name)}</b>: ${accounts.length} tenancies, ${accounts.reduce((n, a) => n + a.vms.length, 0)} VMs · every VM also runs node_exporter and Promtail>];`,
         '    node [fontname="Helvetica", fontsize=11];',
         '    edge [fontname="Helvetica", fontsize=9, color="#555555"];',
         '    user [shape=oval, style=filled, fillcolor="#ffffff", label=<<b>users</b><br/><font point-size="9">internet</font>>];',
@@ -96,60 +97,78 @@ export function topologyDot(plan: TopologyPlan, options: DiagramOptions = {}): s
         lines.push("  }");
     }
     const edges = new Set<string>();
-    const edge = (from: string, to: string, attrs: string) => {
-        const line = `  ${from} -> ${to} [${attrs}];`;
-        if (!edges.has(line)) edges.add(line);
+    const edge = (from: string, to: string, attrs: string) => edges.add(`  ${from} -> ${to} [${attrs}];`);
+    const byName = new Map(accounts.map((a) => [a.name, a]));
+    /** A tenancy as an edge end: its only VM, or its first VM clipped to the cluster border. */
+    const end = (account: string, vm: string | undefined, side: "tail" | "head") => {
+        const a = byName.get(account)!;
+        if (vm !== undefined) return { node: vmId(account, vm), attr: "" };
+        return { node: vmId(account, a.vms[0].name), attr: `, ${side === "tail" ? "ltail" : "lhead"}=${id("cluster", account)}` };
     };
 
     // user → public LBs of the frontend; every LB → the VMs of its backend sets.
     for (const a of accounts) {
-        if (a.role === "frontend") edge("user", id("lb", a.name), 'color="#d62728", penwidth=1.6, label="HTTPS"');
-        for (const set of a.loadBalancer.backendSets) {
-            for (const b of set.backends) edge(id("lb", a.name), vmId(a.name, b.vm), `color="#d62728", label=${q(set.service)}`);
-        }
-        for (const set of a.networkLoadBalancer?.backendSets ?? []) {
-            for (const b of set.backends) edge(id("nlb", a.name), vmId(a.name, b.vm), `color="#d62728", label=${q(set.service)}`);
-        }
+        if (a.role === "frontend") edge("user", id("lb", a.name), 'color="#d62728", penwidth=1.8');
+        for (const set of a.loadBalancer.backendSets) for (const b of set.backends) edge(id("lb", a.name), vmId(a.name, b.vm), 'color="#d62728"');
+        for (const set of a.networkLoadBalancer?.backendSets ?? []) for (const b of set.backends) edge(id("nlb", a.name), vmId(a.name, b.vm), 'color="#d62728"');
     }
-    // The spec's main paths, VM to VM, from the plan's resolved dependencies.
+    // The spec's main paths from the plan's resolved dependencies: VM to VM inside a tenancy,
+    // tenancy to VM across tenancies (one edge however many VMs of the tenancy take part).
     for (const a of accounts) {
         for (const vm of a.vms) {
             for (const p of vm.services) {
                 for (const dep of p.dependencies) {
-                    const leg = MAIN_PATHS.filter((l) => l.from === p.service && l.to === dep.service);
-                    for (const l of leg) {
-                        if (dep.managed && dep.managedTarget) {
+                    for (const l of MAIN_PATHS.filter((x) => x.from === p.service && x.to === dep.service)) {
+                        const style = `color=${q(l.colour)}, penwidth=1.6`;
+                        if (dep.managed) {
                             const target = plan.accounts.find((x) => x.autonomousDatabase?.service === dep.service);
-                            if (target && shown.has(target.name)) edge(vmId(a.name, vm.name), id("adb", target.name), `color=${q(l.colour)}, penwidth=1.4, label=${q(l.label)}`);
+                            if (!target || !shown.has(target.name)) continue;
+                            const from = target.name === a.name ? end(a.name, vm.name, "tail") : end(a.name, a.vms.length > 1 ? undefined : vm.name, "tail");
+                            edge(from.node, id("adb", target.name), style + from.attr);
                             continue;
                         }
                         for (const t of dep.targets.filter((x) => shown.has(x.account))) {
-                            const [from, to] = l.reverse ? [vmId(t.account, t.vm), vmId(a.name, vm.name)] : [vmId(a.name, vm.name), vmId(t.account, t.vm)];
-                            edge(from, to, `color=${q(l.colour)}, penwidth=1.4, label=${q(l.label)}`);
+                            const local = t.account === a.name;
+                            const src = local ? end(a.name, vm.name, "tail") : end(a.name, undefined, "tail");
+                            const dst = end(t.account, t.vm, "head");
+                            if (l.reverse) edge(dst.node, src.node, style + src.attr.replace("ltail", "lhead"));
+                            else edge(src.node, dst.node, style + src.attr);
                         }
                     }
                 }
             }
         }
     }
-    // Every VM → Loki (Promtail) and Prometheus → every VM, drawn once per tenancy.
-    const loki = accounts.flatMap((a) => a.vms.filter((v) => v.services.some((p) => p.service === "loki")).map((v) => vmId(a.name, v.name)))[0];
-    const prometheus = accounts.flatMap((a) => a.vms.filter((v) => v.services.some((p) => p.service === "prometheus")).map((v) => vmId(a.name, v.name)))[0];
+    // Every VM → Loki (Promtail) and Prometheus → every VM, once per tenancy, not shaping the layout.
+    const hostOf = (service: string) => accounts.flatMap((a) => a.vms.filter((v) => v.services.some((p) => p.service === service)).map((v) => ({ account: a.name, node: vmId(a.name, v.name) })))[0];
+    const loki = hostOf("loki");
+    const prometheus = hostOf("prometheus");
     for (const a of accounts) {
-        const anchor = vmId(a.name, a.vms[0].name);
-        if (loki && anchor !== loki) edge(anchor, loki, `ltail=${id("cluster", a.name)}, style=dotted, color="#2ca02c", arrowsize=0.6, label="logs", constraint=false`);
-        if (prometheus && anchor !== prometheus) edge(prometheus, anchor, `lhead=${id("cluster", a.name)}, style=dotted, color="#ff7f0e", arrowsize=0.6, label="scrape", constraint=false`);
+        const anchor = end(a.name, undefined, "tail");
+        if (loki && loki.account !== a.name) edge(anchor.node, loki.node, `style=dotted, color="#2ca02c", arrowsize=0.6, constraint=false${anchor.attr}`);
+        if (prometheus && prometheus.account !== a.name) edge(prometheus.node, anchor.node, `style=dotted, color="#ff7f0e", arrowsize=0.6, constraint=false${anchor.attr.replace("ltail", "lhead")}`);
     }
     // Private connectivity: attachments to the region hub, remote peerings to the global hub.
     for (const a of accounts) {
         const c = a.connectivity;
         if (c.attachesTo && shown.has(c.attachesTo)) {
-            edge(vmId(a.name, a.vms[0].name), id("drg", c.attachesTo), `ltail=${id("cluster", a.name)}, dir=none, style=dashed, color="#b8860b", label="DRG attachment"`);
+            const anchor = end(a.name, undefined, "tail");
+            edge(anchor.node, id("drg", c.attachesTo), `dir=none, style=dashed, color="#b8860b", constraint=false${anchor.attr}`);
         }
-        if (c.peersWith && shown.has(c.peersWith)) {
-            edge(id("drg", a.name), id("drg", c.peersWith), 'dir=both, style=bold, color="#b8860b", penwidth=2, label="remote peering"');
-        }
+        if (c.peersWith && shown.has(c.peersWith)) edge(id("drg", a.name), id("drg", c.peersWith), 'dir=both, style=bold, color="#b8860b", penwidth=2.2, label="remote peering", fontcolor="#b8860b"');
     }
+    lines.push(
+        '  legend [shape=plaintext, label=<<table border="1" cellborder="0" cellspacing="2" cellpadding="3" bgcolor="#ffffff">' +
+            '<tr><td colspan="2"><b>legend</b></td></tr>' +
+            '<tr><td><font color="#d62728">━━</font></td><td align="left">user → load balancer → backends</td></tr>' +
+            '<tr><td><font color="#1f77b4">━━</font></td><td align="left">Nginx → Fastify → Redis / RabbitMQ / ADB</td></tr>' +
+            '<tr><td><font color="#9467bd">━━</font></td><td align="left">Solana → RabbitMQ → Fastify WebSocket</td></tr>' +
+            '<tr><td><font color="#2ca02c">┄┄</font></td><td align="left">logs to Loki (every VM, Promtail)</td></tr>' +
+            '<tr><td><font color="#ff7f0e">┄┄</font></td><td align="left">Prometheus scrapes every VM</td></tr>' +
+            '<tr><td><font color="#b8860b">╌╌</font></td><td align="left">DRG attachment · remote peering</td></tr>' +
+            '<tr><td><font color="#d62728">▭</font></td><td align="left">public load balancer</td></tr>' +
+            "</table>>];",
+    );
     lines.push(...edges, "}");
     return `${lines.join("\n")}\n`;
 }

@@ -1,0 +1,62 @@
+/**
+ * `npm run docs [-- --check]`
+ *
+ * Regenerates what `docs/` derives from the topology: one runbook page per service
+ * (`docs/runbooks/<service>.md`, render/runbooks.ts) and the default topology's picture
+ * (`docs/topology.svg`, render/diagram.ts), which the README embeds. `--check` writes nothing
+ * and exits 1 naming each file that is missing, stale or no longer generated (CI runs it).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Command } from "commander";
+import { PROJECT_ROOT } from "../../model/projectRoot";
+import { RUNBOOK_DIR, renderRunbooks } from "../../render/runbooks";
+import { planOf, topologySvg } from "../diagram/topologySvg";
+import { parseArgs, runCli, write } from "./common";
+
+/** The README's picture of the default topology. */
+export const TOPOLOGY_SVG = "docs/topology.svg";
+
+/** Every generated file, relative to the project root, with its content. */
+export async function generatedDocs(topologyFile = join(PROJECT_ROOT, "topology", "blitzhub.yaml")): Promise<Map<string, string>> {
+    const plan = planOf(topologyFile);
+    const files = new Map(renderRunbooks(plan).map((p) => [p.file, p.markdown]));
+    files.set(TOPOLOGY_SVG, await topologySvg(plan));
+    return files;
+}
+
+async function main(argv: string[]): Promise<number> {
+    const cli = new Command("docs")
+        .description("Regenerates docs/runbooks/*.md and docs/topology.svg from the topology; --check only compares")
+        .option("--check", "write nothing; exit 1 when a generated file is missing or stale", false);
+    const parsed = parseArgs(cli, argv);
+    if (parsed !== undefined) return parsed;
+    const { check } = cli.opts<{ check: boolean }>();
+    const files = await generatedDocs();
+    const runbookDir = join(PROJECT_ROOT, RUNBOOK_DIR);
+    const extra = existsSync(runbookDir)
+        ? readdirSync(runbookDir).map((f) => `${RUNBOOK_DIR}/${f}`).filter((f) => f.endsWith(".md") && !files.has(f))
+        : [];
+    const stale = [...files].filter(([file, content]) => {
+        const full = join(PROJECT_ROOT, file);
+        return !existsSync(full) || readFileSync(full, "utf8") !== content;
+    });
+    if (check) {
+        const problems = [...stale.map(([f]) => `${f}: ${existsSync(join(PROJECT_ROOT, f)) ? "stale" : "missing"}`), ...extra.map((f) => `${f}: no longer generated (no such service)`)];
+        if (problems.length > 0) {
+            await write(process.stderr, `${problems.join("\n")}\nrun \`npm run docs\` and commit the result\n`);
+            return 1;
+        }
+        await write(process.stdout, `docs current: ${files.size} generated files\n`);
+        return 0;
+    }
+    for (const [file, content] of stale) {
+        mkdirSync(dirname(join(PROJECT_ROOT, file)), { recursive: true });
+        writeFileSync(join(PROJECT_ROOT, file), content);
+    }
+    for (const file of extra) rmSync(join(PROJECT_ROOT, file));
+    await write(process.stdout, `docs: ${stale.length} written, ${extra.length} removed, ${files.size - stale.length} already current\n`);
+    return 0;
+}
+
+runCli("docs", () => main(process.argv));
