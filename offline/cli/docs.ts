@@ -10,20 +10,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import { Command } from "commander";
 import { PROJECT_ROOT } from "../../model/projectRoot";
-import { RUNBOOK_DIR, renderRunbooks } from "../../render/runbooks";
-import { planOf, topologySvg } from "../diagram/topologySvg";
+import { RUNBOOK_DIR } from "../../render/runbooks";
+import { generatedDocs } from "../docs/generatedDocs";
 import { parseArgs, runCli, write } from "./common";
-
-/** The README's picture of the default topology. */
-export const TOPOLOGY_SVG = "docs/topology.svg";
-
-/** Every generated file, relative to the project root, with its content. */
-export async function generatedDocs(topologyFile = join(PROJECT_ROOT, "topology", "blitzhub.yaml")): Promise<Map<string, string>> {
-    const plan = planOf(topologyFile);
-    const files = new Map(renderRunbooks(plan).map((p) => [p.file, p.markdown]));
-    files.set(TOPOLOGY_SVG, await topologySvg(plan));
-    return files;
-}
 
 async function main(argv: string[]): Promise<number> {
     const cli = new Command("docs")
