@@ -131,6 +131,6 @@ describe("offline bundle", () => {
     it("launch.mjs names the commands on a wrong one and exits 2", () => {
         const child = spawnSync(process.execPath, [path.join(PROJECT_ROOT, "offline", "launch.mjs"), "deploy"], { encoding: "utf8" });
         expect(child.status).toBe(2);
-        expect(child.stderr).toBe("usage: node offline/launch.mjs <plan|render|check> [options]\n");
+        expect(child.stderr).toBe("usage: node offline/launch.mjs <plan|render|check|diff|diagram|docs> [options]\n");
     });
 });
