@@ -104,8 +104,8 @@ describe("npm run diff", () => {
             }
             const text = formatDiffText(report, paletteFor({ isTTY: false }, {}));
             expect(text).toContain("+- command:local:Command  eu-fe-01-app-nginx-config  replace [replace: triggers]");
-            expect(text).toMatch(/^ +- {4}keepalive_timeout 65;$/m);
-            expect(text).toMatch(/^ +\+ {4}keepalive_timeout 30;$/m);
+            expect(text).toMatch(/^ +- {5}keepalive_timeout 65;$/m);
+            expect(text).toMatch(/^ +\+ {5}keepalive_timeout 30;$/m);
             expect(report.summary).toMatchObject({ create: 0, update: 0, replace: files.length, delete: 0 });
         } finally {
             restore();
