@@ -1,7 +1,8 @@
 /** The topology picture of a topology file: plan (pure) → DOT (render/diagram.ts) → SVG. */
 import { loadTopology } from "../../model/load";
 import type { RegionKey } from "../../model/schema";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { topologyDot } from "../../render/diagram";
 import { renderSvg } from "./layout";
