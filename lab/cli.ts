@@ -41,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     };
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
         process.on(signal, () => {
+            // A second signal while the lab is being removed must not cut the removal short.
+            if (cleaned) return;
             process.stderr.write(`lab: ${signal}, removing the lab\n`);
             cleanup();
             process.exit(130);

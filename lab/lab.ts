@@ -100,6 +100,15 @@ export class Lab {
         const userData = renderCloudInit(this.plan, v.account, v.vm, { files: v.files });
         this.skippedSteps.set(v.label, await runCloudInit(v.machine, userData, this.log));
         this.log(`${v.label}: cloud-init steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+        if (v.services.includes("haproxy")) {
+            // HAProxy sizes its file descriptors from maxconn (50,000 → ~100,000 fds), which the VM's
+            // systemd allows; this machine's hard limit is lower, so the lab caps connections with
+            // -n (HAProxy's own flag, in the package's /etc/default file) instead of changing the config.
+            const r = await v.machine.runAsync(
+                `n=$(( $(ulimit -Hn) / 2 - 500 )); printf 'EXTRAOPTS="-S /run/haproxy-master.sock -n %s"\n' "$n" > /etc/default/haproxy`,
+            );
+            if (r.code !== 0) throw new Error(`${v.label}: /etc/default/haproxy: ${r.stderr}`);
+        }
         const runnable = v.files.filter((f) => !(f.service in NOT_RUN));
         for (const s of new Set(v.files.map((f) => f.service))) if (s in NOT_RUN) this.notRun.push({ what: `${s} on ${v.label}`, reason: NOT_RUN[s] });
         for (const r of await deliver(v.machine, runnable, this.secrets)) {

@@ -26,16 +26,17 @@ const NEEDS_INTERNET = /add-apt-repositories|install-pinned|\/install-[a-z0-9-]+
 
 /**
  * Release binaries the VM downloads (GitHub) for which Debian ships the same program: the lab
- * installs Debian's build at the release's path, with the account the release script makes.
+ * runs the release script's own steps (its account, its state directories) except the download,
+ * and installs Debian's build at the release's path.
  */
-export const DEBIAN_BUILDS: Record<string, { script: string; binary: string; debian: string; user?: string }> = {
-    "node-exporter": {
-        script: "/usr/local/lib/blitzhub/install-node-exporter.sh",
-        binary: "/usr/local/bin/node_exporter",
-        debian: "/usr/bin/prometheus-node-exporter",
-        user: "node-exporter",
-    },
+export const DEBIAN_BUILDS: Record<string, Record<string, string>> = {
+    "node-exporter": { "/usr/local/bin/node_exporter": "/usr/bin/prometheus-node-exporter" },
+    prometheus: { "/usr/local/bin/prometheus": "/usr/bin/prometheus", "/usr/local/bin/promtool": "/usr/bin/promtool" },
+    alertmanager: { "/usr/local/bin/alertmanager": "/usr/bin/prometheus-alertmanager", "/usr/local/bin/amtool": "/usr/bin/amtool" },
 };
+
+/** Lines of a release install script that fetch or unpack the download. */
+const DOWNLOAD_STEP = /\bcurl\b|\btar\b|\bunzip\b|\$tmp|\$\(mktemp/;
 
 /** Test secrets: one random value per Vault path for the whole lab (a password shared by VMs stays shared). */
 export class LabSecrets {
@@ -98,11 +99,13 @@ export async function runCloudInit(vm: LabMachine, userData: string, log: (line:
     for (const f of doc.write_files ?? []) write(f.path, f.content, f.owner, f.permissions);
     for (const step of doc.runcmd ?? []) {
         const text = stepText(step);
-        const build = Object.values(DEBIAN_BUILDS).find((b) => text.includes(b.script));
-        if (build) {
-            skipped.push({ step: text, reason: `downloads a release; the lab installs Debian's build ${build.debian}` });
-            script.push(`install -m 0755 ${build.debian} ${build.binary}`);
-            if (build.user) script.push(`id -u ${build.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${build.user}`);
+        const release = /\/usr\/local\/lib\/blitzhub\/install-([a-z0-9-]+)\.sh/.exec(text);
+        if (release && DEBIAN_BUILDS[release[1]]) {
+            const builds = DEBIAN_BUILDS[release[1]];
+            skipped.push({ step: text, reason: `downloads a release; the lab installs Debian's build (${Object.values(builds).join(", ")})` });
+            const body = (doc.write_files ?? []).find((f) => f.path === release[0])?.content ?? "";
+            for (const [binary, debian] of Object.entries(builds)) script.push(`install -m 0755 ${debian} ${binary}`);
+            script.push(...body.split("\n").filter((l) => l.trim() && !l.startsWith("#") && !/^set /.test(l) && !DOWNLOAD_STEP.test(l)));
             continue;
         }
         if (text.includes("mount-volumes.sh")) {

@@ -42,13 +42,13 @@ function parseUnit(name) {
 
 /** The shell prelude that gives a command the unit's environment (systemd expands $VAR like sh here). */
 function prelude(unit) {
-    const lines = ["set -a"];
+    // Environment= first: a variable an EnvironmentFile= sets wins, as in systemd.
+    const lines = ["set -a", ...unit.env.map((e) => `export ${e}`)];
     for (const f of unit.envFiles) {
         const optional = f.startsWith("-");
         const path = optional ? f.slice(1) : f;
         lines.push(optional ? `[ -r ${path} ] && . ${path}` : `. ${path} || exit 1`);
     }
-    for (const e of unit.env) lines.push(`export ${e}`);
     lines.push("set +a");
     if (unit.LimitNOFILE) lines.push(`ulimit -n ${unit.LimitNOFILE} 2>/dev/null || ulimit -n "$(ulimit -Hn)"`);
     return lines.join("\n");

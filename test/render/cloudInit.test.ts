@@ -323,6 +323,8 @@ const PACKAGE_UNITS: Record<string, string[]> = {
     grafana: ["grafana-server"],
     vault: ["vault"],
     "rabbitmq-server": ["rabbitmq-server"],
+    "prometheus-nginx-exporter": ["prometheus-nginx-exporter"],
+    "prometheus-redis-exporter": ["prometheus-redis-exporter"],
     "openssh-server": ["ssh"],
     "wireguard-tools": ["wg-quick"], // wg-quick@.service, reloaded as wg-quick@wg0
     crowdsec: ["crowdsec"],
@@ -337,7 +339,10 @@ describe("every unit a delivered config reloads exists on its VM", () => {
             const written = (parse(d.text) as { write_files: { path: string }[] }).write_files
                 .map((w) => /^\/etc\/systemd\/system\/(.+)\.service$/.exec(w.path)?.[1])
                 .filter((u): u is string => !!u);
-            const fromApt = d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => PACKAGE_UNITS[s.def.install.package] ?? []);
+            const fromApt = d.vm.services
+                .filter((s) => s.def.install.method === "apt")
+                .flatMap((s) => [s.def.install.package, ...(s.def.install.exporter ? [s.def.install.exporter] : [])])
+                .flatMap((p) => PACKAGE_UNITS[p] ?? []);
             const units = new Set([...written, ...fromApt]);
             for (const f of files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.reload)) {
                 if (NOT_BOOTSTRAPPED.includes(f.service)) continue;
