@@ -59,6 +59,8 @@ export class LabMachine {
             `mount --rbind /dev ${s}/root/dev`,
             `mount -t tmpfs -o mode=0755 run ${s}/root/run`,
             `mount -t tmpfs -o mode=1777 tmp ${s}/root/tmp`,
+            // A VM's root home is its own: the host's (its tool settings, any credentials) stays out.
+            `mount -t tmpfs -o mode=0700 roothome ${s}/root/root`,
             `hostname ${this.hostname}`,
             "echo ready",
             "exec sleep infinity",

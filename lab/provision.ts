@@ -77,6 +77,8 @@ export function installStandIns(vm: LabMachine): void {
             // `cloud-init status --wait` (delivery waits for the bootstrap) hangs without systemd.
             "printf '#!/bin/sh\\n[ \"$1\" = status ] && { echo \"status: done\"; exit 0; }\\necho \"cloud-init (lab): only status is supported\" >&2; exit 1\\n' > /usr/local/bin/cloud-init",
             "chmod 0755 /usr/local/bin/cloud-init",
+            // What systemd does at boot: the packages' runtime directories (/run/haproxy, ...).
+            "systemd-tmpfiles --create --prefix=/run --prefix=/var/lib --prefix=/var/log >/dev/null 2>&1 || true",
         ].join("\n"),
     );
     if (r.code !== 0) throw new Error(`${vm.label}: stand-ins: ${r.stderr}`);

@@ -92,8 +92,18 @@ function alive(pid) {
     }
 }
 
+/** The process environment systemd gives a unit's commands: its account's HOME, USER and LOGNAME. */
+function environment(unit) {
+    const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: process.env.LANG ?? "C.UTF-8", HOME: "/root", USER: "root", LOGNAME: "root" };
+    if (unit.User) {
+        const entry = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith(`${unit.User}:`));
+        if (entry) Object.assign(env, { HOME: entry.split(":")[5], USER: unit.User, LOGNAME: unit.User });
+    }
+    return env;
+}
+
 function runSync(unit, line, name) {
-    const r = spawnSync("/bin/sh", ["-c", `${prelude(unit)}\nexec ${command(line)}`], { stdio: "inherit", ...ids(unit), cwd: unit.WorkingDirectory ?? "/" });
+    const r = spawnSync("/bin/sh", ["-c", `${prelude(unit)}\nexec ${command(line)}`], { stdio: "inherit", ...ids(unit), env: environment(unit), cwd: unit.WorkingDirectory ?? "/" });
     if (r.status !== 0 && !line.startsWith("-")) {
         process.stderr.write(`systemctl (lab): ${name}: ${command(line)} exited ${r.status}\n`);
         return false;
@@ -122,6 +132,7 @@ function start(name) {
     const child = spawn("/bin/sh", ["-c", `${prelude(unit)}\nexec ${command(unit.start[0])}`], {
         detached: true,
         stdio: ["ignore", log, log],
+        env: environment(unit),
         ...owner,
         cwd: unit.WorkingDirectory ?? "/",
     });
@@ -155,7 +166,7 @@ async function reload(name) {
     if (!pid) return start(name);
     if (unit.reload.length === 0) return fail(`Job for ${name} failed: the unit has no ExecReload (use restart)`);
     for (const line of unit.reload) {
-        const r = spawnSync("/bin/sh", ["-c", `MAINPID=${pid}\n${prelude(unit)}\nexec ${command(line)}`], { stdio: "inherit" });
+        const r = spawnSync("/bin/sh", ["-c", `MAINPID=${pid}\n${prelude(unit)}\nexec ${command(line)}`], { stdio: "inherit", env: environment(unit) });
         if (r.status !== 0) return fail(`${name}: ${command(line)} exited ${r.status}`);
     }
     return 0;
