@@ -92,6 +92,22 @@ export class Lab {
         await Promise.all([...this.clients.values()].map((c) => c.boot()));
         await Promise.all([...this.vms.values()].map((v) => this.provision(v)));
         for (const v of this.vms.values()) this.startStandIns(v);
+        await Promise.all([...this.vms.values()].map((v) => this.waitForStandIns(v)));
+    }
+
+    /**
+     * Waits until each stand-in listens where the plan places it: a flow must not race an app's
+     * start (Nginx would mark the upstream failed for its fail_timeout and answer 502 after).
+     */
+    private async waitForStandIns(v: LabVm): Promise<void> {
+        const ports = v.vm.services
+            .filter((s) => s.service in STAND_IN_APPS || s.service === "minio")
+            .flatMap((s) => s.ports.filter((p) => !p.localOnly).map((p) => `${s.service}:${p.port}`));
+        for (const entry of ports) {
+            const port = entry.split(":")[1];
+            const r = await v.machine.runAsync(`for i in $(seq 1 150); do (exec 3<>/dev/tcp/${v.vm.privateIp}/${port}) 2>/dev/null && exit 0; sleep 0.2; done; exit 1`, { timeout: 40 });
+            if (r.code !== 0) this.log(`${v.label}: ${entry} is not listening after 30 s (see /var/log/lab-units/ in the VM)`);
+        }
     }
 
     private async provision(v: LabVm): Promise<void> {

@@ -40,7 +40,7 @@ describe.skipIf(!enabled)("the lab with one upstream port and one scrape port br
         await lab.build();
         const results = await runFlows(lab, undefined, () => undefined);
         const failed = results.filter((r) => r.status === "failed");
-        expect(failed.map((r) => r.name).sort()).toEqual(["prometheus-targets", "ws-nginx"]);
+        expect(failed.map((r) => r.name).sort(), failed.map((r) => `${r.name}: ${r.detail}`).join("\n")).toEqual(["prometheus-targets", "ws-nginx"]);
         expect(failed.find((r) => r.name === "prometheus-targets")!.detail).toContain("10.0.2.19:9129");
         expect(results.filter((r) => r.status === "passed").length).toBe(results.length - 2);
     }, 600_000);
