@@ -101,6 +101,20 @@ function fe(lab: Lab): string {
     return `http://${one(lab, "nginx").vm.privateIp}:${port(one(lab, "nginx"), "nginx", "http")}`;
 }
 
+/**
+ * The React client through HAProxy, retried while HAProxy's health checks have not yet marked its
+ * WebSocket backend up (a few seconds after start); the last outcome is the verdict.
+ */
+async function reactClientThroughHaproxy(lab: Lab, origin: string): Promise<{ ok: boolean; detail: string }> {
+    const until = Date.now() + 20_000;
+    let last = reactClientRun(lab, client(lab, "net-lb"), origin);
+    while (!last.ok && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 1000));
+        last = reactClientRun(lab, client(lab, "net-lb"), origin);
+    }
+    return last;
+}
+
 /** The rendered React WebSocket client, as Vite would build it (its `define`s substituted), driven from a lab host. */
 function reactClientRun(lab: Lab, from: LabMachine, origin: string): { ok: boolean; detail: string } {
     const react = one(lab, "react");
@@ -205,7 +219,7 @@ export const FLOWS: Flow[] = [
         description: "WebSocket through HAProxy :3001 with the React client's own code",
         run: async (lab) => {
             const h = one(lab, "haproxy");
-            const r = reactClientRun(lab, client(lab, "net-lb"), `http://${h.vm.privateIp}:${/bind\s+:(\d+)[^\n]*\n(?:[^\n]*\n)*?\s*mode\s+(?:tcp|http)/.exec(file(h, "/etc/haproxy/haproxy.cfg").split("frontend ws_frontend")[1] ?? "")?.[1] ?? 3001}`);
+            const r = await reactClientThroughHaproxy(lab, `http://${h.vm.privateIp}:${/bind\s+:(\d+)[^\n]*\n(?:[^\n]*\n)*?\s*mode\s+(?:tcp|http)/.exec(file(h, "/etc/haproxy/haproxy.cfg").split("frontend ws_frontend")[1] ?? "")?.[1] ?? 3001}`);
             expect(r.ok, `React client through HAProxy: ${r.detail}`);
             return "frame out, frame back";
         },
@@ -370,7 +384,7 @@ export const FLOWS: Flow[] = [
             expect(body.xForwardedFor === userIp, `through Nginx the backend got X-Forwarded-For "${body.xForwardedFor}", expected "${userIp}"`);
             expect(body.xRealIp === userIp, `through Nginx the backend got X-Real-IP "${body.xRealIp}"`);
             const netLb = LAB_CLIENTS[lab.options.stack].find((x) => x.name === "net-lb")!.ip;
-            const ws = reactClientRun(lab, client(lab, "net-lb"), `http://${one(lab, "haproxy").vm.privateIp}:3001`);
+            const ws = await reactClientThroughHaproxy(lab, `http://${one(lab, "haproxy").vm.privateIp}:3001`);
             expect(ws.ok, `WebSocket through HAProxy: ${ws.detail}`);
             const seen = (JSON.parse(ws.detail) as { client: { xForwardedFor: string | null; peer: string } }).client;
             expect(seen.xForwardedFor === netLb || seen.peer === netLb, `through HAProxy the WebSocket server saw ${seen.xForwardedFor ?? "no X-Forwarded-For"} from ${seen.peer}, not the client ${netLb}`);
