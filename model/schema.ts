@@ -197,10 +197,21 @@ export const ServiceDef = z.strictObject({
          * (`6:7.2.0`), or a series prefix (`2.8.`) where the repository keeps only its newest build.
          */
         aptVersion: z.string().regex(/^\S+$/).optional(),
+        /**
+         * The package's own version when `version` is another component's: the nginx connector
+         * `libnginx-mod-http-modsecurity` (1.0.3) of libmodsecurity (3.0.12). The pin uses it.
+         */
+        packageVersion: z.string().regex(/^\S+$/).optional(),
         /** Packages of the same source build that must be installed at the same version (`redis-tools`). */
         companions: z.array(z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/)).default([]),
         /** For an npm package: the Node.js runtime and process manager that run it. */
         runtime: NodeRuntime.optional(),
+        /**
+         * The distribution's package of the service's Prometheus exporter (what serves its
+         * `metrics` port when the service itself does not), installed from the distribution's
+         * archive; its renderer delivers the exporter's settings.
+         */
+        exporter: z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/).optional(),
     }),
     ports: z.array(ServicePort).default([]),
     /**

@@ -97,6 +97,7 @@ function checkServices(topology: Topology, report: Report): void {
         if (def.install.method !== "apt") {
             if (def.install.repositories.length > 0) report([...at, "install", "repositories"], `only an apt package comes from apt repositories (method is ${def.install.method})`);
             if (def.install.aptVersion !== undefined) report([...at, "install", "aptVersion"], `only an apt package has an apt version (method is ${def.install.method})`);
+            if (def.install.packageVersion !== undefined) report([...at, "install", "packageVersion"], `only an apt package has a package version (method is ${def.install.method})`);
         } else if (def.install.aptVersion !== undefined) {
             const version = def.version.replace(/^v/, "");
             const upstream = def.install.aptVersion.replace(/^\d+:/, "");

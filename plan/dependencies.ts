@@ -180,6 +180,14 @@ export function resolveDependency(
     return { ...base, managed: false, targets };
 }
 
+/** Where every backup timer writes (render/backupTimers.ts): MinIO's S3 API. */
+export const BACKUP_STORE: Dependency = {
+    service: "minio",
+    ports: ["api"],
+    scope: "all",
+    reason: "backup timers copy to MinIO's S3 API",
+};
+
 /**
  * Every VM's placements with their dependencies resolved: account name → VM name → placements.
  * Throws `UserInputError` (paths `services.<svc>.dependsOn[i]...`) when a dependency has no
@@ -203,11 +211,17 @@ export function resolveDependencies(topology: Topology, addresses: AddressPlan, 
                     ...(placement.mode !== undefined ? { mode: placement.mode } : {}),
                     everyVm: placement.everyVm,
                     ports: placement.def.ports.map(portPlan),
-                    dependencies: placement.def.dependsOn.map((dependency, i) => {
+                    // A service with backups depends on the backup store too: its firewall and NSG rules
+                    // must let the backup job through, like any declared dependency's.
+                    dependencies: [
+                        ...placement.def.dependsOn,
+                        ...(placement.def.backup.length > 0 && placement.service !== BACKUP_STORE.service && topology.services[BACKUP_STORE.service] ? [BACKUP_STORE] : []),
+                    ].map((dependency, i) => {
                         const key = `${account.name}\u0000${placement.service}\u0000${i}`;
                         let resolved = memo.get(key);
                         if (!resolved) {
-                            resolved = resolveDependency(index, topology, account, dependency, `services.${placement.service}.dependsOn[${i}]`, problems);
+                            const path = i < placement.def.dependsOn.length ? `services.${placement.service}.dependsOn[${i}]` : `services.${placement.service}.backup`;
+                            resolved = resolveDependency(index, topology, account, dependency, path, problems);
                             memo.set(key, resolved);
                         }
                         return resolved;

@@ -54,7 +54,7 @@ interface Release {
     unit: { name: string; content: string };
 }
 
-function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | undefined {
+function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64"): Release | undefined {
     const artifact = RELEASE_ARTIFACTS[p.service];
     if (!artifact) return undefined;
     const version = p.def.version.replace(/^v/, "");
@@ -68,7 +68,7 @@ function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | 
                   ...artifact.binaries.map((bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`),
               ];
     if (u.user !== "root") steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
-    for (const dir of u.stateDirs ?? []) steps.push(`install -d -o ${u.user} -g ${u.user === "root" ? "root" : u.user} -m 0750 ${dir}`);
+    for (const dir of (typeof u.stateDirs === "function" ? u.stateDirs(vm) : u.stateDirs) ?? []) steps.push(`install -d -o ${u.user} -g ${u.user === "root" ? "root" : u.user} -m 0750 ${dir}`);
     const content = [
         "[Unit]",
         `Description=${u.description}`,
@@ -102,11 +102,12 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const pinned = aptServices
         .map((s) => ({
             name: s.def.install.package,
-            version: s.def.install.aptVersion ?? s.def.version.replace(/^v/, ""),
+            version: s.def.install.aptVersion ?? s.def.install.packageVersion ?? s.def.version.replace(/^v/, ""),
             source: s.def.install.source ?? "distribution",
             companions: s.def.install.companions,
         }))
         .filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
+    const exporters = [...new Set(aptServices.map((s) => s.def.install.exporter).filter((e): e is string => e !== undefined))];
     // Node.js runtimes of the npm services (Fastify, React): pinned like any apt package.
     const runtimes = v.services
         .map((s) => s.def.install.runtime)
@@ -125,7 +126,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         .filter((r, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(r)) === i);
     const releases = v.services
         .filter((s) => s.def.install.method === "release")
-        .map((s) => releaseOf(s, arch))
+        .map((s) => releaseOf(s, v, arch))
         .filter((r): r is Release => r !== undefined);
     // One-time host preparation a service needs before its first delivered config validates.
     const prepare: string[] = [];
@@ -134,7 +135,8 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
             `mkdir -p /etc/haproxy/certs && if [ -z "$(ls -A /etc/haproxy/certs)" ]; then openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=${v.resourceName}" -keyout /tmp/hk.pem -out /tmp/hc.pem && cat /tmp/hc.pem /tmp/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem && rm -f /tmp/hk.pem /tmp/hc.pem && chmod 600 /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
         );
     }
-    if (v.services.some((s) => s.def.backup.length > 0 || s.service === "minio")) {
+    // MinIO's provisioning script uses the MinIO client; the backup jobs use rclone (a package).
+    if (v.services.some((s) => s.service === "minio")) {
         prepare.push(`curl -fsSL -o /usr/local/bin/mc ${MINIO_CLIENT_URL(arch)} && chmod 0755 /usr/local/bin/mc`);
     }
     // The VPN entry must work before anything can be delivered (delivery runs through it), so a
@@ -184,8 +186,9 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
         sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
-        packages: ["nftables", "curl", "unzip", "python3-pip"],
+        packages: ["nftables", "curl", "unzip", "python3-pip", ...(v.services.some((s) => s.def.backup.length > 0) ? ["rclone"] : [])],
         pinned,
+        exporters,
         repositories,
         firewall: renderFirewall(vmLabel(acc, v), v, wireguardFirewall(plan, acc, v)).trimEnd(),
         releases,

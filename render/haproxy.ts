@@ -1,6 +1,6 @@
 /**
  * HAProxy on EU-NET-01 and its replicas: HTTP frontends on 80/443 to the Fastify APIs, the
- * TCP-mode WebSocket frontend on 3001 with `httpchk GET /ws/health`, servers by static IP.
+ * HTTP-mode WebSocket frontend on 3001 (upgrade passed through, X-Forwarded-For added) with `httpchk GET /ws/health`, servers by static IP.
  */
 import type { DependencyTarget } from "../plan/types";
 import { dependencyTargets, portOf, requirePort, vmLabel } from "./lookup";

@@ -4,6 +4,7 @@
  * ModSecurity hook that delivery enables when the nginx module is installed.
  */
 import { coLocated, dependencyTargets, portOf, requirePort, vmLabel } from "./lookup";
+import { nginxExporterFiles } from "./exporters";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -11,16 +12,23 @@ import type { FileSpec, ServiceContext } from "./types";
 const DEFAULT_MAX_CONNECTIONS = 1000;
 
 /**
- * Shell that links the ModSecurity hook when the nginx module is loaded and the rules are in
- * place, then tests the config. Nginx and ModSecurity are delivered separately; whichever
- * lands first, the check passes and the second delivery enables the hook.
+ * Shell that links the ModSecurity hook when its rules are in place, then tests the config.
+ * Nginx and ModSecurity are delivered separately; whichever lands first, the check passes and
+ * the second delivery enables the hook. A VM where ModSecurity is placed (the hook is delivered)
+ * but its nginx module is not installed fails validation: the WAF never switches itself off.
  */
 export const NGINX_VALIDATE =
     "mkdir -p /etc/nginx/modsecurity.d && " +
-    "if [ -e /etc/nginx/modsecurity/hook.conf ] && [ -e /etc/modsecurity/modsecurity.conf ] && [ -e /etc/nginx/modsecurity/owasp.rules ] " +
-    "&& ls /etc/nginx/modules-enabled/*modsecurity*.conf >/dev/null 2>&1; " +
+    "if [ -e /etc/nginx/modsecurity/hook.conf ]; then " +
+    "if ! ls /etc/nginx/modules-enabled/*modsecurity*.conf >/dev/null 2>&1; then " +
+    "echo 'ModSecurity is placed on this VM but the nginx module (libnginx-mod-http-modsecurity) is not installed' >&2; exit 1; fi; " +
+    "if [ -e /etc/modsecurity/modsecurity.conf ] && [ -e /etc/nginx/modsecurity/owasp.rules ]; " +
     "then ln -sfn /etc/nginx/modsecurity/hook.conf /etc/nginx/modsecurity.d/hook.conf; " +
+    "else rm -f /etc/nginx/modsecurity.d/hook.conf; fi; " +
     "else rm -f /etc/nginx/modsecurity.d/hook.conf; fi && nginx -t -q";
+
+/** ModSecurity's audit log (SecAuditLog); Promtail's ModSecurity job and its alerts read it. */
+export const MODSECURITY_AUDIT_LOG = "/var/log/modsecurity/audit.log";
 
 export function renderNginx(ctx: ServiceContext): FileSpec[] {
     const { account, vm, placement } = ctx;
@@ -75,7 +83,7 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
             { path: "/etc/nginx/modsecurity/main.conf", content: renderTemplate("nginx/modsecurity-main.conf.hbs", common) },
         );
     }
-    return files.map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }));
+    return [...files.map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" })), ...nginxExporterFiles(ctx)];
 }
 
 /** ModSecurity's own files; it runs inside Nginx, so they validate and reload with it. */
@@ -88,11 +96,15 @@ export function renderModsecurity(ctx: ServiceContext): FileSpec[] {
         version: ctx.placement.def.version,
         ruleEngine: String(settings.SecRuleEngine ?? "On"),
         wsRateLimit: String(settings.SecWebSocketRateLimit ?? "100/s"),
+        auditLog: MODSECURITY_AUDIT_LOG,
     };
+    // No package makes the audit log's directory: Nginx's workers (user nginx) write into it.
+    const auditDir = MODSECURITY_AUDIT_LOG.replace(/\/[^/]+$/, "");
+    const validate = `install -d -o nginx -g nginx -m 0750 ${auditDir} && ${NGINX_VALIDATE}`;
     return [
         { path: "/etc/modsecurity/modsecurity.conf", content: renderTemplate("modsecurity/modsecurity.conf.hbs", common) },
         { path: "/etc/nginx/modsecurity/owasp.rules", content: renderTemplate("modsecurity/owasp.rules.hbs", common) },
-    ].map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }));
+    ].map((f) => ({ ...f, validate, reload: "systemctl reload nginx" }));
 }
 
 /** The Solana JSON-RPC gateway (Nginx on the SOL micro): rate-limited proxy to the account's validator. */
@@ -123,5 +135,7 @@ export function renderRpcGateway(ctx: ServiceContext): FileSpec[] {
                 statusPort: portOf(placement, "status")?.port ?? 8081,
             }),
         },
-    ].map((f) => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }));
+    ]
+        .map((f): FileSpec => ({ ...f, validate: NGINX_VALIDATE, reload: "systemctl reload nginx" }))
+        .concat(nginxExporterFiles(ctx));
 }

@@ -5,6 +5,7 @@
  * Files that carry secret placeholders are never readable by others.
  */
 import type { Permission } from "../model/schema";
+import type { DirectoryOwnership } from "./types";
 
 export interface FileOwnership {
     mode: string;
@@ -27,4 +28,26 @@ export function applyPermissions(path: string, chosen: FileOwnership, permission
     let mode = parseInt(result.mode, 8);
     if (hasSecrets) mode &= ~0o007;
     return { ...result, mode: `0${mode.toString(8).padStart(3, "0")}` };
+}
+
+/** A directory mode from a permission's mode: search (x) wherever read (r) is allowed (`0644` → `0755`). */
+function dirModeOf(mode: number): number {
+    return mode | ((mode & 0o444) >> 2);
+}
+
+/**
+ * The directories above `path` that a recursive permission entry covers (the entry's own
+ * directory and those below it), outermost first, with that entry's owner and a directory mode.
+ */
+export function directoriesOf(path: string, permissions: Permission[]): DirectoryOwnership[] {
+    const parts = path.split("/").filter(Boolean).slice(0, -1);
+    const result: DirectoryOwnership[] = [];
+    for (let i = 1; i <= parts.length; i++) {
+        const dir = `/${parts.slice(0, i).join("/")}`;
+        const entry = permissions
+            .filter((p) => p.recursive && (dir === p.path.replace(/\/$/, "") || dir.startsWith(`${p.path.replace(/\/$/, "")}/`)))
+            .sort((a, b) => b.path.length - a.path.length)[0];
+        if (entry) result.push({ path: dir, mode: `0${dirModeOf(parseInt(entry.mode, 8)).toString(8).padStart(3, "0")}`, owner: entry.owner, group: entry.group });
+    }
+    return result;
 }

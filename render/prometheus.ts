@@ -2,12 +2,13 @@
  * Prometheus on EU-MON-01: one scrape job per (service, metrics path) over the plan's scrape
  * targets of all accounts, alert rules from the topology, and the Alertmanagers to notify.
  */
-import type { ScrapeTarget } from "../plan/types";
+import type { ScrapeTarget, VmPlan } from "../plan/types";
 import { capacityAlert } from "./capacityAlerts";
 import { runbookUrl } from "./runbooks";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
+import { serviceDataDir } from "./volumes";
 
 /** Scrape jobs grouped by job name and metrics path, in the plan's order. */
 export function scrapeJobs(targets: ScrapeTarget[]): { name: string; metricsPath: string; targets: ScrapeTarget[] }[] {
@@ -22,6 +23,15 @@ export function scrapeJobs(targets: ScrapeTarget[]): { name: string; metricsPath
         jobs.set(name, job);
     }
     return [...jobs.values()];
+}
+
+/**
+ * Prometheus' TSDB on a VM: its own directory on the observability volume (the release install
+ * makes it for user prometheus; the volume's root is root's). Its snapshot API writes under
+ * `<tsdb>/snapshots`, which is what the backup timer copies.
+ */
+export function prometheusTsdbPath(vm: VmPlan): string {
+    return serviceDataDir(vm, "prometheus", "/var/lib/prometheus");
 }
 
 export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
@@ -39,7 +49,6 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
     }));
     if (jobs.length === 0) throw new Error(`${label} prometheus: the plan has no scrape targets`);
-    const dataDir = vm.blockVolumes.find((b) => b.for.includes("prometheus"))?.mountPath ?? "/var/lib/prometheus";
     const files: FileSpec[] = [
         {
             path: "/etc/prometheus/prometheus.yml",
@@ -55,7 +64,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
             path: "/etc/default/prometheus",
             content: renderTemplate("prometheus/defaults.hbs", {
                 vmLabel: label,
-                dataDir: `${dataDir.replace(/\/$/, "")}/metrics2`,
+                dataDir: prometheusTsdbPath(vm),
                 retention: placement.def.env.RETENTION ?? "15d",
                 listen: `${vm.privateIp}:${web.port}`,
             }),
@@ -115,12 +124,16 @@ export function renderAlertmanager(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(ctx.account, ctx.vm);
     const configPath = placement.def.files.find((f) => /alertmanager\.ya?ml$/.test(f)) ?? "/etc/alertmanager/alertmanager.yml";
     const dir = configPath.replace(/\/[^/]+$/, "");
-    const receivers = ["critical", "warning", "operators"].map((name) => ({
-        name,
-        urlFile: `${dir}/slack-${name}.url`,
-        channel: `#blitzhub-${name}`,
-    }));
+    const receivers = ["critical", "warning", "operators"].map((name) => {
+        const secret = placement.def.secrets.find((s) => s.path === `secret/alertmanager/slack_${name}_url`);
+        if (!secret) throw new Error(`${label} alertmanager: the catalogue declares no secret/alertmanager/slack_${name}_url for the ${name} receiver`);
+        return { name, urlFile: `${dir}/slack-${name}.url`, channel: `#blitzhub-${name}`, secret: secret.path };
+    });
     const validate = `amtool check-config ${configPath}`;
     const reload = "systemctl reload alertmanager";
-    return [{ path: configPath, content: renderTemplate("alertmanager/alertmanager.yml.hbs", { vmLabel: label, receivers }), validate, reload }];
+    return [
+        { path: configPath, content: renderTemplate("alertmanager/alertmanager.yml.hbs", { vmLabel: label, receivers }), validate, reload },
+        // The webhook URL of each receiver, filled in from its secret at delivery (readable by Alertmanager only).
+        ...receivers.map((r) => ({ path: r.urlFile, content: `@@secret:${r.secret}@@\n`, mode: "0640", validate, reload })),
+    ];
 }

@@ -13,7 +13,6 @@ export const FRONTEND_DEPENDENCIES: Readonly<Record<string, string>> = {
     "@solana/web3.js": "1.95.3",
     "react-joyride": "2.8.2",
     recharts: "2.12.7",
-    "socket.io-client": "4.7.5",
 };
 export const FRONTEND_DEV_DEPENDENCIES: Readonly<Record<string, string>> = {
     "@vitejs/plugin-react": "4.3.1",

@@ -1,5 +1,6 @@
 /** Redis on the BE/SOL micros: `maxmemory 512mb`, `allkeys-lru`, `notify-keyspace-events Ex`, password from the secret. */
 import { instancesOf, requirePort, vmLabel } from "./lookup";
+import { redisExporterFiles } from "./exporters";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
@@ -45,5 +46,6 @@ export function renderRedis(ctx: ServiceContext): FileSpec[] {
             validate: REDIS_VALIDATE,
             reload: "systemctl restart redis-server",
         },
+        ...redisExporterFiles(ctx, password.path, port.port),
     ];
 }

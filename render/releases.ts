@@ -3,6 +3,8 @@
  * `install.method: release`, pinned to the catalogue's version and the VM's architecture,
  * with the systemd unit the delivered configs' reload commands expect.
  */
+import type { VmPlan } from "../plan/types";
+import { prometheusTsdbPath } from "./prometheus";
 
 export interface ReleaseUnit {
     /** Unit name without `.service`; the renderers' `reload` commands use it. */
@@ -11,8 +13,8 @@ export interface ReleaseUnit {
     execStart: string;
     environmentFile?: string;
     user: string;
-    /** Directories the service owns (created for `user`). */
-    stateDirs?: string[];
+    /** Directories the service owns (created for `user`), or the VM's (where they follow its volumes). */
+    stateDirs?: string[] | ((vm: VmPlan) => string[]);
     /** Reloads without a restart (SIGHUP). */
     reloadBySighup?: boolean;
 }
@@ -71,7 +73,7 @@ export const RELEASE_ARTIFACTS: Readonly<Record<string, ReleaseArtifact>> = {
             environmentFile: "/etc/default/prometheus",
             execStart: "/usr/local/bin/prometheus $ARGS",
             user: "prometheus",
-            stateDirs: ["/var/lib/prometheus"],
+            stateDirs: (vm) => [prometheusTsdbPath(vm)],
             reloadBySighup: true,
         },
     },

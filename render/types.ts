@@ -24,6 +24,19 @@ export interface RenderedFile {
     reload?: string;
     /** Vault paths (`secret/redis_password`) whose placeholders occur in `content`. */
     secretRefs: string[];
+    /**
+     * Directories above `path` that the catalogue's permissions own (`/app/frontend` for the app
+     * account), outermost first; delivery makes them so, instead of leaving them root's.
+     */
+    directories?: DirectoryOwnership[];
+}
+
+/** A directory delivery creates (or corrects) with its owner and mode. */
+export interface DirectoryOwnership {
+    path: string;
+    mode: string;
+    owner: string;
+    group: string;
 }
 
 /** An operator's WireGuard client, admitted by every bastion (stack config `blitzhub:wireguardPeers`). */

@@ -25,7 +25,7 @@ import { renderPromtail } from "./promtail";
 import { renderRabbitmq } from "./rabbitmq";
 import { renderReact } from "./react";
 import { renderRedis } from "./redis";
-import { applyPermissions } from "./permissions";
+import { applyPermissions, directoriesOf } from "./permissions";
 import { secretRefsIn } from "./secrets";
 import { renderSolanaValidator } from "./solanaValidator";
 import { renderSshBastion } from "./sshBastion";
@@ -73,6 +73,7 @@ function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileS
         permissions,
         secretRefs.length > 0,
     );
+    const directories = directoriesOf(spec.path, permissions);
     return {
         account: account.name,
         vm: vm.name,
@@ -83,6 +84,7 @@ function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileS
         ...(spec.validate ? { validate: spec.validate } : {}),
         ...(spec.reload ? { reload: spec.reload } : {}),
         secretRefs,
+        ...(directories.length > 0 ? { directories } : {}),
     };
 }
 

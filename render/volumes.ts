@@ -10,3 +10,12 @@ import { volumeDevice } from "../plan/volumes";
 export function volumeMounts(vm: VmPlan): { name: string; device: string; mountPath: string }[] {
     return vm.blockVolumes.map((v, i) => ({ name: v.name, device: volumeDevice(i), mountPath: v.mountPath }));
 }
+
+/**
+ * Where `service` keeps its data on `vm`: a directory named after it on the block volume that is
+ * for it (the volume's root stays root's), or `fallback` when no volume is for it.
+ */
+export function serviceDataDir(vm: VmPlan, service: string, fallback: string): string {
+    const volume = vm.blockVolumes.find((b) => b.for.includes(service));
+    return volume ? `${volume.mountPath.replace(/\/$/, "")}/${service}` : fallback;
+}

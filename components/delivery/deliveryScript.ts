@@ -15,7 +15,7 @@ export function secretEnvName(path: string): string {
 export function contentHash(files: RenderedFile[]): string {
     const h = createHash("sha256");
     for (const f of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-        h.update(JSON.stringify([f.path, f.mode, f.owner, f.group, f.validate ?? "", f.reload ?? "", f.content]));
+        h.update(JSON.stringify([f.path, f.mode, f.owner, f.group, f.validate ?? "", f.reload ?? "", f.content, ...(f.directories?.length ? [f.directories] : [])]));
         h.update("\n");
     }
     return h.digest("hex");
@@ -63,6 +63,13 @@ export function remoteScript(files: RenderedFile[]): string {
             ...(f.secretRefs.length > 0 ? [`substitute "$stage/${i}.new"`] : []),
         );
     });
+    // Directories the catalogue gives to an account (the app's tree), outermost first: a file's
+    // parents are otherwise made by `install -D` as root's, and the app could not write its build.
+    const directories = new Map<string, NonNullable<RenderedFile["directories"]>[number]>();
+    for (const f of files) for (const d of f.directories ?? []) directories.set(d.path, d);
+    for (const d of [...directories.values()].sort((a, b) => a.path.split("/").length - b.path.split("/").length)) {
+        lines.push(`install -d -m ${d.mode} -o ${d.owner} -g ${d.group} "$root"${shellQuote(d.path)}`);
+    }
     files.forEach((f, i) => {
         const path = shellQuote(f.path);
         lines.push(

@@ -299,15 +299,16 @@ describe("consistency across the catalogue", () => {
     it("takes apt repositories, apt versions and companions only for apt packages, and versions that match", () => {
         const release = edit(
             '    install: { method: release, package: loki, source: "github.com/grafana/loki/releases v2.9.0 (linux-arm64)" }',
-            '    install: { method: release, package: loki, repositories: [{ ppa: grafana/loki }], aptVersion: "2.9.0", companions: [logcli] }',
+            '    install: { method: release, package: loki, repositories: [{ ppa: grafana/loki }], aptVersion: "2.9.0", packageVersion: "2.9.0", companions: [logcli] }',
         );
+        expect(problemAt(release, "services.loki.install.packageVersion").message).toBe("only an apt package has a package version (method is release)");
         expect(problemAt(release, "services.loki.install.repositories").message).toBe("only an apt package comes from apt repositories (method is release)");
         expect(problemAt(release, "services.loki.install.aptVersion").message).toBe("only an apt package has an apt version (method is release)");
         expect(problemAt(release, "services.loki.install.companions").message).toBe("only an apt package has companion packages (method is release)");
         const wrongVersion = edit('      aptVersion: "6:7.2.0"   # the repository\'s epoch', '      aptVersion: "6:7.4.0"');
         expect(problemAt(wrongVersion, "services.redis.install.aptVersion").message).toBe('"6:7.4.0" is neither version 7.2.0 as the repository spells it nor its series');
         const twoNginx = edit(
-            '    install:\n      method: apt\n      package: nginx\n      source: "nginx.org stable repository (pinned 1.24.0)"\n      repositories:\n        - { name: nginx, keyUrl: "https://nginx.org/keys/nginx_signing.key", url: "http://nginx.org/packages/ubuntu", suite: "{codename}", components: [nginx] }\n    ports:\n      - { name: rpc',
+            '    install:\n      method: apt\n      package: nginx\n      source: "nginx.org stable repository (pinned 1.24.0)"\n      exporter: prometheus-nginx-exporter   # serves the metrics port from stub_status\n      repositories:\n        - { name: nginx, keyUrl: "https://nginx.org/keys/nginx_signing.key", url: "http://nginx.org/packages/ubuntu", suite: "{codename}", components: [nginx] }\n    ports:\n      - { name: rpc',
             '    install:\n      method: apt\n      package: nginx\n      source: "nginx.org mainline"\n      repositories:\n        - { name: nginx, keyUrl: "https://nginx.org/keys/nginx_signing.key", url: "http://nginx.org/packages/mainline/ubuntu", suite: "{codename}", components: [nginx] }\n    ports:\n      - { name: rpc',
         );
         expect(problemAt(twoNginx, "services.rpc-gateway.install.repositories[0]").message).toBe('repository "nginx" is declared differently by nginx');

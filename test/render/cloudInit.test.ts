@@ -53,11 +53,39 @@ describe("cloud-init user data", () => {
         }
     });
 
-    it("pins every apt-installed service to the catalogue's version", () => {
+    it("pins every apt-installed service to the catalogue's version (the package's own where it differs)", () => {
         for (const d of docs) {
             for (const s of d.vm.services.filter((p) => p.def.install.method === "apt")) {
-                expect(d.text, `${d.vm.resourceName} ${s.service}`).toContain(`pin ${s.def.install.package} ${s.def.install.aptVersion ?? s.def.version} `);
+                expect(d.text, `${d.vm.resourceName} ${s.service}`).toContain(`pin ${s.def.install.package} ${s.def.install.aptVersion ?? s.def.install.packageVersion ?? s.def.version} `);
             }
+        }
+        // The ModSecurity connector is pinned to its own version, not libmodsecurity's (issue #10, failure 7).
+        const fe = docs.find((d) => d.vm.resourceName === "eu-fe-01-app")!.text;
+        expect(fe).toContain("pin libnginx-mod-http-modsecurity 1.0.3 ");
+    });
+
+    it("installs the exporters that serve nginx's and redis's metrics ports (issue #10, failure 2)", () => {
+        const fe = docs.find((d) => d.vm.resourceName === "eu-fe-01-app")!.text;
+        const redis = docs.find((d) => d.vm.resourceName === "eu-be-01-redis-primary")!.text;
+        expect(fe).toMatch(/for exporter in prometheus-nginx-exporter; do/);
+        expect(redis).toMatch(/for exporter in prometheus-redis-exporter; do/);
+    });
+
+    it("makes Prometheus' TSDB on its volume for user prometheus, after the volume is mounted (issue #10, failure 1)", () => {
+        const mon = docs.find((d) => d.vm.resourceName === "eu-mon-01-observability")!.text;
+        expect(mon).toContain("install -d -o prometheus -g prometheus -m 0750 /var/lib/observability/prometheus");
+        expect(mon.indexOf("mount-volumes.sh]")).toBeLessThan(mon.indexOf("install-prometheus.sh]"));
+        const defaults = files.find((f) => f.account === "EU-MON-01" && f.vm === "observability" && f.path === "/etc/default/prometheus")!.content;
+        expect(defaults).toContain("--storage.tsdb.path=/var/lib/observability/prometheus ");
+        const backup = files.find((f) => f.account === "EU-MON-01" && f.vm === "observability" && f.path === "/etc/systemd/system/blitzhub-backup-prometheus.service")!.content;
+        expect(backup).toContain("/var/lib/observability/prometheus/snapshots");
+    });
+
+    it("backup VMs get rclone from the distribution; only MinIO's VM downloads the MinIO client", () => {
+        for (const d of docs) {
+            const backups = d.vm.services.some((s) => s.def.backup.length > 0);
+            expect(d.text.includes('  - "rclone"'), d.vm.resourceName).toBe(backups);
+            expect(d.text.includes("dl.min.io/client/mc"), d.vm.resourceName).toBe(d.vm.services.some((s) => s.service === "minio"));
         }
     });
 
@@ -323,6 +351,8 @@ const PACKAGE_UNITS: Record<string, string[]> = {
     grafana: ["grafana-server"],
     vault: ["vault"],
     "rabbitmq-server": ["rabbitmq-server"],
+    "prometheus-nginx-exporter": ["prometheus-nginx-exporter"],
+    "prometheus-redis-exporter": ["prometheus-redis-exporter"],
     "openssh-server": ["ssh"],
     "wireguard-tools": ["wg-quick"], // wg-quick@.service, reloaded as wg-quick@wg0
     crowdsec: ["crowdsec"],
@@ -337,7 +367,10 @@ describe("every unit a delivered config reloads exists on its VM", () => {
             const written = (parse(d.text) as { write_files: { path: string }[] }).write_files
                 .map((w) => /^\/etc\/systemd\/system\/(.+)\.service$/.exec(w.path)?.[1])
                 .filter((u): u is string => !!u);
-            const fromApt = d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => PACKAGE_UNITS[s.def.install.package] ?? []);
+            const fromApt = d.vm.services
+                .filter((s) => s.def.install.method === "apt")
+                .flatMap((s) => [s.def.install.package, ...(s.def.install.exporter ? [s.def.install.exporter] : [])])
+                .flatMap((p) => PACKAGE_UNITS[p] ?? []);
             const units = new Set([...written, ...fromApt]);
             for (const f of files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.reload)) {
                 if (NOT_BOOTSTRAPPED.includes(f.service)) continue;

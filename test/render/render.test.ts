@@ -98,8 +98,11 @@ describe("rendered files", () => {
         expect(fe).toMatch(/limit_conn total 1000;/);
         expect(fe).toMatch(/location = \/health/);
         const hap = files.find((f) => f.account === "EU-NET-01" && f.vm === "haproxy-1" && f.path === "/etc/haproxy/haproxy.cfg")!.content;
-        expect(hap).toMatch(/frontend ws_frontend\n\s+bind :3001\n\s+mode tcp/);
-        expect(hap).toMatch(/backend ws_backend\n\s+mode tcp[\s\S]*option httpchk GET \/ws\/health/);
+        // HTTP mode, so the WebSocket backend learns the client's address (issue #10, failure 11).
+        expect(hap).toMatch(/frontend ws_frontend\n(?:\s+#.*\n)*\s+bind :3001\n\s+mode http\n[\s\S]*?option forwardfor\n/);
+        expect(hap).toMatch(/backend ws_backend\n\s+mode http[\s\S]*timeout tunnel 3600s[\s\S]*option httpchk GET \/ws\/health/);
+        // No strict-sni: a client without SNI completes the handshake (failure 5).
+        expect(hap).toMatch(/bind :443 ssl crt \/etc\/haproxy\/certs\/\n/);
         expect(hap).toMatch(/default-server init-addr none/);
         const redis = files.find((f) => f.account === "EU-BE-01" && f.vm === "redis-primary" && f.path === "/etc/redis/redis.conf")!.content;
         expect(redis).toMatch(/^maxmemory 512mb$/m);

@@ -126,6 +126,8 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
             ...[...accounts]
                 .filter((a) => a !== "root")
                 .map((a) => `getent group ${a} >/dev/null || groupadd -r ${a}; getent passwd ${a} >/dev/null || useradd -r -M -g ${a} -s /usr/sbin/nologin ${a}`),
+            // HAProxy's bootstrap certificate, made by cloud-init before any delivery (its https bind needs one).
+            `if [ -e /etc/haproxy/haproxy.cfg ] && [ -z "$(ls -A /etc/haproxy/certs 2>/dev/null)" ]; then mkdir -p /etc/haproxy/certs && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sandbox -keyout ${stage}/hk.pem -out ${stage}/hc.pem >/dev/null 2>&1 && cat ${stage}/hc.pem ${stage}/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
             ...checks.flatMap((c, i) => [`echo "@@BEGIN ${i}"`, `( ${c.command} ) </dev/null 2>&1`, `echo "@@END ${i} $?"`]),
         ];
         const { status, stdout } = await run("unshare", ["-m", "--propagation", "private", "sh", "-c", lines.join("\n")]);

@@ -205,7 +205,7 @@ describe("React frontend build inputs", () => {
     const byVm = new Map<string, typeof reactFiles>();
     for (const f of reactFiles) byVm.set(`${f.account}/${f.vm}`, [...(byVm.get(`${f.account}/${f.vm}`) ?? []), f]);
 
-    it("renders the three spec files on every React VM: React 18.3.0 and socket.io-client pinned, preview on the plan IP, Fastify by plan IP", () => {
+    it("renders the three spec files on every React VM: React 18.3.0 pinned, the backend's WebSocket protocol, preview on the plan IP, Fastify by plan IP", () => {
         const hosts = plan.accounts.flatMap((a) => a.vms.filter((v) => v.services.some((s) => s.service === "react")).map((v) => `${a.name}/${v.name}`));
         expect([...byVm.keys()]).toEqual(hosts);
         for (const [key, vmFiles] of byVm) {
@@ -216,7 +216,8 @@ describe("React frontend build inputs", () => {
             expect(pkg.type).toBe("module");
             expect(pkg.dependencies.react).toBe("18.3.0");
             expect(pkg.dependencies["react-dom"]).toBe("18.3.0");
-            expect(pkg.dependencies["socket.io-client"]).toMatch(/^\d+\.\d+\.\d+$/);
+            // The browser's WebSocket, not Socket.IO: the backend speaks plain WebSocket (issue #10, failure 9).
+            expect(pkg.dependencies["socket.io-client"]).toBeUndefined();
             const fastify = vm.services.find((s) => s.service === "react")!.dependencies.find((d) => d.service === "fastify")!.targets[0];
             const vite = vmFiles[1].content;
             expect(vite).toContain(`host: "${vm.privateIp}"`);
@@ -225,7 +226,8 @@ describe("React frontend build inputs", () => {
             expect(vite).toContain(`"ws://${fastify.ip}:3001"`);
             expect(vite).toMatch(/"import\.meta\.env\.VITE_API_URL"/);
             expect(vite).toMatch(/"import\.meta\.env\.VITE_WS_URL"/);
-            expect(vmFiles[2].content).toMatch(/from "socket\.io-client"/);
+            expect(vmFiles[2].content).not.toMatch(/^import /m);
+            expect(vmFiles[2].content).toMatch(/new WebSocket\(url\(\)\)/);
             for (const f of vmFiles) expect(f.secretRefs).toEqual([]);
         }
     });

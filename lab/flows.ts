@@ -1,0 +1,425 @@
+/**
+ * The flows: named checks that drive real traffic through the lab. Each passes, fails with a
+ * message that says what was expected and what came back, or is "not run" with its reason
+ * (a service that cannot run here is never reported as passed).
+ */
+import type { Lab, LabVm } from "./lab";
+import type { LabMachine } from "./machine";
+import { LAB_CLIENTS } from "./services";
+
+export type FlowStatus = "passed" | "failed" | "not run";
+
+export interface FlowResult {
+    name: string;
+    status: FlowStatus;
+    detail: string;
+    seconds: number;
+}
+
+/** A flow's outcome: throw `FlowFailure` to fail, `NotRun` to skip with a reason. */
+export class FlowFailure extends Error {}
+export class NotRun extends Error {}
+
+interface Flow {
+    name: string;
+    description: string;
+    run: (lab: Lab) => Promise<string>;
+}
+
+interface HttpResponse {
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+}
+
+/** An HTTP request made with curl from inside a lab host. */
+export function http(from: LabMachine, url: string, options: { headers?: Record<string, string>; insecure?: boolean; timeout?: number } = {}): HttpResponse {
+    const args = ["curl", "-sS", "-i", "-m", String(options.timeout ?? 8), ...(options.insecure ? ["-k"] : [])];
+    for (const [k, v] of Object.entries(options.headers ?? {})) args.push("-H", `${k}: ${v}`);
+    args.push("--", url);
+    const r = from.run(args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "), { timeout: (options.timeout ?? 8) + 5 });
+    if (r.code !== 0) throw new FlowFailure(`${url} from ${from.label}: curl failed (${r.code}): ${r.stderr.trim().split("\n").pop()}`);
+    // curl -i prints each response of the exchange (1xx first); the last one is the answer.
+    const parts = r.stdout.split(/\r\n\r\n/);
+    let i = 0;
+    while (i < parts.length - 1 && /^HTTP\/\S+ 1\d\d/.test(parts[i])) i++;
+    const [head, ...rest] = parts.slice(i);
+    const [statusLine, ...headerLines] = head.split("\r\n");
+    const headers: Record<string, string> = {};
+    for (const line of headerLines) {
+        const c = line.indexOf(":");
+        if (c > 0) headers[line.slice(0, c).toLowerCase()] = line.slice(c + 1).trim();
+    }
+    return { status: Number(statusLine.split(" ")[1]), headers, body: rest.join("\r\n\r\n") };
+}
+
+function expect(condition: unknown, message: string): asserts condition {
+    if (!condition) throw new FlowFailure(message);
+}
+
+async function eventually<T>(what: string, seconds: number, probe: () => T | undefined): Promise<T> {
+    const until = Date.now() + seconds * 1000;
+    let last: unknown;
+    for (;;) {
+        try {
+            const v = probe();
+            if (v !== undefined) return v;
+        } catch (error) {
+            last = error;
+        }
+        if (Date.now() > until) throw new FlowFailure(`${what}: not within ${seconds} s${last instanceof Error ? ` (last: ${last.message})` : ""}`);
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+function one(lab: Lab, service: string): LabVm {
+    const vm = lab.vmsWith(service)[0];
+    if (!vm) throw new NotRun(`no lab VM runs ${service}`);
+    return vm;
+}
+
+function client(lab: Lab, name: string): LabMachine {
+    const c = lab.clients.get(name);
+    if (!c) throw new NotRun(`no lab client ${name}`);
+    return c;
+}
+
+function file(vm: LabVm, path: string): string {
+    const f = vm.files.find((x) => x.path === path);
+    if (!f) throw new FlowFailure(`${vm.label}: nothing rendered at ${path}`);
+    return f.content;
+}
+
+/** The port a service's rendered config listens on, as the plan places it. */
+function port(vm: LabVm, service: string, name: string): number {
+    const p = vm.vm.services.find((s) => s.service === service)?.def.ports.find((x) => x.name === name);
+    if (!p) throw new FlowFailure(`${vm.label}: ${service} has no port ${name} in the plan`);
+    return p.port;
+}
+
+function fe(lab: Lab): string {
+    return `http://${one(lab, "nginx").vm.privateIp}:${port(one(lab, "nginx"), "nginx", "http")}`;
+}
+
+/**
+ * The React client through HAProxy, retried while HAProxy's health checks have not yet marked its
+ * WebSocket backend up (a few seconds after start); the last outcome is the verdict.
+ */
+async function reactClientThroughHaproxy(lab: Lab, origin: string): Promise<{ ok: boolean; detail: string }> {
+    const until = Date.now() + 20_000;
+    let last = reactClientRun(lab, client(lab, "net-lb"), origin);
+    while (!last.ok && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 1000));
+        last = reactClientRun(lab, client(lab, "net-lb"), origin);
+    }
+    return last;
+}
+
+/** The rendered React WebSocket client, as Vite would build it (its `define`s substituted), driven from a lab host. */
+function reactClientRun(lab: Lab, from: LabMachine, origin: string): { ok: boolean; detail: string } {
+    const react = one(lab, "react");
+    const source = file(react, "/app/frontend/src/services/websocket.js");
+    const vite = file(react, "/app/frontend/vite.config.js");
+    let built = source;
+    for (const m of vite.matchAll(/"(import\.meta\.env\.[A-Z_]+)":\s*JSON\.stringify\(("[^"]*")\)/g)) built = built.split(m[1]).join(m[2]);
+    if (/import\.meta\.env/.test(built)) throw new FlowFailure(`websocket.js reads ${/import\.meta\.env\.\w+/.exec(built)![0]}, which vite.config.js does not define`);
+    if (/from\s+["'](?!\.)/.test(built)) throw new FlowFailure(`websocket.js imports a package (${/from\s+["']([^"']+)/.exec(built)![1]}): the lab drives the client as built, with no bundler`);
+    const driver = `
+globalThis.window = { location: { origin: ${JSON.stringify(origin)} } };
+const m = await import("/tmp/lab-ws-client.mjs");
+const timer = setTimeout(() => { console.log(JSON.stringify({ ok: false, detail: "no frame back within 8 s" })); process.exit(1); }, 8000);
+m.connect(() => "lab-signature");
+m.subscribe(m.EVENTS.transaction, (data) => {
+  if (data && data.echo && data.echo.event === "subscribe") { clearTimeout(timer); console.log(JSON.stringify({ ok: true, detail: JSON.stringify(data) })); m.disconnect(); process.exit(0); }
+});
+m.send("subscribe", { txId: "lab-1" });
+`;
+    const r = from.run(`cat > /tmp/lab-ws-client.mjs && cat > /tmp/lab-ws-driver.mjs <<'EOF'\n${driver}\nEOF\nnode --experimental-websocket --no-warnings /tmp/lab-ws-driver.mjs`, { input: built, timeout: 15 });
+    const line = r.stdout.trim().split("\n").pop() ?? "";
+    try {
+        return JSON.parse(line) as { ok: boolean; detail: string };
+    } catch {
+        return { ok: false, detail: `client exited ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}` };
+    }
+}
+
+function redisCli(from: LabMachine, host: string, password: string | undefined, args: string): string {
+    const r = from.run(`redis-cli --no-auth-warning -h ${host} -p 6379 ${args}`, { env: password ? { REDISCLI_AUTH: password } : {}, timeout: 10 });
+    return `${r.stdout}${r.stderr}`.trim();
+}
+
+export const FLOWS: Flow[] = [
+    {
+        name: "fe-health-headers",
+        description: "FE /health answers 200 with every security header of the rendered snippet",
+        run: async (lab) => {
+            const nginx = one(lab, "nginx");
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/health`);
+            expect(r.status === 200, `GET /health: expected 200, got ${r.status}`);
+            const wanted = [...file(nginx, "/etc/nginx/snippets/security-headers.conf").matchAll(/^add_header\s+(\S+)/gm)].map((m) => m[1].toLowerCase());
+            const missing = wanted.filter((h) => !(h in r.headers));
+            expect(wanted.length > 0 && missing.length === 0, `GET /health lacks ${missing.join(", ")}`);
+            return `200, ${wanted.length} security headers`;
+        },
+    },
+    {
+        name: "fe-root",
+        description: "/ serves the React build",
+        run: async (lab) => {
+            const r = await eventually("GET / serves the build", 10, () => {
+                const x = http(client(lab, "fe-lb"), `${fe(lab)}/`);
+                return x.status === 200 && x.body.includes("data-blitzhub-build") ? x : undefined;
+            });
+            return `${r.status}, index.html of the build`;
+        },
+    },
+    {
+        name: "fe-api-proxied",
+        description: "/api/ reaches Fastify through Nginx",
+        run: async (lab) => {
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/status`);
+            expect(r.status === 200, `GET /api/v1/status: expected 200, got ${r.status}: ${r.body.slice(0, 200)}`);
+            const body = JSON.parse(r.body) as { path: string };
+            expect(body.path === "/api/v1/status", `Fastify saw ${body.path}`);
+            return "200 from Fastify";
+        },
+    },
+    {
+        name: "api-cache-per-user",
+        description: "the API cache never serves one user's response to another",
+        run: async (lab) => {
+            const c = client(lab, "fe-lb");
+            const url = `${fe(lab)}/api/v1/balance`;
+            const asUser = (user: string, how: "cookie" | "authorization") =>
+                http(c, url, { headers: how === "cookie" ? { Cookie: `session=${user}` } : { Authorization: `Bearer ${user}` } });
+            for (const how of ["cookie", "authorization"] as const) {
+                const a = asUser(`alice-${how}`, how);
+                const b = asUser(`bob-${how}`, how);
+                expect(a.status === 200 && b.status === 200, `GET ${url} (${how}): ${a.status}/${b.status}`);
+                const seen = (JSON.parse(b.body) as { user: string }).user;
+                expect(seen.endsWith(`bob-${how}`), `bob (by ${how}) got the response made for ${seen} (X-Cache-Status ${b.headers["x-cache-status"] ?? "-"})`);
+            }
+            const anon1 = http(c, `${fe(lab)}/api/v1/public`);
+            const anon2 = http(c, `${fe(lab)}/api/v1/public`);
+            expect(anon2.headers["x-cache-status"] === "HIT", `anonymous GET twice: expected the second from the cache, X-Cache-Status ${anon2.headers["x-cache-status"] ?? "-"} (first ${anon1.headers["x-cache-status"] ?? "-"})`);
+            return "per-user responses never cached across users; anonymous ones still cached (HIT)";
+        },
+    },
+    {
+        name: "ws-nginx",
+        description: "WebSocket upgrade and one frame each way through Nginx, with the React client's own code",
+        run: async (lab) => {
+            const r = reactClientRun(lab, client(lab, "fe-lb"), fe(lab));
+            expect(r.ok, `React client through Nginx: ${r.detail}`);
+            return "frame out, frame back";
+        },
+    },
+    {
+        name: "ws-haproxy",
+        description: "WebSocket through HAProxy :3001 with the React client's own code",
+        run: async (lab) => {
+            const h = one(lab, "haproxy");
+            const r = await reactClientThroughHaproxy(lab, `http://${h.vm.privateIp}:${/bind\s+:(\d+)[^\n]*\n(?:[^\n]*\n)*?\s*mode\s+(?:tcp|http)/.exec(file(h, "/etc/haproxy/haproxy.cfg").split("frontend ws_frontend")[1] ?? "")?.[1] ?? 3001}`);
+            expect(r.ok, `React client through HAProxy: ${r.detail}`);
+            return "frame out, frame back";
+        },
+    },
+    {
+        name: "haproxy-http",
+        description: "HAProxy HTTP: its health URI and /api/ to Fastify",
+        run: async (lab) => {
+            const h = one(lab, "haproxy");
+            const c = client(lab, "net-lb");
+            const health = http(c, `http://${h.vm.privateIp}/health`);
+            expect(health.status === 200, `GET /health on HAProxy: ${health.status}`);
+            const api = await eventually("HAProxy → Fastify", 15, () => {
+                const x = http(c, `http://${h.vm.privateIp}/api/v1/status`);
+                return x.status === 200 ? x : undefined;
+            });
+            return `health 200, /api/ ${api.status}`;
+        },
+    },
+    {
+        name: "haproxy-https-no-sni",
+        description: "HAProxy HTTPS: a client without SNI completes the handshake and reaches the API",
+        run: async (lab) => {
+            const h = one(lab, "haproxy");
+            const c = client(lab, "net-lb");
+            const s = c.run(`echo | openssl s_client -connect ${h.vm.privateIp}:443 -noservername 2>&1`, { timeout: 10 });
+            expect(/Cipher is|New, TLS/.test(s.stdout) && !/alert|errno/.test(s.stdout.split("\n")[0] ?? ""), `TLS handshake without SNI failed: ${s.stdout.split("\n").filter((l) => /error|alert|unrecognized/i.test(l)).slice(0, 2).join(" | ")}`);
+            const api = await eventually("HTTPS → Fastify", 15, () => {
+                const x = http(c, `https://${h.vm.privateIp}/api/v1/status`, { insecure: true });
+                return x.status === 200 ? x : undefined;
+            });
+            return `handshake without SNI, /api/ ${api.status}`;
+        },
+    },
+    {
+        name: "redis-auth-replication",
+        description: "Redis: auth required, a write on the primary reaches the replica, the replica refuses writes",
+        run: async (lab) => {
+            const [primary, replica] = ["EU-BE-01/redis-primary", "EU-BE-01/redis-replica"].map((l) => lab.vms.get(l));
+            if (!primary || !replica) throw new NotRun("the lab has no Redis primary and replica");
+            const from = one(lab, "fastify").machine;
+            const password = lab.secrets.valueOf("secret/redis_password");
+            const noAuth = redisCli(from, primary.vm.privateIp, undefined, "SET lab:k x");
+            expect(/NOAUTH|Authentication required/i.test(noAuth), `SET without a password: expected NOAUTH, got "${noAuth}"`);
+            const value = `v${Date.now()}`;
+            const set = redisCli(from, primary.vm.privateIp, password, `SET lab:k ${value}`);
+            expect(set === "OK", `SET on the primary: "${set}"`);
+            await eventually("the replica has the primary's write", 15, () => (redisCli(from, replica.vm.privateIp, password, "GET lab:k") === value ? true : undefined));
+            const ro = redisCli(from, replica.vm.privateIp, password, "SET lab:k y");
+            expect(/READONLY/.test(ro), `SET on the replica: expected READONLY, got "${ro}"`);
+            const link = redisCli(from, replica.vm.privateIp, password, "INFO replication");
+            expect(/master_link_status:up/.test(link), `replica link: ${/master_link_status:\S+/.exec(link)?.[0] ?? link.slice(0, 100)}`);
+            return "NOAUTH without password, replicated, READONLY replica";
+        },
+    },
+    {
+        name: "rate-limit-429",
+        description: "a burst on /api/ is answered 429",
+        run: async (lab) => {
+            const c = client(lab, "fe-lb");
+            // 80 requests at once from one client address (one curl, parallel transfers): the zone allows
+            // its rate plus the burst, and answers the rest 429.
+            const config = Array.from({ length: 80 }, (_, i) => `url = "${fe(lab)}/api/v1/burst?n=${i}"\noutput = "/dev/null"\n`).join("");
+            const r = c.run(`curl -s -Z --parallel-max 80 -m 8 -w '%{http_code}\\n' -H 'X-Forwarded-For: 192.0.2.77' -H 'Authorization: Bearer burst' -K -`, { input: config, timeout: 30 });
+            const codes = r.stdout.trim().split("\n");
+            const n429 = codes.filter((x) => x === "429").length;
+            const n200 = codes.filter((x) => x === "200").length;
+            expect(n429 > 0 && n200 > 0, `80 requests in a burst: ${n200} × 200, ${n429} × 429 (others: ${codes.filter((x) => x !== "200" && x !== "429").join(",") || "none"})`);
+            return `${n200} × 200, ${n429} × 429`;
+        },
+    },
+    {
+        name: "modsecurity-block-audit",
+        description: "ModSecurity blocks an SQL injection (403) and writes it to its audit log",
+        run: async (lab) => {
+            const nginx = one(lab, "nginx");
+            if (!nginx.services.includes("modsecurity")) throw new NotRun("ModSecurity is not placed with Nginx");
+            const marker = `lab${Date.now()}`;
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/items?id=1%27%20OR%20%271%27=%271&m=${marker}`);
+            expect(r.status === 403, `SQL injection: expected 403, got ${r.status}`);
+            const log = /SecAuditLog\s+(\S+)/.exec(file(nginx, "/etc/modsecurity/modsecurity.conf"))?.[1];
+            expect(log, "modsecurity.conf names no SecAuditLog");
+            const found = await eventually(`the audit log ${log} records the request`, 5, () => (nginx.machine.run(`grep -c ${marker} ${log}`).stdout.trim() !== "0" && nginx.machine.run(`grep -q ${marker} ${log}`).code === 0 ? true : undefined));
+            return `403, recorded in ${log}${found ? "" : ""}`;
+        },
+    },
+    {
+        name: "prometheus-targets",
+        description: "Prometheus runs; every target of a service the lab runs is up and serves metrics",
+        run: async (lab) => {
+            const prom = one(lab, "prometheus");
+            const listen = /--web\.listen-address=(\S+?)"?(\s|$)/.exec(file(prom, "/etc/default/prometheus"))?.[1];
+            expect(listen, "no --web.listen-address in /etc/default/prometheus");
+            const labIps = new Map([...lab.vms.values()].map((v) => [v.vm.privateIp, v]));
+            const notRunServices = new Set(lab.notRun.map((n) => n.what.split(" on ")[0]));
+            type Target = { labels: { job: string; service?: string; instance: string }; health: string; lastError: string; scrapeUrl: string };
+            const inLab = (t: Target) => labIps.has(t.labels.instance.split(":")[0]);
+            const read = () => (JSON.parse(http(prom.machine, `http://${listen}/api/v1/targets?state=active`).body) as { data: { activeTargets: Target[] } }).data.activeTargets.filter(inLab);
+            const runs = (t: Target) => !notRunServices.has(t.labels.service ?? t.labels.job);
+            const describe = (t: Target) => `${t.labels.job}@${t.labels.instance} (${labIps.get(t.labels.instance.split(":")[0])!.label}): ${t.lastError || t.health}`;
+            // Slow starters (RabbitMQ boots in tens of seconds) get until the deadline; a target still down then fails.
+            const until = Date.now() + 75_000;
+            let targets = read();
+            while (Date.now() < until && (targets.length === 0 || targets.filter(runs).some((t) => t.health !== "up"))) {
+                await new Promise((r) => setTimeout(r, 2000));
+                targets = read();
+            }
+            expect(targets.length > 0, "Prometheus scrapes no target on a lab VM");
+            const skipped = targets.filter((t) => !runs(t)).map((t) => `${t.labels.job}@${t.labels.instance}`);
+            const down = targets.filter(runs).filter((t) => t.health !== "up").map(describe);
+            expect(down.length === 0, `targets down: ${down.join("; ")}`);
+            return `${targets.length - skipped.length} lab targets up${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`;
+        },
+    },
+    {
+        name: "alertmanager-delivers",
+        description: "Alertmanager receives a firing alert and delivers it to its receiver (the lab's sink)",
+        run: async (lab) => {
+            const am = one(lab, "alertmanager");
+            const sinkLog = "/tmp/lab-sink.jsonl";
+            am.machine.run(
+                `cat > /tmp/lab-sink.mjs <<'EOF'\nimport { createServer } from "node:http"; import { appendFileSync } from "node:fs";\ncreateServer((req, res) => { let b = ""; req.on("data", (d) => (b += d)); req.on("end", () => { appendFileSync(${JSON.stringify(sinkLog)}, JSON.stringify({ url: req.url, body: b }) + "\\n"); res.end("ok"); }); }).listen(${(lab.constructor as typeof import("./lab").Lab).SINK.port}, "127.0.0.1");\nEOF\n(node /tmp/lab-sink.mjs >/dev/null 2>&1 &) ; sleep 0.5`,
+            );
+            const prom = one(lab, "prometheus");
+            const amUrl = /targets:\s*\n\s*-\s*"([^"]+)"/.exec(file(prom, "/etc/prometheus/prometheus.yml"))?.[1];
+            expect(amUrl, "prometheus.yml names no Alertmanager");
+            const alert = JSON.stringify([{ labels: { alertname: "LabFlowAlert", severity: "critical", service: "lab", account: am.account.name, vm: am.vm.name }, annotations: { summary: "lab flow alert" } }]);
+            const post = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d @- http://${amUrl}/api/v2/alerts`, { input: alert });
+            expect(post.stdout.trim() === "200", `POST /api/v2/alerts from Prometheus' VM: ${post.stdout.trim()} ${post.stderr.trim()}`);
+            const got = await eventually("the sink receives the alert", 40, () => {
+                const r = am.machine.run(`cat ${sinkLog} 2>/dev/null`);
+                return r.stdout.includes("LabFlowAlert") ? r.stdout : undefined;
+            });
+            return `delivered to ${JSON.parse(got.trim().split("\n")[0]).url}`;
+        },
+    },
+    {
+        name: "backup-to-s3",
+        description: "a backup timer's job writes its copy to the S3 API the backups use",
+        run: async (lab) => {
+            const vm = one(lab, "nginx");
+            const unit = vm.files.find((f) => /blitzhub-backup-nginx.*\.service$/.test(f.path)) ?? vm.files.find((f) => /blitzhub-backup-.*\.service$/.test(f.path));
+            if (!unit) throw new NotRun(`${vm.label} has no backup timer`);
+            const name = unit.path.split("/").pop()!;
+            const r = vm.machine.run(`systemctl start ${name}`, { timeout: 60 });
+            expect(r.code === 0, `systemctl start ${name}: exit ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}`);
+            const s3 = one(lab, "minio");
+            const env = file(s3, "/etc/default/minio");
+            const volumes = /MINIO_VOLUMES="?([^"\n]+)"?/.exec(env)?.[1];
+            const listed = s3.machine.run(`find ${volumes} -type f -path '*${vm.vm.resourceName}*' | head -5`);
+            expect(listed.stdout.trim() !== "", `no object under ${volumes} for ${vm.vm.resourceName} after ${name}`);
+            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects`;
+        },
+    },
+    {
+        name: "real-client-ip",
+        description: "the real client IP reaches the backend once (Nginx) and WebSocket clients through HAProxy keep theirs",
+        run: async (lab) => {
+            const userIp = "198.51.100.23";
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/whoami`, { headers: { "X-Forwarded-For": userIp, Authorization: "Bearer whoami" } });
+            const body = JSON.parse(r.body) as { xForwardedFor: string | null; xRealIp: string | null };
+            expect(body.xForwardedFor === userIp, `through Nginx the backend got X-Forwarded-For "${body.xForwardedFor}", expected "${userIp}"`);
+            expect(body.xRealIp === userIp, `through Nginx the backend got X-Real-IP "${body.xRealIp}"`);
+            const netLb = LAB_CLIENTS[lab.options.stack].find((x) => x.name === "net-lb")!.ip;
+            const ws = await reactClientThroughHaproxy(lab, `http://${one(lab, "haproxy").vm.privateIp}:3001`);
+            expect(ws.ok, `WebSocket through HAProxy: ${ws.detail}`);
+            const seen = (JSON.parse(ws.detail) as { client: { xForwardedFor: string | null; peer: string } }).client;
+            expect(seen.xForwardedFor === netLb || seen.peer === netLb, `through HAProxy the WebSocket server saw ${seen.xForwardedFor ?? "no X-Forwarded-For"} from ${seen.peer}, not the client ${netLb}`);
+            return `Nginx → "${body.xForwardedFor}", HAProxy WebSocket → ${seen.xForwardedFor}`;
+        },
+    },
+];
+
+export async function runFlows(lab: Lab, only: string[] | undefined, print: (line: string) => void): Promise<FlowResult[]> {
+    const results: FlowResult[] = [];
+    for (const flow of FLOWS.filter((f) => !only || only.includes(f.name))) {
+        const t0 = Date.now();
+        let result: FlowResult;
+        try {
+            const detail = await flow.run(lab);
+            result = { name: flow.name, status: "passed", detail, seconds: (Date.now() - t0) / 1000 };
+        } catch (error) {
+            const status: FlowStatus = error instanceof NotRun ? "not run" : "failed";
+            result = { name: flow.name, status, detail: error instanceof Error ? error.message : String(error), seconds: (Date.now() - t0) / 1000 };
+        }
+        results.push(result);
+        print(`${result.status === "passed" ? "PASS" : result.status === "failed" ? "FAIL" : "NOT RUN"} ${result.name} (${result.seconds.toFixed(1)} s): ${result.detail}`);
+    }
+    return results;
+}
+
+export function summarize(lab: Lab, results: FlowResult[]): { failed: number; text: string } {
+    const lines: string[] = [];
+    const services = new Map<string, string>();
+    for (const n of lab.notRun) services.set(n.what.split(" on ")[0], n.reason);
+    for (const [s, reason] of services) lines.push(`not run: ${s}: ${reason}`);
+    for (const d of lab.failedDeliveries) lines.push(`delivery failed: ${d.service} on ${d.vm}: ${d.output.split("\n").filter(Boolean).pop()}`);
+    const passed = results.filter((r) => r.status === "passed").length;
+    const failed = results.filter((r) => r.status === "failed").length + lab.failedDeliveries.length;
+    const notRun = results.filter((r) => r.status === "not run").length;
+    lines.push(`lab: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ""}`);
+    return { failed, text: `${lines.join("\n")}\n` };
+}
