@@ -1,0 +1,70 @@
+/**
+ * The real Pulumi CLI built by `npm run engine:build` (`.engine/bin/pulumi`), run against a
+ * throw-away copy of the project with a local file backend and a passphrase secrets provider:
+ * no Pulumi Cloud, no plugin download, nothing of the repository modified.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../../stacks/config";
+
+export const PULUMI_BIN = path.join(PROJECT_DIR, ".engine", "bin", "pulumi");
+
+/** Why the engine tests cannot run here, or undefined when they can. */
+export function engineMissing(): string | undefined {
+    return fs.existsSync(PULUMI_BIN) ? undefined : `${path.relative(PROJECT_DIR, PULUMI_BIN)} is not built: run \`npm run engine:build\` (docs/real-engine.md)`;
+}
+
+export interface CliRun {
+    status: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** A temporary project directory with its own PULUMI_HOME and file backend. */
+export class CliSandbox {
+    readonly dir: string;
+    readonly projectDir: string;
+    private readonly env: NodeJS.ProcessEnv;
+
+    constructor() {
+        this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-engine-"));
+        this.projectDir = path.join(this.dir, "project");
+        fs.mkdirSync(this.projectDir);
+        fs.mkdirSync(path.join(this.dir, "state"));
+        this.env = {
+            PATH: process.env.PATH,
+            HOME: this.dir,
+            PULUMI_HOME: path.join(this.dir, "pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+            // A fresh passphrase per sandbox, in the environment only (never in argv).
+            PULUMI_CONFIG_PASSPHRASE: randomBytes(24).toString("base64url"),
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        };
+    }
+
+    /** Copies files of the repository (relative paths) into the sandbox project unchanged. */
+    copyFromRepo(...files: string[]): void {
+        for (const file of files) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(this.projectDir, file));
+    }
+
+    run(...args: string[]): CliRun {
+        const result = spawnSync(PULUMI_BIN, [...args, "--non-interactive"], { cwd: this.projectDir, env: this.env, encoding: "utf8", timeout: 120_000 });
+        if (result.error) throw result.error;
+        return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    }
+
+    /** Runs and throws with the CLI's own output when it exits non-zero. */
+    ok(...args: string[]): string {
+        const result = this.run(...args);
+        if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout}`);
+        return result.stdout;
+    }
+
+    dispose(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
