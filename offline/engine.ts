@@ -99,6 +99,16 @@ export interface PlanStacksOptions {
      * default `BLITZHUB_OFFLINE_STALL_SECONDS` or 120.
      */
     stallSeconds?: number;
+    /** Called as each stack starts and as each of its resources registers (the CLI's progress line). */
+    onProgress?: (progress: PlanProgress) => void;
+}
+
+/** How far `planStacks` is: stack `index` (1-based) of `total` is running; `resources` registered so far, over all stacks. */
+export interface PlanProgress {
+    stack: RegionKey;
+    index: number;
+    total: number;
+    resources: number;
 }
 
 /** The OCI config the offline engine uses instead of `~/.oci/config` (example OCIDs only). */
@@ -403,6 +413,7 @@ async function runStack(
     program: ProgramFn,
     stackOutputs: Record<string, StackOutputs>,
     stallSeconds: number,
+    onRegistered: (count: number) => void = () => {},
 ): Promise<{ stack: PlannedStack; rawOutputs: StackOutputs }> {
     let fail: (error: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -443,6 +454,7 @@ async function runStack(
             onFailure(`offline engine: ${reg.urn} uses the default "${pkg}" provider, but Pulumi.yaml sets pulumi:disable-default-providers: pass its account's provider explicitly`);
         }
         registrations.push(reg);
+        onRegistered(registrations.length);
     };
     const wrap = (method: "registerResource" | "readResource") => {
         const original = monitor[method].bind(monitor);
@@ -660,11 +672,15 @@ export async function planStacks(options: PlanStacksOptions): Promise<PlannedSta
     const stallSeconds = options.stallSeconds ?? Number(process.env.BLITZHUB_OFFLINE_STALL_SECONDS ?? 120);
     const restoreTraces = cheapSdkStackTraces();
     try {
-        for (const input of inputs) {
-            const { stack, rawOutputs } = await runStack(input, program, stackOutputs, stallSeconds);
+        let registeredBefore = 0;
+        for (const [i, input] of inputs.entries()) {
+            const report = (count: number) => options.onProgress?.({ stack: input.stack, index: i + 1, total: inputs.length, resources: registeredBefore + count });
+            report(0);
+            const { stack, rawOutputs } = await runStack(input, program, stackOutputs, stallSeconds, report);
+            registeredBefore += stack.resources.length;
             stackOutputs[`${ORGANIZATION}/${PROJECT}/${input.stack}`] = rawOutputs;
-            // Every stack names the eu stack by its own `blitzhub:euStack`.
-            if (input.stack === "eu") for (const other of inputs) stackOutputs[other.parsed.euStack] = rawOutputs;
+            // A stack names the eu stack by its own `blitzhub:euStack`, or by default as `${ORGANIZATION}/${PROJECT}/eu`.
+            if (input.stack === "eu") for (const other of inputs) if (other.parsed.euStack) stackOutputs[other.parsed.euStack] = rawOutputs;
             if (options.stacks.includes(input.stack)) results.push(stack);
         }
     } finally {

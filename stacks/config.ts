@@ -141,6 +141,15 @@ function rawStackConfig(stackFile: string): Record<string, unknown> {
 }
 
 /**
+ * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
+ * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
+ * CI runs under, so no stack file hard-codes one.
+ */
+export function euStackName(configured: string | undefined): string {
+    return configured ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/eu`;
+}
+
+/**
  * Reads and validates the running stack's config (`pulumi.Config("blitzhub")`), resolves its
  * paths and reads every account's OCI profile. Throws `UserInputError` listing every problem.
  * The topology cross-check is `checkStackAgainstTopology` (the program calls it once the

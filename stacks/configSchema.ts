@@ -75,8 +75,16 @@ export const StackConfig = z.strictObject({
      * the stack of the management account (eu); the bastions' config carries them from first boot.
      */
     wireguardPeers: WireguardPeers.default([]),
-    /** Fully qualified name of the eu stack, read by the other regions' StackReference. */
-    euStack: z.string().default("organization/blitzhub/eu"),
+    /**
+     * Fully qualified name (`<organization>/<project>/<stack>`) of the eu stack, read by the other
+     * regions' StackReference. Unset: the eu stack of the organization and project this stack
+     * runs under (`euStackName` in stacks/config.ts), so CI and every operator reach the same eu
+     * stack as the one they preview or deploy, whatever the organization.
+     */
+    euStack: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must name the eu stack as <organization>/<project>/<stack>, e.g. acme/blitzhub/eu")
+        .optional(),
     /** Operating system image lookup when no override is given. */
     image: z
         .strictObject({ operatingSystem: z.string().default("Canonical Ubuntu"), version: z.string().default("22.04") })

@@ -20,7 +20,7 @@ import type { TopologyPlan } from "../plan/types";
 import { renderAccount, renderCloudInit, type CloudInitOptions } from "../render/index";
 import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { RenderedFile } from "../render/types";
-import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
+import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euStackName, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
 
@@ -96,6 +96,7 @@ export function renderRegion(
     return { cloudInits, files };
 }
 
+
 /**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
  * component per account of the stack's region. Returns the stack outputs: per account its VCN,
@@ -126,7 +127,7 @@ export async function program(): Promise<Record<string, unknown>> {
     }
 
     // 2. Resources.
-    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(config.euStack);
+    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(euStackName(config.euStack));
     const { outputs } = deployRegion({
         region: config.region,
         topology,
