@@ -44,17 +44,17 @@ describe.skipIf(missing !== undefined)(`the real Pulumi CLI${missing ? ` (skippe
     };
     afterAll(() => sandboxes.forEach((s) => s.dispose()));
 
-    it("is the version the Node.js SDK is pinned to, stamped into the binary", () => {
-        const out = sandbox().ok("version").trim();
+    it("is the version the Node.js SDK is pinned to, stamped into the binary", async () => {
+        const out = (await sandbox().ok("version")).trim();
         expect(out).toBe(`v${pkg.dependencies["@pulumi/pulumi"]}`);
     });
 
     for (const stack of REGION_KEYS) {
-        it(`loads Pulumi.yaml and Pulumi.${stack}.yaml and hands the program the offline engine's config (${stack})`, () => {
+        it(`loads Pulumi.yaml and Pulumi.${stack}.yaml and hands the program the offline engine's config (${stack})`, async () => {
             const cli = sandbox();
             cli.copyFromRepo("Pulumi.yaml", `Pulumi.${stack}.yaml`);
-            cli.ok("stack", "init", stack, "--secrets-provider", "passphrase");
-            const shown = JSON.parse(cli.ok("config", "--json", "--stack", stack)) as Record<string, { value?: string; secret: boolean }>;
+            await cli.ok("stack", "init", stack, "--secrets-provider", "passphrase");
+            const shown = JSON.parse(await cli.ok("config", "--json", "--stack", stack)) as Record<string, { value?: string; secret: boolean }>;
 
             const offline = prepareStacks({ stacks: [stack] }).find((s) => s.stack === stack)!;
             const real = Object.fromEntries(

@@ -3,7 +3,7 @@
  * throw-away copy of the project with a local file backend and a passphrase secrets provider:
  * no Pulumi Cloud, no plugin download, nothing of the repository modified.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -51,15 +51,19 @@ export class CliSandbox {
         for (const file of files) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(this.projectDir, file));
     }
 
-    run(...args: string[]): CliRun {
-        const result = spawnSync(PULUMI_BIN, [...args, "--non-interactive"], { cwd: this.projectDir, env: this.env, encoding: "utf8", timeout: 120_000 });
-        if (result.error) throw result.error;
-        return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    /** Runs the CLI asynchronously (a blocked test worker fails the vitest run under load). */
+    run(...args: string[]): Promise<CliRun> {
+        return new Promise((resolve, reject) => {
+            execFile(PULUMI_BIN, [...args, "--non-interactive"], { cwd: this.projectDir, env: this.env, encoding: "utf8", timeout: 120_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+                if (error && typeof error.code !== "number") return reject(error);
+                resolve({ status: error ? (error.code as number) : 0, stdout, stderr });
+            });
+        });
     }
 
     /** Runs and throws with the CLI's own output when it exits non-zero. */
-    ok(...args: string[]): string {
-        const result = this.run(...args);
+    async ok(...args: string[]): Promise<string> {
+        const result = await this.run(...args);
         if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}:\n${result.stderr}${result.stdout}`);
         return result.stdout;
     }
