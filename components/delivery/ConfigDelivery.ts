@@ -5,9 +5,9 @@
  * trigger is a hash of its service's rendered content, so a template change re-runs exactly the
  * services it renders for, on the VMs it renders for, and never touches an instance.
  *
- * `@pulumi/command` 4.5 has no `connection.proxy` and no `CopyToRemote`, so each copy is a
- * `local.Command` piping the delivery script to `ssh -o ProxyCommand=...` (see
- * `deliveryScript.ts`).
+ * Each copy is a `local.Command` piping the delivery script to `ssh -o ProxyCommand=...` (see
+ * `deliveryScript.ts`); it was written against the deprecated `@pulumi/command` 4.5.0 typings,
+ * which have no `connection.proxy` and no `CopyToRemote` (1.2.1, the release now pinned, has both).
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
