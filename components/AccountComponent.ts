@@ -7,6 +7,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { WIREGUARD_SERVICE } from "../plan/firewall";
 import type { AccountPlan, VmPlan } from "../plan/types";
+import type { SshHostKey } from "../render/sshHostKey";
 import type { RenderedFile } from "../render/types";
 import { wireguardPortOf } from "../render/wireguard";
 import { ConfigDelivery } from "./delivery/ConfigDelivery";
@@ -33,7 +34,7 @@ export interface AccountArgs {
     compartmentOcid?: string;
     /** Group of the tenancy allowed to manage DRG attachments and RPCs. */
     networkAdminGroupOcid: string;
-    /** Public keys of the operators (`ops` user). */
+    /** The operators' public keys (OCI's launch metadata; the logins come from cloud-init). */
     sshAuthorizedKeys: string[];
     /** OS image lookup; `imageOcids` overrides it per shape. */
     image: ImageQuery;
@@ -44,8 +45,8 @@ export interface AccountArgs {
     peering: Omit<PeeringArgs, "ctx" | "networkAdminGroupOcid">;
     /** Spokes: the hub's Admit policy for this account; the attachment waits for it. */
     hubAdmitPolicy?: pulumi.Resource;
-    /** Cloud-init document of a VM (bootstrap only). */
-    cloudInit: (vm: VmPlan) => string;
+    /** Cloud-init document of a VM (bootstrap only) for its SSH host key. */
+    cloudInit: (vm: VmPlan, hostKey: SshHostKey) => string;
     /** Object Storage buckets of the role (private, versioned). */
     buckets?: { name: string; purpose: string; versioning: boolean }[];
 }
@@ -59,7 +60,9 @@ export interface DeliverySettings {
      * never open to the internet). An Output when the bastion is in this stack, so deliveries wait for it.
      */
     bastionHost: pulumi.Input<string>;
-    /** Private key of the `ops` user (secret). */
+    /** The bastion's SSH host public key (pinned by every delivery). */
+    bastionHostKey: pulumi.Input<string>;
+    /** Private key of the `deploy` account (secret). */
     privateKey: pulumi.Input<string>;
     /** Generated secret values by Vault path. Services needing a `manual` one are not delivered. */
     secrets: Record<string, pulumi.Input<string>>;
@@ -129,7 +132,7 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
                 availabilityDomain,
                 imageId: imageFor(vm.shape),
                 sshAuthorizedKeys: args.sshAuthorizedKeys,
-                cloudInit: args.cloudInit(vm),
+                cloudInit: (hostKey) => args.cloudInit(vm, hostKey),
                 backupPolicyIds,
             }, { parent: this });
         }
@@ -186,7 +189,9 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
                 vmResourceName: vm.resourceName,
                 // The plan's static IP, carried by the instance's id so the copy waits for the VM.
                 host: instance.id.apply(() => vm.privateIp),
+                hostKey: this.vms[vm.name].hostPublicKey,
                 bastionHost: delivery.bastionHost,
+                bastionHostKey: delivery.bastionHostKey,
                 privateKey: delivery.privateKey,
                 secrets: Object.fromEntries(refs.map((ref) => [ref, delivery.secrets[ref]])),
             }, { parent: this });

@@ -14,6 +14,22 @@ import { runtimeHome } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm } from "./vm";
+import { stringify } from "yaml";
+import {
+    cloudInitUsers,
+    DELIVERY_ENTRY_POINT,
+    deployAuthorizedKey,
+    deployForwardTargets,
+    type OperatorIdentity,
+    PLACEHOLDER_DEPLOY_KEY,
+    PLACEHOLDER_OPERATOR,
+    renderDeliveryEntryPoint,
+    renderSshdDropIn,
+    renderSudoers,
+    SSHD_DROP_IN,
+    SUDOERS_DROP_IN,
+} from "./identities";
+import type { SshHostKey } from "./sshHostKey";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
@@ -22,6 +38,9 @@ export const CLOUD_CONFIG_KEYS = [
     "preserve_hostname",
     "timezone",
     "users",
+    "ssh_deletekeys",
+    "ssh_genkeytypes",
+    "ssh_keys",
     "ssh_pwauth",
     "disable_root",
     "package_update",
@@ -34,14 +53,19 @@ export const CLOUD_CONFIG_KEYS = [
 ] as const;
 
 export interface CloudInitOptions extends RenderOptions {
-    /** Public keys for the `ops` user (stack config `blitzhub:sshAuthorizedKeys`). */
-    sshAuthorizedKeys?: string[];
+    /** The operators' logins (stack config `blitzhub:operators`); a placeholder when none is given (offline render). */
+    operators?: OperatorIdentity[];
+    /** Public key of the `deploy` account (stack config `blitzhub:deployPublicKey`). */
+    deployPublicKey?: string;
+    /**
+     * The VM's SSH host key (secret): written by cloud-init so delivery can pin it. Absent in the
+     * offline render (no secret ever reaches a rendered file); the program always passes it.
+     */
+    hostKey?: SshHostKey;
     /** The VM's rendered files (`renderVm`), when the caller already has them; rendered here otherwise. */
     files?: RenderedFile[];
 }
 
-/** Placeholder key when none is given (the offline render); a real stack always passes its keys. */
-export const PLACEHOLDER_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderKeyFromStackConfigBlitzhubSshAuthorizedKeys blitzhub-placeholder";
 
 /** One release install: the script body that fetches, unpacks and installs its binaries, and its unit. */
 interface Release {
@@ -179,10 +203,19 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         ].join(""),
     );
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
+    const operators = opts.operators?.length ? opts.operators : [PLACEHOLDER_OPERATOR];
+    const deployKey = deployAuthorizedKey(opts.deployPublicKey ?? PLACEHOLDER_DEPLOY_KEY, deployForwardTargets(plan, v));
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
-        sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
+        users: stringify({ users: cloudInitUsers(operators, deployKey) }, { lineWidth: 0 }).trimEnd(),
+        hostKey: opts.hostKey,
+        sshdDropInPath: SSHD_DROP_IN,
+        sshdDropIn: renderSshdDropIn(operators),
+        sudoersPath: SUDOERS_DROP_IN,
+        sudoers: renderSudoers(operators),
+        entryPointPath: DELIVERY_ENTRY_POINT,
+        entryPoint: renderDeliveryEntryPoint(),
         packages: ["nftables", "curl", "unzip", "python3-pip"],
         pinned,
         repositories,

@@ -7,7 +7,9 @@ import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm, SERVICE_RENDERERS } from "./vm";
 
 export type { RenderedFile, RenderOptions, WireguardPeer } from "./types";
-export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
+export { renderCloudInit, CLOUD_CONFIG_KEYS, type CloudInitOptions } from "./cloudInit";
+export * from "./identities";
+export { sshHostKeyFromSeed, type SshHostKey } from "./sshHostKey";
 export { volumeDevice, volumeMounts } from "./volumes";
 export { renderVm, SERVICE_RENDERERS } from "./vm";
 

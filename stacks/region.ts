@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { SshHostKey } from "../render/sshHostKey";
 import type { RenderedFile } from "../render/types";
 import type { AccountArgs } from "../components/AccountComponent";
 import type { AccountComponent } from "../components/AccountComponent";
@@ -48,8 +49,8 @@ export interface RegionArgs {
     accounts: Record<string, AccountSettings>;
     sshAuthorizedKeys: string[];
     image: ImageQuery;
-    /** Cloud-init of a VM (bootstrap only). */
-    cloudInit: (account: AccountPlan, vm: VmPlan) => string;
+    /** Cloud-init of a VM (bootstrap only) for its SSH host key. */
+    cloudInit: (account: AccountPlan, vm: VmPlan, hostKey: SshHostKey) => string;
     /** eu: the other regions' hubs (acceptor RPCs + Admit statements). */
     remoteHubs: RemoteHub[];
     /** Other regions: the EU hub, read from the eu stack. */
@@ -59,8 +60,10 @@ export interface RegionArgs {
      * The eu stack generates them itself (`CatalogueSecrets`).
      */
     sharedSecretValues?: pulumi.Output<Record<string, string>>;
+    /** Other regions: the delivery bastion's SSH host public key, read from the eu stack. */
+    deliveryBastionHostKey?: pulumi.Output<string>;
     /**
-     * Config delivery: rendered files per account and the `ops` private key. Absent when the
+     * Config delivery: rendered files per account and the `deploy` private key. Absent when the
      * stack has no delivery key configured (then nothing is delivered and the outputs say so).
      */
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
@@ -154,7 +157,7 @@ export function deployRegion(args: RegionArgs): {
             image: args.image,
             imageOcids: own.imageOcids,
             availabilityDomain: own.availabilityDomain,
-            cloudInit: (vm) => args.cloudInit(account, vm),
+            cloudInit: (vm, hostKey) => args.cloudInit(account, vm, hostKey),
             buckets: role.buckets,
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
@@ -197,6 +200,11 @@ export function deployRegion(args: RegionArgs): {
             rpcIds: components[globalHub.name].peering.rpcIds,
         } satisfies Record<keyof GlobalHubOutputs, unknown>;
     }
+    const bastion = deliveryBastion(plan);
+    if (bastion && components[bastion.account]) {
+        // The other regions' deliveries jump through this bastion and pin its host key.
+        outputs.deliveryBastionHostKey = components[bastion.account].vms[bastion.vm].hostPublicKey;
+    }
     if (generated) {
         outputs.secretValues = pulumi.secret(generated.values);
         outputs.manualSecrets = generated.manual;
@@ -211,18 +219,21 @@ function deliverConfigs(
     secretValues: Record<string, pulumi.Output<string>>,
 ): Record<string, unknown> {
     if (!args.delivery) {
-        return { enabled: false, reason: "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the ops user)" };
+        return { enabled: false, reason: "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the deploy account)" };
     }
     const bastion = deliveryBastion(args.plan);
     if (!bastion) throw new Error("config delivery needs a management bastion (a management VM running wireguard)");
     const bastionComponent = components[bastion.account];
     const bastionHost = bastionComponent ? bastionComponent.vms[bastion.vm].instance.id.apply(() => bastion.ip) : bastion.ip;
+    const bastionHostKey = bastionComponent ? bastionComponent.vms[bastion.vm].hostPublicKey : args.deliveryBastionHostKey;
+    if (!bastionHostKey) throw new Error(`config delivery jumps through ${bastion.account}/${bastion.vm}, whose host key this stack does not know (the eu stack's deliveryBastionHostKey output)`);
     const awaiting: Record<string, string[]> = {};
     let count = 0;
     for (const [name, component] of Object.entries(components)) {
         component.addConfigDeliveries({
             files: args.delivery.files[name] ?? [],
             bastionHost,
+            bastionHostKey,
             privateKey: args.delivery.privateKey,
             secrets: secretValues,
         });
