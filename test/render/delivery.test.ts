@@ -140,6 +140,7 @@ describe("ConfigDelivery component (mocks)", () => {
         const { ConfigDelivery } = await import("../../components/delivery/ConfigDelivery");
         const services = [...new Set(redisVmFiles.map((f) => f.service))];
         expect(services.length).toBeGreaterThan(1);
+        const commandOptions: pulumi.CustomResourceOptions[] = [];
         const d = new ConfigDelivery("eu-be-01-redis-primary-delivery", {
             files: redisVmFiles,
             vmResourceName: "eu-be-01-redis-primary",
@@ -149,6 +150,13 @@ describe("ConfigDelivery component (mocks)", () => {
             bastionHostKey: "ssh-ed25519 AAAABastionKey eu-mgmt-01-bastion-1",
             privateKey: pulumi.secret("PRIVATE-KEY"),
             secrets: vmSecrets,
+        }, {
+            transformations: [
+                (t) => {
+                    if (t.type === "command:local:Command") commandOptions.push(t.opts as pulumi.CustomResourceOptions);
+                    return undefined;
+                },
+            ],
         });
         expect(Object.keys(d.services)).toEqual(services);
         for (const service of services) {
@@ -165,6 +173,9 @@ describe("ConfigDelivery component (mocks)", () => {
         const envValue = await new Promise<Record<string, string> | undefined>((resolve) => env.apply(resolve));
         expect(envValue?.[secretEnvName("secret/redis_password")]).toBe(SECRET);
         const create = await new Promise<string | undefined>((resolve) => redis.create.apply(resolve));
+        // The engine applies additionalSecretOutputs (mocks do not): every command asks for it.
+        expect(commandOptions.length).toBe(services.length);
+        for (const o of commandOptions) expect(o.additionalSecretOutputs).toEqual(["stdout", "stderr"]);
         expect(create).toContain("deploy@10.0.2.10");
         expect(create).toContain("'10.0.2.10 ssh-ed25519 AAAAVmKey'");
         expect(create).not.toContain(SECRET);
