@@ -7,7 +7,7 @@
 import type { NodeRuntime } from "../model/schema";
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
-import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
+import { MINIO_CLIENT, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
 import { runtimeHome } from "./pm2";
@@ -67,21 +67,33 @@ export interface CloudInitOptions extends RenderOptions {
 }
 
 
-/** One release install: the script body that fetches, unpacks and installs its binaries, and its unit. */
+/** One release install: the script body that fetches, verifies, unpacks and installs its binaries, and its unit. */
 interface Release {
     name: string;
     version: string;
     arch: string;
     url: string;
+    /** The catalogue's sha256 of the artefact for this platform; the download is checked against it. */
+    sha256: string;
     install: string;
     unit: { name: string; content: string };
 }
 
-function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | undefined {
+/** A release the bootstrap will not download: no checksum is recorded for the VM's platform. */
+export interface RefusedDownload {
+    name: string;
+    url: string;
+    reason: string;
+    /** Its systemd unit (written, not enabled), when it is a service. */
+    unit?: { name: string; content: string };
+}
+
+function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | RefusedDownload | undefined {
     const artifact = RELEASE_ARTIFACTS[p.service];
     if (!artifact) return undefined;
     const version = p.def.version.replace(/^v/, "");
     const url = artifact.url(version, arch);
+    const sha256 = p.def.install.sha256[`linux-${arch}`];
     const u = artifact.unit;
     const steps =
         artifact.kind === "binary"
@@ -90,7 +102,10 @@ function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | 
                   url.endsWith(".zip") ? `unzip -o -q "$tmp/archive" -d "$tmp/x"` : `mkdir -p "$tmp/x" && tar -xzf "$tmp/archive" -C "$tmp/x"`,
                   ...artifact.binaries.map((bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`),
               ];
-    if (u.user !== "root") steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
+    if (u.user !== "root") {
+        steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
+        if (u.groups?.length) steps.push(`usermod -a -G ${u.groups.join(",")} ${u.user}`);
+    }
     for (const dir of u.stateDirs ?? []) steps.push(`install -d -o ${u.user} -g ${u.user === "root" ? "root" : u.user} -m 0750 ${dir}`);
     const content = [
         "[Unit]",
@@ -103,6 +118,7 @@ function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | 
         `ExecStart=${u.execStart}`,
         ...(u.reloadBySighup ? ["ExecReload=/bin/kill -HUP $MAINPID"] : []),
         `User=${u.user}`,
+        ...(u.groups?.length ? [`SupplementaryGroups=${u.groups.join(" ")}`] : []),
         "Restart=always",
         "RestartSec=10",
         "LimitNOFILE=65536",
@@ -110,7 +126,35 @@ function releaseOf(p: ServicePlacementPlan, arch: "arm64" | "amd64"): Release | 
         "[Install]",
         "WantedBy=multi-user.target",
     ].join("\n");
-    return { name: p.service, version, arch, url, install: steps.join("\n"), unit: { name: u.name, content } };
+    const unit = { name: u.name, content };
+    // The unit is written either way, so a binary installed and verified by hand only needs enabling.
+    if (!sha256) return { name: p.service, url, reason: `no sha256 for linux-${arch} in the catalogue (services.${p.service}.install.sha256)`, unit };
+    return { name: p.service, version, arch, url, sha256, install: steps.join("\n"), unit };
+}
+
+/**
+ * Unattended upgrades from the distribution's security archive only (Ubuntu `<codename>-security`,
+ * Debian-Security), never from a vendor repository, and never of a package the catalogue pins.
+ */
+export function renderUnattendedUpgrades(pinnedPackages: string[]): string {
+    const escape = (name: string) => name.replace(/[.+]/g, "\\$&");
+    return [
+        "// Rendered by BlitzHub (render/cloudInit.ts): security updates only; the catalogue's pins are left alone.",
+        'APT::Periodic::Update-Package-Lists "1";',
+        'APT::Periodic::Unattended-Upgrade "1";',
+        "#clear Unattended-Upgrade::Allowed-Origins;",
+        "#clear Unattended-Upgrade::Origins-Pattern;",
+        "Unattended-Upgrade::Origins-Pattern {",
+        '    "origin=${distro_id},archive=${distro_codename}-security";',
+        '    "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";',
+        "};",
+        "#clear Unattended-Upgrade::Package-Blacklist;",
+        "Unattended-Upgrade::Package-Blacklist {",
+        ...[...new Set(pinnedPackages)].sort().map((name) => `    "^${escape(name)}$";`),
+        "};",
+        'Unattended-Upgrade::Automatic-Reboot "false";',
+        "",
+    ].join("\n");
 }
 
 export function renderCloudInit(plan: TopologyPlan, account: string | AccountPlan, vm: string | VmPlan, opts: CloudInitOptions = {}): string {
@@ -146,10 +190,12 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
                 : { name: r.name, keyUrl: r.keyUrl, deb: [r.url, r.suite.replace("{codename}", "$VERSION_CODENAME"), ...r.components].join(" ") },
         )
         .filter((r, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(r)) === i);
-    const releases = v.services
+    const releaseInstalls = v.services
         .filter((s) => s.def.install.method === "release")
         .map((s) => releaseOf(s, arch))
-        .filter((r): r is Release => r !== undefined);
+        .filter((r) => r !== undefined);
+    const releases = releaseInstalls.filter((r): r is Release => "sha256" in r);
+    const refused = releaseInstalls.filter((r): r is RefusedDownload => "reason" in r);
     // One-time host preparation a service needs before its first delivered config validates.
     const prepare: string[] = [];
     if (v.services.some((s) => s.service === "haproxy")) {
@@ -158,7 +204,15 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         );
     }
     if (v.services.some((s) => s.def.backup.length > 0 || s.service === "minio")) {
-        prepare.push(`curl -fsSL -o /usr/local/bin/mc ${MINIO_CLIENT_URL(arch)} && chmod 0755 /usr/local/bin/mc`);
+        const sha256 = MINIO_CLIENT.sha256[`linux-${arch}`];
+        if (sha256) {
+            prepare.push(
+                `tmp="$(mktemp)" && curl -fsSL -o "$tmp" ${MINIO_CLIENT.url(arch)} && printf '%s  %s\n' ${sha256} "$tmp" | sha256sum -c --quiet - && install -m 0755 "$tmp" /usr/local/bin/mc; rc=$?; rm -f "$tmp"; ` +
+                    `[ "$rc" -eq 0 ] || echo "mc ${MINIO_CLIENT.version}: download or sha256 check failed" >> /var/log/blitzhub-bootstrap.log`,
+            );
+        } else {
+            refused.push({ name: "mc", url: MINIO_CLIENT.url(arch), reason: `no sha256 for linux-${arch} (render/releases.ts MINIO_CLIENT)` });
+        }
     }
     // The VPN entry must work before anything can be delivered (delivery runs through it), so a
     // bastion gets its wg0.conf here and generates its own key; later peer changes are delivered.
@@ -216,11 +270,16 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         sudoers: renderSudoers(operators),
         entryPointPath: DELIVERY_ENTRY_POINT,
         entryPoint: renderDeliveryEntryPoint(),
-        packages: ["nftables", "curl", "unzip", "python3-pip"],
+        packages: ["nftables", "curl", "unzip", "python3-pip", "unattended-upgrades"],
         pinned,
         repositories,
         firewall: renderFirewall(vmLabel(acc, v), v, wireguardFirewall(plan, acc, v)).trimEnd(),
         releases,
+        refusedUnits: refused.flatMap((r) => (r.unit ? [r.unit] : [])),
+        refused: refused.map(
+            (r) => `msg="blitzhub: ${r.name} not installed: ${r.reason}; an unverified download (${r.url}) is refused"; echo "$msg" >> /var/log/blitzhub-bootstrap.log; logger -t blitzhub-bootstrap "$msg"`,
+        ),
+        unattendedUpgrades: renderUnattendedUpgrades(pinned.flatMap((p) => [p.name, ...p.companions])),
         pip,
         prepare,
         volumes: volumeMounts(v),
