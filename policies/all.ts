@@ -8,6 +8,7 @@ import { vcnOverlapTopology } from "./exposure/vcnOverlap";
 import { exposurePolicies } from "./exposure";
 import { freeTierPolicies } from "./freeTier";
 import { hygienePolicies } from "./hygiene";
+import { identityPolicies } from "./identity";
 import type { BlitzPolicy } from "./lib/policy";
 
 /** The pack: what `pulumi preview --policy-pack policies` enforces on each stack. */
@@ -17,9 +18,10 @@ export const policies: BlitzPolicy[] = [
     ...computePolicies,
     ...dataProtectionPolicies,
     ...hygienePolicies,
+    ...identityPolicies,
 ];
 
 /** Stack policies the offline runner applies to all planned stacks together (the CLI sees one stack). */
 export const topologyPolicies: BlitzPolicy[] = [vcnOverlapTopology];
 
-export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies };
+export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, identityPolicies };
