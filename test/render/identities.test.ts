@@ -101,3 +101,17 @@ describe("deploy key", () => {
         }
     });
 });
+
+describe("WireGuard forwarding", () => {
+    it("logs each new forwarded connection with the operator's tunnel address before accepting it", () => {
+        const { files } = realPlan();
+        const bastions = files.filter((f) => f.service === "host-firewall" && f.content.includes('iifname "wg0"'));
+        expect(bastions.length).toBe(2);
+        for (const f of bastions) {
+            const forward = f.content.slice(f.content.indexOf("chain forward"));
+            const log = forward.indexOf('ct state new log prefix "blitzhub-wg-forward: "');
+            expect(log, f.vm).toBeGreaterThan(0);
+            expect(log).toBeLessThan(forward.indexOf("ip daddr 10.0.0.0/16 accept"));
+        }
+    });
+});
