@@ -234,6 +234,8 @@ export abstract class AccountComponent extends pulumi.ComponentResource {
             loadBalancerAddress: this.loadBalancer.ipAddress,
             networkLoadBalancerAddress: this.networkLoadBalancer?.ipAddress,
             vmPrivateIps: Object.fromEntries(Object.entries(this.vms).map(([vm, v]) => [vm, v.privateIp])),
+            // known_hosts lines for operators (`<ip> ssh-ed25519 ...`): nobody trusts a first connection.
+            sshKnownHosts: Object.fromEntries(Object.entries(this.vms).map(([vm, v]) => [vm, pulumi.interpolate`${v.privateIp} ${v.hostPublicKey}`])),
             wireguardEndpoints: this.wireguardEndpoints(),
             buckets: Object.fromEntries(Object.entries(this.buckets).map(([n, b]) => [n, b.bucket.name])),
         };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { isPasswordlessRoot, passwordlessRootLogins, sharedAdminIdentity } from "../../policies/identity/sharedAdminIdentity";
 import { renderCloudInit } from "../../render/index";
 import { realPlan } from "../render/fixtures";
-import { check, compliantAccount } from "./fixtures";
+import { check, compliantAccount, token } from "./fixtures";
 
 const { plan } = realPlan();
 const operators = [{ name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice alice"], sudoPasswordHash: "$6$saltsaltsaltsalt$hashhashhashhashhashhash" }];
@@ -16,7 +16,7 @@ const sharedOps = Buffer.from(
 
 function withUserData(account: "EU-BE-01" | "EU-FE-01", vcnCidr: string, userData: (name: string) => string) {
     return compliantAccount({ account, role: account === "EU-BE-01" ? "backend" : "frontend", region: "eu", vcnCidr }).map((r) =>
-        r.type === oci.core.Instance.__pulumiType ? { ...r, inputs: { ...r.inputs, metadata: { ...(r.inputs.metadata as object), user_data: userData(r.name) } } } : r,
+        r.type === token(oci.core.Instance) ? { ...r, inputs: { ...r.inputs, metadata: { ...(r.inputs.metadata as object), user_data: userData(r.name) } } } : r,
     );
 }
 
@@ -38,7 +38,7 @@ describe("no-shared-admin-identity (mandatory)", () => {
             ...withUserData("EU-BE-01", "10.0.2.0/27", () => rendered(be.name, be.vms[0].name)),
             ...withUserData("EU-FE-01", "10.0.1.0/27", () => rendered(fe.name, fe.vms[0].name)),
         ];
-        expect(resources.filter((r) => r.type === oci.core.Instance.__pulumiType).length).toBeGreaterThan(1);
+        expect(resources.filter((r) => r.type === token(oci.core.Instance)).length).toBeGreaterThan(1);
         expect(await check(sharedAdminIdentity, resources)).toEqual([]);
         for (const a of plan.accounts) for (const vm of a.vms) expect(passwordlessRootLogins(Buffer.from(rendered(a.name, vm.name), "base64").toString()), vm.resourceName).toEqual([]);
     });
