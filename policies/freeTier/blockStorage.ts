@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { toNumber } from "../lib/props";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 
@@ -22,6 +22,7 @@ export const blockStorage: BlitzStackPolicy = {
     description: "Boot and block volumes per tenancy stay within the Always Free block storage total (200 GB).",
     enforcementLevel: "advisory",
     remediationSteps: "Shrink boot volumes toward the 47 GB minimum or data volumes in the topology, or accept the stated monthly cost.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const { totalGb, bootVolumeMinGb } = allowances.allowances.blockStorage;

@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import { parse } from "yaml";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { type BlitzStackPolicy, PROJECT_RULE } from "../lib/policy";
 import { accountOf } from "../lib/tenancy";
 import { whenKnown } from "../lib/unknown";
 
@@ -53,6 +53,8 @@ export const sharedAdminIdentity: BlitzStackPolicy = {
     name: "no-shared-admin-identity",
     description: "No login gets root without a password (sudo NOPASSWD: ALL, cloud-init's default user) on more than one VM.",
     enforcementLevel: "mandatory",
+    // CIS OCI and Checkov cover OCI IAM, not the logins on the VMs: a project rule.
+    frameworks: PROJECT_RULE,
     remediationSteps:
         "Give each person their own login with sudo that asks their password (blitzhub:operators), and automation an account limited to one command (the deploy account); never one NOPASSWD:ALL login on many VMs.",
     validateStack: (args, reportViolation) => {
