@@ -16,7 +16,7 @@ describe("workflows", () => {
         for (const w of workflows) {
             const uses = w.text.split("\n").filter((l) => /^\s*(- )?uses:/.test(l));
             expect(uses.length, w.file).toBeGreaterThan(0);
-            for (const line of uses) expect(line, w.file).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+            for (const line of uses) expect(line, w.file).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
         }
     });
 
