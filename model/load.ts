@@ -10,8 +10,6 @@ import { Topology } from "./schema";
 import { validateTopology } from "./validate";
 import { formatPath, lineOfPath, type PathSegment } from "./yamlPath";
 
-export { placementsOf, accountsOfRegion, accountsOfRole, roleOf, vmsRunning, homeRegionOf, type ResolvedPlacement } from "./query";
-export { validateStackAccounts } from "./validate";
 
 /** Default topology file, relative to the project root. */
 export const DEFAULT_TOPOLOGY_FILE = "topology/blitzhub.yaml";

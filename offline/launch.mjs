@@ -1,30 +1,27 @@
+#!/usr/bin/env node
 // @ts-check
 /**
- * Runs an offline CLI (`plan`, `render`, `check`) from the bundle of its TypeScript sources
- * (`offline/bundle.mjs`) rather than compiling every module through tsx on each run. The
- * program, model and plan it runs are the files the Pulumi CLI runs, only precompiled.
+ * Runs the offline CLI (`offline/cli/main.ts`: plan, render, check, bench, …) from the bundle of
+ * its TypeScript sources (`offline/bundle.mjs`) rather than compiling every module through tsx on
+ * each run. The program, model and plan it runs are the files the Pulumi CLI runs, only
+ * precompiled.
  *
- *     node offline/launch.mjs plan --stack all --json      (what `npm run plan` runs)
+ *     node offline/launch.mjs plan -s all --json      (what `npm run plan -- -s all --json` runs)
  */
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensureBundle } from "./bundle.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const ENTRY_POINTS = { plan: "offline/cli/plan.ts", render: "offline/cli/render.ts", check: "offline/cli/check.ts" };
+const ENTRY_POINTS = { cli: "offline/cli/main.ts" };
 
-const [cli, ...args] = process.argv.slice(2);
-if (!cli || !Object.hasOwn(ENTRY_POINTS, cli)) {
-    process.stderr.write(`usage: node offline/launch.mjs <${Object.keys(ENTRY_POINTS).join("|")}> [options]\n`);
-    process.exit(2);
-}
 const bundle = await ensureBundle({
     root: ROOT,
     buildRoot: path.join(ROOT, ".build", "offline"),
     entryPoints: ENTRY_POINTS,
     buildInputs: ["tsconfig.json", "package.json", "package-lock.json", "offline/bundle.mjs", "offline/launch.mjs"],
 });
-const entry = bundle.entry(cli);
-// The CLI reads its options from process.argv, as if it had been started directly.
-process.argv = [process.argv[0], entry, ...args];
+const entry = bundle.entry("cli");
+// The CLI reads its arguments from process.argv, as if it had been started directly.
+process.argv = [process.argv[0], entry, ...process.argv.slice(2)];
 await import(pathToFileURL(entry).href);

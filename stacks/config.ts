@@ -15,7 +15,7 @@ import type { ProviderArgs } from "@pulumi/oci";
 import { UserInputError, type Problem } from "../model/errors";
 import { PROJECT_ROOT } from "../model/projectRoot";
 import { vmsRunning } from "../model/query";
-import { WIREGUARD_SERVICE } from "../plan/firewall";
+import { WIREGUARD_SERVICE } from "../plan/bastions";
 import type { Topology } from "../model/schema";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from "./configSchema";
 import { ociProfileFrom, parseOciConfig, type OciProfile } from "./configOciProfile";
@@ -138,6 +138,15 @@ function rawStackConfig(stackFile: string): Record<string, unknown> {
     }
     if (problems.length > 0) throw new UserInputError(problems);
     return raw;
+}
+
+/**
+ * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
+ * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
+ * CI runs under, so no stack file hard-codes one.
+ */
+export function euStackName(configured: string | undefined): string {
+    return configured ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/eu`;
 }
 
 /**

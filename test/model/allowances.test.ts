@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Problem } from "../../model/errors";
 import { problemsOf as problemsThrownBy } from "../problems";
-import { DEFAULT_ALLOWANCES_FILE, loadAllowances, monthlyUnitPrice, parseAllowances, PRICE_KEYS } from "../../plan/allowances";
+import { DEFAULT_ALLOWANCES_FILE, loadAllowances, monthlyUnitPrice, parseAllowances, PRICE_KEYS } from "../../model/allowances";
 
 const committed = readFileSync(DEFAULT_ALLOWANCES_FILE, "utf8");
 

@@ -9,8 +9,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
 import { z } from "zod";
-import { UserInputError, type Problem } from "../model/errors";
-import { PROJECT_ROOT } from "../model/projectRoot";
+import { MICRO_SHAPE } from "./shapes";
+import { UserInputError, type Problem } from "./errors";
+import { PROJECT_ROOT } from "./projectRoot";
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-07-15");
 const SourceId = z.string().regex(/^[a-z0-9-]+$/, "must be a source id (a-z, 0-9, '-')");
@@ -55,7 +56,7 @@ export const FreeTierAllowancesSchema = z.strictObject({
     sources: z.array(Source).min(1),
     allowances: z.strictObject({
         a1: z.strictObject({ ocpus: Amount, memoryGb: Amount, validFrom: IsoDate, note: z.string().optional(), source: SourceId }),
-        microInstances: z.strictObject({ count: Count, shape: z.literal("VM.Standard.E2.1.Micro"), source: SourceId }),
+        microInstances: z.strictObject({ count: Count, shape: z.literal(MICRO_SHAPE), source: SourceId }),
         blockStorage: z.strictObject({
             totalGb: Count,
             bootVolumeMinGb: Count,
