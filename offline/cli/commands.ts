@@ -17,4 +17,7 @@ export const SUBCOMMANDS: SubcommandEntry[] = [
     { name: "render", summary: "render every config file and cloud-init of the stacks' VMs into a directory", load: () => import("./render") },
     { name: "check", summary: "offline policy check: the policy pack over the planned resources", load: () => import("./check") },
     { name: "bench", summary: "measure the offline plan against the floor of loading the SDKs (minutes, up to ~9 GB)", load: () => import("./bench") },
+    { name: "diff", summary: "what pulumi preview --diff would show: the working tree against a git revision or a plan JSON", load: () => import("./diff") },
+    { name: "diagram", summary: "draw the topology (SVG) from the plan", load: () => import("./diagram") },
+    { name: "docs", summary: "regenerate docs/runbooks and docs/topology.svg from the topology (--check: only compare)", load: () => import("./docs") },
 ];
