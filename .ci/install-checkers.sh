@@ -17,7 +17,8 @@ PACKAGES=(
   redis-server                   # redis-server <conf> under timeout
   logrotate                      # logrotate -d
   nftables                       # nft -c -f (host firewall ruleset)
-  openssh-server                 # sshd -t (bastion drop-in)
+  openssh-server                 # sshd -t (bastion drop-in, cloud-init's sshd drop-in)
+  sudo                           # visudo -c -f (cloud-init's sudoers drop-in)
   wireguard-tools                # wg-quick strip (bastion wg0.conf)
   python3-yaml                   # /usr/bin/python3 yaml.safe_load (Solana validator.yml flags file)
   crowdsec                       # crowdsec -t -c (config.yaml; 1.4.6 in bookworm, the VM pins 1.5.0)
@@ -63,7 +64,7 @@ echo "install-checkers: installing ${missing[*]}"
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 
-for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd wg-quick crowdsec; do
+for bin in nginx haproxy promtool amtool cloud-init redis-server logrotate nft sshd visudo wg-quick crowdsec; do
   command -v "$bin" >/dev/null || command -v "/usr/sbin/$bin" >/dev/null || { echo "install-checkers: $bin missing after install" >&2; exit 1; }
 done
 echo "install-checkers: done"

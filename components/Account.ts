@@ -9,6 +9,7 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { RoleName } from "../model/schema";
 import type { AccountPlan, VmPlan } from "../plan/types";
+import type { SshHostKey } from "../render/sshHostKey";
 import type { RenderedFile } from "../render/types";
 import type { AccountContext } from "./accountContext";
 import type { AccountNetwork } from "./AccountNetwork";
@@ -38,7 +39,7 @@ export interface AccountArgs {
     compartmentOcid?: string;
     /** Group of the tenancy allowed to manage DRG attachments and RPCs. */
     networkAdminGroupOcid: string;
-    /** Public keys of the operators (`ops` user). */
+    /** The operators' public keys (OCI's launch metadata; the logins come from cloud-init). */
     sshAuthorizedKeys: string[];
     /** OS image lookup; `imageOcids` overrides it per shape. */
     image: ImageQuery;
@@ -50,8 +51,8 @@ export interface AccountArgs {
     peering: Omit<PeeringArgs, "ctx" | "networkAdminGroupOcid">;
     /** Spokes: the hub's Admit policy for this account; the attachment waits for it. */
     hubAdmitPolicy?: pulumi.Resource;
-    /** Cloud-init document of a VM (bootstrap only). */
-    cloudInit: (vm: VmPlan) => string;
+    /** Cloud-init document of a VM (bootstrap only) for its SSH host key. */
+    cloudInit: (vm: VmPlan, hostKey: SshHostKey) => string;
     /** Required when the plan gives the account an OCI Vault: what it stores. */
     secretVault?: SecretVaultSettings;
     /** Required when the plan gives the account an Autonomous Database. */
@@ -88,7 +89,9 @@ export interface DeliverySettings {
      * never open to the internet). An Output when the bastion is in this stack, so deliveries wait for it.
      */
     bastionHost: pulumi.Input<string>;
-    /** Private key of the `ops` user (secret). */
+    /** The bastion's SSH host public key (pinned by every delivery). */
+    bastionHostKey: pulumi.Input<string>;
+    /** Private key of the `deploy` account (secret). */
     privateKey: pulumi.Input<string>;
     /** Generated secret values by Vault path. Services needing a `manual` one are not delivered. */
     secrets: Record<string, pulumi.Input<string>>;

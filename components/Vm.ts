@@ -5,14 +5,16 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import type { VmPlan } from "../plan/types";
 import { volumeDevice } from "../plan/volumes";
+import { type SshHostKey, sshHostKeyFromSeed } from "../render/sshHostKey";
 import { type AccountContext, childOptions } from "./accountContext";
 
 /**
  * Property paths of the instance that never trigger an update or a replacement: a newer image,
  * a changed bootstrap, and the launch SSH keys (OCI cannot update `user_data` or
- * `ssh_authorized_keys` in place; keys of the `ops` user are rotated by config delivery).
+ * `ssh_authorized_keys` in place; the logins cloud-init made stay as they are, see docs/security.md).
  */
 export const INSTANCE_IGNORE_CHANGES = ["sourceDetails.sourceId", "metadata.user_data", "metadata.ssh_authorized_keys"];
 
@@ -25,10 +27,10 @@ export interface VmArgs {
     availabilityDomain: pulumi.Input<string>;
     /** Image for the VM's shape (latest compatible or the configured override). */
     imageId: pulumi.Input<string>;
-    /** Public keys of the `ops` user, also given to OCI as `ssh_authorized_keys`. */
+    /** The operators' public keys, given to OCI as `ssh_authorized_keys` (with no image user, cloud-init gives them to no login). */
     sshAuthorizedKeys: string[];
-    /** The cloud-init document (`#cloud-config`), plain text; encoded here. */
-    cloudInit: string;
+    /** The cloud-init document (`#cloud-config`) for the VM's host key; encoded here (a secret: it holds the key). */
+    cloudInit: (hostKey: SshHostKey) => string;
     /** Oracle-defined volume backup policy ids by name (`bronze`, `silver`, `gold`). */
     backupPolicyIds: pulumi.Input<Record<string, string>>;
 }
@@ -38,6 +40,8 @@ export class Vm extends pulumi.ComponentResource {
     readonly volumes: oci.core.Volume[];
     /** The static private IP the plan gave this VM. */
     readonly privateIp: string;
+    /** The VM's SSH host public key (`ssh-ed25519 ...`), known before it boots: delivery pins it. */
+    readonly hostPublicKey: pulumi.Output<string>;
 
     constructor(name: string, args: VmArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:compute:Vm", name, {}, opts);
@@ -45,6 +49,12 @@ export class Vm extends pulumi.ComponentResource {
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
         const flexible = vm.shape.endsWith(".Flex");
         this.privateIp = vm.privateIp;
+
+        // The host key comes from a secret seed in state, so it is known before the VM exists and
+        // delivery never has to trust a first connection (render/sshHostKey.ts).
+        const hostKeySeed = new random.RandomBytes(`${vm.resourceName}-host-key-seed`, { length: 32 }, { parent: this });
+        const hostKey = hostKeySeed.base64.apply((seed) => sshHostKeyFromSeed(seed, vm.resourceName));
+        this.hostPublicKey = pulumi.unsecret(hostKey.apply((k) => k.publicKey));
 
         this.instance = new oci.core.Instance(vm.resourceName, {
             compartmentId: ctx.compartmentId,
@@ -68,7 +78,7 @@ export class Vm extends pulumi.ComponentResource {
             },
             metadata: {
                 ssh_authorized_keys: args.sshAuthorizedKeys.join("\n"),
-                user_data: Buffer.from(args.cloudInit, "utf8").toString("base64"),
+                user_data: pulumi.secret(hostKey.apply((k) => Buffer.from(args.cloudInit(k), "utf8").toString("base64"))),
             },
             instanceOptions: { areLegacyImdsEndpointsDisabled: true },
             isPvEncryptionInTransitEnabled: true,
@@ -114,6 +124,7 @@ export class Vm extends pulumi.ComponentResource {
         this.registerOutputs({
             instanceId: this.instance.id,
             privateIp: this.privateIp,
+            hostPublicKey: this.hostPublicKey,
             publicIp: this.instance.publicIp,
             volumeIds: this.volumes.map((v) => v.id),
         });

@@ -88,7 +88,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             availabilityDomain,
             imageId: imageFor(vm.shape),
             sshAuthorizedKeys: args.sshAuthorizedKeys,
-            cloudInit: args.cloudInit(vm),
+            cloudInit: (hostKey) => args.cloudInit(vm, hostKey),
             backupPolicyIds,
         }, parent);
     }
@@ -173,7 +173,9 @@ function configDeliveries(
             vmResourceName: vm.resourceName,
             // The plan's static IP, carried by the instance's id so the copy waits for the VM.
             host: vms[vm.name].instance.id.apply(() => vm.privateIp),
+            hostKey: vms[vm.name].hostPublicKey,
             bastionHost: delivery.bastionHost,
+            bastionHostKey: delivery.bastionHostKey,
             privateKey: delivery.privateKey,
             secrets: Object.fromEntries(refs.map((ref) => [ref, delivery.secrets[ref]])),
         }, { parent: account });
@@ -214,6 +216,8 @@ export function accountOutputs(account: Account, options: { withParts: boolean }
         loadBalancerAddress: account.loadBalancer.ipAddress,
         networkLoadBalancerAddress: account.networkLoadBalancer?.ipAddress,
         vmPrivateIps: Object.fromEntries(Object.entries(account.vms).map(([vm, v]) => [vm, v.privateIp])),
+        // known_hosts lines for operators (`<ip> ssh-ed25519 ...`): nobody trusts a first connection.
+        sshKnownHosts: Object.fromEntries(Object.entries(account.vms).map(([vm, v]) => [vm, pulumi.interpolate`${v.privateIp} ${v.hostPublicKey}`])),
         wireguardEndpoints: wireguardEndpoints(account),
         buckets: Object.fromEntries(Object.entries(account.buckets).map(([n, b]) => [n, b.bucket.name])),
     };

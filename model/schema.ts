@@ -212,6 +212,14 @@ export const ServiceDef = z.strictObject({
          * archive; its renderer delivers the exporter's settings.
          */
         exporter: z.string().regex(/^[a-z0-9][a-z0-9.+-]*$/).optional(),
+        /**
+         * For a release: the sha256 of the downloaded artefact per platform (`linux-arm64`,
+         * `linux-amd64`), copied from the vendor's published checksums. The bootstrap verifies
+         * every download against it and refuses one whose platform has none.
+         */
+        sha256: z.partialRecord(z.enum(["linux-arm64", "linux-amd64"]), z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits")).default({}),
+        /** Where `sha256` was read (the vendor's checksum file, and who recorded it if not the vendor). */
+        checksumSource: z.string().optional(),
     }),
     ports: z.array(ServicePort).default([]),
     /**

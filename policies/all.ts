@@ -9,6 +9,7 @@ import { vcnOverlapTopology } from "./exposure/vcnOverlap";
 import { exposurePolicies } from "./exposure";
 import { freeTierPolicies } from "./freeTier";
 import { hygienePolicies } from "./hygiene";
+import { identityPolicies } from "./identity";
 import type { BlitzPolicy } from "./lib/policy";
 
 /** The pack: what `pulumi preview --policy-pack policies` enforces on each stack. */
@@ -18,10 +19,11 @@ export const policies: BlitzPolicy[] = [
     ...computePolicies,
     ...dataProtectionPolicies,
     ...hygienePolicies,
+    ...identityPolicies,
     ...cisPolicies,
 ];
 
 /** Stack policies the offline runner applies to all planned stacks together (the CLI sees one stack). */
 export const topologyPolicies: BlitzPolicy[] = [vcnOverlapTopology];
 
-export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, cisPolicies };
+export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, identityPolicies, cisPolicies };

@@ -39,7 +39,7 @@ export function renderAnsible(ctx: ServiceContext): FileSpec[] {
                 vmLabel: label,
                 version: placement.def.version,
                 vaultPasswordFile,
-                proxyJump: `ops@${bastion.ip}:${requirePort(bastion, label, "ssh").port}`,
+                proxyJump: `${bastion.ip}:${requirePort(bastion, label, "ssh").port}`,
             }),
         },
         {

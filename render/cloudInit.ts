@@ -7,13 +7,29 @@
 import type { NodeRuntime } from "../model/schema";
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
-import { MINIO_CLIENT_URL, RELEASE_ARTIFACTS } from "./releases";
+import { MINIO_CLIENT, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
 import { runtimeHome } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm } from "./vm";
+import { stringify } from "yaml";
+import {
+    cloudInitUsers,
+    DELIVERY_ENTRY_POINT,
+    deployAuthorizedKey,
+    deployForwardTargets,
+    type OperatorIdentity,
+    PLACEHOLDER_DEPLOY_KEY,
+    PLACEHOLDER_OPERATOR,
+    renderDeliveryEntryPoint,
+    renderSshdDropIn,
+    renderSudoers,
+    SSHD_DROP_IN,
+    SUDOERS_DROP_IN,
+} from "./identities";
+import type { SshHostKey } from "./sshHostKey";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
 import { A1_SHAPE } from "../model/shapes";
 
@@ -23,6 +39,9 @@ export const CLOUD_CONFIG_KEYS = [
     "preserve_hostname",
     "timezone",
     "users",
+    "ssh_deletekeys",
+    "ssh_genkeytypes",
+    "ssh_keys",
     "ssh_pwauth",
     "disable_root",
     "package_update",
@@ -35,30 +54,47 @@ export const CLOUD_CONFIG_KEYS = [
 ] as const;
 
 export interface CloudInitOptions extends RenderOptions {
-    /** Public keys for the `ops` user (stack config `blitzhub:sshAuthorizedKeys`). */
-    sshAuthorizedKeys?: string[];
+    /** The operators' logins (stack config `blitzhub:operators`); a placeholder when none is given (offline render). */
+    operators?: OperatorIdentity[];
+    /** Public key of the `deploy` account (stack config `blitzhub:deployPublicKey`). */
+    deployPublicKey?: string;
+    /**
+     * The VM's SSH host key (secret): written by cloud-init so delivery can pin it. Absent in the
+     * offline render (no secret ever reaches a rendered file); the program always passes it.
+     */
+    hostKey?: SshHostKey;
     /** The VM's rendered files (`renderVm`), when the caller already has them; rendered here otherwise. */
     files?: RenderedFile[];
 }
 
-/** Placeholder key when none is given (the offline render); a real stack always passes its keys. */
-export const PLACEHOLDER_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderKeyFromStackConfigBlitzhubSshAuthorizedKeys blitzhub-placeholder";
 
-/** One release install: the script body that fetches, unpacks and installs its binaries, and its unit. */
+/** One release install: the script body that fetches, verifies, unpacks and installs its binaries, and its unit. */
 interface Release {
     name: string;
     version: string;
     arch: string;
     url: string;
+    /** The catalogue's sha256 of the artefact for this platform; the download is checked against it. */
+    sha256: string;
     install: string;
     unit: { name: string; content: string };
 }
 
-function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64"): Release | undefined {
+/** A release the bootstrap will not download: no checksum is recorded for the VM's platform. */
+export interface RefusedDownload {
+    name: string;
+    url: string;
+    reason: string;
+    /** Its systemd unit (written, not enabled), when it is a service. */
+    unit?: { name: string; content: string };
+}
+
+function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64"): Release | RefusedDownload | undefined {
     const artifact = RELEASE_ARTIFACTS[p.service];
     if (!artifact) return undefined;
     const version = p.def.version.replace(/^v/, "");
     const url = artifact.url(version, arch);
+    const sha256 = p.def.install.sha256[`linux-${arch}`];
     const u = artifact.unit;
     const steps =
         artifact.kind === "binary"
@@ -67,7 +103,10 @@ function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64")
                   url.endsWith(".zip") ? `unzip -o -q "$tmp/archive" -d "$tmp/x"` : `mkdir -p "$tmp/x" && tar -xzf "$tmp/archive" -C "$tmp/x"`,
                   ...artifact.binaries.map((bin) => `install -m 0755 "$(find "$tmp/x" -type f -name '${bin}*' | head -n 1)" /usr/local/bin/${bin}`),
               ];
-    if (u.user !== "root") steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
+    if (u.user !== "root") {
+        steps.push(`id -u ${u.user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin ${u.user}`);
+        if (u.groups?.length) steps.push(`usermod -a -G ${u.groups.join(",")} ${u.user}`);
+    }
     for (const dir of (typeof u.stateDirs === "function" ? u.stateDirs(vm) : u.stateDirs) ?? []) steps.push(`install -d -o ${u.user} -g ${u.user === "root" ? "root" : u.user} -m 0750 ${dir}`);
     const content = [
         "[Unit]",
@@ -80,6 +119,7 @@ function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64")
         `ExecStart=${u.execStart}`,
         ...(u.reloadBySighup ? ["ExecReload=/bin/kill -HUP $MAINPID"] : []),
         `User=${u.user}`,
+        ...(u.groups?.length ? [`SupplementaryGroups=${u.groups.join(" ")}`] : []),
         "Restart=always",
         "RestartSec=10",
         "LimitNOFILE=65536",
@@ -87,7 +127,35 @@ function releaseOf(p: ServicePlacementPlan, vm: VmPlan, arch: "arm64" | "amd64")
         "[Install]",
         "WantedBy=multi-user.target",
     ].join("\n");
-    return { name: p.service, version, arch, url, install: steps.join("\n"), unit: { name: u.name, content } };
+    const unit = { name: u.name, content };
+    // The unit is written either way, so a binary installed and verified by hand only needs enabling.
+    if (!sha256) return { name: p.service, url, reason: `no sha256 for linux-${arch} in the catalogue (services.${p.service}.install.sha256)`, unit };
+    return { name: p.service, version, arch, url, sha256, install: steps.join("\n"), unit };
+}
+
+/**
+ * Unattended upgrades from the distribution's security archive only (Ubuntu `<codename>-security`,
+ * Debian-Security), never from a vendor repository, and never of a package the catalogue pins.
+ */
+export function renderUnattendedUpgrades(pinnedPackages: string[]): string {
+    const escape = (name: string) => name.replace(/[.+]/g, "\\$&");
+    return [
+        "// Rendered by BlitzHub (render/cloudInit.ts): security updates only; the catalogue's pins are left alone.",
+        'APT::Periodic::Update-Package-Lists "1";',
+        'APT::Periodic::Unattended-Upgrade "1";',
+        "#clear Unattended-Upgrade::Allowed-Origins;",
+        "#clear Unattended-Upgrade::Origins-Pattern;",
+        "Unattended-Upgrade::Origins-Pattern {",
+        '    "origin=${distro_id},archive=${distro_codename}-security";',
+        '    "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";',
+        "};",
+        "#clear Unattended-Upgrade::Package-Blacklist;",
+        "Unattended-Upgrade::Package-Blacklist {",
+        ...[...new Set(pinnedPackages)].sort().map((name) => `    "^${escape(name)}$";`),
+        "};",
+        'Unattended-Upgrade::Automatic-Reboot "false";',
+        "",
+    ].join("\n");
 }
 
 export function renderCloudInit(plan: TopologyPlan, account: string | AccountPlan, vm: string | VmPlan, opts: CloudInitOptions = {}): string {
@@ -124,10 +192,12 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
                 : { name: r.name, keyUrl: r.keyUrl, deb: [r.url, r.suite.replace("{codename}", "$VERSION_CODENAME"), ...r.components].join(" ") },
         )
         .filter((r, i, all) => all.findIndex((q) => JSON.stringify(q) === JSON.stringify(r)) === i);
-    const releases = v.services
+    const releaseInstalls = v.services
         .filter((s) => s.def.install.method === "release")
         .map((s) => releaseOf(s, v, arch))
-        .filter((r): r is Release => r !== undefined);
+        .filter((r) => r !== undefined);
+    const releases = releaseInstalls.filter((r): r is Release => "sha256" in r);
+    const refused = releaseInstalls.filter((r): r is RefusedDownload => "reason" in r);
     // One-time host preparation a service needs before its first delivered config validates.
     const prepare: string[] = [];
     if (v.services.some((s) => s.service === "haproxy")) {
@@ -137,7 +207,15 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     }
     // MinIO's provisioning script uses the MinIO client; the backup jobs use rclone (a package).
     if (v.services.some((s) => s.service === "minio")) {
-        prepare.push(`curl -fsSL -o /usr/local/bin/mc ${MINIO_CLIENT_URL(arch)} && chmod 0755 /usr/local/bin/mc`);
+        const sha256 = MINIO_CLIENT.sha256[`linux-${arch}`];
+        if (sha256) {
+            prepare.push(
+                `tmp="$(mktemp)" && curl -fsSL -o "$tmp" ${MINIO_CLIENT.url(arch)} && printf '%s  %s\n' ${sha256} "$tmp" | sha256sum -c --quiet - && install -m 0755 "$tmp" /usr/local/bin/mc; rc=$?; rm -f "$tmp"; ` +
+                    `[ "$rc" -eq 0 ] || echo "mc ${MINIO_CLIENT.version}: download or sha256 check failed" >> /var/log/blitzhub-bootstrap.log`,
+            );
+        } else {
+            refused.push({ name: "mc", url: MINIO_CLIENT.url(arch), reason: `no sha256 for linux-${arch} (render/releases.ts MINIO_CLIENT)` });
+        }
     }
     // The VPN entry must work before anything can be delivered (delivery runs through it), so a
     // bastion gets its wg0.conf here and generates its own key; later peer changes are delivered.
@@ -182,16 +260,30 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         ].join(""),
     );
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
+    const operators = opts.operators?.length ? opts.operators : [PLACEHOLDER_OPERATOR];
+    const deployKey = deployAuthorizedKey(opts.deployPublicKey ?? PLACEHOLDER_DEPLOY_KEY, deployForwardTargets(plan, v));
     return renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
-        sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
-        packages: ["nftables", "curl", "unzip", "python3-pip", ...(v.services.some((s) => s.def.backup.length > 0) ? ["rclone"] : [])],
+        users: stringify({ users: cloudInitUsers(operators, deployKey) }, { lineWidth: 0 }).trimEnd(),
+        hostKey: opts.hostKey,
+        sshdDropInPath: SSHD_DROP_IN,
+        sshdDropIn: renderSshdDropIn(operators),
+        sudoersPath: SUDOERS_DROP_IN,
+        sudoers: renderSudoers(operators),
+        entryPointPath: DELIVERY_ENTRY_POINT,
+        entryPoint: renderDeliveryEntryPoint(),
+        packages: ["nftables", "curl", "unzip", "python3-pip", "unattended-upgrades", ...(v.services.some((s) => s.def.backup.length > 0) ? ["rclone"] : [])],
         pinned,
         exporters,
         repositories,
         firewall: renderFirewall(vmLabel(acc, v), v, wireguardFirewall(plan, acc, v)).trimEnd(),
         releases,
+        refusedUnits: refused.flatMap((r) => (r.unit ? [r.unit] : [])),
+        refused: refused.map(
+            (r) => `msg="blitzhub: ${r.name} not installed: ${r.reason}; an unverified download (${r.url}) is refused"; echo "$msg" >> /var/log/blitzhub-bootstrap.log; logger -t blitzhub-bootstrap "$msg"`,
+        ),
+        unattendedUpgrades: renderUnattendedUpgrades(pinned.flatMap((p) => [p.name, ...p.companions])),
         pip,
         prepare,
         volumes: volumeMounts(v),

@@ -6,7 +6,9 @@ import type { TopologyPlan } from "../plan/types";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm, SERVICE_RENDERERS } from "./vm";
 
-export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
+export { renderCloudInit, CLOUD_CONFIG_KEYS, type CloudInitOptions } from "./cloudInit";
+export * from "./identities";
+export { sshHostKeyFromSeed, type SshHostKey } from "./sshHostKey";
 
 export function renderAccount(plan: TopologyPlan, account: string, options: RenderOptions = {}): RenderedFile[] {
     const acc = plan.accounts.find((a) => a.name === account);

@@ -15,8 +15,10 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         if (!found) throw new Error(`${label} minio: the catalogue declares no secret matching ${re}`);
         return found.path;
     };
+    const envPath = placement.def.files.find((f) => f.startsWith("/etc/default/")) ?? "/etc/default/minio";
     const data = {
         vmLabel: label,
+        envPath,
         version: placement.def.version,
         volumes: placement.def.env.MINIO_VOLUMES ?? "/var/lib/minio/data",
         ip: vm.privateIp,
@@ -28,7 +30,6 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         backupUser: BACKUP_ACCESS_KEY,
         bucket: BACKUP_BUCKET,
     };
-    const envPath = placement.def.files.find((f) => f.startsWith("/etc/default/")) ?? "/etc/default/minio";
     const reload = "systemctl restart minio && /usr/local/lib/blitzhub/minio-provision.sh";
     const validate = `sh -n /usr/local/lib/blitzhub/minio-provision.sh && sh -c 'set -a; . ${envPath}; test -n "$MINIO_ROOT_PASSWORD" && test -n "$MINIO_VOLUMES"'`;
     return [

@@ -13,6 +13,8 @@ export interface ReleaseUnit {
     execStart: string;
     environmentFile?: string;
     user: string;
+    /** Supplementary groups of `user` (what it may read beyond its own files). */
+    groups?: string[];
     /** Directories the service owns (created for `user`), or the VM's (where they follow its volumes). */
     stateDirs?: string[] | ((vm: VmPlan) => string[]);
     /** Reloads without a restart (SIGHUP). */
@@ -52,8 +54,10 @@ export const RELEASE_ARTIFACTS: Readonly<Record<string, ReleaseArtifact>> = {
             name: "promtail",
             description: "Promtail log shipper (config delivered to /etc/promtail/config.yml)",
             execStart: "/usr/local/bin/promtail -config.file=/etc/promtail/config.yml",
-            // Reads every log under /var/log.
-            user: "root",
+            // Not root: Grafana's own packages run Promtail as `promtail` in `adm` (which reads
+            // /var/log) and `systemd-journal`; a log only root can read is not shipped.
+            user: "promtail",
+            groups: ["adm", "systemd-journal"],
             stateDirs: ["/var/lib/promtail"],
         },
     },
@@ -124,8 +128,17 @@ export const RELEASE_ARTIFACTS: Readonly<Record<string, ReleaseArtifact>> = {
     },
 };
 
-/** MinIO client for the backup timers and MinIO provisioning (no version in the catalogue: the current release). */
-export const MINIO_CLIENT_URL = (arch: string) => `https://dl.min.io/client/mc/release/linux-${arch}/mc`;
+/**
+ * MinIO client for the backup timers and MinIO provisioning, pinned (not a catalogue service,
+ * so its pin and checksums live here). A platform without a recorded checksum gets no `mc`.
+ */
+export const MINIO_CLIENT = {
+    version: "RELEASE.2024-11-21T17-21-54Z",
+    url: (arch: string) => `https://dl.min.io/client/mc/release/linux-${arch}/archive/mc.${MINIO_CLIENT.version}`,
+    sha256: { "linux-amd64": "0312010a9d0aa7a52b4dfb14330f289ee4e295def80b3a3f530d4f38c1b71da0" } as Partial<Record<string, string>>,
+    checksumSource:
+        "https://dl.min.io/client/mc/release/linux-amd64/archive/mc.RELEASE.2024-11-21T17-21-54Z.sha256sum, as verified by a public provisioning script (sha256sum -c); no linux-arm64 checksum found",
+} as const;
 
 /**
  * Release-installed services the bootstrap does not install (no pinned artifact URL known

@@ -29,7 +29,7 @@ export { CONFIG_NAMESPACE, parseStackConfig } from "./configSchema";
 export const PROJECT_DIR = PROJECT_ROOT;
 
 /** Keys of `StackConfig` read as JSON objects/arrays; the rest are plain strings. */
-const OBJECT_KEYS = new Set(["accounts", "sshAuthorizedKeys", "image", "autonomousDatabaseRemoteClients", "wireguardPeers"]);
+const OBJECT_KEYS = new Set(["accounts", "operators", "image", "autonomousDatabaseRemoteClients", "wireguardPeers"]);
 
 /**
  * Stack config as loaded: the schema's `StackConfig` with `topology` and `ociConfigFile` made

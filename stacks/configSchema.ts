@@ -51,6 +51,55 @@ const WireguardPeers = z.array(WireguardPeer).superRefine((peers, ctx) => {
     }
 });
 
+const SshPublicKey = z
+    .string()
+    .regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, "must be one OpenSSH public key line (ssh-ed25519 AAAA... comment)");
+
+/** Logins that are not a person's: the image's, delivery's and system accounts'. */
+export const RESERVED_LOGINS = ["root", "deploy", "ops", "ubuntu", "opc", "admin", "daemon", "nobody", "sync", "sshd", "syslog"];
+
+/** One person who operates the VMs: their own login on every VM, never shared. */
+export const Operator = z.strictObject({
+    /** Login name on every VM (`alice`); what sshd, sudo and auditd log. */
+    name: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,30}$/, "must be a login name: lower-case letter, then letters, digits, dashes (at most 31)")
+        .refine((n) => !RESERVED_LOGINS.includes(n), "is a reserved or shared login (root, deploy, ops, ubuntu, ...): use the person's own name"),
+    /** The operator's SSH public keys (one per device). */
+    sshPublicKeys: z.array(SshPublicKey).min(1),
+    /**
+     * Crypt hash of the operator's sudo password (`mkpasswd -m sha-512` or yescrypt `$y$`), set
+     * with `pulumi config set --secret --path`. Without one the operator logs in and reads logs but
+     * has no sudo. SSH never accepts passwords: this only re-authenticates sudo, so a stolen SSH
+     * key alone is not root.
+     */
+    sudoPasswordHash: z
+        .string()
+        .regex(/^\$(6|y|gy)\$[./A-Za-z0-9$=,-]{20,}$/, "must be a SHA-512 ($6$) or yescrypt ($y$) crypt hash, e.g. from mkpasswd -m sha-512")
+        .optional(),
+});
+export type Operator = z.infer<typeof Operator>;
+
+/** No two operators share a name or a key (a shared key is a shared identity). */
+const Operators = z
+    .array(Operator)
+    .min(1)
+    .superRefine((operators, ctx) => {
+        const names = new Map<string, number>();
+        const keys = new Map<string, string>();
+        operators.forEach((op, i) => {
+            const at = names.get(op.name);
+            if (at !== undefined) ctx.addIssue({ code: "custom", path: [i, "name"], message: `same name as operators[${at}]` });
+            else names.set(op.name, i);
+            op.sshPublicKeys.forEach((key, k) => {
+                const material = key.split(" ").slice(0, 2).join(" ");
+                const owner = keys.get(material);
+                if (owner !== undefined && owner !== op.name) ctx.addIssue({ code: "custom", path: [i, "sshPublicKeys", k], message: `same key as operator ${owner}: one key, one person` });
+                keys.set(material, op.name);
+            });
+        });
+    });
+
 export const StackConfig = z.strictObject({
     /** The region this stack deploys (`eu`, `na`, `sa`, `as`, `au`). */
     region: RegionKey,
@@ -60,8 +109,13 @@ export const StackConfig = z.strictObject({
     ociConfigFile: z.string().default("~/.oci/config"),
     /** Every account of this region, by account name. */
     accounts: z.record(z.string(), AccountConfig),
-    /** SSH public keys installed for the `ops` user on every VM (public keys, not secrets). */
-    sshAuthorizedKeys: z.array(z.string().regex(/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+( .*)?$/)).min(1),
+    /** The people who operate the VMs: one login each on every VM (`render/identities.ts`). */
+    operators: Operators,
+    /**
+     * Public half of the delivery key (`blitzhub-delivery:sshPrivateKey`): the `deploy` account's
+     * only key, which may run nothing but the delivery entry point as root.
+     */
+    deployPublicKey: SshPublicKey,
     /**
      * Public egress addresses (`203.0.113.7` or a CIDR) of Autonomous Database clients in other
      * regions — their NAT gateway IPs, the `natEgressIp` output of their stack — admitted to the
@@ -117,7 +171,9 @@ export function parseStackConfig(
             const key = keyPath(segments);
             const message =
                 issue.code === "unrecognized_keys"
-                    ? "unknown key"
+                    ? key === "sshAuthorizedKeys"
+                        ? "unknown key: replaced by blitzhub:operators (one login per person) and blitzhub:deployPublicKey (the delivery account)"
+                        : "unknown key"
                     : (issue.code === "invalid_type" || issue.code === "invalid_value") && issue.input === undefined
                       ? "required"
                       : issue.code === "invalid_type"

@@ -17,6 +17,7 @@ import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
+import { renderCloudInit, type CloudInitOptions } from "../render/cloudInit";
 import { renderRegion } from "../render/region";
 import { remoteAdbClients } from "../plan/autonomousDatabase";
 import { bastionVms } from "../plan/bastions";
@@ -92,7 +93,11 @@ export async function program(): Promise<Record<string, unknown>> {
     checkRemoteAdbClients(config, plan);
     const hostsAutonomousDatabase = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
-    const rendered = renderRegion(plan, config.region, { sshAuthorizedKeys: config.sshAuthorizedKeys, wireguardPeers: config.wireguardPeers });
+    const renderOptions: CloudInitOptions = { operators: config.operators, deployPublicKey: config.deployPublicKey, wireguardPeers: config.wireguardPeers };
+    const rendered = renderRegion(plan, config.region, renderOptions);
+    if (!config.operators.some((o) => o.sudoPasswordHash)) {
+        pulumi.log.warn(`no operator in ${CONFIG_NAMESPACE}:operators has a sudoPasswordHash: nobody can sudo on the VMs (docs/security.md)`);
+    }
     const bastions = bastionVms(plan.accounts.filter((a) => a.region === config.region));
     if (bastions.length > 0 && config.wireguardPeers.length === 0) {
         pulumi.log.warn(
@@ -111,13 +116,18 @@ export async function program(): Promise<Record<string, unknown>> {
         topology,
         plan,
         accounts,
-        sshAuthorizedKeys: config.sshAuthorizedKeys,
+        sshAuthorizedKeys: config.operators.flatMap((o) => o.sshPublicKeys),
         image: config.image,
-        cloudInit: (account, vm) => rendered.cloudInits.get(`${account.name}/${vm.name}`)!,
+        // Rendered again with the VM's host key (a secret, never in the offline render's files).
+        cloudInit: (account, vm, hostKey) => {
+            const vmFiles = rendered.files[account.name].filter((f) => f.vm === vm.name);
+            return renderCloudInit(plan, account, vm, { ...renderOptions, files: vmFiles, hostKey });
+        },
         delivery: deliveryKey === undefined ? undefined : { files: rendered.files, privateKey: deliveryKey },
         remoteHubs,
         globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
         sharedSecretValues: eu?.requireOutput("secretValues") as pulumi.Output<Record<string, string>> | undefined,
+        deliveryBastionHostKey: eu?.requireOutput("deliveryBastionHostKey") as pulumi.Output<string> | undefined,
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
     });
     if (hostsAutonomousDatabase) {

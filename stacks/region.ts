@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { SshHostKey } from "../render/sshHostKey";
 import type { RenderedFile } from "../render/types";
 import { Account, type AccountArgs, type DeliverySettings } from "../components/Account";
 import type { RemoteHub } from "../components/Peering";
@@ -41,8 +42,8 @@ export interface RegionArgs {
     accounts: Record<string, AccountSettings>;
     sshAuthorizedKeys: string[];
     image: ImageQuery;
-    /** Cloud-init of a VM (bootstrap only). */
-    cloudInit: (account: AccountPlan, vm: VmPlan) => string;
+    /** Cloud-init of a VM (bootstrap only) for its SSH host key. */
+    cloudInit: (account: AccountPlan, vm: VmPlan, hostKey: SshHostKey) => string;
     /** eu: the other regions' hubs (acceptor RPCs + Admit statements). */
     remoteHubs: RemoteHub[];
     /** Other regions: the EU hub, read from the eu stack. */
@@ -52,8 +53,10 @@ export interface RegionArgs {
      * The eu stack generates them itself (`CatalogueSecrets`).
      */
     sharedSecretValues?: pulumi.Output<Record<string, string>>;
+    /** Other regions: the delivery bastion's SSH host public key, read from the eu stack. */
+    deliveryBastionHostKey?: pulumi.Output<string>;
     /**
-     * Config delivery: rendered files per account and the `ops` private key. Absent when the
+     * Config delivery: rendered files per account and the `deploy` private key. Absent when the
      * stack has no delivery key configured (then nothing is delivered and the outputs say so).
      */
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
@@ -114,7 +117,7 @@ export function deployRegion(args: RegionArgs): {
             image: args.image,
             imageOcids: own.imageOcids,
             availabilityDomain: own.availabilityDomain,
-            cloudInit: (vm) => args.cloudInit(account, vm),
+            cloudInit: (vm, hostKey) => args.cloudInit(account, vm, hostKey),
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
                 ? {
@@ -165,6 +168,11 @@ export function deployRegion(args: RegionArgs): {
             rpcIds: components[globalHub.name].peering.rpcIds,
         } satisfies Record<keyof GlobalHubOutputs, unknown>;
     }
+    const bastion = deliveryBastion(plan);
+    if (bastion && components[bastion.account]) {
+        // The other regions' deliveries jump through this bastion and pin its host key.
+        outputs.deliveryBastionHostKey = components[bastion.account].vms[bastion.vm].hostPublicKey;
+    }
     if (generated) {
         outputs.secretValues = pulumi.secret(generated.values);
         outputs.manualSecrets = generated.manual;
@@ -172,7 +180,7 @@ export function deployRegion(args: RegionArgs): {
     return { components, outputs, secretValues };
 }
 
-const NO_DELIVERY_KEY = "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the ops user)";
+const NO_DELIVERY_KEY = "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the deploy account)";
 
 /**
  * What every account's deliveries share, with the jump host: the bastion's IP, carried by its
@@ -187,12 +195,24 @@ function deliverySettings(args: RegionArgs, secretValues: Record<string, pulumi.
     if (!bastion) throw new Error("config delivery needs a management bastion (a management VM running wireguard)");
     const inStack = args.plan.accounts.some((a) => a.name === bastion.account && a.region === args.region);
     const [deferredHost, resolveHost] = pulumi.deferredOutput<string>();
-    const settings: Omit<DeliverySettings, "files"> = { bastionHost: inStack ? deferredHost : bastion.ip, privateKey, secrets: secretValues };
+    const [deferredHostKey, resolveHostKey] = pulumi.deferredOutput<string>();
+    if (!inStack && !args.deliveryBastionHostKey) {
+        throw new Error(`config delivery jumps through ${bastion.account}/${bastion.vm}, whose host key this stack does not know (the eu stack's deliveryBastionHostKey output)`);
+    }
+    const settings: Omit<DeliverySettings, "files"> = {
+        bastionHost: inStack ? deferredHost : bastion.ip,
+        bastionHostKey: inStack ? deferredHostKey : args.deliveryBastionHostKey!,
+        privateKey,
+        secrets: secretValues,
+    };
     return {
         files,
         settings,
         built(name: string, account: Account): void {
-            if (inStack && name === bastion.account) resolveHost(account.vms[bastion.vm].instance.id.apply(() => bastion.ip));
+            if (inStack && name === bastion.account) {
+                resolveHost(account.vms[bastion.vm].instance.id.apply(() => bastion.ip));
+                resolveHostKey(account.vms[bastion.vm].hostPublicKey);
+            }
         },
         /** What was (not) delivered. */
         status(components: Record<string, Account>): Record<string, unknown> {

@@ -11,6 +11,7 @@
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { DEPLOY_USER } from "../../render/identities";
 import type { RenderedFile } from "../../render/types";
 import { contentHash, localCommand, remoteScript, secretEnvName } from "./deliveryScript";
 
@@ -24,15 +25,19 @@ export interface ConfigDeliveryArgs {
     vmResourceName: string;
     /** Static private IP of the VM (from the plan), reached from the bastion. */
     host: pulumi.Input<string>;
-    /** User on the VM with passwordless sudo (`ops`, created by cloud-init). */
+    /** The VM's SSH host public key, pinned (cloud-init installs its private half; see `Vm.hostKey`). */
+    hostKey: pulumi.Input<string>;
+    /** User on the VM whose key's forced command is the delivery entry point (`deploy`). */
     user?: string;
-    /** Public address of the management bastion used as jump host. */
+    /** Address of the management bastion used as jump host. */
     bastionHost: pulumi.Input<string>;
-    /** User on the bastion (`ops`). */
+    /** The bastion's SSH host public key, pinned. */
+    bastionHostKey: pulumi.Input<string>;
+    /** User on the bastion (`deploy`: forwarding to the VMs' SSH ports only). */
     bastionUser?: string;
     /** SSH port of the bastion (22). */
     bastionPort?: number;
-    /** Private key of `user` on the bastion and the VM; kept secret. */
+    /** Private key of `deploy` on the bastion and the VM; kept secret. */
     privateKey: pulumi.Input<string>;
     /**
      * Secret values by Vault path (`secret/redis_password`). Every path in the files'
@@ -63,14 +68,16 @@ export class ConfigDelivery extends pulumi.ComponentResource {
         })();
 
         const create = pulumi
-            .all([args.host, args.bastionHost])
-            .apply(([host, bastionHost]) =>
+            .all([args.host, args.bastionHost, args.hostKey, args.bastionHostKey])
+            .apply(([host, bastionHost, hostKey, bastionHostKey]) =>
                 localCommand({
                     host,
-                    user: args.user ?? "ops",
+                    user: args.user ?? DEPLOY_USER,
                     bastionHost,
-                    bastionUser: args.bastionUser ?? "ops",
+                    bastionUser: args.bastionUser ?? DEPLOY_USER,
                     bastionPort: args.bastionPort ?? 22,
+                    hostKey,
+                    bastionHostKey,
                 }),
             );
 
@@ -86,7 +93,9 @@ export class ConfigDelivery extends pulumi.ComponentResource {
                     ),
                     triggers: [plan.hash],
                 },
-                { parent: this },
+                // A validate or reload step may print what it read (a config with its secrets filled
+                // in): its output stays encrypted in state and shows as [secret] in CI logs.
+                { parent: this, additionalSecretOutputs: ["stdout", "stderr"] },
             );
             this.services[plan.service] = { contentHash: plan.hash, command: cmd };
         }

@@ -85,35 +85,52 @@ export function remoteScript(files: RenderedFile[]): string {
     return `${lines.join("\n")}\n`;
 }
 
-/** Where and as whom to connect: the VM by private IP, through the bastion. */
+/** Where and as whom to connect: the VM by private IP, through the bastion, each with its pinned host key. */
 export interface SshRoute {
     host: string;
     user: string;
     bastionHost: string;
     bastionUser: string;
     bastionPort: number;
+    /** The VM's SSH host public key (`ssh-ed25519 AAAA...`), known before its first boot. */
+    hostKey: string;
+    /** The bastion's SSH host public key. */
+    bastionHostKey: string;
+}
+
+/** A known_hosts line: `host key-type key` (`[host]:port` off port 22), comment dropped. */
+export function knownHostsLine(host: string, port: number, publicKey: string): string {
+    const [type, material] = publicKey.trim().split(/\s+/);
+    if (!type || !material) throw new Error(`known_hosts: not an SSH public key for ${host}: ${publicKey}`);
+    return `${port === 22 ? host : `[${host}]:${port}`} ${type} ${material}`;
 }
 
 /**
- * Bash run where Pulumi runs: writes the key from `BLITZHUB_SSH_KEY` to a private temp file,
- * prefixes the remote script (read from stdin) with `export` lines for every
- * `BLITZHUB_SECRET_*` in its environment (into a mode-600 temp file removed on exit), and
- * feeds both to `sudo bash -s` on the VM via the bastion (`ProxyCommand ssh -W`), retrying
- * while the VM does not accept connections yet. Secret values never appear in argv.
+ * Bash run where Pulumi runs: writes the key from `BLITZHUB_SSH_KEY` to a private temp file and
+ * the two pinned host keys to a known_hosts file (`StrictHostKeyChecking=yes`: a VM whose key
+ * differs is refused, never learned), prefixes the remote script (read from stdin) with `export`
+ * lines for every `BLITZHUB_SECRET_*` in its environment (into a mode-600 temp file removed on
+ * exit), and feeds both to the VM's delivery entry point (the deploy key's forced command) via the
+ * bastion (`ProxyCommand ssh -W`), retrying while the VM does not accept connections yet.
+ * Secret values never appear in argv, and nothing here echoes them.
  */
 export function localCommand(route: SshRoute): string {
-    const opts = "-i \"$key\" -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o ConnectTimeout=20";
+    const known = [knownHostsLine(route.host, 22, route.hostKey), knownHostsLine(route.bastionHost, route.bastionPort, route.bastionHostKey)];
+    const opts =
+        '-i "$key" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$known" -o GlobalKnownHostsFile=/dev/null ' +
+        "-o HostKeyAlgorithms=ssh-ed25519 -o ConnectTimeout=20";
     const ssh =
         "ssh " +
         opts +
         ` -o ProxyCommand="ssh ${opts.replace(/"/g, '\\"')} -p ${route.bastionPort} -W %h:%p ${route.bastionUser}@${route.bastionHost}"` +
-        ` ${route.user}@${route.host} 'sudo bash -s'`;
+        ` ${route.user}@${route.host}`;
     return [
         "set -euo pipefail",
-        'key="$(mktemp)"; payload="$(mktemp)"',
-        "trap 'rm -f \"$key\" \"$payload\"' EXIT",
-        'printf \'%s\\n\' "$BLITZHUB_SSH_KEY" > "$key"',
+        'key="$(mktemp)"; payload="$(mktemp)"; known="$(mktemp)"',
+        "trap 'rm -f \"$key\" \"$payload\" \"$known\"' EXIT",
         'chmod 600 "$key" "$payload"',
+        'printf \'%s\\n\' "$BLITZHUB_SSH_KEY" > "$key"',
+        ...known.map((line) => `printf '%s\\n' ${shellQuote(line)} >> "$known"`),
         "{",
         "  for v in $(compgen -e | grep '^BLITZHUB_SECRET_' || true); do printf 'export %s=%q\\n' \"$v\" \"${!v}\"; done",
         "  cat",

@@ -55,7 +55,7 @@ function stackSettings(stack: RegionKey): { topology?: string; options: CloudIni
     const parsed = parseStackConfig(raw, stackFile);
     return {
         topology: typeof raw.topology === "string" ? raw.topology : undefined,
-        options: { sshAuthorizedKeys: parsed.sshAuthorizedKeys, wireguardPeers: parsed.wireguardPeers },
+        options: { operators: parsed.operators, deployPublicKey: parsed.deployPublicKey, wireguardPeers: parsed.wireguardPeers },
     };
 }
 

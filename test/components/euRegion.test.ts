@@ -36,7 +36,7 @@ beforeAll(async () => {
             accounts: settingsOf(plan, "eu"),
             sshAuthorizedKeys: SSH_KEYS,
             image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
-            cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS, files: [] }),
+            cloudInit: (account, vm, hostKey) => renderCloudInit(plan, account, vm, { operators: [{ name: "tester", sshPublicKeys: SSH_KEYS }], deployPublicKey: SSH_KEYS[0], files: [], hostKey }),
             remoteHubs: remoteHubsOf(plan),
             autonomousDatabaseRemoteClients: ["203.0.113.7"],
         }),
@@ -199,7 +199,7 @@ describe("compute", () => {
         const withVolumes = euAccounts().flatMap((a) => a.vms.filter((vm) => vm.blockVolumes.length > 0).map((vm) => ({ a, vm })));
         expect(withVolumes.length).toBeGreaterThan(0);
         for (const { a, vm } of withVolumes) {
-            const cloudInit = renderCloudInit(plan, a, vm, { sshAuthorizedKeys: SSH_KEYS, files: [] });
+            const cloudInit = renderCloudInit(plan, a, vm, { operators: [{ name: "tester", sshPublicKeys: SSH_KEYS }], deployPublicKey: SSH_KEYS[0], files: [] });
             for (const v of vm.blockVolumes) {
                 const device = named(resources, `${v.resourceName}-attachment`).inputs.device as string;
                 expect(device, v.resourceName).toMatch(/^\/dev\/oracleoci\/oraclevd[b-z]$/);

@@ -3,6 +3,7 @@
  * components make, plus a stack transformation that records each resource's options
  * (parent, provider, protect, ignoreChanges, dependsOn), which the mock monitor never sees.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Recorded {
@@ -78,6 +79,11 @@ function state(type: string, name: string, inputs: Record<string, any>, stackOut
             return { ...inputs, managementEndpoint: `https://${name}-management.kms.example` };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: `pw-${name}`.padEnd(inputs.length ?? 16, "x") };
+        case "random:index/randomBytes:RandomBytes": {
+            // A stable seed per name (a VM's host key seed): sha256 of the name, `length` bytes.
+            const bytes = createHash("sha256").update(name).digest().subarray(0, inputs.length ?? 32);
+            return { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+        }
         default:
             return inputs;
     }

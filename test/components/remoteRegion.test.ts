@@ -32,7 +32,7 @@ beforeAll(async () => {
                 accounts: settingsOf(plan, "as"),
                 sshAuthorizedKeys: SSH_KEYS,
                 image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
-                cloudInit: (account, vm) => renderCloudInit(plan, account, vm, { sshAuthorizedKeys: SSH_KEYS, files: [] }),
+                cloudInit: (account, vm, hostKey) => renderCloudInit(plan, account, vm, { operators: [{ name: "tester", sshPublicKeys: SSH_KEYS }], deployPublicKey: SSH_KEYS[0], files: [], hostKey }),
                 remoteHubs: [],
                 globalHub: pulumi.output(globalHub),
                 sharedSecretValues: pulumi.secret<Record<string, string>>({ "secret/redis_password": "from-eu", "secret/jwt_secret": "jwt-from-eu", "secret/adb/admin_password": "adb-from-eu" }),

@@ -25,7 +25,8 @@ function euConfig(plan = componentPlan()): LoadedStackConfig {
         topology: "topology/blitzhub.yaml",
         ociConfigFile: "/nonexistent",
         euStack: "organization/blitzhub/eu",
-        sshAuthorizedKeys: ["ssh-ed25519 AAAA test"],
+        operators: [{ name: "tester", sshPublicKeys: ["ssh-ed25519 AAAA test"] }],
+        deployPublicKey: "ssh-ed25519 AAAA deploy",
         image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
         autonomousDatabaseRemoteClients: [],
         wireguardPeers: [],
@@ -98,8 +99,10 @@ describe("remote hubs of the eu stack", () => {
                 "  blitzhub:region: as",
                 "  blitzhub:accounts:",
                 ...plan.accounts.filter((a) => a.region === "as").flatMap((a) => [`    ${a.name}:`, `      profile: AS-FE-01`, `      networkAdminGroupOcid: ${groupOf(a.name)}`]),
-                "  blitzhub:sshAuthorizedKeys:",
-                "    - ssh-ed25519 AAAAC3Nza test",
+                "  blitzhub:operators:",
+                "    - name: tester",
+                "      sshPublicKeys: [ssh-ed25519 AAAAC3Nza test]",
+                "  blitzhub:deployPublicKey: ssh-ed25519 AAAAC3Nzb deploy",
             ].join("\n"),
         );
         expect(readRemoteHubs(plan, path.join(dir, "oci-config"), dir)).toEqual([
@@ -142,7 +145,8 @@ describe("the program", () => {
                         ]),
                     ),
                 ),
-                "blitzhub:sshAuthorizedKeys": JSON.stringify(["ssh-ed25519 AAAAC3Nza test"]),
+                "blitzhub:operators": JSON.stringify([{ name: "tester", sshPublicKeys: ["ssh-ed25519 AAAAC3Nza test"] }]),
+                "blitzhub:deployPublicKey": "ssh-ed25519 AAAAC3Nzb deploy",
             });
             const { program } = await import("../../stacks/program");
             try {

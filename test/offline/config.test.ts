@@ -79,7 +79,8 @@ describe("stack config schema", () => {
     const good = {
         region: "eu",
         accounts: { "EU-FE-01": { profile: "EU-FE-01", networkAdminGroupOcid: "ocid1.group.oc1..exampleeufe01" } },
-        sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtS0VZLU5PVC1SRUFMISEh x"],
+        operators: [{ name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtS0VZLU5PVC1SRUFMISEh x"] }],
+        deployPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtREVQTE9ZLU5PVC1SRUFMISEh deploy",
     };
 
     it("accepts a minimal config and applies defaults", () => {
@@ -145,10 +146,32 @@ describe("stack config schema", () => {
         );
     });
 
+    it("takes one login per person: no shared key, no reserved or shared login, a real crypt hash", () => {
+        const key = good.operators[0].sshPublicKeys[0];
+        const bad = {
+            ...good,
+            operators: [
+                { name: "alice", sshPublicKeys: [key] },
+                { name: "bob", sshPublicKeys: [key.replace(/ x$/, " bob")], sudoPasswordHash: "hunter2" },
+                { name: "ops", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOps"] },
+            ],
+        };
+        expect(problemsOf(() => parseStackConfig(bad, "Pulumi.eu.yaml")).sort()).toEqual([
+            "Pulumi.eu.yaml: blitzhub:operators[1].sshPublicKeys[0]: same key as operator alice: one key, one person",
+            "Pulumi.eu.yaml: blitzhub:operators[1].sudoPasswordHash: must be a SHA-512 ($6$) or yescrypt ($y$) crypt hash, e.g. from mkpasswd -m sha-512",
+            "Pulumi.eu.yaml: blitzhub:operators[2].name: is a reserved or shared login (root, deploy, ops, ubuntu, ...): use the person's own name",
+        ]);
+        const { operators: _o, ...old } = good;
+        expect(problemsOf(() => parseStackConfig({ ...old, sshAuthorizedKeys: [key] }, "Pulumi.eu.yaml")).sort()).toEqual([
+            "Pulumi.eu.yaml: blitzhub:operators: required",
+            "Pulumi.eu.yaml: blitzhub:sshAuthorizedKeys: unknown key: replaced by blitzhub:operators (one login per person) and blitzhub:deployPublicKey (the delivery account)",
+        ]);
+    });
+
     it("tells a value of the wrong type from a missing one", () => {
-        const wrong = { ...good, sshAuthorizedKeys: "ssh-ed25519 AAAA x", wireguardPeers: [{ name: "alice", publicKey: Buffer.alloc(32, "a").toString("base64"), host: "10" }] };
+        const wrong = { ...good, operators: "alice", wireguardPeers: [{ name: "alice", publicKey: Buffer.alloc(32, "a").toString("base64"), host: "10" }] };
         expect(problemsOf(() => parseStackConfig(wrong, "Pulumi.eu.yaml")).sort()).toEqual([
-            "Pulumi.eu.yaml: blitzhub:sshAuthorizedKeys: expected array, got string",
+            "Pulumi.eu.yaml: blitzhub:operators: expected array, got string",
             "Pulumi.eu.yaml: blitzhub:wireguardPeers[0].host: expected number, got string",
         ]);
         const { region: _region, ...withoutRegion } = good;
@@ -162,7 +185,8 @@ describe("stack config schema", () => {
             accounts: Object.fromEntries(
                 topology.accounts.filter((a) => a.region === "na").map((a) => [a.name, { profile: a.name, networkAdminGroupOcid: "ocid1.group.oc1..examplena" }]),
             ),
-            sshAuthorizedKeys: good.sshAuthorizedKeys,
+            operators: good.operators,
+            deployPublicKey: good.deployPublicKey,
         };
         const withPeers = parseStackConfig({ ...na, wireguardPeers: [peer("alice", 10, "a")] }, "Pulumi.na.yaml");
         expect(problemsOf(() => checkStackAgainstTopology(withPeers, topology, "na", "Pulumi.na.yaml"))).toEqual([

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, renderCloudInit } from "../../render/index";
+import { CLOUD_CONFIG_KEYS, DELIVERY_ENTRY_POINT, PLACEHOLDER_OPERATOR, renderCloudInit, SUDOERS_DROP_IN, SSHD_DROP_IN, sshHostKeyFromSeed } from "../../render/index";
 import { euRenderOptions, IN_CI, realPlan } from "./fixtures";
 import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
 
@@ -16,8 +16,14 @@ function cloudInitPython(): string {
     const shebang = readFileSync(execFileSync("sh", ["-c", "command -v cloud-init"]).toString().trim(), "utf8").split("\n")[0];
     return shebang.replace(/^#!\s*/, "").split(/\s+/)[0];
 }
-const keys = ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOpsKeyOneForTheTests ops@blitzhub"];
-const docs = plan.accounts.flatMap((a) => a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { sshAuthorizedKeys: keys, ...euRenderOptions() }) })));
+const operators = [
+    { name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAliceKeyOneForTheTests alice@laptop"], sudoPasswordHash: "$6$rounds=656000$saltsaltsalt$Zk6lHashForTheTestsOnly0123456789abcdefABCDEF" },
+    { name: "bob", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBobKeyOneForTheTests bob@laptop"] },
+];
+const deployPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployKeyForTheTests deploy@ci";
+const docs = plan.accounts.flatMap((a) =>
+    a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { operators, deployPublicKey, ...euRenderOptions() }) })),
+);
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-cloud-init-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,12 +39,45 @@ describe("cloud-init user data", () => {
         }
     });
 
-    it("installs the given SSH keys for ops (a placeholder only when none is given)", () => {
+    it("makes one login per operator and a deploy account with a forced command; no shared or image user", () => {
         for (const d of docs) {
-            const doc = parse(d.text) as { users: { name: string; ssh_authorized_keys: string[] }[] };
-            expect(doc.users.find((u) => u.name === "ops")?.ssh_authorized_keys).toEqual(keys);
+            type User = { name: string; ssh_authorized_keys: string[]; sudo?: unknown; groups?: string[]; lock_passwd: boolean; hashed_passwd?: string };
+            const doc = parse(d.text) as { users: User[]; write_files: { path: string; content: string; permissions: string }[] };
+            expect(doc.users.map((u) => u.name), d.vm.resourceName).toEqual(["alice", "bob", "deploy"]);
+            expect(doc.users.some((u) => u.sudo !== undefined), "no cloud-init sudo rules: the sudoers drop-in is the only one").toBe(false);
+            expect(doc.users[0].ssh_authorized_keys).toEqual(operators[0].sshPublicKeys);
+            expect(doc.users[0].hashed_passwd).toBe(operators[0].sudoPasswordHash);
+            expect(doc.users[1]).toMatchObject({ lock_passwd: true });
+            const [deployKey] = doc.users[2].ssh_authorized_keys;
+            expect(deployKey.startsWith("restrict,"), deployKey).toBe(true);
+            expect(deployKey.endsWith(`command="sudo -n ${DELIVERY_ENTRY_POINT}" ${deployPublicKey}`)).toBe(true);
+            const bastion = d.vm.services.some((s) => s.service === "wireguard");
+            // Only a bastion forwards, and only to port 22 of the plan's VMs.
+            const opens = [...deployKey.matchAll(/permitopen="([^"]+)"/g)].map((m) => m[1]);
+            expect(opens.length, d.vm.resourceName).toBe(bastion ? 45 : 0);
+            expect(deployKey.includes("port-forwarding"), d.vm.resourceName).toBe(bastion);
+            for (const o of opens) expect(o).toMatch(/^10\.\d+\.\d+\.\d+:22$/);
+            const sudoers = doc.write_files.find((w) => w.path === SUDOERS_DROP_IN)!;
+            expect(sudoers.permissions).toBe("0440");
+            const rules = sudoers.content.split("\n").filter((l) => l && !l.startsWith("#") && !l.startsWith("Defaults"));
+            expect(rules).toEqual(["alice ALL=(ALL:ALL) ALL", `deploy ALL=(root) NOPASSWD: ${DELIVERY_ENTRY_POINT} ""`]);
+            expect(d.text).not.toMatch(/NOPASSWD:\s*ALL/);
+            const sshd = doc.write_files.find((w) => w.path === SSHD_DROP_IN)!.content;
+            expect(sshd).toContain("AllowUsers alice bob deploy");
+            expect(sshd).toContain("PasswordAuthentication no");
+            expect(doc.write_files.find((w) => w.path === DELIVERY_ENTRY_POINT)?.permissions).toBe("0755");
         }
-        expect(renderCloudInit(plan, docs[0].account.name, docs[0].vm.name)).toContain(PLACEHOLDER_SSH_KEY);
+        const placeholder = parse(renderCloudInit(plan, docs[0].account.name, docs[0].vm.name)) as { users: { name: string }[] };
+        expect(placeholder.users.map((u) => u.name)).toEqual([PLACEHOLDER_OPERATOR.name, "deploy"]);
+    });
+
+    it("writes the pinned host key only when given (the program), never in the offline render", () => {
+        const key = sshHostKeyFromSeed(Buffer.alloc(32, 3).toString("base64"), docs[0].vm.resourceName);
+        const doc = parse(renderCloudInit(plan, docs[0].account.name, docs[0].vm.name, { operators, deployPublicKey, hostKey: key })) as Record<string, unknown>;
+        expect(doc.ssh_keys).toEqual({ ed25519_private: key.privateKey, ed25519_public: key.publicKey });
+        expect(doc.ssh_genkeytypes).toEqual([]);
+        expect(doc.ssh_deletekeys).toBe(true);
+        for (const d of docs) expect(d.text).not.toContain("PRIVATE KEY");
     });
 
     it("writes the VM's host firewall (the same ruleset delivery keeps up to date) and starts node_exporter and Promtail", () => {
@@ -48,8 +87,69 @@ describe("cloud-init user data", () => {
             const delivered = files.find((f) => f.account === d.account.name && f.vm === d.vm.name && f.service === "host-firewall")?.content;
             expect(nft, d.vm.resourceName).toBe(delivered);
             const started = doc.runcmd.map((c) => c.join(" "));
-            expect(started).toContain("systemctl enable --now prometheus-node-exporter.service");
+            // node_exporter has no recorded checksum (docs/security.md): refused, never fetched unverified.
+            expect(started.some((c) => c.includes("node-exporter not installed: no sha256 for linux-"))).toBe(true);
+            expect(started).not.toContain("systemctl enable --now prometheus-node-exporter.service");
             expect(started).toContain("systemctl enable --now promtail.service");
+        }
+    });
+
+    it("verifies every download against the catalogue's sha256 and refuses one without it", () => {
+        let verified = 0;
+        let refusedCount = 0;
+        for (const d of docs) {
+            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
+            const arch = d.vm.shape === "VM.Standard.A1.Flex" ? "linux-arm64" : "linux-amd64";
+            const scripts = [...doc.write_files.map((w) => w.content), ...doc.runcmd.map((c) => c.join(" "))];
+            for (const script of scripts) {
+                // Every curl that fetches a binary (not a repository key, which apt verifies by signature) is checked.
+                for (const line of script.split("\n").filter((l) => /curl -fsSL -o "\$tmp/.test(l) && !l.includes("keyring"))) {
+                    expect(script, `${d.vm.resourceName}: ${line}`).toMatch(/\| sha256sum -c --quiet -/);
+                    verified++;
+                }
+            }
+            for (const s of d.vm.services.filter((p) => p.def.install.method === "release")) {
+                const sha = s.def.install.sha256[arch];
+                const install = doc.write_files.find((w) => w.path === `/usr/local/lib/blitzhub/install-${s.service}.sh`);
+                const refusal = doc.runcmd.map((c) => c.join(" ")).find((c) => c.includes(`blitzhub: ${s.service} not installed`));
+                if (sha) {
+                    expect(install?.content, `${d.vm.resourceName} ${s.service}`).toContain(`printf '%s  %s\\n' ${sha} "$tmp/archive" | sha256sum -c --quiet -`);
+                    expect(refusal).toBeUndefined();
+                } else {
+                    expect(install, `${d.vm.resourceName} ${s.service}: downloaded without a checksum`).toBeUndefined();
+                    if (["fluentd", "solana-validator", "argocd"].includes(s.service)) continue;
+                    expect(refusal, `${d.vm.resourceName} ${s.service}`).toContain("an unverified download");
+                    refusedCount++;
+                }
+            }
+            // mc: pinned to one release, verified where its checksum is known.
+            const mc = doc.runcmd.map((c) => c.join(" ")).find((c) => c.includes("/usr/local/bin/mc"));
+            if (mc) {
+                expect(mc).toContain("/archive/mc.RELEASE.2024-11-21T17-21-54Z");
+                expect(mc).toContain("sha256sum -c --quiet -");
+            }
+        }
+        expect(verified).toBeGreaterThan(45);
+        expect(refusedCount).toBeGreaterThan(0);
+    });
+
+    it("upgrades from the security archive only and never a pinned package", () => {
+        for (const d of docs) {
+            const doc = parse(d.text) as { packages: string[]; write_files: { path: string; content: string }[] };
+            expect(doc.packages).toContain("unattended-upgrades");
+            const conf = doc.write_files.find((w) => w.path === "/etc/apt/apt.conf.d/52blitzhub-unattended-upgrades")!.content;
+            expect(conf).toContain("#clear Unattended-Upgrade::Allowed-Origins;");
+            expect(conf.match(/^ {4}"origin=[^"]*";$/gm)!.every((o) => o.includes("-security"))).toBe(true);
+            if (d === docs[0] && hasBinary("apt-config")) {
+                // apt itself parses it: the origins apt would hand unattended-upgrades.
+                writeFileSync(join(dir, "52blitzhub"), conf);
+                const dumped = spawnSync("apt-config", ["-c", join(dir, "52blitzhub"), "dump"]);
+                expect(dumped.status, String(dumped.stderr)).toBe(0);
+                expect(String(dumped.stdout).match(/^Unattended-Upgrade::Origins-Pattern:: .*$/gm)!.length).toBe(2);
+            }
+            for (const s of d.vm.services.filter((p) => p.def.install.method === "apt")) {
+                expect(conf, `${d.vm.resourceName} ${s.def.install.package}`).toContain(`"^${s.def.install.package.replace(/[.+]/g, "\\$&")}$";`);
+            }
         }
     });
 

@@ -83,15 +83,29 @@ describe("SSH wrapper", () => {
     it("pipes the secret exports and the script to the VM through the bastion, with no secret in argv", async () => {
         const bin = join(scratch, "bin");
         mkdirSync(bin, { recursive: true });
-        writeFileSync(join(bin, "ssh"), `#!/bin/sh\nprintf '%s\\n' "$@" > ${scratch}/ssh.args\ncat > ${scratch}/ssh.stdin\n`);
+        writeFileSync(
+            join(bin, "ssh"),
+            `#!/bin/sh\nprintf '%s\\n' "$@" > ${scratch}/ssh.args\nfor a in "$@"; do case "$a" in UserKnownHostsFile=*) cp "\${a#UserKnownHostsFile=}" ${scratch}/ssh.known;; esac; done\ncat > ${scratch}/ssh.stdin\n`,
+        );
         chmodSync(join(bin, "ssh"), 0o755);
-        const cmd = localCommand({ host: "10.0.2.10", user: "ops", bastionHost: "10.0.6.34", bastionUser: "ops", bastionPort: 22 });
+        const cmd = localCommand({
+            host: "10.0.2.10",
+            user: "deploy",
+            bastionHost: "10.0.6.34",
+            bastionUser: "deploy",
+            bastionPort: 22,
+            hostKey: "ssh-ed25519 AAAAVmKey eu-be-01-redis-primary",
+            bastionHostKey: "ssh-ed25519 AAAABastionKey eu-mgmt-01-bastion-1",
+        });
         const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, BLITZHUB_SSH_KEY: "KEY", BLITZHUB_SECRET_redis_password: "p'w $x" };
         const res = spawnSync("bash", ["-c", cmd], { input: "echo remote-script\n", env });
         expect(res.status, String(res.stderr)).toBe(0);
         const args = readFileSync(join(scratch, "ssh.args"), "utf8");
-        expect(args).toContain("ops@10.0.2.10");
-        expect(args).toMatch(/ProxyCommand=ssh .* -W %h:%p ops@10\.0\.6\.34/);
+        expect(args.split("\n").at(-2), "no remote command: the key's forced command runs").toBe("deploy@10.0.2.10");
+        expect(args).toMatch(/ProxyCommand=ssh .*StrictHostKeyChecking=yes .* -W %h:%p deploy@10\.0\.6\.34/);
+        expect(args).toContain("StrictHostKeyChecking=yes");
+        expect(args).not.toContain("accept-new");
+        expect(readFileSync(join(scratch, "ssh.known"), "utf8")).toBe("10.0.2.10 ssh-ed25519 AAAAVmKey\n10.0.6.34 ssh-ed25519 AAAABastionKey\n");
         expect(args).not.toContain("p'w");
         const stdin = readFileSync(join(scratch, "ssh.stdin"), "utf8");
         expect(stdin.endsWith("echo remote-script\n")).toBe(true);
@@ -131,13 +145,23 @@ describe("ConfigDelivery component (mocks)", () => {
         const { ConfigDelivery } = await import("../../components/delivery/ConfigDelivery");
         const services = [...new Set(redisVmFiles.map((f) => f.service))];
         expect(services.length).toBeGreaterThan(1);
+        const commandOptions: pulumi.CustomResourceOptions[] = [];
         const d = new ConfigDelivery("eu-be-01-redis-primary-delivery", {
             files: redisVmFiles,
             vmResourceName: "eu-be-01-redis-primary",
             host: "10.0.2.10",
+            hostKey: "ssh-ed25519 AAAAVmKey eu-be-01-redis-primary",
             bastionHost: "10.0.6.34",
+            bastionHostKey: "ssh-ed25519 AAAABastionKey eu-mgmt-01-bastion-1",
             privateKey: pulumi.secret("PRIVATE-KEY"),
             secrets: vmSecrets,
+        }, {
+            transformations: [
+                (t) => {
+                    if (t.type === "command:local:Command") commandOptions.push(t.opts as pulumi.CustomResourceOptions);
+                    return undefined;
+                },
+            ],
         });
         expect(Object.keys(d.services)).toEqual(services);
         for (const service of services) {
@@ -154,7 +178,11 @@ describe("ConfigDelivery component (mocks)", () => {
         const envValue = await new Promise<Record<string, string> | undefined>((resolve) => env.apply(resolve));
         expect(envValue?.[secretEnvName("secret/redis_password")]).toBe(SECRET);
         const create = await new Promise<string | undefined>((resolve) => redis.create.apply(resolve));
-        expect(create).toContain("ops@10.0.2.10");
+        // The engine applies additionalSecretOutputs (mocks do not): every command asks for it.
+        expect(commandOptions.length).toBe(services.length);
+        for (const o of commandOptions) expect(o.additionalSecretOutputs).toEqual(["stdout", "stderr"]);
+        expect(create).toContain("deploy@10.0.2.10");
+        expect(create).toContain("'10.0.2.10 ssh-ed25519 AAAAVmKey'");
         expect(create).not.toContain(SECRET);
         expect(created.filter((c) => c.type === "blitzhub:delivery:ConfigDelivery").map((c) => c.name)).toEqual(["eu-be-01-redis-primary-delivery"]);
     });

@@ -2,7 +2,7 @@
 import { Address4 } from "ip-address";
 import { describe, expect, it } from "vitest";
 import type { FirewallRule } from "../../plan/types";
-import { renderCloudInit } from "../../render/index";
+import { renderCloudInit, sshHostKeyFromSeed } from "../../render/index";
 import { groupRules } from "../../render/firewall";
 import { realPlan } from "./fixtures";
 
@@ -38,10 +38,12 @@ describe("host firewall", () => {
         }
     });
 
-    it("keeps every VM's user data under OCI's 32,000-byte metadata limit (base64, with three SSH keys)", () => {
+    it("keeps every VM's user data under OCI's 32,000-byte metadata limit (base64, three operators, the host key)", () => {
         const keys = Array.from({ length: 3 }, (_, i) => `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${"x".repeat(43)}${i} operator${i}@blitzhub`);
         for (const a of plan.accounts) for (const vm of a.vms) {
-            const userData = Buffer.from(renderCloudInit(plan, a, vm, { sshAuthorizedKeys: keys })).toString("base64");
+            const operators = keys.map((k, i) => ({ name: `operator${i}`, sshPublicKeys: [k], sudoPasswordHash: `$6$${"s".repeat(16)}$${"h".repeat(86)}` }));
+            const hostKey = sshHostKeyFromSeed(Buffer.alloc(32, 1).toString("base64"), vm.resourceName);
+            const userData = Buffer.from(renderCloudInit(plan, a, vm, { operators, deployPublicKey: keys[0], hostKey })).toString("base64");
             expect(userData.length + keys.join("\n").length, vm.resourceName).toBeLessThan(32_000);
         }
     });

@@ -165,7 +165,7 @@ describe("configs without a Debian checker", () => {
         expect(hosts.size).toBe(45);
         for (const v of vms) expect(hosts.get(v.resourceName), v.resourceName).toBe(v.privateIp);
         const cfg = content("EU-MGMT-01", "ops", "/etc/ansible/ansible.cfg");
-        const jump = /ProxyJump=ops@([\d.]+):22/.exec(cfg)![1];
+        const jump = /ProxyJump=([\d.]+):22/.exec(cfg)![1];
         expect(runs(jump, "ssh-bastion")).toBe(true);
         expect(content("EU-MGMT-01", "ops", "/etc/ansible/.vault_pass").trim()).toBe("@@secret:secret/ansible_vault_password@@");
     });
