@@ -87,9 +87,9 @@ describe("cloud-init user data", () => {
             const delivered = files.find((f) => f.account === d.account.name && f.vm === d.vm.name && f.service === "host-firewall")?.content;
             expect(nft, d.vm.resourceName).toBe(delivered);
             const started = doc.runcmd.map((c) => c.join(" "));
-            // node_exporter has no recorded checksum (docs/security.md): refused, never fetched unverified.
-            expect(started.some((c) => c.includes("node-exporter not installed: no sha256 for linux-"))).toBe(true);
-            expect(started).not.toContain("systemctl enable --now prometheus-node-exporter.service");
+            // node_exporter is verified against its recorded sha256, then started.
+            expect(started.some((c) => c.includes("node-exporter not installed"))).toBe(false);
+            expect(started).toContain("systemctl enable --now prometheus-node-exporter.service");
             expect(started).toContain("systemctl enable --now promtail.service");
         }
     });
