@@ -151,7 +151,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             ...(autonomousDatabase ? { autonomousDatabase } : {}),
             firewall: rules,
             storage,
-            freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0),
+            freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0, account.billing, gatewaysOf(accountAddresses.subnets)),
         };
     });
 
@@ -190,6 +190,12 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             currency: freeTier.currency,
         },
     };
+}
+
+/** The gateways `components/AccountNetwork.ts` creates: NAT and service gateway for private subnets. */
+function gatewaysOf(subnets: { public: boolean }[]): { nat: number; service: number } {
+    const privateSubnets = subnets.some((s) => !s.public) ? 1 : 0;
+    return { nat: privateSubnets, service: privateSubnets };
 }
 
 /** The plan of one account (throws when the plan has no such account). */

@@ -10,9 +10,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import { parse } from "yaml";
 import { loadTopology } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
+import { parseYamlInput, readInputFile } from "../../model/yamlInput";
 import type { RegionKey } from "../../model/schema";
 import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
@@ -44,7 +44,7 @@ function stackSettings(stack: RegionKey): { topology?: string; options: CloudIni
     const stackFile = `Pulumi.${stack}.yaml`;
     const file = join(PROJECT_DIR, stackFile);
     if (!existsSync(file)) return { options: {} };
-    const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const config = (parseYamlInput(readInputFile(file, stackFile, stackFile), stackFile).data as { config?: Record<string, unknown> } | null)?.config ?? {};
     const raw = Object.fromEntries(
         Object.entries(config)
             .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
