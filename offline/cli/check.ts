@@ -10,6 +10,7 @@
 import { Command } from "commander";
 import { runPolicies, type PolicyReport, type Violation } from "../../policies/runner";
 import { planStacks } from "../engine";
+import { formatBillingModes } from "../formatTree";
 import { STACK_CHOICES, parseArgs, requireStacks, runCli, write } from "./common";
 
 /** `  no-admin-ports-from-internet  EU-FE-01  eu-fe-01-app-nsg-…: message`. */
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     if (stacks === undefined) return 2;
     const planned = await planStacks({ stacks, topologyFile: opts.topology });
     const report = await runPolicies(planned);
-    await write(process.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    await write(process.stdout, opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatBillingModes(planned).join("\n")}\n\n${formatReport(report)}`);
     return report.violations.some((v) => v.enforcement === "mandatory") ? 1 : 0;
 }
 
