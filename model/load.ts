@@ -9,7 +9,7 @@ import { Topology } from "./schema";
 import { validateTopology } from "./validate";
 import { loadOciLimits } from "./ociLimits";
 import { parseYamlInput, readInputFile } from "./yamlInput";
-import { formatPath, lineOfPath, type PathSegment } from "./yamlPath";
+import { formatPath, lineOfPath, parsePath, type PathSegment } from "./yamlPath";
 
 export { placementsOf, accountsOfRegion, accountsOfRole, roleOf, vmsRunning, homeRegionOf, type ResolvedPlacement } from "./query";
 export { validateStackAccounts } from "./validate";
@@ -101,3 +101,25 @@ function withLine(path: PathSegment[], message: string, doc: Document, lineCount
     return { path: formatPath(path), message, ...(line === undefined ? {} : { line }) };
 }
 
+
+/**
+ * Gives the problems the plan finds (computed counts: NSG rules, DRG attachments, IAM
+ * statements) the line of their YAML path in the topology file, as the model's own problems have.
+ */
+export function withTopologyLines(error: UserInputError, file: string): UserInputError {
+    let located: { doc: Document; lines: LineCounter } | undefined;
+    try {
+        const { doc, lines } = parseYamlInput(readInputFile(file, file, "the topology file"), file);
+        located = { doc, lines };
+    } catch {
+        return error;
+    }
+    return new UserInputError(
+        error.problems.map((problem) => {
+            if (problem.line !== undefined) return problem;
+            const segments = parsePath(problem.path);
+            const line = segments && segments.length > 0 ? lineOfPath(located!.doc, located!.lines, segments) : undefined;
+            return line === undefined ? problem : { ...problem, line };
+        }),
+    );
+}

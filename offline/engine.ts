@@ -18,7 +18,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { Document, LineCounter } from "yaml";
 import { isUserInputError, UserInputError, type Problem } from "../model/errors";
-import { loadTopology } from "../model/load";
+import { loadTopology, withTopologyLines } from "../model/load";
 import { REGION_KEYS, type RegionKey, type Topology } from "../model/schema";
 import { lineOfPath } from "../model/yamlPath";
 import { parseYamlInput, readInputFile } from "../model/yamlInput";
@@ -274,7 +274,11 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         if (!plans.has(topologyFile)) {
             collect(() => {
                 allowances ??= loadAllowances();
-                plans.set(topologyFile, buildPlan(topology!, allowances));
+                try {
+                    plans.set(topologyFile, buildPlan(topology!, allowances));
+                } catch (error) {
+                    throw isUserInputError(error) ? withTopologyLines(error, topologyFile) : error;
+                }
             });
         }
         const plan = plans.get(topologyFile);

@@ -13,6 +13,8 @@ import { indexServices, resolveDependencies } from "./dependencies";
 import { hostFirewall, planFirewall } from "./firewall";
 import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
 import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
+import { loadOciLimits } from "../model/ociLimits";
+import { planLimitProblems } from "./limits";
 import { throwIfProblems } from "./problems";
 import { planScrapeTargets } from "./scrapeTargets";
 import { storageBudget } from "./storage";
@@ -166,7 +168,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
         allowances,
     );
     const allVms = accounts.flatMap((a) => a.vms);
-    return {
+    const plan: TopologyPlan = {
         name: topology.name,
         addressSpace: addresses.addressSpace,
         accounts,
@@ -190,6 +192,8 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             currency: freeTier.currency,
         },
     };
+    throwIfProblems(planLimitProblems(topology, plan, loadOciLimits()));
+    return plan;
 }
 
 /** The gateways `components/AccountNetwork.ts` creates: NAT and service gateway for private subnets. */

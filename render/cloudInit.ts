@@ -15,6 +15,7 @@ import { renderTemplate } from "./templates";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm } from "./vm";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
+import { checkedUserData } from "./userDataSize";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
 export const CLOUD_CONFIG_KEYS = [
@@ -179,10 +180,11 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         ].join(""),
     );
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
-    return renderTemplate("cloud-init/user-data.yaml.hbs", {
+    const sshAuthorizedKeys = opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY];
+    const document = renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
-        sshAuthorizedKeys: opts.sshAuthorizedKeys?.length ? opts.sshAuthorizedKeys : [PLACEHOLDER_SSH_KEY],
+        sshAuthorizedKeys,
         packages: ["nftables", "curl", "unzip", "python3-pip"],
         pinned,
         repositories,
@@ -195,4 +197,5 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         ownersScript,
         runtimeSetup,
     });
+    return checkedUserData(plan, acc, v, document, sshAuthorizedKeys);
 }

@@ -10,7 +10,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import { loadTopology } from "../../model/load";
+import { isUserInputError } from "../../model/errors";
+import { loadTopology, withTopologyLines } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { parseYamlInput, readInputFile } from "../../model/yamlInput";
 import type { RegionKey } from "../../model/schema";
@@ -108,7 +109,13 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
         return 2;
     }
-    const plan = buildPlan(loadTopology(resolved), loadAllowances());
+    const topology = loadTopology(resolved);
+    let plan: TopologyPlan;
+    try {
+        plan = buildPlan(topology, loadAllowances());
+    } catch (error) {
+        throw isUserInputError(error) ? withTopologyLines(error, resolved) : error;
+    }
     const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
     const manifest = renderToDirectory(plan, stacks, resolve(opts.out), options);
     const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
