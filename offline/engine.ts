@@ -34,6 +34,7 @@ import {
     resolveConfigPath,
 } from "../stacks/config";
 import type { StackConfig } from "../stacks/configSchema";
+import { plaintextSecretProblems } from "../stacks/plaintextSecrets";
 import { OfflineMocks, SECRET_SIG, SIG_KEY } from "./mocks";
 
 /** One resource as the offline engine saw it registered. */
@@ -184,6 +185,8 @@ function readStackFile(projectDir: string, stack: RegionKey) {
         const [first, ...rest] = segments;
         return lineOfPath(yaml.doc, yaml.lines, ["config", `${CONFIG_NAMESPACE}:${String(first)}`, ...rest], { key });
     };
+    const plaintext = plaintextSecretProblems(root?.config ?? {}, stackFile, (key) => lineOfPath(yaml.doc, yaml.lines, ["config", key], { key: true }));
+    if (plaintext.length > 0) throw new UserInputError(plaintext);
     return { stackFile, config, secretKeys, raw, lineOf };
 }
 

@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command } from "commander";
-import { isUserInputError } from "../../model/errors";
+import { isUserInputError, UserInputError } from "../../model/errors";
 import { loadTopology, withTopologyLines } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { parseYamlInput, readInputFile } from "../../model/yamlInput";
@@ -19,6 +19,8 @@ import { buildPlan, loadAllowances } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
+import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
+import { checkOutputDir, writeOutputDir } from "../outputDir";
 import { STACK_CHOICES, parseArgs, requireStacks, runCli } from "./common";
 
 /** One manifest entry (DESIGN §4). */
@@ -46,6 +48,8 @@ function stackSettings(stack: RegionKey): { topology?: string; options: CloudIni
     const file = join(PROJECT_DIR, stackFile);
     if (!existsSync(file)) return { options: {} };
     const config = (parseYamlInput(readInputFile(file, stackFile, stackFile), stackFile).data as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const plaintext = plaintextSecretProblems(config, stackFile);
+    if (plaintext.length > 0) throw new UserInputError(plaintext);
     const raw = Object.fromEntries(
         Object.entries(config)
             .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
@@ -96,12 +100,14 @@ async function main(argv: string[]): Promise<number> {
         .description("Renders every config file and cloud-init of the stack's VMs from the plan")
         .requiredOption("--stack <stack>", `stack to render: ${STACK_CHOICES}`)
         .requiredOption("--out <dir>", "output directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
-        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology");
+        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology")
+        .option("--force", "replace a non-empty --out directory as a whole (never merged)", false);
     const parsed = parseArgs(cli, argv);
     if (parsed !== undefined) return parsed;
-    const opts = cli.opts<{ stack: string; out: string; topology?: string }>();
+    const opts = cli.opts<{ stack: string; out: string; topology?: string; force: boolean }>();
     const stacks = requireStacks(opts.stack);
     if (stacks === undefined) return 2;
+    checkOutputDir(resolve(opts.out), { force: opts.force });
     const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
     const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
     const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
@@ -117,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
         throw isUserInputError(error) ? withTopologyLines(error, resolved) : error;
     }
     const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
-    const manifest = renderToDirectory(plan, stacks, resolve(opts.out), options);
+    const manifest = writeOutputDir(opts.out, (dir) => renderToDirectory(plan, stacks, dir, options), { force: opts.force });
     const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
     process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
     const accounts = new Set(manifest.map((m) => m.account));
