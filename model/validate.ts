@@ -184,7 +184,7 @@ function checkOciLimits(topology: Topology, limits: OciLimits, report: Report): 
         const at: PathSegment[] = ["accounts", index, "name"];
         const vcnLabel = slug.replace(/[^a-z0-9]/g, "");
         if (vcnLabel.length > l.dnsLabelChars.max || !/^[a-z]/.test(vcnLabel)) {
-            report(at, `the VCN DNS label "${vcnLabel}" derived from ${account.name} must be 1-${l.dnsLabelChars.max} letters and digits starting with a letter (${vcnLabel.length} characters) ${cite("dnsLabelChars")}`);
+            report(at, `the VCN DNS label "${vcnLabel.length > 24 ? `${vcnLabel.slice(0, 24)}…` : vcnLabel}" derived from the account name must be 1-${l.dnsLabelChars.max} letters and digits starting with a letter (${vcnLabel.length} characters) ${cite("dnsLabelChars")}`);
         }
         const longestVm = role.vms.reduce((a, b) => (b.name.length > a.name.length ? b : a));
         const hostname = `${slug}-${longestVm.name}`;

@@ -1,0 +1,11 @@
+import { readFileSync } from "node:fs";
+import { parseTopology } from "./model/load";
+const text = readFileSync("topology/blitzhub.yaml", "utf8");
+const tryIt = (label: string, t: string) => { try { parseTopology(t, "t.yaml"); console.log(label, "OK"); } catch (e: any) { console.log(label, JSON.stringify(e.problems, null, 0)); } };
+tryIt("boot", text.replace("bootVolumeGb: 50", "bootVolumeGb: 47"));
+tryIt("latest", text.replace("version: 7.2.0", "version: latest"));
+tryIt("env", text.replace("RETENTION: 15d", "RETENTION: 15d\n      ADMIN_PASSWORD: hunter2hunter2"));
+tryIt("long", text.replace("{ name: EU-FE-01,", `{ name: EU-${"X".repeat(300)}-01,`));
+tryIt("bomb", 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n' + text);
+tryIt("deep", "a: " + "[".repeat(100000) + "]".repeat(100000));
+tryIt("billing", text.replace(/\n      billing: \{ mode: alwaysFree[^\n]*\} \}/, " }"));
