@@ -28,6 +28,7 @@ export const MAX_INDENT_COLUMNS = 256;
 export const MAX_ALIAS_COUNT = 100;
 
 const streamTexts = new Map<string, string>();
+const STDIN_PATHS = new Set(["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]);
 
 /**
  * Reads a text input file, at most `MAX_INPUT_BYTES`. A non-regular file (pipe, `/dev/stdin`)
@@ -42,7 +43,8 @@ export function readInputFile(file: string, shownAs: string = file, what = "the 
     if (cached !== undefined) return cached;
     let fd: number;
     try {
-        fd = openSync(absolute, "r");
+        // A child's stdin may be a socket, which /dev/stdin cannot reopen (ENXIO): read fd 0 itself.
+        fd = STDIN_PATHS.has(absolute) ? 0 : openSync(absolute, "r");
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (error as Error).message;
@@ -72,7 +74,7 @@ export function readInputFile(file: string, shownAs: string = file, what = "the 
         if (!stat.isFile()) streamTexts.set(absolute, text);
         return text;
     } finally {
-        closeSync(fd);
+        if (fd !== 0) closeSync(fd);
     }
 }
 
