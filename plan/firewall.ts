@@ -23,7 +23,7 @@ import type { AddressPlan } from "./addressPlan";
 import { hostCidr } from "./cidr";
 import type { ServiceIndex } from "./dependencies";
 import { throwIfProblems } from "./problems";
-import { coverClients, excludedHosts, type ExcludedHosts } from "./sourceCover";
+import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
 
 /** The service whose VMs scrape every metrics port. */
@@ -311,7 +311,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
 
 /** VCNs by address, for mapping a client block to its tenancy and role. */
 interface TenancyIndex {
-    vcns: { start: number; end: number; cidr: string; role: string; vmIps: string[] }[];
+    vcns: { start: number; end: number; cidr: string; role: string; vmIps: number[] }[];
     allVms: ExcludedHosts;
 }
 
@@ -320,19 +320,24 @@ function tenancyIndex(addresses: AddressPlan): TenancyIndex {
         .map((a) => {
             const [ip, bits] = a.vcnCidr.split("/");
             const start = ipNumber(ip);
-            return { start, end: start + 2 ** (32 - Number(bits)) - 1, cidr: a.vcnCidr, role: a.role as string, vmIps: a.vms.map((v) => v.privateIp) };
+            return { start, end: start + 2 ** (32 - Number(bits)) - 1, cidr: a.vcnCidr, role: a.role as string, vmIps: a.vms.map((v) => ipNumber(v.privateIp)) };
         })
         .sort((x, y) => x.start - y.start);
-    return { vcns, allVms: excludedHosts(addresses.accounts.flatMap((a) => a.vms.map((v) => v.privateIp))) };
-}
-
-function ipNumber(ip: string): number {
-    return ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    return { vcns, allVms: excludedHosts(vcns.flatMap((v) => v.vmIps)) };
 }
 
 function vcnOf(index: TenancyIndex, cidr: string): TenancyIndex["vcns"][number] | undefined {
-    const start = ipNumber(cidr.split("/")[0]);
-    return index.vcns.find((v) => start >= v.start && start <= v.end);
+    const start = ipNumber(cidr.slice(0, cidr.indexOf("/")));
+    let lo = 0;
+    let hi = index.vcns.length - 1;
+    while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const vcn = index.vcns[mid];
+        if (start < vcn.start) hi = mid - 1;
+        else if (start > vcn.end) lo = mid + 1;
+        else return vcn;
+    }
+    return undefined;
 }
 
 /**
@@ -355,7 +360,7 @@ function clientBlocks(sources: string[], space: string, index: TenancyIndex): st
     const promotedCidrs = new Set(promoted.map((v) => v.cidr));
     const widened = [...strict.filter((block) => !promotedCidrs.has(vcnOf(index, block)?.cidr ?? "")), ...promotedCidrs];
     const allowed = new Set(promoted.flatMap((v) => v.vmIps));
-    const excluded = excludedHosts(index.vcns.flatMap((v) => v.vmIps).filter((ip) => !allowed.has(ip)));
+    const excluded: ExcludedHosts = { addresses: index.allVms.addresses.filter((ip) => !allowed.has(ip)) };
     return coverClients(widened, excluded, space);
 }
 

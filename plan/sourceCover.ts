@@ -13,7 +13,6 @@
  * excluded VM is taken whole, any other block is split in two. Each block taken is the largest
  * valid one around its clients, so the count is the minimum for prefix blocks.
  */
-import { Address4 } from "ip-address";
 import { parseNetwork } from "./cidr";
 
 /** Host addresses no cover may include, parsed once (`excludedHosts`) for many `coverClients` calls. */
@@ -23,8 +22,26 @@ export interface ExcludedHosts {
 }
 
 /** Parses host addresses (`10.0.1.5`) for `coverClients`. */
-export function excludedHosts(ips: readonly string[]): ExcludedHosts {
-    return { addresses: [...new Set(ips.map((ip) => Number(new Address4(ip).bigInt())))].sort((a, b) => a - b) };
+export function excludedHosts(ips: readonly (string | number)[]): ExcludedHosts {
+    return { addresses: [...new Set(ips.map((ip) => (typeof ip === "number" ? ip : ipNumber(ip))))].sort((a, b) => a - b) };
+}
+
+/** `10.0.1.5` → its 32-bit value. The plan's addresses are canonical (checked where they are made). */
+export function ipNumber(ip: string): number {
+    let n = 0;
+    let octet = 0;
+    for (let i = 0; i < ip.length; i++) {
+        const c = ip.charCodeAt(i);
+        if (c === 46) {
+            n = n * 256 + octet;
+            octet = 0;
+        } else octet = octet * 10 + (c - 48);
+    }
+    return n * 256 + octet;
+}
+
+function ipText(n: number): string {
+    return `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
 
 /** An inclusive range of IPv4 addresses as numbers. */
@@ -34,8 +51,9 @@ interface Range {
 }
 
 function rangeOf(cidr: string): Range {
-    const network = parseNetwork(cidr);
-    return { start: Number(network.start), end: Number(network.start + network.size - 1n) };
+    const slash = cidr.indexOf("/");
+    const start = ipNumber(cidr.slice(0, slash));
+    return { start, end: start + 2 ** (32 - Number(cidr.slice(slash + 1))) - 1 };
 }
 
 /** First index in sorted `values` whose value is ≥ `x`. */
@@ -75,12 +93,13 @@ export function coverClients(clients: readonly string[], excluded: readonly stri
     };
     const clientAddresses = new Set<number>();
     for (const r of inside) if (r.start === r.end) clientAddresses.add(r.start);
-    const hosts = Array.isArray(excluded) ? excludedHosts(excluded as readonly string[]) : (excluded as ExcludedHosts);
-    const blocked = hosts.addresses
-        .filter((ip) => !clientAddresses.has(ip) && !inside.some((r) => r.start !== r.end && ip >= r.start && ip <= r.end));
+    const wide = inside.filter((r) => r.start !== r.end);
+    const isClient = (ip: number) => clientAddresses.has(ip) || wide.some((r) => ip >= r.start && ip <= r.end);
+    const hosts = Array.isArray(excluded) ? excludedHosts(excluded as readonly string[]).addresses : (excluded as ExcludedHosts).addresses;
+    /** True when a host that is not a client lies in [lo, hi]. */
     const hasBlocked = (lo: number, hi: number): boolean => {
-        const i = lowerBound(blocked, lo);
-        return i < blocked.length && blocked[i] <= hi;
+        for (let i = lowerBound(hosts, lo); i < hosts.length && hosts[i] <= hi; i++) if (!isClient(hosts[i])) return true;
+        return false;
     };
 
     const out: string[] = [];
@@ -89,7 +108,7 @@ export function coverClients(clients: readonly string[], excluded: readonly stri
         const end = start + 2 ** (32 - prefix) - 1;
         if (!hasClient(start, end)) return;
         if (!hasBlocked(start, end)) {
-            out.push(`${Address4.fromBigInt(BigInt(start)).correctForm()}/${prefix}`);
+            out.push(`${ipText(start)}/${prefix}`);
             return;
         }
         // A block holding an excluded VM and a client cannot be a /32: the VM is not a client.
