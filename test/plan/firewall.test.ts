@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { loadAllowances } from "../../plan/allowances";
@@ -22,7 +22,9 @@ function rulesOn(plan: TopologyPlan, account: string, port: number, target?: str
 /** Every planned VM (/32) and LB subnet of the plans built in this file, for `sources`. */
 const hosts: { ip: number; cidr: string; lbSubnet: boolean }[] = [];
 
+/** Makes `sources` read the hosts of `plan` (each describe block plans its own topology). */
 function known(plan: TopologyPlan): TopologyPlan {
+    hosts.length = 0;
     for (const a of plan.accounts) {
         for (const v of a.vms) hosts.push({ ip: ipNumber(v.privateIp), cidr: `${v.privateIp}/32`, lbSubnet: false });
         const lb = a.subnets.find((s) => s.name === "lb")!.cidr;
@@ -98,7 +100,8 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
 
 describe("planFirewall on the fixture", () => {
     const topology = fixtureTopology();
-    const plan = known(buildPlan(topology, allowances));
+    const plan = buildPlan(topology, allowances);
+    beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));
 
@@ -205,7 +208,8 @@ describe("planFirewall on the fixture", () => {
 
 describe("planFirewall on the real topology", () => {
     const topology = loadTopology("topology/blitzhub.yaml");
-    const plan = known(buildPlan(topology, allowances));
+    const plan = buildPlan(topology, allowances);
+    beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));
 
