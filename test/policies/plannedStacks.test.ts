@@ -37,7 +37,7 @@ describe("the pack over the planned stacks", () => {
     it("finds no mandatory violation, and every policy checks something", async () => {
         const report = await runPolicies(planned);
         expect(report.violations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
-        expect(report.violations.map((v) => v.policy).sort()).toEqual([...Array(15).fill("free-tier-a1-allowance"), "free-tier-block-storage", "free-tier-block-storage"]);
+        expect(report.violations.map((v) => v.policy).sort()).toEqual([...Array(10).fill("free-tier-a1-allowance"), "free-tier-block-storage", "free-tier-block-storage"]);
         for (const policy of policies.filter((p) => !isStackPolicy(p))) expect(report.applied[policy.name], policy.name).toBeGreaterThan(0);
         expect(report.applied["no-overlapping-vcn-cidrs-topology"]).toBe(1);
     });
