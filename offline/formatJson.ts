@@ -1,5 +1,5 @@
 /**
- * The `--json` plan of DESIGN §4, exactly: `{"stacks":[{"stack","region","resources":[{"urn",
+ * The `--json` plan of docs/design.md §4, exactly: `{"stacks":[{"stack","region","resources":[{"urn",
  * "type","name","account","parent","inputs"}]}]}`. Other tools parse it: keep it stable.
  */
 import type { PlannedStack } from "./engine";

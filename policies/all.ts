@@ -2,6 +2,7 @@
  * Every policy of the BlitzHub pack, as plain arrays: the offline runner and the tests run
  * them in-process; only `index.ts` hands them to `new PolicyPack` (which starts a server).
  */
+import { cisPolicies } from "./cis";
 import { computePolicies } from "./compute";
 import { dataProtectionPolicies } from "./dataProtection";
 import { vcnOverlapTopology } from "./exposure/vcnOverlap";
@@ -17,9 +18,10 @@ export const policies: BlitzPolicy[] = [
     ...computePolicies,
     ...dataProtectionPolicies,
     ...hygienePolicies,
+    ...cisPolicies,
 ];
 
 /** Stack policies the offline runner applies to all planned stacks together (the CLI sees one stack). */
 export const topologyPolicies: BlitzPolicy[] = [vcnOverlapTopology];
 
-export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies };
+export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, cisPolicies };

@@ -1,6 +1,6 @@
 /**
  * Nginx on the frontend VMs: the React build, `/api/` to Fastify, `/ws/` to the Fastify
- * WebSocket server, rate limits and security headers (seeds/002), `/health`, and the
+ * WebSocket server, rate limits and security headers (edge practice, docs/design.md §7), `/health`, and the
  * ModSecurity hook that delivery enables when the nginx module is installed.
  */
 import { coLocated, dependencyTargets, portOf, requirePort, vmLabel } from "./lookup";

@@ -1,6 +1,6 @@
 /**
  * What the offline CLIs (`plan`, `render`, `check`) share: the `--stack` choice, argument
- * parsing and the exit codes of DESIGN §4 — 2 with one line per problem for bad input, 1 for a
+ * parsing and the exit codes of docs/design.md §4 — 2 with one line per problem for bad input, 1 for a
  * failure of the tool itself.
  */
 import { type Command, CommanderError } from "commander";

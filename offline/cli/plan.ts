@@ -2,7 +2,7 @@
  * `npm run plan -- --stack <eu|na|sa|as|au|all> [--json] [--topology FILE]`
  *
  * Runs the real program of each stack under Pulumi's mocks (offline/engine.ts) and prints the
- * plan: a tree grouped by account with totals, or the JSON of DESIGN §4 with `--json`.
+ * plan: a tree grouped by account with totals, or the JSON of docs/design.md §4 with `--json`.
  * Bad input: one line per problem (`<path>[:line]: <message>`) on stderr, exit 2, before any
  * resource is registered.
  */
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
                 "first (the others read its outputs), and is printed only when asked for.",
         )
         .requiredOption("--stack <stack>", `stack to plan: ${STACK_CHOICES}`)
-        .option("--json", "print the plan as JSON (DESIGN §4)", false)
+        .option("--json", "print the plan as JSON (docs/design.md §4)", false)
         .option("--topology <file>", "topology file instead of each stack's blitzhub:topology")
         .addOption(new Option("--synthesize-accounts", "bench/tests only: example config for accounts missing from the stack files").hideHelp())
         .addOption(new Option("--project-dir <dir>", "tests only: project root holding Pulumi.yaml and the stack files").hideHelp());

@@ -1,7 +1,7 @@
 /**
  * `npm run render -- --stack <eu|na|sa|as|au|all> --out DIR [--topology FILE]`
  *
- * Renders every config file of every VM of the stack(s) (DESIGN §4): each file at
+ * Renders every config file of every VM of the stack(s) (docs/design.md §4): each file at
  * `DIR/<ACCOUNT>/<vm>/<absolute path on the VM>`, the VM's cloud-init at
  * `DIR/<ACCOUNT>/<vm>/cloud-init.yaml`, and `DIR/manifest.json`
  * `[{"account","vm","service","path","file"}]` (`file` relative to DIR). Secrets appear only
@@ -23,7 +23,7 @@ import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
 import { checkOutputDir, writeOutputDir } from "../outputDir";
 import { STACK_CHOICES, parseArgs, requireStacks, runCli } from "./common";
 
-/** One manifest entry (DESIGN §4). */
+/** One manifest entry (docs/design.md §4). */
 export interface ManifestEntry {
     account: string;
     vm: string;

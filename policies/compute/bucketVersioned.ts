@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { cisFull, type BlitzResourcePolicy } from "../lib/policy";
 
 /** Mandatory (data protection): a deleted or overwritten backup object stays recoverable. */
 export const bucketVersioned: BlitzResourcePolicy = {
@@ -7,6 +7,7 @@ export const bucketVersioned: BlitzResourcePolicy = {
     description: "Object storage buckets enable versioning.",
     enforcementLevel: "mandatory",
     remediationSteps: "Set versioning: \"Enabled\" on the bucket (role buckets[].versioning: true in the topology).",
+    frameworks: { cis: cisFull("5.1.3"), checkov: ["CKV_OCI_8"] },
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.objectstorage.Bucket)) args.notApplicable("applies to buckets");
         if (args.props.versioning !== "Enabled") {

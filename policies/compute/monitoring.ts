@@ -8,6 +8,7 @@ export const monitoring: BlitzResourcePolicy = {
     description: "Instances keep the Oracle Cloud Agent monitoring on (agentConfig.isMonitoringDisabled: false, stated).",
     enforcementLevel: "mandatory",
     remediationSteps: "Set agentConfig: { isMonitoringDisabled: false } on the instance (and do not disable all plugins).",
+    frameworks: { cis: [], checkov: ["CKV_OCI_6"] },
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.core.Instance)) args.notApplicable("applies to instances");
         const agent = (args.props.agentConfig ?? {}) as Record<string, unknown>;

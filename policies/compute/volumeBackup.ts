@@ -18,7 +18,7 @@ function assigns(assignment: PolicyResource, volume: PolicyResource): boolean {
 }
 
 /**
- * Mandatory (CIS OCI 5.2.x): block volumes carry a backup policy, unless the topology declares
+ * Mandatory (Checkov CKV_OCI_2): block volumes carry a backup policy, unless the topology declares
  * `backupPolicy: none` for that volume (a reviewed choice, e.g. a ledger that re-syncs).
  */
 export const volumeBackup: BlitzStackPolicy = {
@@ -27,6 +27,7 @@ export const volumeBackup: BlitzStackPolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         "Create an oci.core.VolumeBackupPolicyAssignment (<volume>-backup-policy) with assetId: volume.id and an Oracle bronze/silver/gold policy.",
+    frameworks: { cis: [], checkov: ["CKV_OCI_2"] },
     validateStack: (args, reportViolation) => {
         const assignments = args.resources.filter((r) => r.isType(oci.core.VolumeBackupPolicyAssignment));
         const declaredNone = new Set(policyContext().volumesWithoutBackup);

@@ -59,6 +59,7 @@ export const plaintextSecrets: BlitzStackPolicy = {
     description: "Inputs named like credentials (password, secret, privateKey, token...) hold Pulumi secrets, never plain values.",
     enforcementLevel: "mandatory",
     remediationSteps: "Generate the value with @pulumi/random or read it with config.requireSecret, and pass it as pulumi.secret(...).",
+    frameworks: { cis: [], checkov: ["CKV_OCI_1"] },
     validateStack: (args, reportViolation) => {
         for (const resource of args.resources) {
             for (const [path, value] of sensitiveLeaves(resource.props)) {

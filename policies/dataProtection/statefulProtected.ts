@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import type { BlitzResourcePolicy, ResourceClass } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy, type ResourceClass } from "../lib/policy";
 import { offlineFacts } from "../lib/offline";
 
 /** Resource classes that hold data a `pulumi destroy` or a replacement must not take with it. */
@@ -18,6 +18,7 @@ export const statefulProtected: BlitzResourcePolicy = {
     enforcementLevel: "mandatory",
     remediationSteps:
         "Pass { protect: true } in the resource options (the Pulumi CLI's policy analyzer sees protect; retainOnDelete is only visible offline).",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         if (!STATEFUL_CLASSES.some((c) => args.isType(c))) args.notApplicable("applies to stateful resources");
         if (args.opts.protect || offlineFacts(args)?.retainOnDelete) return;

@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { cisFull, type BlitzResourcePolicy } from "../lib/policy";
 import { covers, formatPorts, isInternet, nsgIngress, securityListIngress, type IngressRule } from "../lib/props";
 
 /** SSH and RDP: never reachable from the internet (SSH goes through the MGMT bastions' WireGuard). */
@@ -22,6 +22,7 @@ export const adminPorts: BlitzResourcePolicy = {
     description: "No security list or NSG rule opens SSH (22) or RDP (3389) to 0.0.0.0/0.",
     enforcementLevel: "mandatory",
     remediationSteps: "Reach VMs over the MGMT bastions' WireGuard; SSH rules take the bastions' /32s as source, never 0.0.0.0/0.",
+    frameworks: { cis: cisFull("2.1", "2.2", "2.3", "2.4"), checkov: ["CKV_OCI_19", "CKV_OCI_20", "CKV_OCI_22", "CKV2_OCI_2"] },
     validateResource: (args, reportViolation) => {
         const rules = args.isType(oci.core.SecurityList) || args.isType(oci.core.DefaultSecurityList)
             ? securityListIngress(args.props)

@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy } from "../lib/policy";
 import { freeformTags, isTrue } from "../lib/props";
 import { instanceExposure } from "./roleExposure";
 
@@ -10,6 +10,7 @@ export const privateInstances: BlitzResourcePolicy = {
     description: "Instances of private roles (unless the VM is declared public) do not assign a public IP.",
     enforcementLevel: "mandatory",
     remediationSteps: "Set createVnicDetails.assignPublicIp: false; reach the VM through the load balancer or the bastions.",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.core.Instance)) args.notApplicable("applies to instances");
         const vnic = (args.props.createVnicDetails ?? {}) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy } from "../lib/policy";
 import { freeformTags, isTrue } from "../lib/props";
 import { subnetExposure } from "./roleExposure";
 
@@ -10,6 +10,7 @@ export const privateSubnets: BlitzResourcePolicy = {
     description: "Subnets of private roles (and private load-balancer subnets) set prohibitPublicIpOnVnic.",
     enforcementLevel: "mandatory",
     remediationSteps: "Set prohibitPublicIpOnVnic: true on the subnet; public entry points belong on the public LB or the bastions' public-vm subnet.",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.core.Subnet)) args.notApplicable("applies to subnets");
         const exposure = subnetExposure(args.name, args.props, policyContext());

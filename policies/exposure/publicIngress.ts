@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
 import { policyContext, type ListenerRange } from "../lib/context";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { formatPorts, isInternet, isTrue, nsgIngress, securityListIngress, toNumber, type IngressRule } from "../lib/props";
 import { groupByTenancy } from "../lib/tenancy";
 
@@ -60,6 +60,7 @@ export const publicIngress: BlitzStackPolicy = {
     description: "Ingress from 0.0.0.0/0 only on the tenancy's public (N)LB listener ports and the WireGuard port.",
     enforcementLevel: "mandatory",
     remediationSteps: "Open the port to the sources that use it (their /32s or subnets, from the service dependencies), or put it behind a public listener.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { wireGuardPorts, nlbListenerRanges } = policyContext();
         for (const tenancy of groupByTenancy(args.resources)) {

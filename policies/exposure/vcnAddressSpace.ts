@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy } from "../lib/policy";
 import { cidrInside, parseCidr, vcnCidrs } from "../lib/props";
 
 /** Mandatory: every VCN lies inside the topology's address space, so the DRG routes reach it. */
@@ -9,6 +9,7 @@ export const vcnAddressSpace: BlitzResourcePolicy = {
     description: "Every VCN CIDR lies inside the topology's address space (10.0.0.0/16).",
     enforcementLevel: "mandatory",
     remediationSteps: "Carve the VCN from its role block inside addressSpace in the topology (the plan's address plan does this).",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.core.Vcn)) args.notApplicable("applies to VCNs");
         const space = policyContext().addressSpace;

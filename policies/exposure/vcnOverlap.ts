@@ -1,6 +1,6 @@
 import * as oci from "@pulumi/oci";
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { offlineFacts } from "../lib/offline";
 import { cidrsOverlap, parseCidr, vcnCidrs } from "../lib/props";
 import { accountOf, byUrn } from "../lib/tenancy";
@@ -42,6 +42,7 @@ export const vcnOverlap: BlitzStackPolicy = {
     description: "No two VCNs of the stack have overlapping CIDR blocks.",
     enforcementLevel: "mandatory",
     remediationSteps: REMEDIATION,
+    frameworks: PROJECT_RULE,
     validateStack: (args: StackValidationArgs, reportViolation) => {
         reportOverlaps(args.resources.filter((r) => r.isType(oci.core.Vcn)), reportViolation, "in this stack");
     },
@@ -56,6 +57,7 @@ export const vcnOverlapTopology: BlitzStackPolicy = {
     description: "No two VCNs of different region stacks have overlapping CIDR blocks (all stacks together).",
     enforcementLevel: "mandatory",
     remediationSteps: REMEDIATION,
+    frameworks: PROJECT_RULE,
     validateStack: (args: StackValidationArgs, reportViolation) => {
         // Pairs inside one stack are the per-stack policy's findings; report only cross-stack ones.
         const stackOf = (r: PolicyResource) => offlineFacts(r)?.stack;

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { isAlwaysFree, policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { A1_SHAPE, shapeSize } from "./shapes";
 
@@ -14,6 +14,7 @@ export const a1Allowance: BlitzStackPolicy = {
     description: "Ampere A1 OCPUs and memory per tenancy stay within the current Always Free allowance.",
     enforcementLevel: "advisory",
     remediationSteps: "Lower ocpus/memoryGb of the tenancy's A1 VMs in the topology, or accept the stated monthly cost.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const context = policyContext();
         const { allowances } = context;

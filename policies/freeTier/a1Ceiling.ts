@@ -2,7 +2,7 @@ import * as oci from "@pulumi/oci";
 import type { FreeTierAllowances } from "../../plan/allowances";
 import { policyContext } from "../lib/context";
 import { formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { A1_SHAPE, shapeSize } from "./shapes";
 
@@ -24,6 +24,7 @@ export const a1Ceiling: BlitzStackPolicy = {
     description: "Ampere A1 OCPUs and memory per tenancy never exceed the largest allowance Always Free has granted (4 OCPU / 24 GB).",
     enforcementLevel: "mandatory",
     remediationSteps: "Size the tenancy's A1 VMs at or below the ceiling in the topology; larger machines belong to a paid design.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const ceiling = largestA1Allowance(allowances);

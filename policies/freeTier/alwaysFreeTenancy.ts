@@ -2,7 +2,7 @@ import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
 import { isAlwaysFree, policyContext } from "../lib/context";
 import { allowancesRef } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { toNumber } from "../lib/props";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { A1_SHAPE, shapeSize } from "./shapes";
@@ -18,6 +18,7 @@ export const alwaysFreeTenancy: BlitzStackPolicy = {
     name: "free-tier-always-free-tenancy",
     description: "An Always Free tenancy stays within every Always Free allowance; beyond one the API answers LimitExceeded.",
     enforcementLevel: "mandatory",
+    frameworks: PROJECT_RULE,
     remediationSteps:
         "Shrink the tenancy's resources to the allowance (data/free-tier-allowances.yaml), or declare it billing: { mode: payAsYouGo, reason: ... } in the topology and accept the cost the plan reports.",
     validateStack: (args, reportViolation) => {

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { isTrue, toNumber } from "../lib/props";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 
@@ -14,6 +14,7 @@ export const autonomousDatabase: BlitzStackPolicy = {
     description: "Autonomous Databases set isFreeTier and stay within the Always Free count (2) per tenancy.",
     enforcementLevel: "mandatory",
     remediationSteps: "Set isFreeTier: true on the Autonomous Database (role autonomousDatabase.isFreeTier) and keep at most two per tenancy.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const { count, storageGbEach } = allowances.allowances.autonomousDatabases;

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { isAlwaysFree, policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { toNumber } from "../lib/props";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 
@@ -23,6 +23,7 @@ export const blockStorage: BlitzStackPolicy = {
     description: "Boot and block volumes per tenancy stay within the Always Free block storage total (200 GB).",
     enforcementLevel: "advisory",
     remediationSteps: "Shrink boot volumes toward the 50 GB minimum or data volumes in the topology, or accept the stated monthly cost.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const context = policyContext();
         const { allowances } = context;

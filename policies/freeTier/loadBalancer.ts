@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { toNumber } from "../lib/props";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 
@@ -11,6 +11,7 @@ export const loadBalancer: BlitzStackPolicy = {
     description: "One flexible load balancer per tenancy, shape `flexible` at the Always Free 10 Mbps minimum and maximum.",
     enforcementLevel: "mandatory",
     remediationSteps: "Keep one load balancer per account with shape flexible and shapeDetails 10/10 Mbps; add listeners or backend sets instead of load balancers.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const { count, bandwidthMbps } = allowances.allowances.flexibleLoadBalancers;

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { MICRO_SHAPE } from "./shapes";
 
@@ -11,6 +11,7 @@ export const microInstances: BlitzStackPolicy = {
     description: "At most the Always Free number of VM.Standard.E2.1.Micro instances (2) per tenancy.",
     enforcementLevel: "mandatory",
     remediationSteps: "Move the extra micro's services onto the tenancy's A1 or another micro, or into another tenancy.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const allowed = allowances.allowances.microInstances.count;

@@ -1,7 +1,7 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { formatMonthly, monthlyCost } from "../lib/cost";
-import type { BlitzStackPolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 
 /** Mandatory: Always Free includes one network load balancer per tenancy. */
@@ -10,6 +10,7 @@ export const networkLoadBalancer: BlitzStackPolicy = {
     description: "At most the Always Free number of network load balancers (1) per tenancy.",
     enforcementLevel: "mandatory",
     remediationSteps: "Add listeners to the tenancy's one network load balancer instead of a second one.",
+    frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
         const { allowances } = policyContext();
         const { count } = allowances.allowances.networkLoadBalancers;

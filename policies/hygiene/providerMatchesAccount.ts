@@ -1,6 +1,6 @@
 import { accountSlug } from "../../plan/addressPlan";
 import { offlineFacts } from "../lib/offline";
-import type { BlitzResourcePolicy } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy } from "../lib/policy";
 import { freeformTags } from "../lib/props";
 
 /**
@@ -13,6 +13,7 @@ export const providerMatchesAccount: BlitzResourcePolicy = {
     description: "Every OCI resource of an account uses that account's provider (named by its slug), never another tenancy's.",
     enforcementLevel: "mandatory",
     remediationSteps: "Pass the owning account component's provider (ctx.provider of that account) and tag the resource with that account.",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         const provider = args.type.startsWith("oci:") ? args.provider : undefined;
         if (!provider) return args.notApplicable("applies to OCI resources with a provider");

@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import type { BlitzResourcePolicy, ResourceClass } from "../lib/policy";
+import { PROJECT_RULE, type BlitzResourcePolicy, type ResourceClass } from "../lib/policy";
 import { freeformTags } from "../lib/props";
 
 /** Tags every taggable resource carries: who owns it, what it is, where, and that Pulumi manages it. */
@@ -43,6 +43,7 @@ export const requiredTags: BlitzResourcePolicy = {
     description: "Taggable OCI resources carry the freeform tags account, role, region and managed-by.",
     enforcementLevel: "mandatory",
     remediationSteps: "Pass the account component's common freeformTags ({account, role, region, 'managed-by': 'pulumi'}) to the resource.",
+    frameworks: PROJECT_RULE,
     validateResource: (args, reportViolation) => {
         if (!TAGGABLE_CLASSES.some((c) => args.isType(c))) args.notApplicable("applies to taggable OCI resources");
         const tags = freeformTags(args.props);

@@ -1,7 +1,7 @@
 /**
  * The real program of every region stack, run by the offline engine with the committed stack
  * files, the real topology and the example OCI config (plus a delivery key, so config
- * delivery is exercised). Asserts what DESIGN §2 and issue 3 require of the whole plan.
+ * delivery is exercised). Asserts what docs/design.md §2 and issue 3 require of the whole plan.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -32,7 +32,7 @@ function projectCopy(): string {
 }
 
 describe("npm run plan", () => {
-    it("--stack all --json prints the DESIGN §4 JSON of all 15 accounts with secrets as [secret]", () => {
+    it("--stack all --json prints the docs/design.md §4 JSON of all 15 accounts with secrets as [secret]", () => {
         const { code, stdout, stderr } = plan("--stack", "all", "--json");
         expect(code, stderr).toBe(0);
         const json = JSON.parse(stdout) as { stacks: { stack: string; region: string; resources: Record<string, unknown>[] }[] };

@@ -1,6 +1,6 @@
 /**
  * The real program's plan of all five stacks (issue 2's "what it must show"), through the
- * engine API, plus the JSON contract of DESIGN §4 and the secret check on the printed JSON.
+ * engine API, plus the JSON contract of docs/design.md §4 and the secret check on the printed JSON.
  */
 import { Address4 } from "ip-address";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -115,7 +115,7 @@ describe("the dependency report", () => {
 });
 
 describe("the printed plan", () => {
-    it("--json is exactly the DESIGN §4 shape", () => {
+    it("--json is exactly the docs/design.md §4 shape", () => {
         const json = JSON.parse(formatPlanJson(stacks));
         expect(Object.keys(json)).toEqual(["stacks"]);
         for (const s of json.stacks) {

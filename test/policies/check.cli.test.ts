@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 import { describe, expect, it } from "vitest";
+import { sarifErrors } from "./sarifSchema";
 
 const ROOT = resolve(__dirname, "..", "..");
 const TOPOLOGY = join(ROOT, "topology", "blitzhub.yaml");
@@ -56,7 +57,9 @@ describe("npm run check", () => {
         expect(run.stdout.match(/^ {2}free-tier-a1-allowance /gm)).toHaveLength(10);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 250 GB \(boot 150 \+ block 100\) exceeds the Always Free 200 GB .* by 50 GB: USD \d+\.\d{2}\/month/);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
-        expect(run.stdout).toMatch(/^PASS: 0 mandatory, 12 advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
+        // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS baseline control the tenancies lack.
+        expect(run.stdout).toMatch(/^PASS: 0 mandatory, \d+ advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
+        expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toHaveLength(5);
     }, 180_000);
 
     it("fails a third micro in one account, naming account, resource and rule", async () => {
@@ -109,4 +112,60 @@ describe("npm run check", () => {
         expect(run.code).toBe(2);
         expect(run.stderr).toBe('--stack: unknown stack "mars" (stacks: eu, na, sa, as, au, all)\n');
     }, 60_000);
+
+    it("--format sarif: a SARIF 2.1.0 log; an expired suppression fails the check (exit 1), a live one is listed as suppressed", async () => {
+        const suppressions = join(dir, "suppressions.yaml");
+        writeFileSync(
+            suppressions,
+            [
+                "suppressions:",
+                "  - policy: free-tier-block-storage",
+                "    account: EU-SOL-01",
+                "    resource: eu-sol-01-validator-ledger",
+                "    reason: The ledger needs 100 GB; the overage is priced and accepted.",
+                "    expires: 2999-12-31",
+                "  - policy: free-tier-a1-allowance",
+                "    account: EU-SEC-01",
+                "    resource: eu-sec-01-vault-1",
+                "    reason: Accepted until the A1 allowance was re-checked.",
+                "    expires: 2020-01-01",
+                "",
+            ].join("\n"),
+        );
+        const run = await check("--stack", "eu", "--format", "sarif", "--suppressions", suppressions);
+        expect(run.code).toBe(1);
+        const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; suppressions?: unknown[]; locations: { physicalLocation?: { artifactLocation: { uri: string } } }[] }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+        expect(sarifErrors(log)).toEqual([]);
+        const ledger = log.runs[0].results.filter((r) => r.ruleId === "free-tier-block-storage");
+        expect(ledger).toHaveLength(1);
+        expect(ledger[0].suppressions).toHaveLength(1);
+        expect(ledger[0].locations[0].physicalLocation?.artifactLocation.uri).toBe("topology/blitzhub.yaml");
+        expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^Suppression suppressions\[1\] of free-tier-a1-allowance expired on 2020-01-01/);
+    }, 180_000);
+
+    it("a malformed suppression file exits 2 naming file, field and line, before planning", async () => {
+        const suppressions = join(dir, "bad-suppressions.yaml");
+        writeFileSync(suppressions, "suppressions:\n  - policy: bucket-versioned\n    urn: urn:x\n    reason: short\n    expires: tomorrow\n");
+        const run = await check("--stack", "eu", "--suppressions", suppressions);
+        expect(run.code).toBe(2);
+        expect(run.stderr.trim().split("\n")).toEqual([
+            expect.stringMatching(/bad-suppressions\.yaml: suppressions\[0\]\.reason:4: must say why the finding is accepted/),
+            expect.stringMatching(/bad-suppressions\.yaml: suppressions\[0\]\.expires:5: must be a date such as 2027-06-30/),
+        ]);
+    }, 60_000);
+
+    it("--cis-report: every CIS recommendation answered for Always Free tenancies", async () => {
+        const run = await check("--stack", "eu", "--cis-report", "--format", "json");
+        expect(run.code).toBe(0);
+        const { cisReports } = JSON.parse(run.stdout) as { cisReports: { tenancyKind: string; items: { id: string; status: string; why: string }[] }[] };
+        expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree"]);
+        const items = cisReports[0].items;
+        expect(items).toHaveLength(54);
+        const status = (id: string) => items.find((i) => i.id === id)?.status;
+        // What the plan shows today: SSH/RDP closed, default lists emptied, IMDSv1 off; the tenancy level still empty.
+        expect(["2.1", "2.3", "2.5", "3.1", "3.3", "5.1.1", "5.1.3"].map(status)).toEqual(Array(7).fill("pass"));
+        expect(["4.2", "4.13", "6.2"].map(status)).toEqual(Array(3).fill("fail"));
+        expect(status("4.14")).toBe("not applicable");
+        expect(items.filter((i) => i.status === "manual").every((i) => i.why.length > 20)).toBe(true);
+    }, 180_000);
 });

@@ -8,6 +8,7 @@ import type { PlannedResource, PlannedStack } from "../../offline/engine";
 import { loadAllowances, type PriceKey } from "../../plan/allowances";
 import type { TopologyPlan } from "../../plan/types";
 import { topologyPolicies } from "../../policies/all";
+import { EVENT_RULES } from "../../policies/cis/eventRules";
 import type { PolicyContext } from "../../policies/lib/context";
 import type { BlitzPolicy } from "../../policies/lib/policy";
 import { runPolicies, type Violation } from "../../policies/runner";
@@ -116,13 +117,16 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
     const tags = { account: spec.account, role: spec.role, region: spec.region, "managed-by": "pulumi" };
     const providerUrn = urnOf(stack, "pulumi:providers:oci", slug);
     const own = { account: spec.account, provider: providerUrn };
+    const compartment = `ocid1.compartment.oc1..${slug}workload`;
     const r = (type: unknown, name: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}) =>
         resource(type, `${slug}-${name}`, inputs, { ...own, ...extra }, stack);
     const instance = (name: string, shape: string, ocpus: number, memoryInGbs: number, publicIp: boolean) =>
         r(oci.core.Instance, name, {
+            compartmentId: compartment,
             shape,
             shapeConfig: shape.endsWith("Flex") ? { ocpus, memoryInGbs } : undefined,
-            sourceDetails: { sourceType: "image", bootVolumeSizeInGbs: "50" },
+            sourceDetails: { sourceType: "image", bootVolumeSizeInGbs: "50", kmsKeyId: `${slug}-key-id` },
+            platformConfig: { type: shape.endsWith("Flex") ? "AMD_VM" : "INTEL_VM", isSecureBootEnabled: true },
             createVnicDetails: { assignPublicIp: publicIp ? "true" : "false", privateIp: "10.0.2.10" },
             instanceOptions: { areLegacyImdsEndpointsDisabled: true },
             isPvEncryptionInTransitEnabled: true,
@@ -130,16 +134,34 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
             metadata: { ssh_authorized_keys: "ssh-ed25519 AAAA example" },
             freeformTags: tags,
         });
-    const volume = r(oci.core.Volume, "app-data", { sizeInGbs: "50", freeformTags: tags }, { protect: true });
+    const volume = r(oci.core.Volume, "app-data", { compartmentId: compartment, sizeInGbs: "50", kmsKeyId: `${slug}-key-id`, freeformTags: tags }, { protect: true });
     const lb = r(oci.loadbalancer.LoadBalancer, "lb", {
         shape: "flexible",
         shapeDetails: { minimumBandwidthInMbps: 10, maximumBandwidthInMbps: 10 },
         isPrivate: false,
         freeformTags: tags,
     });
+    const rule = (name: string, eventTypes: string[]) =>
+        r(oci.events.Rule, `events-${name}`, {
+            compartmentId: compartment,
+            isEnabled: true,
+            condition: JSON.stringify({ eventType: eventTypes }),
+            actions: { actions: [{ actionType: "ONS", isEnabled: true, topicId: `${slug}-alerts-id` }] },
+        });
+    const log = (name: string, service: string, target: string, category: string) =>
+        r(oci.logging.Log, `${name}-log`, { logType: "SERVICE", configuration: { source: { sourceType: "OCISERVICE", service, resource: target, category } } });
     return [
         resource("pulumi:providers:oci", slug, { region: "eu-frankfurt-1", privateKey: "[secret]" }, { account: spec.account, custom: true, secretInputPaths: ["privateKey"] }, stack),
-        r(oci.core.Vcn, "vcn", { cidrBlocks: [spec.vcnCidr], freeformTags: tags }),
+        // The CIS baseline of the tenancy: compartment, CreatedBy tag default, alerts topic, Events rules, logs.
+        r(oci.identity.Compartment, "workload", { compartmentId: "ocid1.tenancy.oc1..example", name: "workload", description: "workload" }),
+        r(oci.identity.TagDefault, "created-by", { compartmentId: "ocid1.tenancy.oc1..example", tagDefinitionId: "ocid1.tagdefinition.oc1..createdby", value: "${iam.principal.name}" }),
+        r(oci.ons.NotificationTopic, "alerts", { compartmentId: compartment, name: `${slug}-alerts` }),
+        r(oci.ons.Subscription, "alerts-ops", { compartmentId: compartment, topicId: `${slug}-alerts-id`, protocol: "EMAIL", endpoint: "ops@example.org" }),
+        ...EVENT_RULES.map((e) => rule(e.cis.replace(".", "-"), e.eventTypes)),
+        log("lb-subnet-flow", "flowlogs", `${slug}-lb-subnet-id`, "all"),
+        log("vm-subnet-flow", "flowlogs", `${slug}-vm-subnet-id`, "all"),
+        log("backups-write", "objectstorage", `${slug}-backups`, "write"),
+        r(oci.core.Vcn, "vcn", { compartmentId: compartment, cidrBlocks: [spec.vcnCidr], freeformTags: tags }),
         r(oci.core.Subnet, "lb-subnet", { cidrBlock: spec.vcnCidr, prohibitPublicIpOnVnic: false, freeformTags: tags }),
         r(oci.core.Subnet, "vm-subnet", { cidrBlock: spec.vcnCidr, prohibitPublicIpOnVnic: true, freeformTags: tags }),
         instance("app", "VM.Standard.A1.Flex", 2, 12, false),
@@ -171,11 +193,16 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
             ingressSecurityRules: [{ protocol: "6", source: "10.0.0.0/16", tcpOptions: { min: 9100, max: 9100 } }],
             freeformTags: tags,
         }),
-        r(oci.objectstorage.Bucket, "backups", { accessType: "NoPublicAccess", versioning: "Enabled", namespace: "example", freeformTags: tags }, { protect: true }),
+        r(
+            oci.objectstorage.Bucket,
+            "backups",
+            { compartmentId: compartment, name: `${slug}-backups`, accessType: "NoPublicAccess", versioning: "Enabled", namespace: "example", kmsKeyId: `${slug}-key-id`, objectEventsEnabled: true, freeformTags: tags },
+            { protect: true },
+        ),
         r(
             oci.database.AutonomousDatabase,
             "adb",
-            { isFreeTier: true, dbName: "blitzhub", adminPassword: "[secret]", computeCount: 2, freeformTags: tags },
+            { compartmentId: compartment, isFreeTier: true, dbName: "blitzhub", adminPassword: "[secret]", computeCount: 2, whitelistedIps: ["10.0.2.10"], freeformTags: tags },
             { protect: true, secretInputPaths: ["adminPassword"] },
         ),
     ];

@@ -1,4 +1,4 @@
-/** `npm run render` end to end: the layout and manifest of DESIGN §4, and exit 2 on bad input. */
+/** `npm run render` end to end: the layout and manifest of docs/design.md §4, and exit 2 on bad input. */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,0 +1,101 @@
+/**
+ * The CIS baseline policies: each passes the compliant tenancy of the fixtures and fails it
+ * with one control taken away, naming the recommendation's gap and the offenders.
+ */
+import * as oci from "@pulumi/oci";
+import { describe, expect, it } from "vitest";
+import type { PlannedResource } from "../../offline/engine";
+import { cisPolicies } from "../../policies/cis";
+import { compartmentExists, noRootResources } from "../../policies/cis/compartments";
+import { bucketWriteLogs, notificationTopic, subnetFlowLogs, tagDefaults } from "../../policies/cis/detectiveControls";
+import { bootVolumeCmk, bucketCmk, keyRotation, volumeCmk } from "../../policies/cis/encryption";
+import { EVENT_RULES, eventRulePolicies } from "../../policies/cis/eventRules";
+import { manageAllOnlyAdministrators } from "../../policies/cis/iamPolicies";
+import { secureBoot } from "../../policies/cis/instanceControls";
+import { autonomousDatabaseAccess, defaultSecurityListRestricted } from "../../policies/cis/networkAccess";
+import { bucketEvents } from "../../policies/cis/storageControls";
+import type { BlitzPolicy } from "../../policies/lib/policy";
+import { check, compliantAccount, modify, resource, token } from "./fixtures";
+
+const base = compliantAccount();
+const own = { account: "EU-BE-01", provider: base[0].urn };
+const without = (type: unknown) => base.filter((r) => r.type !== token(type));
+const withInputs = (name: string, inputs: Record<string, unknown>) => modify(base, name, (r) => ({ inputs: { ...r.inputs, ...inputs } }));
+const plus = (...extra: PlannedResource[]) => [...base, ...extra];
+
+interface Case {
+    policy: BlitzPolicy;
+    broken: PlannedResource[];
+    message: string | RegExp;
+}
+
+const cases: Case[] = [
+    { policy: compartmentExists, broken: without(oci.identity.Compartment), message: "1 of 1 tenancies have no compartment: EU-BE-01" },
+    {
+        policy: noRootResources,
+        broken: withInputs("eu-be-01-vcn", { compartmentId: "ocid1.tenancy.oc1..example" }),
+        message: /^1 of 7 VCNs, instances, volumes, buckets and databases are in the root compartment: EU-BE-01\/eu-be-01-vcn$/,
+    },
+    { policy: tagDefaults, broken: withInputs("eu-be-01-created-by", { value: "pulumi" }), message: "1 of 1 tenancies have no tag default recording the creator: EU-BE-01" },
+    { policy: notificationTopic, broken: without(oci.ons.Subscription), message: "1 of 1 tenancies have no Notifications topic with a subscription: EU-BE-01" },
+    { policy: subnetFlowLogs, broken: base.filter((r) => r.name !== "eu-be-01-vm-subnet-flow-log"), message: "1 of 2 subnets have no flow log: EU-BE-01/eu-be-01-vm-subnet" },
+    { policy: bucketWriteLogs, broken: base.filter((r) => r.name !== "eu-be-01-backups-write-log"), message: "1 of 1 buckets have no write-access log: EU-BE-01/eu-be-01-backups" },
+    { policy: bucketCmk, broken: withInputs("eu-be-01-backups", { kmsKeyId: undefined }), message: /^1 of 1 buckets are encrypted with Oracle-managed keys/ },
+    { policy: volumeCmk, broken: withInputs("eu-be-01-app-data", { kmsKeyId: undefined }), message: /^1 of 1 block volumes are encrypted with Oracle-managed keys .*: EU-BE-01\/eu-be-01-app-data$/ },
+    {
+        policy: bootVolumeCmk,
+        broken: withInputs("eu-be-01-cache", { sourceDetails: { sourceType: "image" } }),
+        message: "1 of 3 instances boot from volumes with Oracle-managed keys (no sourceDetails.kmsKeyId): EU-BE-01/eu-be-01-cache",
+    },
+    { policy: secureBoot, broken: withInputs("eu-be-01-app", { platformConfig: undefined }), message: "1 of 3 instances do not enable Secure Boot: EU-BE-01/eu-be-01-app" },
+    { policy: bucketEvents, broken: withInputs("eu-be-01-backups", { objectEventsEnabled: false }), message: "1 of 1 buckets do not emit object events: EU-BE-01/eu-be-01-backups" },
+    {
+        policy: keyRotation,
+        broken: plus(resource(oci.kms.Key, "eu-be-01-key", { compartmentId: "ocid1.compartment.oc1..x", isAutoRotationEnabled: false }, own)),
+        message: "1 of 1 Vault keys do not rotate automatically within a year: EU-BE-01/eu-be-01-key",
+    },
+    {
+        policy: defaultSecurityListRestricted,
+        broken: plus(resource(oci.core.DefaultSecurityList, "eu-be-01-default-security-list", { ingressSecurityRules: [{ protocol: "6", source: "0.0.0.0/0" }], egressSecurityRules: [] }, own)),
+        message: "eu-be-01-default-security-list admits tcp from 0.0.0.0/0",
+    },
+    { policy: autonomousDatabaseAccess, broken: withInputs("eu-be-01-adb", { whitelistedIps: [] }), message: /^eu-be-01-adb has neither an access control list/ },
+    {
+        policy: manageAllOnlyAdministrators,
+        broken: plus(resource(oci.identity.Policy, "eu-be-01-ops", { statements: ["Allow group Ops to manage all-resources in tenancy"] }, own)),
+        message: 'eu-be-01-ops lets group Ops manage all-resources in tenancy ("Allow group Ops to manage all-resources in tenancy")',
+    },
+    ...eventRulePolicies.map((policy, i) => ({
+        policy,
+        // The rule of this recommendation loses one of its event types.
+        broken: withInputs(`eu-be-01-events-${EVENT_RULES[i].cis.replace(".", "-")}`, { condition: JSON.stringify({ eventType: EVENT_RULES[i].eventTypes.slice(1) }) }),
+        message: `1 of 1 tenancies are not notified of ${EVENT_RULES[i].what}: EU-BE-01`,
+    })),
+];
+
+describe("CIS baseline policies", () => {
+    it("have a passing and a failing case each", () => {
+        expect(new Set(cases.map((c) => c.policy.name))).toEqual(new Set(cisPolicies.map((p) => p.name)));
+    });
+
+    for (const { policy, broken, message } of cases) {
+        describe(`${policy.name} (${policy.enforcementLevel}, CIS ${policy.frameworks.cis.map((c) => c.id).join(", ")})`, () => {
+            it("passes the compliant tenancy", async () => {
+                expect(await check(policy, base)).toEqual([]);
+            });
+            it("fails it with the control taken away", async () => {
+                const found = await check(policy, broken);
+                expect(found).toHaveLength(1);
+                expect(found[0].account).toBe("EU-BE-01");
+                expect(found[0].enforcement).toBe(policy.enforcementLevel);
+                expect(found[0].message).toMatch(typeof message === "string" ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) : message);
+            });
+        });
+    }
+
+    it("an Events rule that is disabled or notifies no topic does not count", async () => {
+        const name = "eu-be-01-events-4-5";
+        expect((await check(eventRulePolicies[2], withInputs(name, { isEnabled: false }))).map((v) => v.message)).toEqual(["1 of 1 tenancies are not notified of IAM group changes: EU-BE-01"]);
+        expect(await check(eventRulePolicies[2], withInputs(name, { actions: { actions: [{ actionType: "FAAS", functionId: "x" }] } }))).toHaveLength(1);
+    });
+});
