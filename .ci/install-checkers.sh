@@ -22,6 +22,7 @@ PACKAGES=(
   python3-yaml                   # /usr/bin/python3 yaml.safe_load (Solana validator.yml flags file)
   crowdsec                       # crowdsec -t -c (config.yaml; 1.4.6 in bookworm, the VM pins 1.5.0)
   ansible-core                   # ansible-playbook --syntax-check (deploy_websocket.yml; 2.14 in bookworm, the VM pins 2.17)
+  chromium                       # headless screenshot of docs/topology.svg (test/offline/diagram.test.ts)
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -11,7 +11,8 @@
  * same plan with every source compiled through tsx (how the Pulumi CLI runs the program).
  *
  * Prints a table and writes the numbers to `bench/results/bench-<time>.json` (gitignored).
- * `BENCH_RUNS=n` sets the runs per case (median is kept; default 3, ×10 runs at most twice).
+ * `npm run bench -- --runs n` (or `BENCH_RUNS=n`) sets the runs per case (median is kept;
+ * default 3, ×10 runs at most twice). Run through the CLI (`offline/cli/bench.ts`).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,9 +21,9 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_ROOT as ROOT } from "../model/projectRoot";
 import { synthesizeTopology } from "./synthetic";
+import { DEFAULT_TOPOLOGY_FILE } from "../model/load";
 
-const TOPOLOGY = path.join(ROOT, "topology", "blitzhub.yaml");
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const TOPOLOGY = path.join(ROOT, DEFAULT_TOPOLOGY_FILE);
 const TIME = "/usr/bin/time";
 
 interface Run {
@@ -126,14 +127,20 @@ function planArgs(extra: string[], nodeFlags: string[] = []): string[] {
 }
 
 /** The same plan with every source compiled by tsx on the fly, as Pulumi.yaml's `nodeargs` runs the program. */
-const TSX_PLAN_ARGS = ["--import", "tsx", path.join("offline", "cli", "plan.ts"), "--stack", "all", "--json"];
+const TSX_PLAN_ARGS = ["--import", "tsx", path.join("offline", "cli", "main.ts"), "plan", "--stack", "all", "--json"];
 
 /** Makes the next launch rebuild the bundle, as after a source change. */
 function dropBundle(): void {
     fs.rmSync(path.join(ROOT, ".build", "offline", "current.json"), { force: true });
 }
 
-function main(): void {
+export interface BenchOptions {
+    /** Runs per case (the median is kept); ×10 runs at most twice. */
+    runs: number;
+}
+
+/** Runs every case, prints the table and the goals, writes `bench/results/bench-<time>.json`. */
+export function runBench({ runs: RUNS }: BenchOptions): void {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-bench-"));
     const jsonOut = path.join(tmp, "plan.json");
     const realText = fs.readFileSync(TOPOLOGY, "utf8");
@@ -238,5 +245,3 @@ function main(): void {
     console.log(`results: ${path.relative(ROOT, file)}`);
     fs.rmSync(tmp, { recursive: true, force: true });
 }
-
-main();

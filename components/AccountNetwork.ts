@@ -25,8 +25,8 @@ export function vcnDnsLabel(slug: string): string {
     return slug.replace(/[^a-z0-9]/g, "").slice(0, 15);
 }
 
-/** NSG key of a firewall target: `vm:<name>`, `lb`, `nlb`. */
-export function targetKey(target: FirewallTarget): string {
+/** Key of the NSG of a firewall target in `AccountNetwork.nsgs`: `vm:<name>`, `lb`, `nlb` (not the plan's rule-key prefix). */
+export function nsgKey(target: FirewallTarget): string {
     return target.kind === "vm" ? `vm:${target.vm}` : target.kind;
 }
 
@@ -83,7 +83,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
                   invokeOptions(this, ctx),
               ).services.apply((services) => {
                   const service = services[0];
-                  if (!service) throw new Error(`${plan.name}: no 'All Services In Oracle Services Network' entry in this region`);
+                  if (!service) throw new pulumi.ResourceError(`${plan.name}: no 'All Services In Oracle Services Network' entry in this region`, this);
                   return { id: service.id, cidrBlock: service.cidrBlock };
               })
             : undefined;
@@ -150,7 +150,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
             ...plan.vms.map((vm) => `vm:${vm.name}`),
             "lb",
             ...(plan.networkLoadBalancer ? ["nlb"] : []),
-            ...plan.firewall.map((rule) => targetKey(rule.target)),
+            ...plan.firewall.map((rule) => nsgKey(rule.target)),
         ]);
         for (const key of targets) {
             const name = nsgName(key);
@@ -167,7 +167,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
             }, o());
         }
         for (const rule of plan.firewall) {
-            new oci.core.NetworkSecurityGroupSecurityRule(`${slug}-${rule.key}`, ingressRule(rule, this.nsgs[targetKey(rule.target)].id), o());
+            new oci.core.NetworkSecurityGroupSecurityRule(`${slug}-${rule.key}`, ingressRule(rule, this.nsgs[nsgKey(rule.target)].id), o());
         }
 
         this.registerOutputs({

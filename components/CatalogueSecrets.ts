@@ -6,18 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-
-/** A catalogue secret (`secret/redis_password`) with the services that use it. */
-export interface CatalogueSecret {
-    path: string;
-    source: "random" | "manual";
-    length: number;
-    description?: string;
-    /** Services that use it. */
-    usedBy: string[];
-    /** Longest value its consumer accepts (the Autonomous Database: 30), when it has a limit. */
-    maxLength?: number;
-}
+import type { CatalogueSecret } from "../plan/secrets";
 
 export interface CatalogueSecretsArgs {
     secrets: CatalogueSecret[];

@@ -86,7 +86,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
 
         for (const listener of lb.listeners) {
             const backendSet = backendSets.get(listener.backendSet);
-            if (!backendSet) throw new Error(`${lb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`);
+            if (!backendSet) throw new pulumi.ResourceError(`${lb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`, this);
             new oci.loadbalancer.Listener(`${lb.resourceName}-${listener.name}-listener`, {
                 loadBalancerId,
                 name: listener.name,

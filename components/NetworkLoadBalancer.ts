@@ -70,7 +70,7 @@ export class NetworkLoadBalancer extends pulumi.ComponentResource {
 
         for (const listener of nlb.listeners) {
             const backendSet = backendSets.get(listener.backendSet);
-            if (!backendSet) throw new Error(`${nlb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`);
+            if (!backendSet) throw new pulumi.ResourceError(`${nlb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`, this);
             new oci.networkloadbalancer.Listener(`${nlb.resourceName}-${listener.name}-listener`, {
                 networkLoadBalancerId,
                 name: listener.name,

@@ -6,9 +6,9 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { type AccountContext, childOptions } from "./accountContext";
-import { type CatalogueSecret, secretSlug } from "./CatalogueSecrets";
+import type { CatalogueSecret } from "../plan/secrets";
+import { secretSlug } from "./CatalogueSecrets";
 
-export type { CatalogueSecret } from "./CatalogueSecrets";
 
 export interface SecretVaultArgs {
     ctx: AccountContext;
@@ -56,7 +56,7 @@ export class SecretVault extends pulumi.ComponentResource {
 
         for (const secret of args.secrets.filter((s) => s.source === "random")) {
             const value = args.values[secret.path];
-            if (value === undefined) throw new Error(`SecretVault: no generated value for ${secret.path}`);
+            if (value === undefined) throw new pulumi.ResourceError(`${name}: no generated value for ${secret.path}`, this);
             this.secrets[secret.path] = new oci.vault.Secret(`${slug}-${secretSlug(secret.path)}`, {
                 compartmentId: ctx.compartmentId,
                 vaultId: this.vault.id,

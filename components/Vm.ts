@@ -6,7 +6,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { VmPlan } from "../plan/types";
-import { volumeDevice } from "../render/volumes";
+import { volumeDevice } from "../plan/volumes";
 import { type AccountContext, childOptions } from "./accountContext";
 
 /**
@@ -103,7 +103,7 @@ export class Vm extends pulumi.ComponentResource {
                     assetId: blockVolume.id,
                     policyId: pulumi.output(args.backupPolicyIds).apply((ids) => {
                         const id = ids[volume.backupPolicy];
-                        if (!id) throw new Error(`${vm.account}: no Oracle-defined volume backup policy '${volume.backupPolicy}'`);
+                        if (!id) throw new pulumi.ResourceError(`${vm.account}: no Oracle-defined volume backup policy '${volume.backupPolicy}'`, this);
                         return id;
                     }),
                 }, o());

@@ -21,7 +21,7 @@ export function availabilityDomainOf(parent: pulumi.Resource, ctx: AccountContex
         .getAvailabilityDomainsOutput({ compartmentId: ctx.tenancyOcid }, invokeOptions(parent, ctx))
         .availabilityDomains.apply((domains) => {
             const first = domains[0];
-            if (!first) throw new Error(`${ctx.plan.name}: the tenancy lists no availability domain`);
+            if (!first) throw new pulumi.ResourceError(`${ctx.plan.name}: the tenancy lists no availability domain`, parent);
             return first.name;
         });
 }
@@ -48,7 +48,7 @@ export function imageOf(
         }, invokeOptions(parent, ctx))
         .images.apply((images) => {
             const latest = images[0];
-            if (!latest) throw new Error(`${ctx.plan.name}: no ${query.operatingSystem} ${query.version} image for ${shape}`);
+            if (!latest) throw new pulumi.ResourceError(`${ctx.plan.name}: no ${query.operatingSystem} ${query.version} image for ${shape}`, parent);
             return latest.id;
         });
 }

@@ -11,8 +11,6 @@ import { loadOciLimits } from "./ociLimits";
 import { parseYamlInput, readInputFile } from "./yamlInput";
 import { formatPath, lineOfPath, parsePath, type PathSegment } from "./yamlPath";
 
-export { placementsOf, accountsOfRegion, accountsOfRole, roleOf, vmsRunning, homeRegionOf, type ResolvedPlacement } from "./query";
-export { validateStackAccounts } from "./validate";
 
 /** Default topology file, relative to the project root. */
 export const DEFAULT_TOPOLOGY_FILE = "topology/blitzhub.yaml";

@@ -2,7 +2,7 @@
  * Read-only questions about a validated topology that every layer asks: what runs on a VM,
  * which accounts a region holds, which VMs of a role run a service.
  */
-import type { Account, RegionKey, Role, RoleName, ServiceDef, Topology, Vm } from "./schema";
+import type { Account, RegionKey, RoleName, ServiceDef, Topology, Vm } from "./schema";
 
 /** A service as it runs on one VM: the catalogue entry and the effective memory limit. */
 export interface ResolvedPlacement {
@@ -43,19 +43,9 @@ export function placementsOf(vm: Vm, topology: Topology): ResolvedPlacement[] {
     return [...own, ...everywhere];
 }
 
-/** Accounts of one region, in file order. */
+/** Accounts of one region, in file order. Used by tests only. */
 export function accountsOfRegion(topology: Topology, region: RegionKey): Account[] {
     return topology.accounts.filter((account) => account.region === region);
-}
-
-/** Accounts of one role, in file order. */
-export function accountsOfRole(topology: Topology, role: RoleName): Account[] {
-    return topology.accounts.filter((account) => account.role === role);
-}
-
-/** The role definition of an account. */
-export function roleOf(topology: Topology, account: Account): Role {
-    return topology.roles[account.role];
 }
 
 /** VMs of a role that run `service` (own list or `everyVm`). */
@@ -63,10 +53,6 @@ export function vmsRunning(topology: Topology, role: RoleName, service: string):
     return topology.roles[role].vms.filter((vm) => placementsOf(vm, topology).some((p) => p.service === service));
 }
 
-/** Home region of an account: its override, else its region's default. */
-export function homeRegionOf(topology: Topology, account: Account): string {
-    return account.homeRegion ?? topology.regions[account.region].homeRegion;
-}
 
 function catalogueEntry(topology: Topology, service: string): ServiceDef {
     const def = topology.services[service];

@@ -500,5 +500,4 @@ export type HealthCheck = z.infer<typeof HealthCheck>;
 export type Listener = z.infer<typeof Listener>;
 export type Region = z.infer<typeof Region>;
 export type Shape = z.infer<typeof Shape>;
-export type ShapeName = Vm["shape"];
 export type Exposure = z.infer<typeof Exposure>;

@@ -3,7 +3,6 @@
  * sees all problems at once; each problem names the YAML path it is about.
  */
 import { Address4 } from "ip-address";
-import type { Problem } from "./errors";
 import { limitUrl, type OciLimits } from "./ociLimits";
 import { formatPath, type PathSegment } from "./yamlPath";
 import type { RegionKey, Role, RoleName, ServiceDef, ServicePort, Topology, Vm } from "./schema";
@@ -505,42 +504,6 @@ function checkBackendService(
         report([...at, "port"], `service "${service}" has no port named "${portName}" (has: ${names(def.ports)})`);
     }
     return def;
-}
-
-/**
- * Checks the accounts a region's stack config lists against the topology: each must exist and
- * belong to `region`, and every account of the region must be listed.
- *
- * @param accountNames account names from the stack config (its `accounts` keys)
- * @param opts.path config path of the accounts map, prefixed to each problem (`blitzhub:accounts`)
- * @returns the problems, empty when consistent (the caller throws one `UserInputError` for all)
- */
-export function validateStackAccounts(
-    topology: Topology,
-    region: RegionKey,
-    accountNames: readonly string[],
-    opts: { path?: string } = {},
-): Problem[] {
-    const base = opts.path ?? "accounts";
-    const problems: Problem[] = [];
-    for (const name of accountNames) {
-        const path = `${base}${formatPath([name]).startsWith("[") ? "" : "."}${formatPath([name])}`;
-        const index = topology.accounts.findIndex((account) => account.name === name);
-        if (index < 0) {
-            problems.push({ path, message: `account ${name} is not in the topology` });
-        } else if (topology.accounts[index].region !== region) {
-            problems.push({
-                path,
-                message: `account ${name} belongs to region ${topology.accounts[index].region} (topology accounts[${index}]), not to the ${region} stack`,
-            });
-        }
-    }
-    for (const account of topology.accounts) {
-        if (account.region === region && !accountNames.includes(account.name)) {
-            problems.push({ path: base, message: `account ${account.name} of region ${region} is missing from the stack config` });
-        }
-    }
-    return problems;
 }
 
 function placedServices(topology: Topology): Set<string> {

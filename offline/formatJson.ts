@@ -2,7 +2,7 @@
  * The `--json` plan of docs/design.md §4, exactly: `{"stacks":[{"stack","region","resources":[{"urn",
  * "type","name","account","parent","inputs"}]}]}`. Other tools parse it: keep it stable.
  */
-import type { PlannedStack } from "./engine";
+import type { PlannedStack } from "../stacks/planned";
 
 export interface PlanJson {
     stacks: {

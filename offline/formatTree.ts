@@ -4,20 +4,23 @@
  * The totals are the last six lines (CI and hooks show `tail -6`).
  */
 import type { PlannedResource, PlannedStack } from "./engine";
+import { isFiltered, shortType, type PlanFilter } from "./planFilter";
+import { plural } from "./plural";
+import { PLAIN, type Style } from "./style";
+
+/** How `formatPlanTree` prints. */
+export interface TreeOptions {
+    /** Counts only: no resource lines. */
+    summary?: boolean;
+    /** The filter the stacks were narrowed by (named in the first line). */
+    filter?: PlanFilter;
+    style?: Style;
+}
 
 const INSTANCE = "oci:Core/instance:Instance";
 const LOAD_BALANCER = "oci:LoadBalancer/loadBalancer:LoadBalancer";
 const NETWORK_LOAD_BALANCER = "oci:NetworkLoadBalancer/networkLoadBalancer:NetworkLoadBalancer";
 const OCI_PROVIDER = "pulumi:providers:oci";
-
-/** `oci:Core/vcn:Vcn` → `Vcn`; component tokens `blitzhub:frontend:FrontendAccount` stay whole. */
-function shortType(type: string): string {
-    if (type.startsWith("oci:") || type.startsWith("random:") || type.startsWith("command:")) {
-        const [pkg, module] = type.split(":");
-        return `${pkg}:${module.split("/")[0]}/${type.split(":").pop()}`;
-    }
-    return type;
-}
 
 function count<T>(items: T[], pred: (item: T) => boolean): number {
     return items.reduce((n, item) => (pred(item) ? n + 1 : n), 0);
@@ -46,39 +49,53 @@ function lbBandwidths(resources: PlannedResource[]): string {
     return [...bw].map(([k, n]) => `${n} ${k}`).join(", ") || "none";
 }
 
-function renderTree(root: PlannedResource, depth: number, children: Map<string, PlannedResource[]>, out: string[]): void {
-    const label = root.custom ? `${root.name}  ${shortType(root.type)}` : `${root.name}  <${root.type}>`;
-    const flags = [root.protect ? "protect" : "", root.retainOnDelete ? "retain" : ""].filter(Boolean);
-    out.push(`${"  ".repeat(depth)}${label}${flags.length ? `  [${flags.join(", ")}]` : ""}`);
-    for (const child of children.get(root.urn) ?? []) renderTree(child, depth + 1, children, out);
+/** `name  type`: a custom resource's short type, a component's token in angle brackets. */
+function resourceLabel(r: PlannedResource, style: Style): string {
+    const flags = [r.protect ? "protect" : "", r.retainOnDelete ? "retain" : ""].filter(Boolean);
+    return `${r.name}  ${style.dim(r.custom ? shortType(r.type) : `<${r.type}>`)}${flags.length ? `  ${style.yellow(`[${flags.join(", ")}]`)}` : ""}`;
 }
 
-/** The tree of one stack, grouped by account, with per-account counts. */
-export function formatStackTree(stack: PlannedStack): string[] {
+function renderTree(root: PlannedResource, depth: number, children: Map<string, PlannedResource[]>, style: Style, out: string[]): void {
+    out.push(`${"  ".repeat(depth)}${resourceLabel(root, style)}`);
+    for (const child of children.get(root.urn) ?? []) renderTree(child, depth + 1, children, style, out);
+}
+
+/** `84 resources (74 custom, 10 components; 3 instances, 1 LB, 0 NLBs)`; the compute part only when there is any. */
+function resourceCounts(resources: PlannedResource[]): string {
+    const instances = count(resources, (r) => r.type === INSTANCE);
+    const lbs = count(resources, (r) => r.type === LOAD_BALANCER);
+    const nlbs = count(resources, (r) => r.type === NETWORK_LOAD_BALANCER);
+    const compute = instances + lbs + nlbs > 0 ? `; ${plural(instances, "instance")}, ${plural(lbs, "LB")}, ${plural(nlbs, "NLB")}` : "";
+    return `${plural(resources.length, "resource")} (${count(resources, (r) => r.custom)} custom, ${plural(count(resources, (r) => !r.custom), "component")}${compute})`;
+}
+
+/**
+ * The tree of one stack, grouped by account (resources outside every account — the stack
+ * itself, stack references, shared secrets — last, under `(no account)`), with per-group
+ * counts. Every resource counted is listed once: under its parent when the parent is in the
+ * same group, at the top of its group otherwise.
+ */
+export function formatStackTree(stack: PlannedStack, options: TreeOptions = {}): string[] {
+    const style = options.style ?? PLAIN;
     const out: string[] = [];
-    const children = new Map<string, PlannedResource[]>();
     const byUrn = new Map(stack.resources.map((r) => [r.urn, r]));
+    const sameGroupParent = (r: PlannedResource) => {
+        const parent = r.parent ? byUrn.get(r.parent) : undefined;
+        return parent !== undefined && parent.account === r.account;
+    };
+    const children = new Map<string, PlannedResource[]>();
     for (const r of stack.resources) {
-        if (r.parent && byUrn.has(r.parent)) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+        if (sameGroupParent(r)) children.set(r.parent!, [...(children.get(r.parent!) ?? []), r]);
     }
     const accounts = [...new Set(stack.resources.map((r) => r.account).filter((a): a is string => a !== null))];
-    out.push(`Stack ${stack.stack}: ${accounts.length} accounts, ${stack.resources.length} resources`);
-    for (const account of accounts) {
-        const own = stack.resources.filter((r) => r.account === account);
-        const top = own.filter((r) => !r.parent || byUrn.get(r.parent)?.account !== account);
-        out.push(
-            `  ${account}: ${own.length} resources (${count(own, (r) => r.custom)} custom, ${count(own, (r) => !r.custom)} components; ` +
-                `${count(own, (r) => r.type === INSTANCE)} instances, ${count(own, (r) => r.type === LOAD_BALANCER)} LB, ${count(own, (r) => r.type === NETWORK_LOAD_BALANCER)} NLB)`,
-        );
-        for (const r of top) renderTree(r, 2, children, out);
-    }
-    const outside = stack.resources.filter((r) => r.account === null && !(r.parent && byUrn.get(r.parent)?.account === null));
-    if (outside.length > 0) {
-        out.push(`  (no account): ${count(stack.resources, (r) => r.account === null)} resources`);
-        for (const r of outside) {
-            const label = r.custom ? `${r.name}  ${shortType(r.type)}` : `${r.name}  <${r.type}>`;
-            out.push(`    ${label}`);
-        }
+    out.push(style.bold(`Stack ${stack.stack}: ${plural(accounts.length, "account")}, ${plural(stack.resources.length, "resource")}`));
+    const groups: { label: string; own: PlannedResource[] }[] = accounts.map((account) => ({ label: account, own: stack.resources.filter((r) => r.account === account) }));
+    const outside = stack.resources.filter((r) => r.account === null);
+    if (outside.length > 0) groups.push({ label: "(no account)", own: outside });
+    for (const { label, own } of groups) {
+        out.push(`  ${style.bold(label)}: ${resourceCounts(own)}`);
+        if (options.summary) continue;
+        for (const r of own.filter((r) => !sameGroupParent(r))) renderTree(r, 2, children, style, out);
     }
     return out;
 }
@@ -164,13 +181,13 @@ function formatDependencies(stacks: PlannedStack[]): string[] {
     const { chain, crossAccount } = dependencyReport(stacks);
     const pairs = new Set(crossAccount.map(([from, to]) => `${from.account} → ${to.account}`));
     return [
-        `Dependencies: longest chain ${chain.length} resources (${chain.map((r) => r.name).join(" → ") || "none"})`,
+        `Dependencies: longest chain ${plural(chain.length, "resource")} (${chain.map((r) => r.name).join(" → ") || "none"})`,
         `  cross-account edges: ${crossAccount.length}${pairs.size ? ` (${[...pairs].join(", ")})` : ""}`,
     ];
 }
 
 /** The six closing lines: accounts, providers, instances by shape, LBs, network, free tier. */
-export function formatTotals(stacks: PlannedStack[]): string[] {
+export function formatTotals(stacks: PlannedStack[], style: Style = PLAIN): string[] {
     const all = stacks.flatMap((s) => s.resources);
     const accounts = new Set(all.map((r) => r.account).filter((a) => a !== null));
     const shapes = [...instancesByShape(all)].map(([shape, n]) => `${n} ${shape}`).join(", ") || "none";
@@ -180,26 +197,33 @@ export function formatTotals(stacks: PlannedStack[]): string[] {
     const storageOver = planned.filter((a) => !a.storage.fits).length;
     const typeCount = (suffix: string) => count(all, (r) => r.type.endsWith(suffix));
     return [
-        `Totals: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} (${stacks.map((s) => s.stack).join(", ")}), ${accounts.size} accounts, ${all.length} resources (${count(all, (r) => r.custom)} custom, ${count(all, (r) => !r.custom)} components)`,
+        `${style.bold("Totals:")} ${plural(stacks.length, "stack")} (${stacks.map((s) => s.stack).join(", ")}), ${plural(accounts.size, "account")}, ${plural(all.length, "resource")} (${count(all, (r) => r.custom)} custom, ${plural(count(all, (r) => !r.custom), "component")})`,
         `  providers: ${count(all, (r) => r.type === OCI_PROVIDER)} oci`,
         `  instances: ${count(all, (r) => r.type === INSTANCE)} (${shapes})`,
         `  load balancers: ${count(all, (r) => r.type === LOAD_BALANCER)} flexible (${lbBandwidths(all)}), ${count(all, (r) => r.type === NETWORK_LOAD_BALANCER)} network`,
-        `  network: ${typeCount(":Vcn")} VCNs, ${typeCount(":Subnet")} subnets, ${typeCount(":Drg")} DRGs, ${typeCount(":NetworkSecurityGroup")} NSGs, ${typeCount(":NetworkSecurityGroupSecurityRule")} NSG rules, ${typeCount(":RemotePeeringConnection")} RPCs`,
-        `  free tier: overage ${overage.toFixed(2)} ${plan?.freeTier.currency ?? "USD"}/month; storage over the allowance in ${storageOver} of ${planned.length} accounts`,
+        `  network: ${plural(typeCount(":Vcn"), "VCN")}, ${plural(typeCount(":Subnet"), "subnet")}, ${plural(typeCount(":Drg"), "DRG")}, ${plural(typeCount(":NetworkSecurityGroup"), "NSG")}, ${plural(typeCount(":NetworkSecurityGroupSecurityRule"), "NSG rule")}, ${plural(typeCount(":RemotePeeringConnection"), "RPC")}`,
+        `  free tier: overage ${overage.toFixed(2)} ${plan?.freeTier.currency ?? "USD"}/month; storage over the allowance in ${storageOver} of ${plural(planned.length, "account")}`,
     ];
 }
 
-/** The whole human plan. */
-export function formatPlanTree(stacks: PlannedStack[]): string {
+/** The whole human plan (`--summary`: without the resource lines). */
+export function formatPlanTree(stacks: PlannedStack[], options: TreeOptions = {}): string {
+    const style = options.style ?? PLAIN;
+    const filter = options.filter ?? {};
+    const named = [
+        ...(filter.accounts?.length ? [`--account ${filter.accounts.join(",")}`] : []),
+        ...(filter.types?.length ? [`--type ${filter.types.join(",")}`] : []),
+    ];
     const lines = [
-        ...stacks.flatMap((s) => [...formatStackTree(s), ""]),
+        ...(isFiltered(filter) ? [style.dim(`Only the resources of ${named.join(" ")}; every count below is of them.`), ""] : []),
+        ...stacks.flatMap((s) => [...formatStackTree(s, options), ""]),
         ...formatBillingModes(stacks),
         "",
         ...formatFreeTier(stacks),
         "",
-        ...formatDependencies(stacks),
-        "",
-        ...formatTotals(stacks),
+        // A dependency chain through only the resources of some types would mislead.
+        ...(filter.types?.length ? [] : [...formatDependencies(stacks), ""]),
+        ...formatTotals(stacks, style),
     ];
     return `${lines.join("\n")}\n`;
 }

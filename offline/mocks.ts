@@ -11,19 +11,10 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { Address4 } from "ip-address";
+import { unwrapSecret } from "./serialize";
+import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
 type Props = Record<string, any>;
-
-/** Pulumi's marker of a secret value inside serialized properties. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** Key of the signature in a serialized special value. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** Secret sentinel `{sig: secret, value}` → the value; anything else unchanged. */
-export function unwrapSecret(value: unknown): unknown {
-    if (value !== null && typeof value === "object" && (value as Props)[SIG_KEY] === SECRET_SIG) return (value as Props).value;
-    return value;
-}
 
 function digest(text: string): string {
     return createHash("sha256").update(text).digest("hex");
@@ -336,7 +327,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     })),
                 };
             case "oci:Core/getImages:getImages": {
-                const shape = String(inputs.shape ?? "VM.Standard.E2.1.Micro");
+                const shape = String(inputs.shape ?? MICRO_SHAPE);
                 const arch = shape.includes("A1") ? "aarch64" : "x86_64";
                 const os = String(inputs.operatingSystem ?? "Canonical Ubuntu");
                 const version = String(inputs.operatingSystemVersion ?? "22.04");
@@ -363,8 +354,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     ...inputs,
                     id: `shapes-${region}`,
                     shapes: [
-                        { name: "VM.Standard.A1.Flex", ocpus: 1, memoryInGbs: 6, isFlexible: true, processorDescription: "3.0 GHz Ampere Altra" },
-                        { name: "VM.Standard.E2.1.Micro", ocpus: 1, memoryInGbs: 1, isFlexible: false, processorDescription: "2.0 GHz AMD EPYC 7551" },
+                        { name: A1_SHAPE, ocpus: 1, memoryInGbs: 6, isFlexible: true, processorDescription: "3.0 GHz Ampere Altra" },
+                        { name: MICRO_SHAPE, ocpus: 1, memoryInGbs: 1, isFlexible: false, processorDescription: "2.0 GHz AMD EPYC 7551" },
                     ],
                 };
             case "oci:Core/getServices:getServices": {

@@ -17,6 +17,8 @@ export interface OutputDirOptions {
     force?: boolean;
     /** How the option is named in messages (`--out`). */
     option?: string;
+    /** How `dir` is named in messages (the CLI's `rendered (/abs/rendered)`); `dir` by default. */
+    shown?: string;
 }
 
 function refuse(option: string, dir: string, message: string): UserInputError {
@@ -30,11 +32,11 @@ export function checkOutputDir(dir: string, opts: OutputDirOptions = {}): void {
     try {
         stat = fs.statSync(dir);
     } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw refuse(option, dir, `cannot use it: ${(error as Error).message}`);
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw refuse(option, opts.shown ?? dir, `cannot use it: ${(error as Error).message}`);
     }
-    if (stat && !stat.isDirectory()) throw refuse(option, dir, "is a file, not a directory: name a directory to render into");
+    if (stat && !stat.isDirectory()) throw refuse(option, opts.shown ?? dir, "is a file, not a directory: name a directory to render into");
     if (stat && fs.readdirSync(dir).length > 0 && !opts.force) {
-        throw refuse(option, dir, "is not empty: render never merges into existing files; name a new or empty directory, or pass --force to replace it");
+        throw refuse(option, opts.shown ?? dir, "is not empty: render never merges into existing files; name a new or empty directory, or pass --force to replace it");
     }
 }
 
@@ -55,7 +57,7 @@ export function writeOutputDir<T>(dir: string, write: (tempDir: string) => T, op
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const reason = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EROFS" ? "read-only file system" : (error as Error).message;
-        throw refuse(option, dir, `cannot write into ${parent}: ${reason}`);
+        throw refuse(option, opts.shown ?? dir, `cannot write into ${parent}: ${reason}`);
     }
     const cleanup = () => fs.rmSync(temp, { recursive: true, force: true });
     const onSignal = (signal: NodeJS.Signals) => {

@@ -95,10 +95,6 @@ function subnetOfVm(vm: Vm, roleVmsExposure: "public" | "private"): SubnetName {
     return vm.exposure === "public" ? "public-vm" : "private-vm";
 }
 
-function usableHosts(network: Network): bigint {
-    return network.size - BigInt(RESERVED_AT_START + RESERVED_AT_END);
-}
-
 function subnetPlan(account: string, name: SubnetName, network: Network, isPublic: boolean): SubnetPlan {
     return {
         name,
@@ -249,9 +245,4 @@ export function addressPlan(topology: Topology, options: AddressPlanOptions = {}
     const roleBlocks: Partial<Record<RoleName, string>> = {};
     for (const [role, block] of blocks) roleBlocks[role] = block.cidr;
     return { addressSpace: space.cidr, roleBlocks, accounts, byAccount: new Map(accounts.map((a) => [a.account, a])) };
-}
-
-/** Usable host addresses of a subnet once OCI's reserved ones are taken out. */
-export function usableAddresses(cidr: string): bigint {
-    return usableHosts(parseNetwork(cidr));
 }

@@ -13,7 +13,7 @@ export interface Network {
     size: bigint;
 }
 
-/** True when `text` is `a.b.c.d/n` with no host bits set. */
+/** True when `text` is `a.b.c.d/n` with no host bits set. Used by tests only. */
 export function isNetworkCidr(text: string): boolean {
     if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(text) || !Address4.isValid(text)) return false;
     return new Address4(text).networkForm() === text;
@@ -73,7 +73,7 @@ export function overlaps(a: Network, b: Network): boolean {
     return a.start < b.start + b.size && b.start < a.start + a.size;
 }
 
-/** Whether the address `ip` (no prefix) is inside `network`. */
+/** Whether the address `ip` (no prefix) is inside `network`. Used by tests only. */
 export function containsAddress(network: Network, ip: string): boolean {
     const value = new Address4(ip).bigInt();
     return value >= network.start && value < network.start + network.size;

@@ -22,17 +22,14 @@ import type { Account, Topology } from "../model/schema";
 import type { AddressPlan } from "./addressPlan";
 import { hostCidr } from "./cidr";
 import type { ServiceIndex } from "./dependencies";
+import { BASTION_ROLE, WIREGUARD_SERVICE } from "./bastions";
 import { throwIfProblems } from "./problems";
 import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
 
 /** The service whose VMs scrape every metrics port. */
 export const SCRAPER_SERVICE = "prometheus";
-/** The service on the bastions that is public. */
-export const WIREGUARD_SERVICE = "wireguard";
 export const WIREGUARD_DEFAULT_PORT = 51820;
-/** The role whose public VMs are the bastions (the only SSH sources). */
-export const BASTION_ROLE = "management";
 export const INTERNET = "0.0.0.0/0";
 export const SSH_PORT = 22;
 /** Ports that must never face the internet (SSH, RDP). */

@@ -4,8 +4,9 @@
  * × `hoursPerMonth`, 730).
  */
 import type { Role, Topology } from "../model/schema";
-import { monthlyUnitPrice, type FreeTierAllowances, type PriceKey } from "./allowances";
+import { monthlyUnitPrice, type FreeTierAllowances, type PriceKey } from "../model/allowances";
 import type { FreeTierLine, FreeTierReport, FreeTierResource, FreeTierUsage, Overage, OverageLine, StorageBudget } from "./types";
+import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
 /** Minimum ECPUs of a paid Autonomous Database (what an extra database costs at least). */
 export const ADB_MIN_ECPUS = 2;
@@ -142,8 +143,8 @@ export function freeTierUsage(
 ): FreeTierUsage {
     const a = allowances.allowances;
     const free = billing.mode === "alwaysFree";
-    const a1 = role.vms.filter((vm) => vm.shape === "VM.Standard.A1.Flex");
-    const micros = role.vms.filter((vm) => vm.shape === "VM.Standard.E2.1.Micro");
+    const a1 = role.vms.filter((vm) => vm.shape === A1_SHAPE);
+    const micros = role.vms.filter((vm) => vm.shape === MICRO_SHAPE);
     const lines: FreeTierLine[] = [
         line(account, "a1-ocpu", roundQuantity(a1.reduce((s, vm) => s + vm.ocpus, 0)), a.a1.ocpus),
         line(account, "a1-memory-gb", roundQuantity(a1.reduce((s, vm) => s + vm.memoryGb, 0)), a.a1.memoryGb),

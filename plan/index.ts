@@ -7,7 +7,7 @@
 import type { Problem } from "../model/errors";
 import { REGION_KEYS, type Topology } from "../model/schema";
 import { addressPlan, accountSlug } from "./addressPlan";
-import type { FreeTierAllowances } from "./allowances";
+import type { FreeTierAllowances } from "../model/allowances";
 import { hostCidr } from "./cidr";
 import { indexServices, resolveDependencies } from "./dependencies";
 import { hostFirewall, planFirewall } from "./firewall";
@@ -28,12 +28,8 @@ import type {
     TopologyPlan,
     VmPlan,
 } from "./types";
+import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
-export type * from "./types";
-export { addressPlan, accountSlug } from "./addressPlan";
-export { loadAllowances, parseAllowances, DEFAULT_ALLOWANCES_FILE } from "./allowances";
-export { hostFirewall } from "./firewall";
-export { scrapeJobs } from "./scrapeTargets";
 
 /**
  * Builds the plan of a validated topology.
@@ -151,6 +147,8 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             loadBalancer: loadBalancers.get(account.name)!,
             ...(nlb ? { networkLoadBalancer: nlb } : {}),
             ...(autonomousDatabase ? { autonomousDatabase } : {}),
+            ...(role.ociVault ? { ociVault: { name: role.ociVault.name, purpose: role.ociVault.purpose } } : {}),
+            buckets: role.buckets.map((b) => ({ name: b.name, purpose: b.purpose, versioning: b.versioning })),
             firewall: rules,
             storage,
             freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0, account.billing, gatewaysOf(accountAddresses.subnets)),
@@ -178,8 +176,8 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
         totals: {
             accounts: accounts.length,
             vms: allVms.length,
-            a1Vms: allVms.filter((v) => v.shape === "VM.Standard.A1.Flex").length,
-            microVms: allVms.filter((v) => v.shape === "VM.Standard.E2.1.Micro").length,
+            a1Vms: allVms.filter((v) => v.shape === A1_SHAPE).length,
+            microVms: allVms.filter((v) => v.shape === MICRO_SHAPE).length,
             ocpus: allVms.reduce((s, v) => s + v.ocpus, 0),
             memoryGb: allVms.reduce((s, v) => s + v.memoryGb, 0),
             storageGb: accounts.reduce((s, a) => s + a.storage.totalGb, 0),
@@ -202,7 +200,7 @@ function gatewaysOf(subnets: { public: boolean }[]): { nat: number; service: num
     return { nat: privateSubnets, service: privateSubnets };
 }
 
-/** The plan of one account (throws when the plan has no such account). */
+/** The plan of one account (throws when the plan has no such account). Used by tests only. */
 export function accountPlan(plan: TopologyPlan, account: string): AccountPlan {
     const found = plan.accounts.find((a) => a.name === account);
     if (!found) throw new Error(`no account "${account}" in the plan`);

@@ -3,7 +3,7 @@
  * allowance (200 GB), with the shortfall named when it does not fit.
  */
 import type { Role } from "../model/schema";
-import type { FreeTierAllowances } from "./allowances";
+import type { FreeTierAllowances } from "../model/allowances";
 import type { StorageBudget, StorageItem } from "./types";
 
 /** The storage budget of one account of `role`. */

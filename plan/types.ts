@@ -6,6 +6,7 @@
  * `buildPlan` in `plan/index.ts` produces a `TopologyPlan`.
  */
 import type { RegionKey, RoleName, ServiceDef } from "../model/schema";
+import type { Shape } from "../model/shapes";
 
 /**
  * Subnets of an account's VCN. `public-vm` exists only when a VM overrides exposure to public
@@ -101,7 +102,7 @@ export interface VmPlan {
     /** `eu-fe-01-app`; also the hostname. */
     resourceName: string;
     role: RoleName;
-    shape: "VM.Standard.A1.Flex" | "VM.Standard.E2.1.Micro";
+    shape: Shape;
     ocpus: number;
     memoryGb: number;
     bootVolumeGb: number;
@@ -375,6 +376,10 @@ export interface AccountPlan {
     loadBalancer: LoadBalancerPlan;
     networkLoadBalancer?: NetworkLoadBalancerPlan;
     autonomousDatabase?: AutonomousDatabasePlan;
+    /** The role's OCI Vault (KMS), when it declares one: it stores the catalogue's generated secrets. */
+    ociVault?: { name: string; purpose: string };
+    /** The role's Object Storage buckets (private; versioned when asked). */
+    buckets: { name: string; purpose: string; versioning: boolean }[];
     /** Every ingress rule of the account (NSGs and host firewalls come from this list). */
     firewall: FirewallRule[];
     storage: StorageBudget;
@@ -421,4 +426,4 @@ export interface PlanOptions {
     addressSpace?: string;
 }
 
-export type { FreeTierAllowances } from "./allowances";
+export type { FreeTierAllowances } from "../model/allowances";

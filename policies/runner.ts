@@ -13,8 +13,8 @@ import type {
     StackValidationArgs,
 } from "@pulumi/policy";
 import { isUserInputError } from "../model/errors";
-import type { PlannedResource, PlannedStack } from "../offline/engine";
-import { loadAllowances } from "../plan/allowances";
+import type { PlannedResource, PlannedStack } from "../stacks/planned";
+import { loadAllowances } from "../model/allowances";
 import { policies as packPolicies, topologyPolicies as packTopologyPolicies } from "./all";
 import { contextFromPlan, policyContext, setPolicyContext, type PolicyContext } from "./lib/context";
 import { attachOfflineFacts } from "./lib/offline";

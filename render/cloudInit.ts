@@ -16,6 +16,7 @@ import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm } from "./vm";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
 import { checkedUserData } from "./userDataSize";
+import { A1_SHAPE } from "../model/shapes";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
 export const CLOUD_CONFIG_KEYS = [
@@ -95,7 +96,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     if (!acc) throw new Error(`no account ${account} in the plan`);
     const v = typeof vm === "string" ? acc.vms.find((x) => x.name === vm) : vm;
     if (!v) throw new Error(`no VM ${vm} in ${acc.name}`);
-    const arch = v.shape === "VM.Standard.A1.Flex" ? "arm64" : "amd64";
+    const arch = v.shape === A1_SHAPE ? "arm64" : "amd64";
     // Pinned apt packages install one by one from a script, so a version missing from a
     // repository fails only its own package (logged), not the whole package stage.
     const aptServices = v.services.filter((s) => s.def.install.method === "apt");

@@ -6,10 +6,7 @@ import type { TopologyPlan } from "../plan/types";
 import type { RenderedFile, RenderOptions } from "./types";
 import { renderVm, SERVICE_RENDERERS } from "./vm";
 
-export type { RenderedFile, RenderOptions, WireguardPeer } from "./types";
 export { renderCloudInit, CLOUD_CONFIG_KEYS, PLACEHOLDER_SSH_KEY, type CloudInitOptions } from "./cloudInit";
-export { volumeDevice, volumeMounts } from "./volumes";
-export { renderVm, SERVICE_RENDERERS } from "./vm";
 
 export function renderAccount(plan: TopologyPlan, account: string, options: RenderOptions = {}): RenderedFile[] {
     const acc = plan.accounts.find((a) => a.name === account);

@@ -3,6 +3,8 @@
  * targets of all accounts, alert rules from the topology, and the Alertmanagers to notify.
  */
 import type { ScrapeTarget } from "../plan/types";
+import { capacityAlert } from "./capacityAlerts";
+import { runbookUrl } from "./runbooks";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -88,8 +90,7 @@ export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
     }
     const groups = [];
     for (const [service, def] of [...seen.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        if (def.alerts.length === 0) continue;
-        const rules = def.alerts.map((a) => ({
+        const rules: Record<string, unknown>[] = def.alerts.map((a) => ({
             alert: a.alert,
             expr: a.expr,
             for: a.for,
@@ -97,7 +98,12 @@ export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
             summary: a.summary ?? `${a.alert} on {{ $labels.account }}/{{ $labels.vm }}`,
             specExpr: a.specExpr?.replace(/\s+/g, " "),
             fix: (a.fix ?? "").replace(/\s+/g, " "),
+            runbookUrl: runbookUrl(service, a.alert.toLowerCase()),
         }));
+        // The spec's auto-scaling rule, as a capacity alert routed to the operators.
+        const capacity = capacityAlert(ctx.plan, service, def);
+        if (capacity) rules.push({ ...capacity, category: "capacity", runbookUrl: runbookUrl(service, "capacity") });
+        if (rules.length === 0) continue;
         groups.push({ service, rules });
     }
     const path = ctx.placement.def.files.find((f) => f.startsWith("/etc/prometheus/rules/")) ?? "/etc/prometheus/rules/blitzhub.rules.yml";
@@ -109,7 +115,7 @@ export function renderAlertmanager(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(ctx.account, ctx.vm);
     const configPath = placement.def.files.find((f) => /alertmanager\.ya?ml$/.test(f)) ?? "/etc/alertmanager/alertmanager.yml";
     const dir = configPath.replace(/\/[^/]+$/, "");
-    const receivers = ["critical", "warning"].map((name) => ({
+    const receivers = ["critical", "warning", "operators"].map((name) => ({
         name,
         urlFile: `${dir}/slack-${name}.url`,
         channel: `#blitzhub-${name}`,

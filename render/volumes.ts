@@ -4,12 +4,7 @@
  * `volumeDevice`, so the mount finds the volume the plan meant.
  */
 import type { VmPlan } from "../plan/types";
-
-/** `/dev/oracleoci/oraclevdb` for the VM's first block volume, `...vdc` for the second (vda is the boot volume). */
-export function volumeDevice(index: number): string {
-    if (index < 0 || index > 24) throw new Error(`block volume index ${index} out of range`);
-    return `/dev/oracleoci/oraclevd${String.fromCharCode("b".charCodeAt(0) + index)}`;
-}
+import { volumeDevice } from "../plan/volumes";
 
 /** Device and mount path of each block volume of a VM. */
 export function volumeMounts(vm: VmPlan): { name: string; device: string; mountPath: string }[] {

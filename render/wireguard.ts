@@ -6,7 +6,8 @@
  * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
 import { overlaps, parseNetwork, sliceOf, addressAt } from "../plan/cidr";
-import type { AccountPlan, PortPlan, TopologyPlan, VmPlan } from "../plan/types";
+import { wireguardPortOf } from "../plan/bastions";
+import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { FirewallWireguard } from "./firewall";
 import { instancesOf, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
@@ -47,13 +48,6 @@ export function wireguardTunnel(index: number, addressSpace: string): { cidr: st
     }
     const net = sliceOf(space, 24, index);
     return { cidr: net.cidr, address: `${addressAt(net, 1)}/24`, peerAddress: (host) => `${addressAt(net, host)}/32` };
-}
-
-/** The UDP port WireGuard listens on: the service's one UDP port, whatever the catalogue names it. */
-export function wireguardPortOf(placement: { ports: PortPlan[] }, where: string): PortPlan {
-    const udp = placement.ports.filter((p) => p.protocol === "udp");
-    if (udp.length !== 1) throw new Error(`${where} wireguard: needs exactly one UDP port, has ${udp.length}`);
-    return udp[0];
 }
 
 /** The tunnel of `vm`, undefined when it runs no WireGuard. */

@@ -17,7 +17,7 @@ import { PROJECT_ROOT } from "../model/projectRoot";
 import { parseYamlInput, readInputFile } from "../model/yamlInput";
 import { plaintextSecretProblems } from "./plaintextSecrets";
 import { vmsRunning } from "../model/query";
-import { WIREGUARD_SERVICE } from "../plan/firewall";
+import { WIREGUARD_SERVICE } from "../plan/bastions";
 import type { Topology } from "../model/schema";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from "./configSchema";
 import { ociProfileFrom, parseOciConfig, type OciProfile } from "./configOciProfile";
@@ -153,6 +153,15 @@ function refusePlaintextSecrets(stackFile: string): void {
     const config = ((data ?? {}) as { config?: Record<string, unknown> }).config ?? {};
     const problems = plaintextSecretProblems(config, stackFile);
     if (problems.length > 0) throw new UserInputError(problems);
+}
+
+/**
+ * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
+ * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
+ * CI runs under, so no stack file hard-codes one.
+ */
+export function euStackName(configured: string | undefined): string {
+    return configured ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/eu`;
 }
 
 /**

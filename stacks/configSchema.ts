@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { UserInputError, type Problem, yamlTypeName } from "../model/errors";
 import { RegionKey } from "../model/schema";
+import { DEFAULT_TOPOLOGY_FILE } from "../model/load";
 
 /** Config namespace of every project key (the Pulumi project name). */
 export const CONFIG_NAMESPACE = "blitzhub";
@@ -54,7 +55,7 @@ export const StackConfig = z.strictObject({
     /** The region this stack deploys (`eu`, `na`, `sa`, `as`, `au`). */
     region: RegionKey,
     /** Topology file, relative to the project root. */
-    topology: z.string().default("topology/blitzhub.yaml"),
+    topology: z.string().default(DEFAULT_TOPOLOGY_FILE),
     /** OCI config file with one profile per account. `~/.oci/config` for real runs. */
     ociConfigFile: z.string().default("~/.oci/config"),
     /** Every account of this region, by account name. */
@@ -75,8 +76,16 @@ export const StackConfig = z.strictObject({
      * the stack of the management account (eu); the bastions' config carries them from first boot.
      */
     wireguardPeers: WireguardPeers.default([]),
-    /** Fully qualified name of the eu stack, read by the other regions' StackReference. */
-    euStack: z.string().default("organization/blitzhub/eu"),
+    /**
+     * Fully qualified name (`<organization>/<project>/<stack>`) of the eu stack, read by the other
+     * regions' StackReference. Unset: the eu stack of the organization and project this stack
+     * runs under (`euStackName` in stacks/config.ts), so CI and every operator reach the same eu
+     * stack as the one they preview or deploy, whatever the organization.
+     */
+    euStack: z
+        .string()
+        .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must name the eu stack as <organization>/<project>/<stack>, e.g. acme/blitzhub/eu")
+        .optional(),
     /** Operating system image lookup when no override is given. */
     image: z
         .strictObject({ operatingSystem: z.string().default("Canonical Ubuntu"), version: z.string().default("22.04") })

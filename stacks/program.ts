@@ -13,19 +13,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { UserInputError, type Problem } from "../model/errors";
 import { loadTopology } from "../model/load";
-import { loadAllowances } from "../plan/allowances";
+import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
-import { renderAccount, renderCloudInit, type CloudInitOptions } from "../render/index";
-import { WIREGUARD_SERVICE } from "../plan/firewall";
-import type { RenderedFile } from "../render/types";
-import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, loadStackConfig, type LoadedStackConfig } from "./config";
-import { type AccountSettings, type GlobalHubOutputs, adbAdminSecretPath, deployRegion, remoteAdbClients } from "./region";
+import { renderRegion } from "../render/region";
+import { remoteAdbClients } from "../plan/autonomousDatabase";
+import { bastionVms } from "../plan/bastions";
+import { adbAdminSecretPath } from "../plan/secrets";
+import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euStackName, loadStackConfig, type LoadedStackConfig } from "./config";
+import { type AccountSettings, type GlobalHubOutputs, deployRegion } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
+import { SHAPES } from "../model/shapes";
 
-/** Shapes an image override may name. */
-const SHAPES = ["VM.Standard.A1.Flex", "VM.Standard.E2.1.Micro"];
 
 /** Per-account settings from the stack config, checked against the plan. */
 export function accountSettings(config: LoadedStackConfig, plan: TopologyPlan): Record<string, AccountSettings> {
@@ -35,7 +35,7 @@ export function accountSettings(config: LoadedStackConfig, plan: TopologyPlan): 
         const own = config.accounts[account.name];
         const at = (key: string) => `${config.stackFile}: ${CONFIG_NAMESPACE}:accounts.${account.name}.${key}`;
         for (const shape of Object.keys(own.imageOcids ?? {})) {
-            if (!SHAPES.includes(shape)) problems.push({ path: at(`imageOcids.${shape}`), message: `unknown shape (known: ${SHAPES.join(", ")})` });
+            if (!(SHAPES as readonly string[]).includes(shape)) problems.push({ path: at(`imageOcids.${shape}`), message: `unknown shape (known: ${SHAPES.join(", ")})` });
         }
         const profile = config.profiles[account.name];
         if (profile.region !== account.homeRegion) {
@@ -76,27 +76,6 @@ export function checkTopologyForComponents(topology: Topology, plan: TopologyPla
 export const DELIVERY_CONFIG_NAMESPACE = "blitzhub-delivery";
 
 /**
- * Cloud-init of every VM of the region and the rendered config files of every account,
- * computed before any resource exists (a render failure registers nothing).
- */
-export function renderRegion(
-    plan: TopologyPlan,
-    region: string,
-    options: CloudInitOptions,
-): { cloudInits: Map<string, string>; files: Record<string, RenderedFile[]> } {
-    const cloudInits = new Map<string, string>();
-    const files: Record<string, RenderedFile[]> = {};
-    for (const account of plan.accounts.filter((a) => a.region === region)) {
-        files[account.name] = renderAccount(plan, account.name, options);
-        for (const vm of account.vms) {
-            const vmFiles = files[account.name].filter((f) => f.vm === vm.name);
-            cloudInits.set(`${account.name}/${vm.name}`, renderCloudInit(plan, account, vm, { ...options, files: vmFiles }));
-        }
-    }
-    return { cloudInits, files };
-}
-
-/**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
  * component per account of the stack's region. Returns the stack outputs: per account its VCN,
  * LB addresses, VM private IPs, DRG and RPC ids; on eu also the global hub (read by the other
@@ -114,7 +93,7 @@ export async function program(): Promise<Record<string, unknown>> {
     const hostsAutonomousDatabase = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
     const rendered = renderRegion(plan, config.region, { sshAuthorizedKeys: config.sshAuthorizedKeys, wireguardPeers: config.wireguardPeers });
-    const bastions = plan.accounts.filter((a) => a.region === config.region).flatMap((a) => a.vms.filter((vm) => vm.services.some((p) => p.service === WIREGUARD_SERVICE)));
+    const bastions = bastionVms(plan.accounts.filter((a) => a.region === config.region));
     if (bastions.length > 0 && config.wireguardPeers.length === 0) {
         pulumi.log.warn(
             `no ${CONFIG_NAMESPACE}:wireguardPeers: the WireGuard bastions admit nobody, so neither operators nor config delivery can reach the VMs (README, "First deployment")`,
@@ -126,7 +105,7 @@ export async function program(): Promise<Record<string, unknown>> {
     }
 
     // 2. Resources.
-    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(config.euStack);
+    const eu = config.region === "eu" ? undefined : new pulumi.StackReference(euStackName(config.euStack));
     const { outputs } = deployRegion({
         region: config.region,
         topology,
@@ -143,14 +122,9 @@ export async function program(): Promise<Record<string, unknown>> {
     });
     if (hostsAutonomousDatabase) {
         const remote = remoteAdbClients(plan, config.region);
-        outputs.autonomousDatabaseRemoteClients = remote;
+        outputs.autonomousDatabaseRemoteClients = remote.map((c) => c.source);
         if (remote.length > 0 && config.autonomousDatabaseRemoteClients.length === 0) {
-            const clients = remote.map((source) => {
-                const ip = source.replace(/\/32$/, "");
-                const owner = plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
-                const vm = owner?.vms.find((v) => v.privateIp === ip);
-                return owner && vm ? `${owner.name}/${vm.name} (${ip})` : ip;
-            });
+            const clients = remote.map((c) => (c.account && c.vm ? `${c.account.name}/${c.vm.name} (${c.ip})` : c.ip));
             pulumi.log.warn(
                 `the Autonomous Database admits no client outside ${config.region} yet (${clients.join(", ")}): ` +
                     `deploy their stacks, then list their natEgressIp outputs in ${CONFIG_NAMESPACE}:autonomousDatabaseRemoteClients`,

@@ -7,20 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { RenderedFile } from "../render/types";
-import type { AccountArgs } from "../components/AccountComponent";
-import type { AccountComponent } from "../components/AccountComponent";
+import { Account, type AccountArgs, type DeliverySettings } from "../components/Account";
 import type { RemoteHub } from "../components/Peering";
-import { type CatalogueSecret, CatalogueSecrets } from "../components/CatalogueSecrets";
+import { CatalogueSecrets } from "../components/CatalogueSecrets";
+import { adbClients } from "../plan/autonomousDatabase";
+import { deliveryBastion } from "../plan/bastions";
+import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
 import type { ImageQuery } from "../components/accountLookups";
-import { BackendAccount } from "../components/BackendAccount";
-import { DataAccount } from "../components/DataAccount";
-import { FrontendAccount } from "../components/FrontendAccount";
-import { LogsAccount } from "../components/LogsAccount";
-import { ManagementAccount } from "../components/ManagementAccount";
-import { MonitoringAccount } from "../components/MonitoringAccount";
-import { NetworkAccount } from "../components/NetworkAccount";
-import { SecurityAccount } from "../components/SecurityAccount";
-import { SolanaAccount } from "../components/SolanaAccount";
 
 /** What the region needs of each of its accounts, from stack config and OCI profiles. */
 export interface AccountSettings {
@@ -68,43 +61,9 @@ export interface RegionArgs {
     autonomousDatabaseRemoteClients?: string[];
 }
 
-/** The management bastion deliveries jump through: the first VM running `service` in a management account. */
-export function deliveryBastion(plan: TopologyPlan, service = "wireguard"): { account: string; vm: string; ip: string } | undefined {
-    for (const account of plan.accounts.filter((a) => a.role === "management")) {
-        const vm = account.vms.find((v) => v.services.some((p) => p.service === service));
-        if (vm) return { account: account.name, vm: vm.name, ip: vm.privateIp };
-    }
-    return undefined;
-}
-
-/** Longest password the Autonomous Database accepts (12-30 characters). */
-export const ADB_PASSWORD_MAX_LENGTH = 30;
-
-/**
- * Every catalogue secret once, with the services that use it. Secrets of a service OCI runs
- * for us (the Autonomous Database) are capped at what it accepts.
- */
-export function catalogueSecrets(topology: Topology): CatalogueSecret[] {
-    const byPath = new Map<string, CatalogueSecret>();
-    for (const [service, def] of Object.entries(topology.services)) {
-        for (const secret of def.secrets) {
-            const known = byPath.get(secret.path);
-            if (known) known.usedBy.push(service);
-            else byPath.set(secret.path, { path: secret.path, source: secret.source, length: secret.length, description: secret.description, usedBy: [service] });
-            if (def.managedBy === "autonomous-database") byPath.get(secret.path)!.maxLength = ADB_PASSWORD_MAX_LENGTH;
-        }
-    }
-    return [...byPath.values()].sort((a, b) => a.path.localeCompare(b.path));
-}
-
-/** The generated secret that is the ADMIN password of the managed database `service`. */
-export function adbAdminSecretPath(topology: Topology, service: string): string | undefined {
-    return topology.services[service]?.secrets.find((s) => s.source === "random")?.path;
-}
-
 /** Account components of the region, by account name, and the stack outputs. */
 export function deployRegion(args: RegionArgs): {
-    components: Record<string, AccountComponent>;
+    components: Record<string, Account>;
     outputs: Record<string, unknown>;
     /** Generated secret values by Vault path (secrets). */
     secretValues: Record<string, pulumi.Output<string>>;
@@ -137,13 +96,14 @@ export function deployRegion(args: RegionArgs): {
                   }))]),
           );
 
-    const components: Record<string, AccountComponent> = {};
+    const delivery = deliverySettings(args, secretValues);
+    const components: Record<string, Account> = {};
     for (const account of ordered) {
         const own = settings(account.name);
-        const role = topology.roles[account.role];
         const isHub = account === hub;
         const hubComponent = isHub ? undefined : components[hub.name];
-        const common: AccountArgs = {
+        const adb = account.autonomousDatabase;
+        components[account.name] = new Account(account.name, {
             plan: account,
             addressSpace: plan.addressSpace,
             providerArgs: own.providerArgs,
@@ -155,7 +115,6 @@ export function deployRegion(args: RegionArgs): {
             imageOcids: own.imageOcids,
             availabilityDomain: own.availabilityDomain,
             cloudInit: (vm) => args.cloudInit(account, vm),
-            buckets: role.buckets,
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
                 ? {
@@ -177,11 +136,20 @@ export function deployRegion(args: RegionArgs): {
                           : {}),
                   }
                 : { hub: { ...peer(hub), drgId: hubComponent!.peering.drgId } },
-        };
-        components[account.name] = createAccount(account, common, args, components, secrets, secretValues);
+            ...(account.ociVault ? { secretVault: { secrets, values: secretValues } } : {}),
+            ...(adb
+                ? {
+                      autonomousDatabase: {
+                          clients: adbClientEntries(args, components),
+                          adminPassword: secretValues[adbAdminSecretPath(topology, adb.service) ?? ""],
+                      },
+                  }
+                : {}),
+            ...(delivery ? { delivery: { ...delivery.settings, files: delivery.files[account.name] ?? [] } } : {}),
+        });
+        delivery?.built(account.name, components[account.name]);
     }
-
-    const deliveryStatus = deliverConfigs(args, components, secretValues);
+    const deliveryStatus = delivery ? delivery.status(components) : { enabled: false, reason: NO_DELIVERY_KEY };
 
     const outputs: Record<string, unknown> = {
         region: args.region,
@@ -204,69 +172,39 @@ export function deployRegion(args: RegionArgs): {
     return { components, outputs, secretValues };
 }
 
-/** Adds the config deliveries of every account; returns what was (not) delivered. */
-function deliverConfigs(
-    args: RegionArgs,
-    components: Record<string, AccountComponent>,
-    secretValues: Record<string, pulumi.Output<string>>,
-): Record<string, unknown> {
-    if (!args.delivery) {
-        return { enabled: false, reason: "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the ops user)" };
-    }
+const NO_DELIVERY_KEY = "no delivery key: set the secret config blitzhub-delivery:sshPrivateKey (private key of the ops user)";
+
+/**
+ * What every account's deliveries share, with the jump host: the bastion's IP, carried by its
+ * instance's id when the bastion is in this stack so that deliveries wait for it. The accounts
+ * are built one after the other and the bastion's is not the first, so its host is a deferred
+ * output, resolved once its account exists (`built`).
+ */
+function deliverySettings(args: RegionArgs, secretValues: Record<string, pulumi.Output<string>>) {
+    if (!args.delivery) return undefined;
+    const { files, privateKey } = args.delivery;
     const bastion = deliveryBastion(args.plan);
     if (!bastion) throw new Error("config delivery needs a management bastion (a management VM running wireguard)");
-    const bastionComponent = components[bastion.account];
-    const bastionHost = bastionComponent ? bastionComponent.vms[bastion.vm].instance.id.apply(() => bastion.ip) : bastion.ip;
-    const awaiting: Record<string, string[]> = {};
-    let count = 0;
-    for (const [name, component] of Object.entries(components)) {
-        component.addConfigDeliveries({
-            files: args.delivery.files[name] ?? [],
-            bastionHost,
-            privateKey: args.delivery.privateKey,
-            secrets: secretValues,
-        });
-        for (const vmDelivery of Object.values(component.deliveries)) count += Object.keys(vmDelivery.services).length;
-        if (component.deliveriesAwaitingManualSecrets.length > 0) awaiting[name] = component.deliveriesAwaitingManualSecrets;
-    }
-    return { enabled: true, jumpHost: `${bastion.account}/${bastion.vm} (${bastion.ip}, over WireGuard)`, deliveries: count, awaitingManualSecrets: awaiting };
-}
-
-function createAccount(
-    account: AccountPlan,
-    common: AccountArgs,
-    args: RegionArgs,
-    built: Record<string, AccountComponent>,
-    secrets: CatalogueSecret[],
-    secretValues: Record<string, pulumi.Output<string>>,
-): AccountComponent {
-    const { topology } = args;
-    switch (account.role) {
-        case "frontend":
-            return new FrontendAccount(account.name, common);
-        case "backend":
-            return new BackendAccount(account.name, common);
-        case "solana":
-            return new SolanaAccount(account.name, common);
-        case "security":
-            return new SecurityAccount(account.name, { ...common, ociVault: topology.roles.security.ociVault, secrets, secretValues });
-        case "monitoring":
-            return new MonitoringAccount(account.name, common);
-        case "management":
-            return new ManagementAccount(account.name, common);
-        case "data":
-            return new DataAccount(account.name, {
-                ...common,
-                autonomousDatabaseClients: adbClients(account, args, built),
-                autonomousDatabaseAdminPassword: account.autonomousDatabase
-                    ? secretValues[adbAdminSecretPath(topology, account.autonomousDatabase.service) ?? ""]
-                    : undefined,
-            });
-        case "logs":
-            return new LogsAccount(account.name, common);
-        case "network":
-            return new NetworkAccount(account.name, common);
-    }
+    const inStack = args.plan.accounts.some((a) => a.name === bastion.account && a.region === args.region);
+    const [deferredHost, resolveHost] = pulumi.deferredOutput<string>();
+    const settings: Omit<DeliverySettings, "files"> = { bastionHost: inStack ? deferredHost : bastion.ip, privateKey, secrets: secretValues };
+    return {
+        files,
+        settings,
+        built(name: string, account: Account): void {
+            if (inStack && name === bastion.account) resolveHost(account.vms[bastion.vm].instance.id.apply(() => bastion.ip));
+        },
+        /** What was (not) delivered. */
+        status(components: Record<string, Account>): Record<string, unknown> {
+            const awaiting: Record<string, string[]> = {};
+            let count = 0;
+            for (const [name, component] of Object.entries(components)) {
+                for (const vmDelivery of Object.values(component.deliveries)) count += Object.keys(vmDelivery.services).length;
+                if (component.deliveriesAwaitingManualSecrets.length > 0) awaiting[name] = component.deliveriesAwaitingManualSecrets;
+            }
+            return { enabled: true, jumpHost: `${bastion.account}/${bastion.vm} (${bastion.ip}, over WireGuard)`, deliveries: count, awaitingManualSecrets: awaiting };
+        },
+    };
 }
 
 /**
@@ -274,26 +212,12 @@ function createAccount(
  * (same region: the clients reach the ADB through their service gateway), then the egress
  * addresses of the clients in other regions from stack config (`remoteAdbClients` names them).
  */
-function adbClients(account: AccountPlan, args: RegionArgs, built: Record<string, AccountComponent>): pulumi.Output<string[]> {
-    const adb = account.autonomousDatabase!;
+function adbClientEntries(args: RegionArgs, built: Record<string, Account>): pulumi.Output<string[]> {
     const entries: pulumi.Output<string>[] = [];
-    for (const source of adb.allowedSources) {
-        const ip = source.replace(/\/32$/, "");
-        const owner = args.plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
-        const component = owner ? built[owner.name] : undefined;
-        if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${ip}`);
+    for (const client of adbClients(args.plan)) {
+        const component = client.account ? built[client.account.name] : undefined;
+        if (component) entries.push(pulumi.interpolate`${component.network.vcn.id};${client.ip}`);
     }
     for (const egress of args.autonomousDatabaseRemoteClients ?? []) entries.push(pulumi.output(egress));
     return pulumi.all(entries);
-}
-
-/** ADB clients in other regions (not in the access control list of this stack). */
-export function remoteAdbClients(plan: TopologyPlan, region: string): string[] {
-    const adb = plan.accounts.find((a) => a.autonomousDatabase)?.autonomousDatabase;
-    if (!adb) return [];
-    return adb.allowedSources.filter((source) => {
-        const ip = source.replace(/\/32$/, "");
-        const owner = plan.accounts.find((a) => a.vms.some((vm) => vm.privateIp === ip));
-        return owner !== undefined && owner.region !== region;
-    });
 }

@@ -54,7 +54,13 @@ export class ConfigDelivery extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConfigDeliveryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:delivery:ConfigDelivery", name, {}, opts);
-        const plans = deliveryPlans(args);
+        const plans = (() => {
+            try {
+                return deliveryPlans(args);
+            } catch (error) {
+                throw new pulumi.ResourceError(`${name}: ${error instanceof Error ? error.message : String(error)}`, this);
+            }
+        })();
 
         const create = pulumi
             .all([args.host, args.bastionHost])

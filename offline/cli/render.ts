@@ -1,5 +1,5 @@
 /**
- * `npm run render -- --stack <eu|na|sa|as|au|all> --out DIR [--topology FILE]`
+ * `npm run render -- -s <eu|na|sa|as|au|all> --out DIR [--topology FILE]`
  *
  * Renders every config file of every VM of the stack(s) (docs/design.md §4): each file at
  * `DIR/<ACCOUNT>/<vm>/<absolute path on the VM>`, the VM's cloud-init at
@@ -8,20 +8,22 @@
  * as `@@secret:<vault path>@@` placeholders. Bad input: one line per problem, exit 2.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { Command } from "commander";
+import { dirname, join } from "node:path";
+import type { Command } from "commander";
 import { isUserInputError, UserInputError } from "../../model/errors";
-import { loadTopology, withTopologyLines } from "../../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology, withTopologyLines } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { parseYamlInput, readInputFile } from "../../model/yamlInput";
 import type { RegionKey } from "../../model/schema";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
 import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
 import { checkOutputDir, writeOutputDir } from "../outputDir";
-import { STACK_CHOICES, parseArgs, requireStacks, runCli } from "./common";
+import { plural } from "../plural";
+import { requireFile, requireStacks, stackOption, userPath, type Subcommand } from "./common";
 
 /** One manifest entry (docs/design.md §4). */
 export interface ManifestEntry {
@@ -95,43 +97,48 @@ export function renderToDirectory(
     return manifest;
 }
 
-async function main(argv: string[]): Promise<number> {
-    const cli = new Command("render")
-        .description("Renders every config file and cloud-init of the stack's VMs from the plan")
-        .requiredOption("--stack <stack>", `stack to render: ${STACK_CHOICES}`)
-        .requiredOption("--out <dir>", "output directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
-        .option("--topology <file>", "topology file instead of the stack's blitzhub:topology")
-        .option("--force", "replace a non-empty --out directory as a whole (never merged)", false);
-    const parsed = parseArgs(cli, argv);
-    if (parsed !== undefined) return parsed;
-    const opts = cli.opts<{ stack: string; out: string; topology?: string; force: boolean }>();
-    const stacks = requireStacks(opts.stack);
-    if (stacks === undefined) return 2;
-    checkOutputDir(resolve(opts.out), { force: opts.force });
-    const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
-    const topologyFile = opts.topology ?? settings[stacks[0]].topology ?? "topology/blitzhub.yaml";
-    const resolved = resolve(opts.topology ? process.cwd() : PROJECT_DIR, topologyFile);
-    if (!existsSync(resolved)) {
-        process.stderr.write(`--topology: ${topologyFile}: no such file\n`);
-        return 2;
-    }
-    const topology = loadTopology(resolved);
-    let plan: TopologyPlan;
-    try {
-        plan = buildPlan(topology, loadAllowances());
-    } catch (error) {
-        throw isUserInputError(error) ? withTopologyLines(error, resolved) : error;
-    }
-    const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
-    const manifest = writeOutputDir(opts.out, (dir) => renderToDirectory(plan, stacks, dir, options), { force: opts.force });
-    const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
-    process.stdout.write(`rendered ${manifest.length} files for ${vms} VMs into ${opts.out} (manifest.json)\n`);
-    const accounts = new Set(manifest.map((m) => m.account));
-    const scoped = { ...plan, accounts: plan.accounts.filter((a) => accounts.has(a.name)) };
-    for (const u of unrenderedServices(scoped)) {
-        process.stdout.write(`not rendered (no template yet): ${u.service} ${u.files.join(", ")}\n`);
-    }
-    return 0;
+interface RenderOptions {
+    stack: string;
+    out: string;
+    topology?: string;
+    force?: boolean;
 }
 
-runCli("render", () => main(process.argv));
+export const subcommand: Subcommand<RenderOptions> = {
+    configure: (command: Command) =>
+        command
+            .description("Renders every config file and cloud-init of the stack's VMs from the plan")
+            .addOption(stackOption("stack to render"))
+            .requiredOption("--out <dir>", "output directory, relative to the current directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
+            .option("--topology <file>", "topology file instead of the stack's blitzhub:topology (relative to the current directory)")
+            .option("--force", "replace a non-empty --out directory as a whole (never merged)"),
+
+    async run(opts, ctx) {
+        const stacks = requireStacks(opts.stack);
+        if (stacks === undefined) return 2;
+        const out = ctx.path(opts.out);
+        // Refused before the plan: a wrong --out fails in a second, and nothing is written.
+        const outOptions = { force: opts.force === true, shown: out.shown };
+        checkOutputDir(out.absolute, outOptions);
+        const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
+        // --topology is the user's path; blitzhub:topology is relative to the project.
+        const topology = opts.topology ? ctx.path(opts.topology) : userPath(settings[stacks[0]].topology ?? DEFAULT_TOPOLOGY_FILE, PROJECT_DIR);
+        requireFile("--topology", topology);
+        let plan: TopologyPlan;
+        try {
+            plan = buildPlan(loadTopology(topology.absolute), loadAllowances());
+        } catch (error) {
+            throw isUserInputError(error) ? withTopologyLines(error, topology.absolute) : error;
+        }
+        const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
+        const manifest = writeOutputDir(out.absolute, (dir) => renderToDirectory(plan, stacks, dir, options), outOptions);
+        const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
+        process.stdout.write(`rendered ${plural(manifest.length, "file")} for ${plural(vms, "VM")} into ${out.shown} (manifest.json)\n`);
+        const accounts = new Set(manifest.map((m) => m.account));
+        const scoped = { ...plan, accounts: plan.accounts.filter((a) => accounts.has(a.name)) };
+        for (const u of unrenderedServices(scoped)) {
+            process.stdout.write(`not rendered (no template yet): ${u.service} ${u.files.join(", ")}\n`);
+        }
+        return 0;
+    },
+};

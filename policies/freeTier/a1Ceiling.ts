@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import type { FreeTierAllowances } from "../../plan/allowances";
+import type { FreeTierAllowances } from "../../model/allowances";
 import { policyContext } from "../lib/context";
 import { formatMonthly, monthlyCost } from "../lib/cost";
 import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";

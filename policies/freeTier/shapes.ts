@@ -1,8 +1,7 @@
 /** Shape names and sizes of instances as policies read them. */
 import { toNumber } from "../lib/props";
 
-export const A1_SHAPE = "VM.Standard.A1.Flex";
-export const MICRO_SHAPE = "VM.Standard.E2.1.Micro";
+export { A1_SHAPE, MICRO_SHAPE } from "../../model/shapes";
 
 /** OCPUs and memory of a flexible instance (`shapeConfig`); 0 when absent. */
 export function shapeSize(props: Record<string, unknown>): { ocpus: number; memoryGb: number } {

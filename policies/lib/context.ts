@@ -1,22 +1,22 @@
 /**
  * What the policies know besides the resources: the Always Free allowances (versioned data
- * file, read through `plan/allowances.ts`) and, from the plan of the topology, the address
+ * file, read through `model/allowances.ts`) and, from the plan of the topology, the address
  * space, which roles and VMs are private, the WireGuard port, the port ranges behind wildcard
  * NLB listeners and the volumes declared without backup. The offline runner passes the context
  * of the plan it ran; under the Pulumi CLI the pack builds the plan once from the stack's
  * `blitzhub:topology` (`PULUMI_CONFIG`) or the default topology.
  */
 import { resolve } from "node:path";
-import { loadTopology } from "../../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
-import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
+import { loadAllowances, type FreeTierAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 
 /** The project root (the folder holding `Pulumi.yaml` and `policies/`). */
 export const PROJECT_DIR = PROJECT_ROOT;
 /** Topology file used when the stack config names none. */
-export const DEFAULT_TOPOLOGY_FILE = resolve(PROJECT_DIR, "topology", "blitzhub.yaml");
+const DEFAULT_TOPOLOGY_PATH = resolve(PROJECT_DIR, DEFAULT_TOPOLOGY_FILE);
 
 export type Exposure = "public" | "private";
 
@@ -105,7 +105,7 @@ function topologyFileFromEnv(): string {
     } catch {
         // Malformed PULUMI_CONFIG: the program reports it; the pack falls back to the default file.
     }
-    return DEFAULT_TOPOLOGY_FILE;
+    return DEFAULT_TOPOLOGY_PATH;
 }
 
 let current: PolicyContext | undefined;

@@ -1,5 +1,5 @@
 /** Monthly list-price cost of going beyond an allowance, from the allowances file's prices. */
-import { monthlyUnitPrice, type FreeTierAllowances, type PriceKey } from "../../plan/allowances";
+import { monthlyUnitPrice, type FreeTierAllowances, type PriceKey } from "../../model/allowances";
 
 /** Monthly cost of `excess` units billed at `key`. */
 export function monthlyCost(allowances: FreeTierAllowances, key: PriceKey, excess: number): number {

@@ -2,7 +2,7 @@
  * What `npm run check` prints and exits with, from the planned stacks and the policy run:
  * text, JSON or SARIF findings (suppressions applied), or the CIS report per kind of tenancy.
  */
-import type { PlannedStack } from "../../offline/engine";
+import type { PlannedStack } from "../../stacks/planned";
 import { UserInputError } from "../../model/errors";
 import { TENANCY_KINDS, type TenancyKind } from "../frameworks/benchmarks";
 import type { BlitzPolicy } from "../lib/policy";

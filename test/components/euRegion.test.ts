@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { AccountComponent } from "../../components/AccountComponent";
+import { Account } from "../../components/Account";
 import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
 import type { AccountPlan, TopologyPlan } from "../../plan/types";
 import { renderCloudInit } from "../../render/index";
@@ -13,11 +13,11 @@ let resources: Recorded[];
 let outputs: Record<string, any>;
 let secretValues: pulumi.Output<Record<string, string>>;
 
-/** The account component a resource belongs to (nearest AccountComponent ancestor). */
-function accountOf(r: Recorded): AccountComponent | undefined {
+/** The account component a resource belongs to (nearest Account ancestor). */
+function accountOf(r: Recorded): Account | undefined {
     let parent: pulumi.Resource | undefined = r.parent;
     while (parent) {
-        if (parent instanceof AccountComponent) return parent;
+        if (parent instanceof Account) return parent;
         parent = (parent as any).__parentResource ?? resources.find((x) => x.resource === parent)?.parent;
     }
     return undefined;
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 describe("account components", () => {
     it("one typed component per eu account, named by the account", () => {
-        const components = resources.filter((r) => r.resource instanceof AccountComponent);
+        const components = resources.filter((r) => r.resource instanceof Account);
         expect(components.map((c) => c.name).sort()).toEqual(euAccounts().map((a) => a.name).sort());
         expect(resources.find((r) => r.name === "EU-FE-01")!.type).toBe("blitzhub:frontend:FrontendAccount");
         expect(resources.find((r) => r.name === "EU-DATA-01")!.type).toBe("blitzhub:data:DataAccount");

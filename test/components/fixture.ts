@@ -4,7 +4,7 @@
  * settings a stack config would give.
  */
 import type { RemoteHub } from "../../components/Peering";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import type { AccountSettings } from "../../stacks/region";

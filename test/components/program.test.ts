@@ -1,11 +1,13 @@
 /**
  * The real program of every region stack, run by the offline engine with the committed stack
- * files, the real topology and the example OCI config (plus a delivery key, so config
- * delivery is exercised). Asserts what docs/design.md §2 and issue 3 require of the whole plan.
+ * files, the real topology and the example OCI config (plus the engine's placeholder delivery
+ * key, so config delivery is exercised): the plan the whole test run shares. Asserts what
+ * docs/design.md §2 and issue 3 require of the whole plan.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type PlannedResource, type PlannedStack, planStacks } from "../../offline/engine";
+import type { PlannedResource, PlannedStack } from "../../offline/engine";
+import { OFFLINE_SECRET_DEFAULTS } from "../../offline/stackInputs";
+import { sharedPlan } from "../sharedPlan";
 
 let stacks: PlannedStack[];
 const all = () => stacks.flatMap((s) => s.resources);
@@ -15,14 +17,7 @@ const nameOfUrn = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const stackOf = (name: string) => stacks.find((s) => s.stack === name)!;
 
 beforeAll(async () => {
-    stacks = await planStacks({
-        stacks: ["eu", "na", "sa", "as", "au"],
-        program: async () => {
-            pulumi.runtime.setConfig("blitzhub-delivery:sshPrivateKey", "-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n-----END OPENSSH PRIVATE KEY-----");
-            const { program } = await import("../../stacks/program");
-            return program();
-        },
-    });
+    stacks = await sharedPlan();
 }, 240_000);
 
 describe("the whole topology", () => {
@@ -160,7 +155,7 @@ describe("config delivery", () => {
         expect((stackOf("eu").outputs.configDelivery as any).deliveries + (stackOf("na").outputs.configDelivery as any).deliveries).toBeGreaterThan(0);
         for (const c of commands) {
             expect(c.secretInputPaths).toContain("environment");
-            expect(JSON.stringify(c.inputs)).not.toContain("BEGIN OPENSSH PRIVATE KEY");
+            expect(JSON.stringify(c.inputs)).not.toContain(OFFLINE_SECRET_DEFAULTS["blitzhub-delivery:sshPrivateKey"]);
             expect((c.inputs.triggers as string[])[0]).toMatch(/^[0-9a-f]{64}$/);
         }
         expect((stackOf("eu").outputs.configDelivery as any).enabled).toBe(true);

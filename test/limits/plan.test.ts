@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { loadTopology, parseTopology } from "../../model/load";
 import { loadOciLimits, parseOciLimits } from "../../model/ociLimits";
 import { PROJECT_ROOT } from "../../model/projectRoot";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import { planLimitProblems } from "../../plan/limits";
 import { coverClients } from "../../plan/sourceCover";
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UserInputError, formatProblem, type Problem } from "../../model/errors";
-import { accountsOfRegion, loadTopology, parseTopology, placementsOf, validateStackAccounts } from "../../model/load";
+import { loadTopology, parseTopology } from "../../model/load";
+import { accountsOfRegion, placementsOf } from "../../model/query";
 
 const FILE = "topology/blitzhub.yaml";
 const REAL = readFileSync(FILE, "utf8");
@@ -340,23 +341,6 @@ describe("consistency across the catalogue", () => {
             websocketOperations: 10,
             latencySlosMs: { api: 50, assets: 25, websocket: 50, intraRegion: 2 },
         });
-    });
-});
-
-describe("stack accounts", () => {
-    const topology = loadTopology(FILE);
-
-    it("accepts exactly the accounts of the region", () => {
-        expect(validateStackAccounts(topology, "na", ["NA-FE-01", "NA-BE-01"])).toEqual([]);
-    });
-
-    it("names an account of another region, an unknown account and a missing one by config path", () => {
-        const problems = validateStackAccounts(topology, "na", ["NA-FE-01", "EU-BE-01", "XX-FE-09"], { path: "blitzhub:accounts" });
-        expect(problems).toEqual([
-            { path: "blitzhub:accounts.EU-BE-01", message: "account EU-BE-01 belongs to region eu (topology accounts[5]), not to the na stack" },
-            { path: "blitzhub:accounts.XX-FE-09", message: "account XX-FE-09 is not in the topology" },
-            { path: "blitzhub:accounts", message: "account NA-BE-01 of region na is missing from the stack config" },
-        ]);
     });
 });
 

@@ -86,7 +86,15 @@ describe("stack config schema", () => {
         const config = parseStackConfig(good, "Pulumi.eu.yaml");
         expect(config.topology).toBe("topology/blitzhub.yaml");
         expect(config.ociConfigFile).toBe("~/.oci/config");
-        expect(config.euStack).toBe("organization/blitzhub/eu");
+        // Unset: the program reads the eu stack of its own organization (euStackName).
+        expect(config.euStack).toBeUndefined();
+    });
+
+    it("takes blitzhub:euStack only as <organization>/<project>/<stack>", () => {
+        expect(parseStackConfig({ ...good, euStack: "acme/blitzhub/eu" }, "Pulumi.na.yaml").euStack).toBe("acme/blitzhub/eu");
+        expect(problemsOf(() => parseStackConfig({ ...good, euStack: "eu" }, "Pulumi.na.yaml"))).toEqual([
+            "Pulumi.na.yaml: blitzhub:euStack: must name the eu stack as <organization>/<project>/<stack>, e.g. acme/blitzhub/eu",
+        ]);
     });
 
     it("names the stack file and key of every problem", () => {

@@ -117,6 +117,20 @@ describe("engine on a small program", () => {
     });
 });
 
+describe("engine with blitzhub:euStack set", () => {
+    it("reads the eu stack the stack file names, and hands it the eu outputs", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-engine-eustack-"));
+        for (const file of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
+        fs.mkdirSync(path.join(dir, "config"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
+        const na = path.join(dir, "Pulumi.na.yaml");
+        fs.writeFileSync(na, fs.readFileSync(na, "utf8").replace("  blitzhub:region: na\n", "  blitzhub:region: na\n  blitzhub:euStack: acme/blitzhub/eu\n"));
+        const [naStack, eu] = await planStacks({ stacks: ["na", "eu"], program: tinyProgram, projectDir: dir, topologyFile: path.join(PROJECT_DIR, "topology", "blitzhub.yaml") });
+        expect(byName(naStack, "pulumi:pulumi:StackReference", "eu").inputs.name).toBe("acme/blitzhub/eu");
+        expect(naStack.outputs.hubVcnId).toBe(eu.outputs.hubVcnId);
+    });
+});
+
 describe("engine on a program that never settles", () => {
     it("fails the stack after the stall timeout and names what is waiting", async () => {
         const { ComponentResource } = await import("@pulumi/pulumi");

@@ -4,7 +4,8 @@
  */
 import { Address4 } from "ip-address";
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStacks, type PlannedResource, type PlannedStack } from "../../offline/engine";
+import type { PlannedResource, PlannedStack } from "../../offline/engine";
+import { sharedPlan } from "../sharedPlan";
 import { formatPlanJson } from "../../offline/formatJson";
 import { dependencyReport, formatPlanTree } from "../../offline/formatTree";
 import { mockSecretValue } from "../../offline/mocks";
@@ -19,7 +20,7 @@ let all: PlannedResource[];
 const ofType = (type: string) => all.filter((r) => r.type === type);
 
 beforeAll(async () => {
-    stacks = await planStacks({ stacks: ["eu", "na", "sa", "as", "au"] });
+    stacks = await sharedPlan();
     all = stacks.flatMap((s) => s.resources);
 }, 120_000);
 

@@ -4,7 +4,7 @@ import { Address4 } from "ip-address";
 import { describe, expect, it } from "vitest";
 import { synthesizeTopology } from "../../bench/synthetic";
 import { parseTopology } from "../../model/load";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { PROJECT_DIR } from "../../stacks/config";
 

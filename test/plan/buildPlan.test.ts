@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { accountPlan, buildPlan } from "../../plan/index";
 import { fixtureTopology, scaledTopology } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import type { FirewallRule, TopologyPlan } from "../../plan/types";
 import { fixtureTopology } from "./fixtures";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
-import { loadAllowances, type FreeTierAllowances } from "../../plan/allowances";
+import { loadAllowances, type FreeTierAllowances } from "../../model/allowances";
 import { overageOf } from "../../plan/freeTier";
 import { buildPlan } from "../../plan/index";
 import { storageBudget } from "../../plan/storage";

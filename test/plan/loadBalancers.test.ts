@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { fixtureTopology } from "./fixtures";
 import { problemsOf } from "../problems";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
 import { placementsOf } from "../../model/query";
-import { loadAllowances } from "../../plan/allowances";
+import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { scrapeJobs } from "../../plan/scrapeTargets";
 import { fixtureTopology } from "./fixtures";

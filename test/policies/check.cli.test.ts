@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
 import { describe, expect, it } from "vitest";
+import { policies, topologyPolicies } from "../../policies/all";
 import { sarifErrors } from "./sarifSchema";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -60,6 +61,12 @@ describe("npm run check", () => {
         // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS baseline control the tenancies lack.
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, \d+ advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
         expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toHaveLength(5);
+        // Each finding: policy and where, the message, then what to change (the policy's remediation).
+        const remediation = new Map([...policies, ...topologyPolicies].map((p) => [p.name, p.remediationSteps]));
+        const advisory = Number(/^PASS: 0 mandatory, (\d+) advisory/m.exec(run.stdout)![1]);
+        const blocks = [...run.stdout.matchAll(/^ {2}(\S+) {2}\[\w+\] .*\n {6}.*\n {6}fix: (.*)$/gm)];
+        expect(blocks).toHaveLength(advisory);
+        for (const [, policy, fix] of blocks) expect(fix, policy).toBe(remediation.get(policy));
     }, 180_000);
 
     it("fails a third micro in one account, naming account, resource and rule", async () => {
@@ -74,6 +81,7 @@ describe("npm run check", () => {
         expect(mandatory(run.stdout)).toContain(
             "free-tier-micro-instances  [eu] EU-SEC-01 eu-sec-01-vault-4\n      EU-SEC-01: 3 VM.Standard.E2.1.Micro instances exceed the Always Free 2",
         );
+        expect(mandatory(run.stdout)).toMatch(/eu-sec-01-vault-4\n.*\n {6}fix: Move the extra micro's services onto the tenancy's A1 or another micro, or into another tenancy\.\n/);
     }, 180_000);
 
     it("fails an 8-OCPU A1", async () => {

@@ -5,7 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import type { PlannedResource, PlannedStack } from "../../offline/engine";
-import { loadAllowances, type PriceKey } from "../../plan/allowances";
+import { loadAllowances, type PriceKey } from "../../model/allowances";
 import type { TopologyPlan } from "../../plan/types";
 import { topologyPolicies } from "../../policies/all";
 import { EVENT_RULES } from "../../policies/cis/eventRules";

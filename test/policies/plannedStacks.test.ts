@@ -5,7 +5,8 @@
  * overlapping VCN).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { planStacks, type PlannedResource, type PlannedStack } from "../../offline/engine";
+import type { PlannedResource, PlannedStack } from "../../offline/engine";
+import { sharedPlan } from "../sharedPlan";
 import { isStackPolicy } from "../../policies/lib/policy";
 import { cisPolicies, policies } from "../../policies/all";
 import { runPolicies } from "../../policies/runner";
@@ -13,7 +14,7 @@ import { runPolicies } from "../../policies/runner";
 let planned: PlannedStack[];
 
 beforeAll(async () => {
-    planned = await planStacks({ stacks: ["eu", "na", "sa", "as", "au"] });
+    planned = await sharedPlan();
 }, 180_000);
 
 /** A deep copy of the stacks (the planned ones by default) with `change` applied to the first resource `pick` selects. */

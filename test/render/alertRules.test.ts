@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { AlertRule } from "../../model/schema";
+import { runbookUrl } from "../../render/runbooks";
 import { IN_CI, realPlan } from "./fixtures";
 import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
 
@@ -37,7 +38,7 @@ function histogram(metric: string, labels: Record<string, string>, buckets: numb
 function cases(service: string, name: string, hot: { series: string; values: string }[], cold: { series: string; values: string }[], extraLabels: Record<string, string> = {}) {
     const a = alert(service, name);
     const labels = { severity: a.severity, service, ...extraLabels };
-    const annotations = { summary: a.summary ?? "" };
+    const annotations = { summary: a.summary ?? "", runbook_url: runbookUrl(service, name.toLowerCase()) };
     return [
         {
             interval: "1m",

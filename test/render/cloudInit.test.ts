@@ -352,7 +352,7 @@ describe("every unit a delivered config reloads exists on its VM", () => {
 
 describe("block volumes", () => {
     it("are mounted at their plan mount paths from consistent device paths, before anything installs", async () => {
-        const { volumeDevice } = await import("../../render/volumes");
+        const { volumeDevice } = await import("../../plan/volumes");
         let volumes = 0;
         for (const d of docs) {
             const doc = parse(d.text) as { runcmd: unknown[][]; write_files: { path: string; content: string }[] };

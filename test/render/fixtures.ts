@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { loadTopology } from "../../model/load";
-import { buildPlan, loadAllowances } from "../../plan/index";
+import { loadAllowances } from "../../model/allowances";
+import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAll } from "../../render/index";
 import type { RenderedFile, RenderOptions } from "../../render/types";
