@@ -84,7 +84,7 @@ describe("resource-exhaustion input", () => {
         const { code, stdout, stderr } = run("plan", ["--stack", "sa", "--topology", "/dev/stdin"], TOPOLOGY);
         expect(stderr).not.toMatch(/cannot read|\n\s+at /);
         expect(code).toBe(0);
-        expect(stdout).toMatch(/^Stack sa: 1 accounts, \d+ resources$/m);
+        expect(stdout).toMatch(/^Stack sa: 1 account, \d+ resources$/m);
         expect(stdout).toContain("SA-FE-01: alwaysFree");
     }, 180_000);
 });
@@ -181,7 +181,7 @@ describe("a read-only checkout", () => {
         expect(child.stderr).toMatch(/^note: .*\.build is not writable \((EROFS|ENOENT)\); running the sources unbundled\n/);
         expect(child.stderr).not.toMatch(/\n\s+at /);
         expect(child.status).toBe(0);
-        expect(child.stdout).toMatch(/^Stack sa: 1 accounts, \d+ resources$/m);
+        expect(child.stdout).toMatch(/^Stack sa: 1 account, \d+ resources$/m);
     }, 300_000);
 });
 
