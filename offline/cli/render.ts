@@ -7,7 +7,7 @@
  * `[{"account","vm","service","path","file"}]` (`file` relative to DIR). Secrets appear only
  * as `@@secret:<vault path>@@` placeholders. Bad input: one line per problem, exit 2.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { isUserInputError, UserInputError } from "../../model/errors";
