@@ -32,6 +32,8 @@ interface Run {
     cpuMs: number;
     maxRssMb: number;
     resources: number;
+    /** The NSG with the most security rules (ingress and egress) in the plan, and how many. */
+    largestNsg?: { nsg: string; rules: number };
 }
 
 interface Case {
@@ -48,6 +50,8 @@ interface Case {
     cpuMsPerResource?: number;
     /** wall / resources. */
     wallMsPerResource?: number;
+    /** The NSG with the most security rules (ingress and egress) in the plan, and how many. */
+    largestNsg?: { nsg: string; rules: number };
 }
 
 function median(values: number[]): number {
@@ -72,16 +76,31 @@ function runOnce(args: string[], outFile?: string): Run {
     const line = String(child.stderr).split("\n").reverse().find((l) => l.startsWith("BENCH "));
     const [, , rssKb, user, sys] = line ? line.split(" ") : [];
     let resources = 0;
+    let largestNsg: Run["largestNsg"];
     if (outFile) {
-        const json = JSON.parse(fs.readFileSync(outFile, "utf8")) as { stacks: { resources: unknown[] }[] };
+        const json = JSON.parse(fs.readFileSync(outFile, "utf8")) as { stacks: { resources: { type: string; inputs?: Record<string, unknown> }[] }[] };
         resources = json.stacks.reduce((n, s) => n + s.resources.length, 0);
+        largestNsg = largestNsgOf(json.stacks.flatMap((s) => s.resources));
     }
     return {
+        largestNsg,
         wallMs: elapsed,
         cpuMs: user ? (Number(user) + Number(sys)) * 1000 : Number.NaN,
         maxRssMb: rssKb ? Number(rssKb) / 1024 : Number.NaN,
         resources,
     };
+}
+
+/** Security rules per NSG, counted by the rules' `networkSecurityGroupId` input. */
+function largestNsgOf(resources: { type: string; inputs?: Record<string, unknown> }[]): Run["largestNsg"] {
+    const perNsg = new Map<string, number>();
+    for (const r of resources) {
+        if (r.type !== "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule") continue;
+        const id = String(r.inputs?.networkSecurityGroupId ?? "?");
+        perNsg.set(id, (perNsg.get(id) ?? 0) + 1);
+    }
+    const [nsg, rules] = [...perNsg].sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
+    return { nsg, rules };
 }
 
 function measure(name: string, args: string[], runs: number, outFile?: string, accounts?: number): Case {
@@ -96,6 +115,7 @@ function measure(name: string, args: string[], runs: number, outFile?: string, a
         cpuMs: median(results.map((r) => r.cpuMs)),
         maxRssMb: Math.max(...results.map((r) => r.maxRssMb)),
         resources: results[0].resources,
+        largestNsg: results[0].largestNsg,
     };
     process.stderr.write(`${c.wallMs.toFixed(0)} ms wall, ${c.cpuMs.toFixed(0)} ms CPU, ${c.maxRssMb.toFixed(0)} MB\n`);
     return c;
@@ -163,6 +183,11 @@ export function runBench({ runs: RUNS }: BenchOptions): void {
         tsxPlanVsReal: tsxPlan.wallMs / real.wallMs,
         realVsFloorGoal: 2,
         realVsFloorMet: real.wallMs / floor.wallMs < 2,
+        resourcesX10VsX1: x10.resources / real.resources,
+        peakMemoryX10VsX1: x10.maxRssMb / real.maxRssMb,
+        scaleGoal: 10.5,
+        largestNsgX10: x10.largestNsg,
+        nsgRuleLimit: 120,
         perResourceX10VsX1: x10.msPerResource! / real.msPerResource!,
         perResourceX10VsX1Cpu: x10.cpuMsPerResource! / real.cpuMsPerResource!,
         perResourceX10VsX1Goal: 1.2,
@@ -200,6 +225,14 @@ export function runBench({ runs: RUNS }: BenchOptions): void {
     );
     console.log(
         `time per resource ×10 / ×1: ${goals.perResourceX10VsX1.toFixed(2)} wall, ${goals.perResourceX10VsX1Cpu.toFixed(2)} CPU (goal ≤ ${goals.perResourceX10VsX1Goal}) ${goals.perResourceX10VsX1Met ? "MET" : "NOT MET"}`,
+    );
+    console.log(
+        `×10 / ×1: resources ${goals.resourcesX10VsX1.toFixed(2)}×, peak memory ${goals.peakMemoryX10VsX1.toFixed(2)}× (goal ≤ ${goals.scaleGoal}×) ` +
+            `${goals.resourcesX10VsX1 <= goals.scaleGoal && goals.peakMemoryX10VsX1 <= goals.scaleGoal ? "MET" : "NOT MET"}`,
+    );
+    console.log(
+        `largest NSG at ×10: ${goals.largestNsgX10?.rules ?? "?"} security rules (${goals.largestNsgX10?.nsg ?? "?"}; OCI allows ${goals.nsgRuleLimit}) ` +
+            `${(goals.largestNsgX10?.rules ?? Infinity) <= goals.nsgRuleLimit ? "MET" : "NOT MET"}; at ×1: ${real.largestNsg?.rules ?? "?"}`,
     );
     console.log(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs (wall times include waiting for the CPU)`);
 

@@ -14,6 +14,12 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import { type AccountContext, childOptions } from "./accountContext";
+import {
+    admitAttachmentStatements,
+    admitRemotePeeringStatements,
+    endorseAttachmentStatements,
+    endorseRemotePeeringStatements,
+} from "../plan/iamStatements";
 
 /** Another tenancy of a pair, as IAM statements name it. */
 export interface PeerTenancy {
@@ -44,54 +50,14 @@ export interface PeeringArgs {
     globalHub?: { account: string; tenancyOcid: pulumi.Input<string>; rpcId: pulumi.Input<string>; regionName: pulumi.Input<string> };
 }
 
-/** IAM alias of an account (`EUFE01`): letters and digits only. */
-export function tenancyAlias(account: string): string {
-    return account.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
-}
-
-/** Statements of the spoke (requestor) side of a cross-tenancy DRG attachment. */
-export function endorseAttachmentStatements(groupOcid: string, hub: Pick<PeerTenancy, "account" | "tenancyOcid">): string[] {
-    const alias = tenancyAlias(hub.account);
-    return [
-        `Define tenancy ${alias} as ${hub.tenancyOcid}`,
-        `Endorse group id ${groupOcid} to manage drg-attachment in tenancy ${alias}`,
-        `Endorse group id ${groupOcid} to use drg in tenancy ${alias}`,
-    ];
-}
-
-/** Statements of the hub (acceptor) side of a spoke's cross-tenancy DRG attachment. */
-export function admitAttachmentStatements(spoke: PeerTenancy): string[] {
-    const alias = tenancyAlias(spoke.account);
-    const group = `${alias}NetworkAdmins`;
-    return [
-        `Define tenancy ${alias} as ${spoke.tenancyOcid}`,
-        `Define group ${group} as ${spoke.networkAdminGroupOcid}`,
-        `Admit group ${group} of tenancy ${alias} to manage drg-attachment in tenancy`,
-        `Admit group ${group} of tenancy ${alias} to use drg in tenancy`,
-    ];
-}
-
-/** Statements of a region hub requesting remote peering with the EU hub. */
-export function endorseRemotePeeringStatements(groupOcid: string, globalHub: Pick<PeerTenancy, "account" | "tenancyOcid">): string[] {
-    const alias = tenancyAlias(globalHub.account);
-    return [
-        `Define tenancy ${alias} as ${globalHub.tenancyOcid}`,
-        `Allow group id ${groupOcid} to manage remote-peering-from in tenancy`,
-        `Endorse group id ${groupOcid} to manage remote-peering-to in tenancy ${alias}`,
-    ];
-}
-
-/** Statements of the EU hub accepting remote peering from a region hub. */
-export function admitRemotePeeringStatements(remote: PeerTenancy): string[] {
-    const alias = tenancyAlias(remote.account);
-    const group = `${alias}NetworkAdmins`;
-    return [
-        `Define tenancy ${alias} as ${remote.tenancyOcid}`,
-        `Define group ${group} as ${remote.networkAdminGroupOcid}`,
-        `Admit group ${group} of tenancy ${alias} to manage remote-peering-to in tenancy`,
-    ];
-}
-
+// The statements are pure (plan/iamStatements.ts), so the plan counts them against OCI's limits.
+export {
+    admitAttachmentStatements,
+    admitRemotePeeringStatements,
+    endorseAttachmentStatements,
+    endorseRemotePeeringStatements,
+    tenancyAlias,
+} from "../plan/iamStatements";
 export class Peering extends pulumi.ComponentResource {
     /** The DRG this account's VCN attaches to (its own for hubs, the region hub's otherwise). */
     readonly drgId: pulumi.Output<string>;

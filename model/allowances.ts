@@ -5,13 +5,13 @@
  * `version`, an `asOf` date, its `sources` (URL, description, date) and the superseded values
  * under `history`. Every problem is a `UserInputError` naming the path (and line) in the file.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { isMap, isSeq, LineCounter, type Document, type Node as YamlNode } from "yaml";
 import { z } from "zod";
 import { MICRO_SHAPE } from "./shapes";
 import { UserInputError, type Problem } from "./errors";
 import { PROJECT_ROOT } from "./projectRoot";
+import { parseYamlInput, readInputFile } from "./yamlInput";
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-07-15");
 const SourceId = z.string().regex(/^[a-z0-9-]+$/, "must be a source id (a-z, 0-9, '-')");
@@ -68,11 +68,14 @@ export const FreeTierAllowancesSchema = z.strictObject({
         autonomousDatabases: z.strictObject({ count: Count, storageGbEach: Count, source: SourceId }),
         objectStorage: z.strictObject({ storageGb: Count, apiRequestsPerMonth: Count, source: SourceId }),
         vault: z.strictObject({ secrets: Count, hsmKeyVersions: Count, source: SourceId }),
+        /** Gateways a private subnet needs; 0 where the free tier has none (`LimitExceeded`). */
+        natGateways: z.strictObject({ count: Count, source: SourceId }),
+        serviceGateways: z.strictObject({ count: Count, source: SourceId }),
     }),
     history: z
         .array(
             z.strictObject({
-                resource: z.enum(["a1", "microInstances", "blockStorage", "flexibleLoadBalancers", "networkLoadBalancers", "autonomousDatabases", "objectStorage", "vault"]),
+                resource: z.enum(["a1", "microInstances", "blockStorage", "flexibleLoadBalancers", "networkLoadBalancers", "autonomousDatabases", "objectStorage", "vault", "natGateways", "serviceGateways"]),
                 ocpus: Amount.optional(),
                 memoryGb: Amount.optional(),
                 count: Count.optional(),
@@ -93,7 +96,7 @@ export type FreeTierAllowances = z.infer<typeof FreeTierAllowancesSchema>;
 /** Path of the committed allowances file. */
 export const DEFAULT_ALLOWANCES_FILE = resolve(PROJECT_ROOT, "data", "free-tier-allowances.yaml");
 
-function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, path: (string | number)[]): number | undefined {
+function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number | undefined {
     let node: unknown = doc.contents;
     let found: YamlNode | undefined = doc.contents ?? undefined;
     for (const key of path) {
@@ -137,14 +140,8 @@ function crossCheck(value: FreeTierAllowances): { path: (string | number)[]; mes
 
 /** Parses allowances YAML text. Throws `UserInputError` with one problem per mistake. */
 export function parseAllowances(text: string, fileName = "free-tier-allowances.yaml"): FreeTierAllowances {
-    const counter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-        throw new UserInputError(
-            doc.errors.map((e) => ({ path: fileName, message: e.message.split("\n")[0], line: e.linePos?.[0]?.line })),
-        );
-    }
-    const result = FreeTierAllowancesSchema.safeParse(doc.toJS());
+    const { doc, lines: counter, data } = parseYamlInput(text, fileName);
+    const result = FreeTierAllowancesSchema.safeParse(data);
     const problems: Problem[] = [];
     if (!result.success) {
         for (const issue of result.error.issues) {
@@ -167,13 +164,7 @@ export function parseAllowances(text: string, fileName = "free-tier-allowances.y
 
 /** Reads and validates the allowances file (the committed one by default). */
 export function loadAllowances(file: string = DEFAULT_ALLOWANCES_FILE): FreeTierAllowances {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (error) {
-        throw new UserInputError([{ path: file, message: `cannot read allowances file: ${(error as Error).message}` }]);
-    }
-    return parseAllowances(text, file);
+    return parseAllowances(readInputFile(file, file, "the allowances file"), file);
 }
 
 /** Monthly cost of one unit of `key` (hourly prices × hours per month). */

@@ -2,13 +2,14 @@
  * Reads the topology file: YAML with positions → zod schema → cross-field checks → a typed
  * `Topology`. Every problem found is reported at once, each with its YAML path and line.
  */
-import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import type { core } from "zod";
 import { UserInputError, type Problem, yamlTypeName } from "./errors";
 import { Topology } from "./schema";
 import { validateTopology } from "./validate";
-import { formatPath, lineOfPath, type PathSegment } from "./yamlPath";
+import { loadOciLimits } from "./ociLimits";
+import { parseYamlInput, readInputFile } from "./yamlInput";
+import { formatPath, lineOfPath, parsePath, type PathSegment } from "./yamlPath";
 
 
 /** Default topology file, relative to the project root. */
@@ -19,14 +20,7 @@ export const DEFAULT_TOPOLOGY_FILE = "topology/blitzhub.yaml";
  * @throws UserInputError when the file is missing, not YAML, or not a valid topology
  */
 export function loadTopology(file: string): Topology {
-    let text: string;
-    try {
-        text = readFileSync(file, "utf8");
-    } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-        throw new UserInputError([{ path: file, message: `cannot read the topology file: ${reason}` }]);
-    }
-    return parseTopology(text, file);
+    return parseTopology(readInputFile(file, file, "the topology file"), file);
 }
 
 /**
@@ -51,10 +45,7 @@ const validatedByText = new Map<string, Topology>();
 const CACHE_ENTRIES = 4;
 
 function parseUncached(text: string, fileName: string): Topology {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    if (doc.errors.length > 0) throw new UserInputError(syntaxProblems(doc, lineCounter, fileName));
-    const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const { doc, lines: lineCounter, data } = parseYamlInput(text, fileName, { maxSyntaxProblems: MAX_SYNTAX_PROBLEMS });
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
         throw new UserInputError([{ path: fileName, line: 1, message: "the topology must be a YAML mapping" }]);
     }
@@ -63,7 +54,7 @@ function parseUncached(text: string, fileName: string): Topology {
     if (!parsed.success) {
         throw new UserInputError(parsed.error.issues.flatMap((issue) => zodIssueProblems(issue, doc, lineCounter)));
     }
-    const problems = validateTopology(parsed.data);
+    const problems = validateTopology(parsed.data, loadOciLimits());
     if (problems.length > 0) {
         throw new UserInputError(
             problems.map((problem) => withLine(problem.path, problem.message, doc, lineCounter, problem.key ?? false)),
@@ -74,18 +65,6 @@ function parseUncached(text: string, fileName: string): Topology {
 
 /** Most YAML errors cascade: one per line, the first few, then how many more follow. */
 const MAX_SYNTAX_PROBLEMS = 5;
-
-function syntaxProblems(doc: Document, lineCounter: LineCounter, fileName: string): Problem[] {
-    const byLine = new Map<number, Problem>();
-    for (const error of [...doc.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-        const line = lineCounter.linePos(error.pos[0]).line;
-        if (!byLine.has(line)) byLine.set(line, { path: fileName, line, message: `YAML syntax: ${firstLine(error.message)}` });
-    }
-    const problems = [...byLine.values()];
-    if (problems.length <= MAX_SYNTAX_PROBLEMS) return problems;
-    const rest = problems.length - MAX_SYNTAX_PROBLEMS;
-    return [...problems.slice(0, MAX_SYNTAX_PROBLEMS), { path: fileName, message: `YAML syntax: errors on ${rest} more lines follow (they may all stem from the first)` }];
-}
 
 function zodIssueProblems(issue: core.$ZodIssue, doc: Document, lineCounter: LineCounter): Problem[] {
     const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== "symbol");
@@ -120,6 +99,25 @@ function withLine(path: PathSegment[], message: string, doc: Document, lineCount
     return { path: formatPath(path), message, ...(line === undefined ? {} : { line }) };
 }
 
-function firstLine(message: string): string {
-    return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+
+/**
+ * Gives the problems the plan finds (computed counts: NSG rules, DRG attachments, IAM
+ * statements) the line of their YAML path in the topology file, as the model's own problems have.
+ */
+export function withTopologyLines(error: UserInputError, file: string): UserInputError {
+    let located: { doc: Document; lines: LineCounter } | undefined;
+    try {
+        const { doc, lines } = parseYamlInput(readInputFile(file, file, "the topology file"), file);
+        located = { doc, lines };
+    } catch {
+        return error;
+    }
+    return new UserInputError(
+        error.problems.map((problem) => {
+            if (problem.line !== undefined) return problem;
+            const segments = parsePath(problem.path);
+            const line = segments && segments.length > 0 ? lineOfPath(located!.doc, located!.lines, segments) : undefined;
+            return line === undefined ? problem : { ...problem, line };
+        }),
+    );
 }

@@ -305,7 +305,8 @@ export const Vm = z.strictObject({
     shape: z.enum(["VM.Standard.A1.Flex", "VM.Standard.E2.1.Micro"]),
     ocpus: z.number().positive(),
     memoryGb: z.number().positive(),
-    bootVolumeGb: z.number().int().min(47, "OCI boot volumes are at least 47 GB"),
+    /** Boot volume size; OCI's range (50 GB - 32 TB) is checked against `data/oci-limits.yaml`. */
+    bootVolumeGb: z.number().int().min(1),
     blockVolumes: z.array(BlockVolume).default([]),
     services: z.array(Placement).min(1),
     /**
@@ -440,10 +441,26 @@ export const Role = z.strictObject({
 });
 export type Role = z.infer<typeof Role>;
 
+/**
+ * How the tenancy is billed. `alwaysFree`: OCI refuses anything beyond the Always Free
+ * allowances (`LimitExceeded`), so the plan must fit them; `payAsYouGo`: the excess is billed
+ * and the plan reports its monthly cost.
+ */
+export const BillingMode = z.enum(["alwaysFree", "payAsYouGo"]);
+export type BillingMode = z.infer<typeof BillingMode>;
+
+export const Billing = z.strictObject({
+    mode: BillingMode,
+    /** Why this mode: what fits the free tier, or what must be paid for. */
+    reason: z.string().min(1, "say why the tenancy is billed this way"),
+});
+export type Billing = z.infer<typeof Billing>;
+
 export const Account = z.strictObject({
     name: AccountName,
     role: RoleName,
     region: RegionKey,
+    billing: Billing,
     /** Overrides the region's default home region (Always Free exists only in the home region). */
     homeRegion: z.string().optional(),
     description: z.string().optional(),

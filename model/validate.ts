@@ -3,6 +3,7 @@
  * sees all problems at once; each problem names the YAML path it is about.
  */
 import { Address4 } from "ip-address";
+import { limitUrl, type OciLimits } from "./ociLimits";
 import { formatPath, type PathSegment } from "./yamlPath";
 import type { RegionKey, Role, RoleName, ServiceDef, ServicePort, Topology, Vm } from "./schema";
 
@@ -18,10 +19,11 @@ export interface PathProblem {
 const A1_LIMITS = { maxOcpus: 80, minGbPerOcpu: 1, maxGbPerOcpu: 64, maxMemoryGb: 512 };
 
 /** Runs every cross-field check; an empty list means the topology is consistent. */
-export function validateTopology(topology: Topology): PathProblem[] {
+export function validateTopology(topology: Topology, limits: OciLimits): PathProblem[] {
     const problems: PathProblem[] = [];
     const report = (path: PathSegment[], message: string) => problems.push({ path, message });
     checkServices(topology, report);
+    checkOciLimits(topology, limits, report);
     checkSharedNames(topology, report);
     checkStartOrder(topology, report);
     checkEveryVm(topology, report);
@@ -122,6 +124,84 @@ function checkServices(topology: Topology, report: Report): void {
             report([...at, "memoryMb"], "a service that runs on a VM needs a memory limit of at least 16 MiB");
         }
     }
+}
+
+/**
+ * A version pin is a version: apt installs `name=<version>*`, so a word such as `latest` fails at
+ * first boot. A digit first (after an optional `v`, or MinIO's `RELEASE.`), then version characters.
+ */
+const VERSION = /^(v|RELEASE\.)?\d[0-9A-Za-z.+~:-]*$/;
+
+/** Env names that carry credentials; `_FILE`/`_PATH` variants name where the secret is delivered. */
+const SECRET_ENV_NAME = /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i;
+/** A URL with a password in it (`amqp://user:pass@host`). */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+
+/**
+ * Values OCI documents a limit for, checked before any resource exists (`data/oci-limits.yaml`):
+ * boot volume sizes, the names the plan derives from account and VM names (display names,
+ * hostname labels, VCN DNS labels), listeners and backend sets per load balancer; and version
+ * pins that are versions, and no credentials in plain text in a service's `env`.
+ */
+function checkOciLimits(topology: Topology, limits: OciLimits, report: Report): void {
+    const l = limits.limits;
+    const cite = (key: Parameters<typeof limitUrl>[1]) => `(${limitUrl(limits, key)})`;
+    for (const [name, def] of Object.entries(topology.services)) {
+        if (!VERSION.test(def.version)) {
+            report(["services", name, "version"], `"${def.version}" is not a version: pin one such as 1.2.3 (apt installs ${def.install.package || name}=<version>*) ${cite("versions")}`);
+        }
+        for (const [key, value] of Object.entries(def.env)) {
+            const named = SECRET_ENV_NAME.test(key) && value !== "";
+            if (named || URL_WITH_PASSWORD.test(value)) {
+                report(
+                    ["services", name, "env", key],
+                    `${key} holds a credential in plain text: declare it under services.${name}.secrets (e.g. { path: secret/${name.replace(/-/g, "_")}/${key.toLowerCase()} }), ` +
+                        "which Pulumi generates as a secret and delivers as a @@secret:...@@ placeholder filled on the host, and remove the value from env",
+                );
+            }
+        }
+    }
+    for (const [roleName, role] of Object.entries(topology.roles) as [RoleName, Role][]) {
+        role.vms.forEach((vm, index) => {
+            const size = vm.bootVolumeGb;
+            if (size < l.bootVolumeGb.min || size > l.bootVolumeGb.max) {
+                report(["roles", roleName, "vms", index, "bootVolumeGb"], `${size} GB is outside OCI's boot volume range ${l.bootVolumeGb.min}-${l.bootVolumeGb.max} GB ${cite("bootVolumeGb")}`);
+            }
+        });
+        const lb = role.loadBalancer;
+        if (lb.listeners.length > l.lbListeners.max) {
+            report(["roles", roleName, "loadBalancer", "listeners"], `${lb.listeners.length} listeners: OCI allows at most ${l.lbListeners.max} per load balancer ${cite("lbListeners")}`);
+        }
+        if (lb.backendSets.length > l.lbBackendSets.max) {
+            report(["roles", roleName, "loadBalancer", "backendSets"], `${lb.backendSets.length} backend sets: OCI allows at most ${l.lbBackendSets.max} per load balancer ${cite("lbBackendSets")}`);
+        }
+    }
+    topology.accounts.forEach((account, index) => {
+        const role = topology.roles[account.role];
+        if (!role) return;
+        // The names the plan derives (plan/addressPlan.ts accountSlug, components' displayName).
+        const slug = account.name.toLowerCase();
+        const at: PathSegment[] = ["accounts", index, "name"];
+        const vcnLabel = slug.replace(/[^a-z0-9]/g, "");
+        if (vcnLabel.length > l.dnsLabelChars.max || !/^[a-z]/.test(vcnLabel)) {
+            report(at, `the VCN DNS label "${vcnLabel.length > 24 ? `${vcnLabel.slice(0, 24)}…` : vcnLabel}" derived from the account name must be 1-${l.dnsLabelChars.max} letters and digits starting with a letter (${vcnLabel.length} characters) ${cite("dnsLabelChars")}`);
+        }
+        const longestVm = role.vms.reduce((a, b) => (b.name.length > a.name.length ? b : a));
+        const hostname = `${slug}-${longestVm.name}`;
+        if (hostname.length > l.hostnameLabelChars.max) {
+            report(at, `the hostname label "${hostname.slice(0, 40)}…" of VM ${longestVm.name} is ${hostname.length} characters; OCI allows ${l.hostnameLabelChars.max} ${cite("hostnameLabelChars")}`);
+        }
+        const hubSlug = topology.regions[account.region]?.hub.toLowerCase() ?? "";
+        const names = [
+            `${slug}-default-security-list`,
+            `${slug}-vcn-to-${hubSlug}-drg`,
+            ...role.vms.flatMap((vm) => [`${slug}-${vm.name}-nsg`, ...vm.blockVolumes.map((v) => `${slug}-${vm.name}-${v.name}`)]),
+        ];
+        const longest = names.reduce((a, b) => (b.length > a.length ? b : a));
+        if (longest.length > l.displayNameChars.max) {
+            report(at, `the display name "${longest.slice(0, 40)}…" is ${longest.length} characters; OCI allows ${l.displayNameChars.max} ${cite("displayNameChars")}`);
+        }
+    });
 }
 
 /** Backup prefixes must not be shared; a secret path or apt repository named twice must mean the same one. */

@@ -55,3 +55,20 @@ function keyText(key: unknown): string | undefined {
     if (typeof key === "string" || typeof key === "number") return String(key);
     return undefined;
 }
+
+/** `roles.frontend.vms[0].services` → `["roles", "frontend", "vms", 0, "services"]` (inverse of `formatPath`). */
+export function parsePath(path: string): PathSegment[] | undefined {
+    const segments: PathSegment[] = [];
+    const pattern = /(?:^|\.)([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+    let index = 0;
+    while (index < path.length) {
+        pattern.lastIndex = index;
+        const match = pattern.exec(path);
+        if (!match) return undefined;
+        if (match[1] !== undefined) segments.push(match[1]);
+        else if (match[2] !== undefined) segments.push(Number(match[2]));
+        else segments.push(JSON.parse(match[3]) as string);
+        index = pattern.lastIndex;
+    }
+    return segments;
+}

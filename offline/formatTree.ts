@@ -100,6 +100,22 @@ export function formatStackTree(stack: PlannedStack, options: TreeOptions = {}):
     return out;
 }
 
+/**
+ * The billing mode of each planned tenancy with the topology's reason (`accounts[].billing`):
+ * `alwaysFree` tenancies must fit the allowances, `payAsYouGo` ones are costed.
+ */
+export function formatBillingModes(stacks: PlannedStack[]): string[] {
+    const plan = stacks[0]?.plan;
+    if (!plan) return [];
+    const names = new Set(stacks.flatMap((s) => s.resources.map((r) => r.account).filter((a): a is string => a !== null)));
+    const accounts = plan.accounts.filter((a) => names.has(a.name));
+    const count = (mode: string) => accounts.filter((a) => a.freeTier.billing.mode === mode).length;
+    return [
+        `Billing modes (${count("alwaysFree")} alwaysFree, ${count("payAsYouGo")} payAsYouGo):`,
+        ...accounts.map((a) => `  ${a.name}: ${a.freeTier.billing.mode} — ${a.freeTier.billing.reason}`),
+    ];
+}
+
 /** Free-tier usage, storage budget and overage of the planned accounts, from the plan. */
 export function formatFreeTier(stacks: PlannedStack[]): string[] {
     const plan = stacks[0]?.plan;
@@ -115,8 +131,8 @@ export function formatFreeTier(stacks: PlannedStack[]): string[] {
         const storage = account.storage;
         const storageLine = `storage ${storage.totalGb}/${storage.allowanceGb} GB${storage.fits ? "" : ` (over by ${storage.shortfallGb} GB)`}`;
         const cost = usage.overage.monthlyCost > 0 ? `, overage ${usage.overage.monthlyCost.toFixed(2)} ${usage.overage.currency}/month` : "";
-        out.push(`  ${account.name}: ${usage.fits ? "fits" : "exceeds"}; ${storageLine}${cost}`);
-        for (const shortfall of usage.shortfalls) out.push(`    - ${shortfall}`);
+        out.push(`  ${account.name} [${usage.billing.mode}]: ${usage.fits ? "fits" : usage.billing.mode === "alwaysFree" ? "REFUSED beyond the allowance" : "exceeds"}; ${storageLine}${cost}`);
+        for (const shortfall of usage.billing.mode === "alwaysFree" ? usage.refused : usage.shortfalls) out.push(`    - ${shortfall}`);
     }
     out.push(`  monthly overage of these accounts: ${overage.toFixed(2)} ${report.currency}`);
     return out;
@@ -201,6 +217,8 @@ export function formatPlanTree(stacks: PlannedStack[], options: TreeOptions = {}
     const lines = [
         ...(isFiltered(filter) ? [style.dim(`Only the resources of ${named.join(" ")}; every count below is of them.`), ""] : []),
         ...stacks.flatMap((s) => [...formatStackTree(s, options), ""]),
+        ...formatBillingModes(stacks),
+        "",
         ...formatFreeTier(stacks),
         "",
         // A dependency chain through only the resources of some types would mislead.

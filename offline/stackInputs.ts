@@ -7,12 +7,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { synthesizeAccounts } from "../bench/syntheticAccounts";
 import { isUserInputError, UserInputError, type Problem } from "../model/errors";
-import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../model/load";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology, withTopologyLines } from "../model/load";
 import { REGION_KEYS, type RegionKey, type Topology } from "../model/schema";
 import { lineOfPath } from "../model/yamlPath";
+import { parseYamlInput, readInputFile } from "../model/yamlInput";
 import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { TopologyPlan } from "../plan/types";
@@ -25,6 +26,7 @@ import {
     resolveConfigPath,
 } from "../stacks/config";
 import type { StackConfig } from "../stacks/configSchema";
+import { plaintextSecretProblems } from "../stacks/plaintextSecrets";
 
 /** The program body run inside the stack: `program()` of `stacks/program.ts`. */
 export type ProgramFn = () => Promise<Record<string, unknown> | void>;
@@ -95,21 +97,8 @@ interface PositionedYaml {
     lines: LineCounter;
 }
 
-function readYaml(file: string, shownAs: string): PositionedYaml {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new UserInputError([{ path: shownAs, message: `cannot read ${file}` }]);
-    }
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines });
-    if (doc.errors.length > 0) {
-        throw new UserInputError(
-            doc.errors.map((e) => ({ path: shownAs, message: e.message.split("\n")[0], line: e.linePos?.[0]?.line })),
-        );
-    }
-    return { doc, lines };
+function readYaml(file: string, shownAs: string): PositionedYaml & { data: unknown } {
+    return parseYamlInput(readInputFile(file, shownAs, shownAs), shownAs);
 }
 
 /** A config value as the CLI hands it to the program: strings as is, the rest as JSON. */
@@ -119,8 +108,7 @@ function configString(value: unknown): string {
 
 /** `config:` of `Pulumi.yaml` (project keys, e.g. `pulumi:disable-default-providers`), as values. */
 function projectConfig(projectDir: string): Record<string, string> {
-    const { doc } = readYaml(path.join(projectDir, "Pulumi.yaml"), "Pulumi.yaml");
-    const project = (doc.toJS() ?? {}) as { config?: Record<string, unknown> };
+    const project = (readYaml(path.join(projectDir, "Pulumi.yaml"), "Pulumi.yaml").data ?? {}) as { config?: Record<string, unknown> };
     const out: Record<string, string> = {};
     for (const [key, spec] of Object.entries(project.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${PROJECT}:${key}`;
@@ -134,7 +122,7 @@ function projectConfig(projectDir: string): Record<string, string> {
 function readStackFile(projectDir: string, stack: RegionKey) {
     const stackFile = `Pulumi.${stack}.yaml`;
     const yaml = readYaml(path.join(projectDir, stackFile), stackFile);
-    const root = yaml.doc.toJS() as { config?: Record<string, unknown> } | null;
+    const root = yaml.data as { config?: Record<string, unknown> } | null;
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     const raw: Record<string, unknown> = {};
@@ -152,6 +140,8 @@ function readStackFile(projectDir: string, stack: RegionKey) {
         const [first, ...rest] = segments;
         return lineOfPath(yaml.doc, yaml.lines, ["config", `${CONFIG_NAMESPACE}:${String(first)}`, ...rest], { key });
     };
+    const plaintext = plaintextSecretProblems(root?.config ?? {}, stackFile, (key) => lineOfPath(yaml.doc, yaml.lines, ["config", key], { key: true }));
+    if (plaintext.length > 0) throw new UserInputError(plaintext);
     return { stackFile, config, secretKeys, raw, lineOf };
 }
 /**
@@ -210,7 +200,11 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         if (!plans.has(topologyFile)) {
             collect(() => {
                 allowances ??= loadAllowances();
-                plans.set(topologyFile, buildPlan(topology!, allowances));
+                try {
+                    plans.set(topologyFile, buildPlan(topology!, allowances));
+                } catch (error) {
+                    throw isUserInputError(error) ? withTopologyLines(error, topologyFile) : error;
+                }
             });
         }
         const plan = plans.get(topologyFile);

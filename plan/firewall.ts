@@ -24,6 +24,7 @@ import { hostCidr } from "./cidr";
 import type { ServiceIndex } from "./dependencies";
 import { BASTION_ROLE, WIREGUARD_SERVICE } from "./bastions";
 import { throwIfProblems } from "./problems";
+import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
 
 /** The service whose VMs scrape every metrics port. */
@@ -300,8 +301,120 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     throwIfProblems(problems);
 
     const result = new Map<string, FirewallRule[]>();
-    for (const account of topology.accounts) result.set(account.name, rules.rulesOf(account.name));
+    const tenancies = tenancyIndex(addresses);
+    for (const account of topology.accounts) result.set(account.name, aggregateSources(rules.rulesOf(account.name), addresses.addressSpace, tenancies));
     return result;
+}
+
+/** VCNs by address, for mapping a client block to its tenancy and role. */
+interface TenancyIndex {
+    vcns: { start: number; end: number; cidr: string; role: string; vmIps: number[] }[];
+    allVms: ExcludedHosts;
+}
+
+function tenancyIndex(addresses: AddressPlan): TenancyIndex {
+    const vcns = addresses.accounts
+        .map((a) => {
+            const [ip, bits] = a.vcnCidr.split("/");
+            const start = ipNumber(ip);
+            return { start, end: start + 2 ** (32 - Number(bits)) - 1, cidr: a.vcnCidr, role: a.role as string, vmIps: a.vms.map((v) => ipNumber(v.privateIp)) };
+        })
+        .sort((x, y) => x.start - y.start);
+    return { vcns, allVms: excludedHosts(vcns.flatMap((v) => v.vmIps)) };
+}
+
+function vcnOf(index: TenancyIndex, cidr: string): TenancyIndex["vcns"][number] | undefined {
+    const start = ipNumber(cidr.slice(0, cidr.indexOf("/")));
+    let lo = 0;
+    let hi = index.vcns.length - 1;
+    while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const vcn = index.vcns[mid];
+        if (start < vcn.start) hi = mid - 1;
+        else if (start > vcn.end) lo = mid + 1;
+        else return vcn;
+    }
+    return undefined;
+}
+
+/**
+ * The client blocks of one port: the tightest cover inside each tenancy (no VM that is not a
+ * client), and across tenancies the role as the unit that talks — when one role's clients sit
+ * in two or more of its tenancies, those tenancies' VCNs are the source (docs/firewall.md).
+ */
+function clientBlocks(sources: string[], space: string, index: TenancyIndex): string[] {
+    const strict = coverClients(sources, index.allVms, space);
+    const byRole = new Map<string, Set<TenancyIndex["vcns"][number]>>();
+    for (const block of strict) {
+        const vcn = vcnOf(index, block);
+        if (!vcn) continue;
+        const set = byRole.get(vcn.role) ?? new Set();
+        set.add(vcn);
+        byRole.set(vcn.role, set);
+    }
+    const promoted = [...byRole.values()].filter((set) => set.size >= 2).flatMap((set) => [...set]);
+    if (promoted.length === 0) return strict;
+    const promotedCidrs = new Set(promoted.map((v) => v.cidr));
+    const widened = [...strict.filter((block) => !promotedCidrs.has(vcnOf(index, block)?.cidr ?? "")), ...promotedCidrs];
+    const allowed = new Set(promoted.flatMap((v) => v.vmIps));
+    const excluded: ExcludedHosts = { addresses: index.allVms.addresses.filter((ip) => !allowed.has(ip)) };
+    return coverClients(widened, excluded, space);
+}
+
+/** At most this many source names in a merged rule's description (OCI descriptions hold 255 characters). */
+const NAMED_SOURCES = 3;
+
+/**
+ * Merges the rules of one port on one target whose sources aggregate (`coverClients`): one rule
+ * per CIDR block that covers clients and no other VM, so the count grows with the groups of
+ * clients (roles, subnets), not with every client VM. Reasons and source names are kept.
+ */
+function aggregateSources(rules: FirewallRule[], space: string, tenancies: TenancyIndex): FirewallRule[] {
+    const groups = new Map<string, FirewallRule[]>();
+    for (const rule of rules) {
+        const id = `${targetKey(rule.target)}\u0000${rule.protocol}\u0000${rule.port}\u0000${rule.toPort ?? ""}`;
+        const group = groups.get(id);
+        if (group) group.push(rule);
+        else groups.set(id, [rule]);
+    }
+    const out: { rule: FirewallRule; sortKey: string }[] = [];
+    for (const group of groups.values()) {
+        const first = group[0];
+        const blocks = group.length === 1 ? [first.source] : clientBlocks(group.map((r) => r.source), space, tenancies);
+        for (const block of blocks) {
+            const members = blocks.length === 1 ? group : group.filter((r) => r.source === block || (r.source !== INTERNET && block !== INTERNET && cidrWithin(r.source, block)));
+            const reasons = [...new Set(members.flatMap((r) => r.reason.split("; ")))];
+            const names = [...new Set(members.flatMap((r) => r.sourceDescription.split("; ")))];
+            const services = new Set(members.map((r) => r.service));
+            const key = ruleKey(first.target, first.protocol, first.port, first.toPort, block);
+            const rule: FirewallRule = {
+                account: first.account,
+                target: first.target,
+                protocol: first.protocol,
+                port: first.port,
+                source: block,
+                sourceDescription: names.length <= NAMED_SOURCES ? names.join("; ") : `${names.slice(0, NAMED_SOURCES).join("; ")} and ${names.length - NAMED_SOURCES} more`,
+                reason: reasons.join("; "),
+                key,
+            };
+            if (first.toPort !== undefined) rule.toPort = first.toPort;
+            if (services.size === 1 && first.service !== undefined) rule.service = first.service;
+            out.push({ rule, sortKey: `${targetKey(first.target)}\u0000${String(first.port).padStart(5, "0")}\u0000${first.protocol}\u0000${key}` });
+        }
+    }
+    out.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    return out.map((o) => o.rule);
+}
+
+/** True when network `inner` lies inside network `outer`. */
+function cidrWithin(inner: string, outer: string): boolean {
+    const [innerIp, innerBits] = inner.split("/");
+    const [outerIp, outerBits] = outer.split("/");
+    if (Number(innerBits) < Number(outerBits)) return false;
+    const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(outerBits));
+    const start = toNumber(outerIp);
+    return toNumber(innerIp) >= start && toNumber(innerIp) < start + size;
 }
 
 /** The host firewall of one VM: the account's rules whose target is that VM. */

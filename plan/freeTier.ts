@@ -27,6 +27,8 @@ const LABEL: Record<FreeTierResource, { what: string; unit: string }> = {
     "autonomous-databases": { what: "Autonomous Databases", unit: "" },
     "autonomous-database-storage-gb": { what: "Autonomous Database storage", unit: " GB" },
     "vault-secrets": { what: "Vault secrets", unit: "" },
+    "nat-gateways": { what: "NAT gateways", unit: "" },
+    "service-gateways": { what: "service gateways", unit: "" },
 };
 
 const UNIT: Record<FreeTierResource, string> = {
@@ -40,6 +42,24 @@ const UNIT: Record<FreeTierResource, string> = {
     "autonomous-databases": "databases",
     "autonomous-database-storage-gb": "GB",
     "vault-secrets": "secrets",
+    "nat-gateways": "gateways",
+    "service-gateways": "gateways",
+};
+
+/** The allowance each line is measured against, as the refusal names it. */
+const ALLOWANCE: Record<FreeTierResource, string> = {
+    "a1-ocpu": "allowances.a1.ocpus",
+    "a1-memory-gb": "allowances.a1.memoryGb",
+    "micro-instances": "allowances.microInstances.count",
+    "block-storage-gb": "allowances.blockStorage.totalGb",
+    "flexible-load-balancers": "allowances.flexibleLoadBalancers.count",
+    "flexible-lb-bandwidth-mbps": "allowances.flexibleLoadBalancers.bandwidthMbps",
+    "network-load-balancers": "allowances.networkLoadBalancers.count",
+    "autonomous-databases": "allowances.autonomousDatabases.count",
+    "autonomous-database-storage-gb": "allowances.autonomousDatabases.storageGbEach",
+    "vault-secrets": "allowances.vault.secrets",
+    "nat-gateways": "allowances.natGateways.count",
+    "service-gateways": "allowances.serviceGateways.count",
 };
 
 /** Prices that bill one unit of excess of a resource; none for Vault secrets (not priced). */
@@ -57,6 +77,9 @@ const PRICES: Record<FreeTierResource, { key: PriceKey; quantity: number }[]> = 
     "autonomous-databases": [{ key: "autonomousDbEcpuHour", quantity: ADB_MIN_ECPUS }],
     "autonomous-database-storage-gb": [{ key: "autonomousDbStorageGbMonth", quantity: 1 }],
     "vault-secrets": [],
+    // No charge for either gateway in a pay-as-you-go tenancy (Oracle's networking price list).
+    "nat-gateways": [],
+    "service-gateways": [],
 };
 
 function line(account: string, resource: FreeTierResource, used: number, allowed: number): FreeTierLine {
@@ -98,9 +121,28 @@ export function secretCount(topology: Topology): number {
     return paths.size;
 }
 
-/** Usage of one tenancy of `role` against the allowances. */
-export function freeTierUsage(account: string, role: Role, storage: StorageBudget, allowances: FreeTierAllowances, vaultSecrets = 0): FreeTierUsage {
+/** Gateways a tenancy's VCN needs: NAT and service gateways exist when it has a private subnet. */
+export interface GatewayUse {
+    nat: number;
+    service: number;
+}
+
+/**
+ * Usage of one tenancy of `role` against the allowances. In an Always Free tenancy every line
+ * over its allowance is a refusal (the API answers `LimitExceeded`) and nothing is costed; in a
+ * pay-as-you-go one the excess is costed, and the gateways (free of charge there) fit.
+ */
+export function freeTierUsage(
+    account: string,
+    role: Role,
+    storage: StorageBudget,
+    allowances: FreeTierAllowances,
+    vaultSecrets = 0,
+    billing: FreeTierUsage["billing"] = { mode: "payAsYouGo", reason: "" },
+    gateways: GatewayUse = { nat: 0, service: 0 },
+): FreeTierUsage {
     const a = allowances.allowances;
+    const free = billing.mode === "alwaysFree";
     const a1 = role.vms.filter((vm) => vm.shape === A1_SHAPE);
     const micros = role.vms.filter((vm) => vm.shape === MICRO_SHAPE);
     const lines: FreeTierLine[] = [
@@ -117,8 +159,14 @@ export function freeTierUsage(account: string, role: Role, storage: StorageBudge
         lines.push(line(account, "autonomous-database-storage-gb", role.autonomousDatabase.dataStorageGb, a.autonomousDatabases.storageGbEach));
     }
     if (role.ociVault) lines.push(line(account, "vault-secrets", vaultSecrets, a.vault.secrets));
+    lines.push(line(account, "nat-gateways", gateways.nat, free ? a.natGateways.count : gateways.nat));
+    lines.push(line(account, "service-gateways", gateways.service, free ? a.serviceGateways.count : gateways.service));
     const shortfalls = lines.filter((l) => !l.fits).map((l) => l.message!);
-    return { account, lines, fits: shortfalls.length === 0, shortfalls, overage: overageOf(lines, allowances) };
+    const refused = free
+        ? lines.filter((l) => !l.fits).map((l) => `${account} (alwaysFree): ${LABEL[l.resource].what} ${l.used}${LABEL[l.resource].unit} exceed the Always Free ${l.allowed}${LABEL[l.resource].unit} (${ALLOWANCE[l.resource]}, allowances v${allowances.version} of ${allowances.asOf}); the API would answer LimitExceeded`)
+        : [];
+    const overage = free ? { currency: allowances.currency, lines: [], monthlyCost: 0 } : overageOf(lines, allowances);
+    return { account, billing, lines, fits: shortfalls.length === 0, shortfalls, refused, overage };
 }
 
 /** The topology-wide report: every account's usage and the total monthly overage. */
@@ -130,5 +178,6 @@ export function freeTierReport(usages: FreeTierUsage[], allowances: FreeTierAllo
         fits: usages.every((u) => u.fits),
         currency: allowances.currency,
         monthlyOverage: roundCents(usages.reduce((sum, u) => sum + u.overage.monthlyCost, 0)),
+        refused: usages.flatMap((u) => u.refused),
     };
 }

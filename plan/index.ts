@@ -13,6 +13,8 @@ import { indexServices, resolveDependencies } from "./dependencies";
 import { hostFirewall, planFirewall } from "./firewall";
 import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
 import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
+import { loadOciLimits } from "../model/ociLimits";
+import { planLimitProblems } from "./limits";
 import { throwIfProblems } from "./problems";
 import { planScrapeTargets } from "./scrapeTargets";
 import { storageBudget } from "./storage";
@@ -149,7 +151,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             buckets: role.buckets.map((b) => ({ name: b.name, purpose: b.purpose, versioning: b.versioning })),
             firewall: rules,
             storage,
-            freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0),
+            freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0, account.billing, gatewaysOf(accountAddresses.subnets)),
         };
     });
 
@@ -164,7 +166,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
         allowances,
     );
     const allVms = accounts.flatMap((a) => a.vms);
-    return {
+    const plan: TopologyPlan = {
         name: topology.name,
         addressSpace: addresses.addressSpace,
         accounts,
@@ -188,6 +190,14 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             currency: freeTier.currency,
         },
     };
+    throwIfProblems(planLimitProblems(topology, plan, loadOciLimits()));
+    return plan;
+}
+
+/** The gateways `components/AccountNetwork.ts` creates: NAT and service gateway for private subnets. */
+function gatewaysOf(subnets: { public: boolean }[]): { nat: number; service: number } {
+    const privateSubnets = subnets.some((s) => !s.public) ? 1 : 0;
+    return { nat: privateSubnets, service: privateSubnets };
 }
 
 /** The plan of one account (throws when the plan has no such account). Used by tests only. */

@@ -270,7 +270,9 @@ export type FreeTierResource =
     | "network-load-balancers"
     | "autonomous-databases"
     | "autonomous-database-storage-gb"
-    | "vault-secrets";
+    | "vault-secrets"
+    | "nat-gateways"
+    | "service-gateways";
 
 export interface FreeTierLine {
     resource: FreeTierResource;
@@ -303,10 +305,18 @@ export interface Overage {
 
 export interface FreeTierUsage {
     account: string;
+    /** How the tenancy is billed (topology `accounts[].billing`). */
+    billing: { mode: "alwaysFree" | "payAsYouGo"; reason: string };
     lines: FreeTierLine[];
     fits: boolean;
     /** Messages of every line that does not fit. */
     shortfalls: string[];
+    /**
+     * Always Free tenancies only: what the API would refuse (`LimitExceeded`), one sentence per
+     * line over its allowance, naming the resource and the allowance. Empty for pay-as-you-go.
+     */
+    refused: string[];
+    /** The monthly cost of the excess; zero lines in an Always Free tenancy (it cannot be billed). */
     overage: Overage;
 }
 
@@ -316,8 +326,10 @@ export interface FreeTierReport {
     accounts: FreeTierUsage[];
     fits: boolean;
     currency: string;
-    /** Sum of every account's monthly overage. */
+    /** Sum of every account's monthly overage (pay-as-you-go tenancies only). */
     monthlyOverage: number;
+    /** Every Always Free tenancy's refusals, in account order. */
+    refused: string[];
 }
 
 /** Private connectivity of a tenancy: its region's hub DRG and, for hubs, the EU hub. */

@@ -31,6 +31,7 @@ import {
 } from "./identities";
 import type { SshHostKey } from "./sshHostKey";
 import { renderWireguard, WIREGUARD_INTERFACE, WIREGUARD_KEY_FILE, WIREGUARD_PUBLIC_KEY_FILE, wireguardFirewall } from "./wireguard";
+import { checkedUserData } from "./userDataSize";
 import { A1_SHAPE } from "../model/shapes";
 
 /** Top-level cloud-config keys this project writes; the tests reject any other (cloud-init's schema lets unknown keys pass). */
@@ -262,7 +263,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
     const pip = v.services.filter((s) => s.def.install.method === "pip").map((s) => `${s.def.install.package}==${s.def.version.replace(/^v/, "")}`);
     const operators = opts.operators?.length ? opts.operators : [PLACEHOLDER_OPERATOR];
     const deployKey = deployAuthorizedKey(opts.deployPublicKey ?? PLACEHOLDER_DEPLOY_KEY, deployForwardTargets(plan, v));
-    return renderTemplate("cloud-init/user-data.yaml.hbs", {
+    const document = renderTemplate("cloud-init/user-data.yaml.hbs", {
         vmLabel: vmLabel(acc, v),
         hostname: v.resourceName,
         users: stringify({ users: cloudInitUsers(operators, deployKey) }, { lineWidth: 0 }).trimEnd(),
@@ -291,4 +292,6 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         ownersScript,
         runtimeSetup,
     });
+    // OCI counts the operators' keys (instance metadata ssh_authorized_keys, components/Vm.ts) with the user data.
+    return checkedUserData(plan, acc, v, document, operators.flatMap((o) => o.sshPublicKeys));
 }

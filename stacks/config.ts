@@ -14,6 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ProviderArgs } from "@pulumi/oci";
 import { UserInputError, type Problem } from "../model/errors";
 import { PROJECT_ROOT } from "../model/projectRoot";
+import { parseYamlInput, readInputFile } from "../model/yamlInput";
+import { plaintextSecretProblems } from "./plaintextSecrets";
 import { vmsRunning } from "../model/query";
 import { WIREGUARD_SERVICE } from "../plan/bastions";
 import type { Topology } from "../model/schema";
@@ -141,6 +143,19 @@ function rawStackConfig(stackFile: string): Record<string, unknown> {
 }
 
 /**
+ * The CLI hands the program decrypted values, so whether a secret was stored encrypted is read
+ * from the committed stack file itself (absent under the offline engine's temporary project).
+ */
+function refusePlaintextSecrets(stackFile: string): void {
+    const file = path.join(PROJECT_DIR, stackFile);
+    if (!fs.existsSync(file)) return;
+    const { data } = parseYamlInput(readInputFile(file, stackFile, stackFile), stackFile);
+    const config = ((data ?? {}) as { config?: Record<string, unknown> }).config ?? {};
+    const problems = plaintextSecretProblems(config, stackFile);
+    if (problems.length > 0) throw new UserInputError(problems);
+}
+
+/**
  * The eu stack the other regions read: `blitzhub:euStack` when set, otherwise the `eu` stack of
  * this stack's own organization and project (`<org>/blitzhub/eu`) — the organization the CLI or
  * CI runs under, so no stack file hard-codes one.
@@ -158,6 +173,7 @@ export function euStackName(configured: string | undefined): string {
 export function loadStackConfig(): LoadedStackConfig {
     const stack = pulumi.getStack();
     const stackFile = `Pulumi.${stack}.yaml`;
+    refusePlaintextSecrets(stackFile);
     const parsed = parseStackConfig(rawStackConfig(stackFile), stackFile);
     const config: StackConfig = {
         ...parsed,

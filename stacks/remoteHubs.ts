@@ -4,10 +4,9 @@
  * group comes from `Pulumi.<region>.yaml`, the tenancy from that hub's profile in this stack's
  * OCI config file. Read once, validated, before any resource is registered.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import { UserInputError, type Problem } from "../model/errors";
+import { parseYamlInput, readInputFile } from "../model/yamlInput";
 import type { TopologyPlan } from "../plan/types";
 import type { RemoteHub } from "../components/Peering";
 import { CONFIG_NAMESPACE, PROJECT_DIR, parseStackConfig, readOciProfile } from "./config";
@@ -21,11 +20,12 @@ export function readRemoteHubs(plan: TopologyPlan, ociConfigFile: string, projec
         try {
             let text: string;
             try {
-                text = fs.readFileSync(path.join(projectDir, stackFile), "utf8");
-            } catch {
-                throw new UserInputError([{ path: stackFile, message: `cannot read it: the eu stack needs ${stack.hub}'s tenancy and group to admit its remote peering` }]);
+                text = readInputFile(path.join(projectDir, stackFile), stackFile, stackFile);
+            } catch (error) {
+                if (!(error instanceof UserInputError)) throw error;
+                throw new UserInputError(error.problems.map((p) => ({ ...p, message: `${p.message} (the eu stack needs ${stack.hub}'s tenancy and group to admit its remote peering)` })));
             }
-            const document = (parse(text) ?? {}) as { config?: Record<string, unknown> };
+            const document = (parseYamlInput(text, stackFile).data ?? {}) as { config?: Record<string, unknown> };
             const prefix = `${CONFIG_NAMESPACE}:`;
             const raw = Object.fromEntries(
                 Object.entries(document.config ?? {})

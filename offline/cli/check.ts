@@ -95,7 +95,11 @@ export const subcommand: Subcommand<CheckOptions> = {
                 tenancyKind: opts.tenancyKind,
                 topologyFile: topology?.absolute ?? resolve(PROJECT_ROOT, DEFAULT_TOPOLOGY_FILE),
             });
-            if (format === "text") output = { ...output, text: colourText(output.text, ctx.style) };
+            if (format === "text") {
+                // The billing mode of each tenancy decides what the free-tier policies enforce: say it first.
+                const { formatBillingModes } = await import("../formatTree");
+                output = { ...output, text: `${formatBillingModes(planned).join("\n")}\n\n${colourText(output.text, ctx.style)}` };
+            }
         } finally {
             progress.done();
         }

@@ -7,18 +7,21 @@
  * `[{"account","vm","service","path","file"}]` (`file` relative to DIR). Secrets appear only
  * as `@@secret:<vault path>@@` placeholders. Bad input: one line per problem, exit 2.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
-import { parse } from "yaml";
-import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../../model/load";
+import { isUserInputError, UserInputError } from "../../model/errors";
+import { DEFAULT_TOPOLOGY_FILE, loadTopology, withTopologyLines } from "../../model/load";
 import { PROJECT_ROOT } from "../../model/projectRoot";
+import { parseYamlInput, readInputFile } from "../../model/yamlInput";
 import type { RegionKey } from "../../model/schema";
 import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAccount, renderCloudInit, unrenderedServices, type CloudInitOptions } from "../../render/index";
 import { CONFIG_NAMESPACE, parseStackConfig } from "../../stacks/configSchema";
+import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
+import { checkOutputDir, writeOutputDir } from "../outputDir";
 import { plural } from "../plural";
 import { requireFile, requireStacks, stackOption, userPath, type Subcommand } from "./common";
 
@@ -46,7 +49,9 @@ function stackSettings(stack: RegionKey): { topology?: string; options: CloudIni
     const stackFile = `Pulumi.${stack}.yaml`;
     const file = join(PROJECT_DIR, stackFile);
     if (!existsSync(file)) return { options: {} };
-    const config = (parse(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const config = (parseYamlInput(readInputFile(file, stackFile, stackFile), stackFile).data as { config?: Record<string, unknown> } | null)?.config ?? {};
+    const plaintext = plaintextSecretProblems(config, stackFile);
+    if (plaintext.length > 0) throw new UserInputError(plaintext);
     const raw = Object.fromEntries(
         Object.entries(config)
             .filter(([key]) => key.startsWith(`${CONFIG_NAMESPACE}:`))
@@ -96,6 +101,7 @@ interface RenderOptions {
     stack: string;
     out: string;
     topology?: string;
+    force?: boolean;
 }
 
 export const subcommand: Subcommand<RenderOptions> = {
@@ -104,19 +110,28 @@ export const subcommand: Subcommand<RenderOptions> = {
             .description("Renders every config file and cloud-init of the stack's VMs from the plan")
             .addOption(stackOption("stack to render"))
             .requiredOption("--out <dir>", "output directory, relative to the current directory (DIR/<ACCOUNT>/<vm>/<path on the VM>, DIR/manifest.json)")
-            .option("--topology <file>", "topology file instead of the stack's blitzhub:topology (relative to the current directory)"),
+            .option("--topology <file>", "topology file instead of the stack's blitzhub:topology (relative to the current directory)")
+            .option("--force", "replace a non-empty --out directory as a whole (never merged)"),
 
     async run(opts, ctx) {
         const stacks = requireStacks(opts.stack);
         if (stacks === undefined) return 2;
+        const out = ctx.path(opts.out);
+        // Refused before the plan: a wrong --out fails in a second, and nothing is written.
+        const outOptions = { force: opts.force === true, shown: out.shown };
+        checkOutputDir(out.absolute, outOptions);
         const settings = Object.fromEntries(stacks.map((s) => [s, stackSettings(s)])) as Record<RegionKey, ReturnType<typeof stackSettings>>;
         // --topology is the user's path; blitzhub:topology is relative to the project.
         const topology = opts.topology ? ctx.path(opts.topology) : userPath(settings[stacks[0]].topology ?? DEFAULT_TOPOLOGY_FILE, PROJECT_DIR);
         requireFile("--topology", topology);
-        const plan = buildPlan(loadTopology(topology.absolute), loadAllowances());
+        let plan: TopologyPlan;
+        try {
+            plan = buildPlan(loadTopology(topology.absolute), loadAllowances());
+        } catch (error) {
+            throw isUserInputError(error) ? withTopologyLines(error, topology.absolute) : error;
+        }
         const options = Object.fromEntries(stacks.map((s) => [s, settings[s].options]));
-        const out = ctx.path(opts.out);
-        const manifest = renderToDirectory(plan, stacks, out.absolute, options);
+        const manifest = writeOutputDir(out.absolute, (dir) => renderToDirectory(plan, stacks, dir, options), outOptions);
         const vms = new Set(manifest.map((m) => `${m.account}/${m.vm}`)).size;
         process.stdout.write(`rendered ${plural(manifest.length, "file")} for ${plural(vms, "VM")} into ${out.shown} (manifest.json)\n`);
         const accounts = new Set(manifest.map((m) => m.account));

@@ -1,13 +1,13 @@
 import * as oci from "@pulumi/oci";
-import { policyContext } from "../lib/context";
+import { isAlwaysFree, policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
 import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { byUrn, groupByTenancy } from "../lib/tenancy";
 import { A1_SHAPE, shapeSize } from "./shapes";
 
 /**
- * Advisory: the topology knowingly sizes each tenancy's A1 at the spec's 4 OCPU / 24 GB, above
- * the 2026 allowance of 2 / 12; the message states what that costs per month.
+ * Advisory, pay-as-you-go tenancies: the topology knowingly sizes their A1 at the spec's 4 OCPU /
+ * 24 GB, above the 2026 allowance of 2 / 12; the message states what that costs per month.
  */
 export const a1Allowance: BlitzStackPolicy = {
     name: "free-tier-a1-allowance",
@@ -16,9 +16,11 @@ export const a1Allowance: BlitzStackPolicy = {
     remediationSteps: "Lower ocpus/memoryGb of the tenancy's A1 VMs in the topology, or accept the stated monthly cost.",
     frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
-        const { allowances } = policyContext();
+        const context = policyContext();
+        const { allowances } = context;
         const allowed = allowances.allowances.a1;
-        for (const tenancy of groupByTenancy(args.resources)) {
+        // Always Free tenancies cannot be billed: free-tier-always-free-tenancy refuses their excess.
+        for (const tenancy of groupByTenancy(args.resources).filter((t) => !isAlwaysFree(context, t.label))) {
             const a1 = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Instance) && r.props.shape === A1_SHAPE));
             if (a1.length === 0) continue;
             const ocpus = a1.reduce((sum, r) => sum + shapeSize(r.props).ocpus, 0);

@@ -1,5 +1,5 @@
 import * as oci from "@pulumi/oci";
-import { policyContext } from "../lib/context";
+import { isAlwaysFree, policyContext } from "../lib/context";
 import { allowancesRef, formatMonthly, monthlyCost } from "../lib/cost";
 import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { toNumber } from "../lib/props";
@@ -14,19 +14,22 @@ function volumeGb(props: Record<string, unknown>): number {
 }
 
 /**
- * Advisory: boot volumes plus block volumes per tenancy within the Always Free total. The
- * Solana ledger (100 GB beside three boot volumes) knowingly exceeds it; the message costs it.
+ * Advisory, pay-as-you-go tenancies: boot volumes plus block volumes within the Always Free
+ * total. The Solana ledger (100 GB beside three boot volumes) knowingly exceeds it; the message
+ * costs it.
  */
 export const blockStorage: BlitzStackPolicy = {
     name: "free-tier-block-storage",
     description: "Boot and block volumes per tenancy stay within the Always Free block storage total (200 GB).",
     enforcementLevel: "advisory",
-    remediationSteps: "Shrink boot volumes toward the 47 GB minimum or data volumes in the topology, or accept the stated monthly cost.",
+    remediationSteps: "Shrink boot volumes toward the 50 GB minimum or data volumes in the topology, or accept the stated monthly cost.",
     frameworks: PROJECT_RULE,
     validateStack: (args, reportViolation) => {
-        const { allowances } = policyContext();
+        const context = policyContext();
+        const { allowances } = context;
         const { totalGb, bootVolumeMinGb } = allowances.allowances.blockStorage;
-        for (const tenancy of groupByTenancy(args.resources)) {
+        // Always Free tenancies cannot be billed: free-tier-always-free-tenancy refuses their excess.
+        for (const tenancy of groupByTenancy(args.resources).filter((t) => !isAlwaysFree(context, t.label))) {
             const instances = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Instance)));
             const volumes = byUrn(tenancy.resources.filter((r) => r.isType(oci.core.Volume)));
             const bootGb = instances.reduce((sum, r) => {

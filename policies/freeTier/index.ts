@@ -2,6 +2,7 @@
 import type { BlitzPolicy } from "../lib/policy";
 import { a1Allowance } from "./a1Allowance";
 import { a1Ceiling } from "./a1Ceiling";
+import { alwaysFreeTenancy } from "./alwaysFreeTenancy";
 import { autonomousDatabase } from "./autonomousDatabase";
 import { blockStorage } from "./blockStorage";
 import { loadBalancer } from "./loadBalancer";
@@ -9,6 +10,7 @@ import { microInstances } from "./microInstances";
 import { networkLoadBalancer } from "./networkLoadBalancer";
 
 export const freeTierPolicies: BlitzPolicy[] = [
+    alwaysFreeTenancy,
     a1Allowance,
     a1Ceiling,
     microInstances,

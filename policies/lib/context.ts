@@ -47,6 +47,13 @@ export interface PolicyContext {
      * re-syncs from the cluster), by resource name (`eu-sol-01-validator-ledger`).
      */
     volumesWithoutBackup: string[];
+    /** Billing mode and its reason per account name (topology `accounts[].billing`). */
+    billing: Record<string, { mode: "alwaysFree" | "payAsYouGo"; reason: string }>;
+}
+
+/** True when the topology declares the account Always Free (unknown accounts are not). */
+export function isAlwaysFree(context: PolicyContext, account: string): boolean {
+    return context.billing[account]?.mode === "alwaysFree";
 }
 
 const NLB_PROTOCOL: Record<string, ListenerRange["protocol"]> = { TCP: "tcp", UDP: "udp", TCP_AND_UDP: "tcp+udp" };
@@ -82,6 +89,7 @@ export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowanc
         vmExposure,
         wireGuardPorts: wireGuardPorts.size > 0 ? [...wireGuardPorts] : [51820],
         nlbListenerRanges,
+        billing: Object.fromEntries(plan.accounts.map((a) => [a.name, a.freeTier.billing])),
         volumesWithoutBackup: plan.accounts.flatMap((a) =>
             a.vms.flatMap((vm) => vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => v.resourceName)),
         ),

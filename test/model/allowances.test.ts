@@ -31,7 +31,7 @@ describe("free-tier allowances file", () => {
     it("holds the other per-tenancy allowances", () => {
         const { allowances } = loadAllowances();
         expect(allowances.microInstances.count).toBe(2);
-        expect(allowances.blockStorage).toMatchObject({ totalGb: 200, bootVolumeMinGb: 47 });
+        expect(allowances.blockStorage).toMatchObject({ totalGb: 200, bootVolumeMinGb: 50 });
         expect(allowances.flexibleLoadBalancers).toMatchObject({ count: 1, bandwidthMbps: 10 });
         expect(allowances.networkLoadBalancers.count).toBe(1);
         expect(allowances.autonomousDatabases).toMatchObject({ count: 2, storageGbEach: 20 });
@@ -72,6 +72,6 @@ describe("free-tier allowances file", () => {
 
     it("reports YAML syntax errors and a missing file as UserInputError", () => {
         expect(problemsOf("version: [1\n")[0].message.length).toBeGreaterThan(0);
-        expect(() => loadAllowances("/nonexistent/allowances.yaml")).toThrowError(/cannot read allowances file/);
+        expect(() => loadAllowances("/nonexistent/allowances.yaml")).toThrowError(/^\/nonexistent\/allowances\.yaml: cannot read the allowances file: no such file$/);
     });
 });

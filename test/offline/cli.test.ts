@@ -63,7 +63,7 @@ describe("npm run plan", { timeout: 300_000 }, () => {
         expect(stdout).toMatch(/^ {4}SA-FE-01 {2}<blitzhub:frontend:FrontendAccount>$/m);
         const tail = stdout.trimEnd().split("\n").slice(-6);
         expect(tail[0]).toMatch(/^Totals: 1 stack \(sa\), 1 account, /);
-        expect(tail[2]).toBe("  instances: 3 (2 VM.Standard.E2.1.Micro, 1 VM.Standard.A1.Flex 4 OCPU/24 GB)");
+        expect(tail[2]).toBe("  instances: 3 (2 VM.Standard.E2.1.Micro, 1 VM.Standard.A1.Flex 2 OCPU/12 GB)");
     });
 
     it("exits 2 on an unknown stack", async () => {

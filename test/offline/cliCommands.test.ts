@@ -154,7 +154,8 @@ describe.concurrent("colour and progress", () => {
         expect(run.code, run.stderr).toBe(0);
         expect(run.stdout).toMatch(SGR);
         expect(run.stdout).toContain("\x1b[32mPASS\x1b[39m: 0 mandatory");
-        expect(run.stdout).toContain("fix: Lower ocpus/memoryGb of the tenancy's A1 VMs in the topology");
+        // SA-FE-01 is Always Free and fits (limits' billing modes): the remediation shown is a CIS one.
+        expect(run.stdout).toContain("fix: Set sourceDetails.kmsKeyId on the instance to a Vault key of the tenancy.");
         expect(run.stderr).not.toContain("planning");
     }, 300_000);
 

@@ -51,12 +51,12 @@ describe("the real plan of --stack all", () => {
         }
     });
 
-    it("has 45 instances: 15 A1 Flex at 4 OCPU / 24 GB and 30 E2 micros", () => {
+    it("has 45 instances: 15 A1 Flex (4 OCPU / 24 GB, 2 / 12 in the 5 Always Free tenancies) and 30 E2 micros", () => {
         const instances = ofType(INSTANCE);
         expect(instances).toHaveLength(45);
         const a1 = instances.filter((i) => i.inputs.shape === "VM.Standard.A1.Flex");
         expect(a1).toHaveLength(15);
-        for (const i of a1) expect(i.inputs.shapeConfig, i.name).toMatchObject({ ocpus: 4, memoryInGbs: 24 });
+        for (const i of a1) expect(i.inputs.shapeConfig, i.name).toMatchObject(/-FE-/.test(String(i.account)) ? { ocpus: 2, memoryInGbs: 12 } : { ocpus: 4, memoryInGbs: 24 });
         expect(instances.filter((i) => i.inputs.shape === "VM.Standard.E2.1.Micro")).toHaveLength(30);
         expect(new Set(instances.map((i) => i.account)).size).toBe(15);
     });
@@ -151,7 +151,7 @@ describe("the printed plan", () => {
         const tail = lines.slice(-6);
         expect(tail[0]).toMatch(/^Totals: 5 stacks \(eu, na, sa, as, au\), 15 accounts, \d+ resources/);
         expect(tail[1]).toBe("  providers: 15 oci");
-        expect(tail[2]).toBe("  instances: 45 (30 VM.Standard.E2.1.Micro, 15 VM.Standard.A1.Flex 4 OCPU/24 GB)");
+        expect(tail[2]).toBe("  instances: 45 (30 VM.Standard.E2.1.Micro, 5 VM.Standard.A1.Flex 2 OCPU/12 GB, 10 VM.Standard.A1.Flex 4 OCPU/24 GB)");
         expect(tail[3]).toMatch(/^ {2}load balancers: 15 flexible \(15 flexible 10\/10 Mbps\), 3 network$/);
         expect(tail[4]).toMatch(/^ {2}network: 15 VCNs, /);
         expect(tail[5]).toMatch(/^ {2}free tier: overage \d+\.\d{2} USD\/month; storage over the allowance in \d+ of 15 accounts$/);

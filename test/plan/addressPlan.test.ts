@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { addressPlan, type AddressPlan } from "../../plan/addressPlan";
-import { fixtureTopology, scaledTopology } from "./fixtures";
+import { PAYG, fixtureTopology, scaledTopology } from "./fixtures";
 import { problemsOf } from "../problems";
 
 const REAL = "topology/blitzhub.yaml";
@@ -107,8 +107,8 @@ describe("addressPlan rules", () => {
     it("keeps existing VCNs and IPs when a next-numbered account is added (EU-FE-02 after AS-FE-01 and EU-FE-01)", () => {
         const before = addressPlan(fixtureTopology());
         const topology = fixtureTopology((t) => {
-            t.accounts.push({ name: "EU-FE-02", role: "frontend", region: "eu" });
-            t.accounts.push({ name: "AS-FE-02", role: "frontend", region: "as" });
+            t.accounts.push({ name: "EU-FE-02", role: "frontend", region: "eu", billing: PAYG });
+            t.accounts.push({ name: "AS-FE-02", role: "frontend", region: "as", billing: PAYG });
         });
         const after = addressPlan(topology);
         for (const a of before.accounts) {
@@ -162,9 +162,9 @@ describe("addressPlan rules", () => {
             addressPlan(
                 fixtureTopology((t) => {
                     t.roles.frontend.block = "10.0.1.0/26";
-                    t.accounts.push({ name: "NA-FE-01", role: "frontend", region: "na" });
-                    t.accounts.push({ name: "SA-FE-01", role: "frontend", region: "sa" });
-                    t.accounts.push({ name: "AU-FE-01", role: "frontend", region: "au" });
+                    t.accounts.push({ name: "NA-FE-01", role: "frontend", region: "na", billing: PAYG });
+                    t.accounts.push({ name: "SA-FE-01", role: "frontend", region: "sa", billing: PAYG });
+                    t.accounts.push({ name: "AU-FE-01", role: "frontend", region: "au", billing: PAYG });
                 }),
             ),
         );

@@ -11,9 +11,11 @@ const topology = loadTopology("topology/blitzhub.yaml");
 describe("buildPlan on the real topology", () => {
     const plan = buildPlan(topology, allowances);
 
-    it("plans 15 accounts, 45 VMs (15 A1 4 OCPU / 24 GB, 30 micros), 15 LBs, 3 NLBs, 1 ADB", () => {
+    it("plans 15 accounts, 45 VMs (10 A1 4 OCPU / 24 GB, 5 Always Free A1 2 / 12, 30 micros), 15 LBs, 3 NLBs, 1 ADB", () => {
         expect(plan.totals).toMatchObject({ accounts: 15, vms: 45, a1Vms: 15, microVms: 30, loadBalancers: 15, networkLoadBalancers: 3, autonomousDatabases: 1 });
-        for (const vm of plan.accounts.flatMap((a) => a.vms).filter((v) => v.shape === "VM.Standard.A1.Flex")) expect([vm.ocpus, vm.memoryGb]).toEqual([4, 24]);
+        for (const a of plan.accounts) {
+            for (const vm of a.vms.filter((v) => v.shape === "VM.Standard.A1.Flex")) expect([vm.ocpus, vm.memoryGb]).toEqual(a.freeTier.billing.mode === "alwaysFree" ? [2, 12] : [4, 24]);
+        }
         expect(plan.totals.firewallRules).toBe(plan.accounts.reduce((n, a) => n + a.firewall.length, 0));
         expect(plan.totals.scrapeTargets).toBe(plan.scrapeTargets.length);
     });

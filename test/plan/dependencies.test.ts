@@ -3,7 +3,7 @@ import type { Topology } from "../../model/schema";
 import { addressPlan } from "../../plan/addressPlan";
 import { resolveDependencies } from "../../plan/dependencies";
 import type { ResolvedDependency } from "../../plan/types";
-import { fixtureTopology } from "./fixtures";
+import { PAYG, fixtureTopology } from "./fixtures";
 import { problemsOf } from "../problems";
 
 function resolve(topology: Topology) {
@@ -38,7 +38,7 @@ describe("resolveDependencies", () => {
     });
 
     it("nearest: prefers the same region over the EU", () => {
-        const t = fixtureTopology((input) => input.accounts.push({ name: "AS-BE-01", role: "backend", region: "as" }));
+        const t = fixtureTopology((input) => input.accounts.push({ name: "AS-BE-01", role: "backend", region: "as", billing: PAYG }));
         const d = dependency(t, "AS-FE-01", "app", "nginx", "fastify");
         expect(d.targets.map((x) => x.account)).toEqual(["AS-BE-01"]);
     });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { loadAllowances } from "../../model/allowances";
@@ -19,8 +19,41 @@ function rulesOn(plan: TopologyPlan, account: string, port: number, target?: str
         .firewall.filter((r) => r.port === port && (target === undefined || (r.target.kind === "vm" ? r.target.vm === target : r.target.kind === target)));
 }
 
+/** Every planned VM (/32) and LB subnet of the plans built in this file, for `sources`. */
+const hosts: { ip: number; cidr: string; lbSubnet: boolean }[] = [];
+
+/** Makes `sources` read the hosts of `plan` (each describe block plans its own topology). */
+function known(plan: TopologyPlan): TopologyPlan {
+    hosts.length = 0;
+    for (const a of plan.accounts) {
+        for (const v of a.vms) hosts.push({ ip: ipNumber(v.privateIp), cidr: `${v.privateIp}/32`, lbSubnet: false });
+        const lb = a.subnets.find((s) => s.name === "lb")!.cidr;
+        hosts.push({ ip: ipNumber(lb.split("/")[0]), cidr: lb, lbSubnet: true });
+    }
+    return plan;
+}
+
+function ipNumber(ip: string): number {
+    return ip.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+}
+
+function covers(block: string, ip: number): boolean {
+    const [base, bits] = block.split("/");
+    return ip >= ipNumber(base) && ip < ipNumber(base) + 2 ** (32 - Number(bits));
+}
+
+/**
+ * What the rules admit: the planned VMs (as /32s) and LB subnets their sources cover, and the
+ * internet. Sources aggregate into blocks (docs/firewall.md); least privilege is about which
+ * VMs a block admits, so the tests compare those.
+ */
 function sources(rules: FirewallRule[]): string[] {
-    return [...new Set(rules.map((r) => r.source))].sort();
+    const out = new Set<string>();
+    for (const r of rules) {
+        if (r.source === "0.0.0.0/0") out.add(r.source);
+        else for (const h of hosts) if (covers(r.source, h.ip) && (!h.lbSubnet || covers(r.source, ipNumber(h.cidr.split("/")[0]) + 2 ** (32 - Number(h.cidr.split("/")[1])) - 1))) out.add(h.cidr);
+    }
+    return [...out].sort();
 }
 
 /** Invariants every plan's firewall keeps. */
@@ -36,7 +69,8 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
     const mgmtIps = new Set(plan.accounts.filter((a) => a.role === "management").flatMap((a) => a.vms.map((v) => `${v.privateIp}/32`)));
     for (const r of all.filter((r) => r.port === 22 && r.protocol === "tcp")) {
         const target = r.target.kind === "vm" ? `${ip(plan, r.account, r.target.vm)}/32` : "";
-        const ok = bastionIps.has(target) ? mgmtIps.has(r.source) : bastionIps.has(r.source);
+        const admitted = sources([r]).filter((a) => a.endsWith("/32"));
+        const ok = admitted.length > 0 && admitted.every((a) => (bastionIps.has(target) ? mgmtIps.has(a) : bastionIps.has(a)));
         expect(ok, `${r.account} ${r.key}`).toBe(true);
     }
     // Internet only on public LB listeners, NLB ports and the bastions' WireGuard.
@@ -54,10 +88,8 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
             expect(isNlbBackend || isWireGuard, `${r.account} ${r.key}`).toBe(true);
         }
     }
-    // Sources are /32s of planned VMs, LB subnets, or the internet.
-    const vmIps = new Set(plan.accounts.flatMap((a) => a.vms.map((v) => `${v.privateIp}/32`)));
-    const lbSubnets = new Set(plan.accounts.map((a) => a.subnets.find((s) => s.name === "lb")!.cidr));
-    for (const r of all) expect(vmIps.has(r.source) || lbSubnets.has(r.source) || r.source === "0.0.0.0/0", `${r.account} ${r.key} ${r.source}`).toBe(true);
+    // Sources are blocks that admit at least one planned VM or LB subnet, or the internet.
+    for (const r of all) expect(r.source === "0.0.0.0/0" || sources([r]).length > 0, `${r.account} ${r.key} ${r.source}`).toBe(true);
     // Keys are unique per account; host firewalls are the account's VM rules.
     for (const account of plan.accounts) {
         expect(new Set(account.firewall.map((r) => r.key)).size).toBe(account.firewall.length);
@@ -69,6 +101,7 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
 describe("planFirewall on the fixture", () => {
     const topology = fixtureTopology();
     const plan = buildPlan(topology, allowances);
+    beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));
 
@@ -88,11 +121,20 @@ describe("planFirewall on the fixture", () => {
             `${ip(plan, "EU-MON-01", "prometheus")}/32`,
             plan.accounts.find((a) => a.name === "EU-SEC-01")!.subnets.find((s) => s.name === "lb")!.cidr,
         ].sort();
-        expect(sources(rulesOn(plan, "EU-SEC-01", 8200, "vault"))).toEqual(expected);
+        // The validators of both Solana tenancies are clients: the Solana role is the unit that
+        // talks, so both Solana VCNs are admitted (docs/firewall.md); nothing else beyond the clients.
+        const solanaVms = plan.accounts.filter((a) => a.role === "solana").flatMap((a) => a.vms.map((v) => `${v.privateIp}/32`));
+        const vaultSources = sources(rulesOn(plan, "EU-SEC-01", 8200, "vault"));
+        for (const client of expected.filter((c) => c.endsWith("/32"))) expect(vaultSources).toContain(client);
+        for (const admitted of vaultSources.filter((a) => a.endsWith("/32"))) expect([...expected, ...solanaVms]).toContain(admitted);
+        const lbSubnet = expected.find((c) => !c.endsWith("/32"))!;
+        expect(rulesOn(plan, "EU-SEC-01", 8200, "vault").some((r) => covers(r.source, ipNumber(lbSubnet.split("/")[0])))).toBe(true);
         // The private LB takes the consumers and the bastions, not the internet.
-        expect(sources(rulesOn(plan, "EU-SEC-01", 8200, "lb"))).toEqual(
-            [`${ip(plan, "EU-BE-01", "app")}/32`, `${ip(plan, "EU-SOL-01", "validator")}/32`, `${ip(plan, "AS-SOL-01", "validator")}/32`, `${ip(plan, "EU-MGMT-01", "bastion-1")}/32`, `${ip(plan, "EU-MGMT-01", "bastion-2")}/32`].sort(),
-        );
+        const lbClients = [`${ip(plan, "EU-BE-01", "app")}/32`, `${ip(plan, "EU-SOL-01", "validator")}/32`, `${ip(plan, "AS-SOL-01", "validator")}/32`, `${ip(plan, "EU-MGMT-01", "bastion-1")}/32`, `${ip(plan, "EU-MGMT-01", "bastion-2")}/32`];
+        const lbSources = sources(rulesOn(plan, "EU-SEC-01", 8200, "lb"));
+        for (const client of lbClients) expect(lbSources).toContain(client);
+        for (const admitted of lbSources.filter((a) => a.endsWith("/32"))) expect([...lbClients, ...solanaVms]).toContain(admitted);
+        expect(lbSources).not.toContain("0.0.0.0/0");
     });
 
     it("opens 9100 on every VM only to the Prometheus VM", () => {
@@ -167,17 +209,18 @@ describe("planFirewall on the fixture", () => {
 describe("planFirewall on the real topology", () => {
     const topology = loadTopology("topology/blitzhub.yaml");
     const plan = buildPlan(topology, allowances);
+    beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));
 
     it("opens Redis 6379 only to fastify (and the replica link) in BE, only to the validator in SOL", () => {
         for (const account of plan.accounts.filter((a) => a.role === "backend")) {
             const api = account.vms.find((v) => v.services.some((s) => s.service === "fastify"))!;
+            const redisPeers = account.vms.filter((v) => v.services.some((s) => s.service === "redis")).map((v) => `${v.privateIp}/32`);
             for (const rule of account.firewall.filter((r) => r.port === 6379)) {
-                const redisPeer = account.vms.find((v) => `${v.privateIp}/32` === rule.source && v.services.some((s) => s.service === "redis"));
-                expect(rule.source === `${api.privateIp}/32` || redisPeer !== undefined, `${account.name} ${rule.key}`).toBe(true);
+                for (const admitted of sources([rule])) expect([`${api.privateIp}/32`, ...redisPeers], `${account.name} ${rule.key}`).toContain(admitted);
             }
-            expect(account.firewall.filter((r) => r.port === 6379 && r.source === `${api.privateIp}/32`)).toHaveLength(2);
+            for (const vm of ["redis-primary", "redis-replica"]) expect(sources(rulesOn(plan, account.name, 6379, vm))).toContain(`${api.privateIp}/32`);
         }
         for (const account of plan.accounts.filter((a) => a.role === "solana")) {
             const validator = account.vms.find((v) => v.services.some((s) => s.service === "solana-validator"))!;

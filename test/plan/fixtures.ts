@@ -5,6 +5,9 @@
  */
 import { Topology, type TopologyInput } from "../../model/schema";
 
+/** Billing of the fixture tenancies: pay-as-you-go, so the plan costs what exceeds the free tier. */
+export const PAYG = { mode: "payAsYouGo", reason: "fixture: costed, not refused" } as const;
+
 type ServiceInput = TopologyInput["services"][string];
 
 function service(name: string, ports: ServiceInput["ports"], extra: Partial<ServiceInput> = {}): ServiceInput {
@@ -185,17 +188,17 @@ export function fixtureInput(): TopologyInput {
             },
         },
         accounts: [
-            { name: "EU-FE-01", role: "frontend", region: "eu" },
-            { name: "AS-FE-01", role: "frontend", region: "as" },
-            { name: "EU-BE-01", role: "backend", region: "eu" },
-            { name: "EU-SOL-01", role: "solana", region: "eu" },
-            { name: "AS-SOL-01", role: "solana", region: "as" },
-            { name: "EU-SEC-01", role: "security", region: "eu" },
-            { name: "EU-MON-01", role: "monitoring", region: "eu" },
-            { name: "EU-MGMT-01", role: "management", region: "eu" },
-            { name: "EU-DATA-01", role: "data", region: "eu" },
-            { name: "EU-LOG-01", role: "logs", region: "eu" },
-            { name: "EU-NET-01", role: "network", region: "eu" },
+            { name: "EU-FE-01", role: "frontend", region: "eu", billing: PAYG },
+            { name: "AS-FE-01", role: "frontend", region: "as", billing: PAYG },
+            { name: "EU-BE-01", role: "backend", region: "eu", billing: PAYG },
+            { name: "EU-SOL-01", role: "solana", region: "eu", billing: PAYG },
+            { name: "AS-SOL-01", role: "solana", region: "as", billing: PAYG },
+            { name: "EU-SEC-01", role: "security", region: "eu", billing: PAYG },
+            { name: "EU-MON-01", role: "monitoring", region: "eu", billing: PAYG },
+            { name: "EU-MGMT-01", role: "management", region: "eu", billing: PAYG },
+            { name: "EU-DATA-01", role: "data", region: "eu", billing: PAYG },
+            { name: "EU-LOG-01", role: "logs", region: "eu", billing: PAYG },
+            { name: "EU-NET-01", role: "network", region: "eu", billing: PAYG },
         ],
     };
 }

@@ -25,10 +25,10 @@ describe("storage budget", () => {
         expect(fe.message).toBeUndefined();
     });
 
-    it("finds the real Solana tenancies 41 GB over (ledger 100 GB beside three boot volumes) and every other one within 200 GB", () => {
+    it("finds the real Solana tenancies 50 GB over (ledger 100 GB beside three 50 GB boot volumes) and every other one within 200 GB", () => {
         const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
         const over = plan.accounts.filter((a) => !a.storage.fits);
-        expect(over.map((a) => a.storage.message)).toEqual(["EU-SOL-01 block storage 241 GB > 200 GB by 41 GB", "AS-SOL-01 block storage 241 GB > 200 GB by 41 GB"]);
+        expect(over.map((a) => a.storage.message)).toEqual(["EU-SOL-01 block storage 250 GB > 200 GB by 50 GB", "AS-SOL-01 block storage 250 GB > 200 GB by 50 GB"]);
         for (const a of plan.accounts) expect(a.storage.totalGb).toBe(a.vms.reduce((s, v) => s + v.bootVolumeGb + v.blockVolumes.reduce((t, b) => t + b.sizeGb, 0), 0));
     });
 });
@@ -108,11 +108,12 @@ describe("free-tier usage and overage", () => {
         expect(overage.lines[0]).toMatchObject({ priceKey: "autonomousDbEcpuHour", unitsPerMonth: 1460, monthlyCost: 490.56 });
     });
 
-    it("prices the real topology: every tenancy over on A1, the two Solana ones also on storage", () => {
+    it("prices the real topology: the 10 pay-as-you-go tenancies over on A1, the two Solana ones also on storage; the 5 Always Free ones cost nothing", () => {
         const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
         expect(plan.freeTier).toMatchObject({ allowancesVersion: String(allowances.version), allowancesAsOf: allowances.asOf, fits: false, currency: "USD" });
-        // 15 × 27.74 (A1) + 2 × (1.05 + 0.70) (41 GB storage + performance).
-        expect(plan.freeTier.monthlyOverage).toBe(419.6);
-        expect(plan.freeTier.accounts.find((u) => u.account === "EU-SOL-01")!.shortfalls).toContain("EU-SOL-01 block storage 241 GB > 200 GB by 41 GB");
+        // 10 × 27.74 (A1) + 2 × (1.275 + 0.85) (50 GB storage + performance).
+        expect(plan.freeTier.monthlyOverage).toBe(281.64);
+        expect(plan.freeTier.accounts.find((u) => u.account === "EU-SOL-01")!.shortfalls).toContain("EU-SOL-01 block storage 250 GB > 200 GB by 50 GB");
+        for (const u of plan.freeTier.accounts.filter((x) => x.billing.mode === "alwaysFree")) expect(u.overage.monthlyCost, u.account).toBe(0);
     });
 });

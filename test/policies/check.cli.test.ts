@@ -53,11 +53,12 @@ describe("npm run check", () => {
         expect(run.stderr).not.toContain("check failed");
         expect(run.code).toBe(0);
         expect(run.stdout).toContain("Mandatory violations (0):");
-        // 15 tenancies with the spec's 4 OCPU / 24 GB A1 over the 2026 allowance, two Solana ledgers over 200 GB.
-        expect(run.stdout.match(/^ {2}free-tier-a1-allowance /gm)).toHaveLength(15);
-        expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 241 GB \(boot 141 \+ block 100\) exceeds the Always Free 200 GB .* by 41 GB: USD \d+\.\d{2}\/month/);
+        // The 10 pay-as-you-go tenancies keep the spec's 4 OCPU / 24 GB A1 (costed); two Solana ledgers over 200 GB.
+        expect(run.stdout).toMatch(/^Billing modes \(5 alwaysFree, 10 payAsYouGo\):$/m);
+        expect(run.stdout.match(/^ {2}free-tier-a1-allowance /gm)).toHaveLength(10);
+        expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 250 GB \(boot 150 \+ block 100\) exceeds the Always Free 200 GB .* by 50 GB: USD \d+\.\d{2}\/month/);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
-        // 17 free-tier overages, and per stack one finding per CIS baseline control the tenancies lack.
+        // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS baseline control the tenancies lack.
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, \d+ advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
         expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toHaveLength(5);
         // Each finding: policy and where, the message, then what to change (the policy's remediation).

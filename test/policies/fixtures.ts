@@ -94,6 +94,8 @@ export const context: PolicyContext = {
     wireGuardPorts: [51820],
     nlbListenerRanges: { "EU-BE-01": [{ protocol: "tcp+udp", min: 8000, max: 8020 }] },
     volumesWithoutBackup: ["eu-sol-01-validator-ledger"],
+    // Fixture tenancies are pay-as-you-go (costed) unless a test declares one Always Free.
+    billing: {},
 };
 
 export interface AccountSpec {
