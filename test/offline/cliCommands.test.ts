@@ -14,7 +14,9 @@ import { SUBCOMMANDS } from "../../offline/cli/commands";
 const LAUNCH = path.join(PROJECT_ROOT, "offline", "launch.mjs");
 const SGR = /\x1b\[[0-9;]*m/;
 /** Every environment variable that could turn colour on or off, removed for a neutral start. */
-const NEUTRAL_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(FORCE_COLOR|NO_COLOR|NODE_DISABLE_COLORS|INIT_CWD|npm_)/.test(key)));
+// The commands run as a person would run them: no colour settings of the test's own, and no
+// `CI`, under which Node reports a terminal as monochrome.
+const NEUTRAL_ENV = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(CI$|FORCE_COLOR|NO_COLOR|NODE_DISABLE_COLORS|INIT_CWD|npm_)/.test(key)));
 
 interface Run {
     code: number | null;
