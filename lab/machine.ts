@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { PROJECT_ROOT } from "../model/projectRoot";
 import type { LabHost } from "./namespaces";
 
 /** What a command run in a VM returned. */
@@ -61,6 +62,11 @@ export class LabMachine {
             `mount -t tmpfs -o mode=1777 tmp ${s}/root/tmp`,
             // A VM's root home is its own: the host's (its tool settings, any credentials) stays out.
             `mount -t tmpfs -o mode=0700 roothome ${s}/root/root`,
+            // The project (stand-ins, their node_modules) stays visible read-only, wherever it lives:
+            // a checkout under /tmp or /root would otherwise vanish under the VM's own tmpfs.
+            `mkdir -p ${s}/root${PROJECT_ROOT}`,
+            `mount --bind ${PROJECT_ROOT} ${s}/root${PROJECT_ROOT}`,
+            `mount -o remount,bind,ro ${s}/root${PROJECT_ROOT}`,
             `hostname ${this.hostname}`,
             "echo ready",
             "exec sleep infinity",
