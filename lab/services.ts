@@ -3,7 +3,7 @@
  * which run as stand-ins (apps this repository does not contain), and which cannot run, with why.
  */
 
-/** VMs of the eu stack in the lab (`ACCOUNT/vm`): the main paths of DESIGN §6. */
+/** VMs of the eu stack in the lab (`ACCOUNT/vm`): the main paths of docs/design.md §6. */
 export const LAB_VMS: Record<string, string[]> = {
     eu: [
         "EU-FE-01/app",

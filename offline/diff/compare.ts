@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { isProviderResource, replacementFieldsFor, type ReplacementTable } from "./replacementTable";
 
-/** A resource as a plan JSON carries it (DESIGN §4). */
+/** A resource as a plan JSON carries it (docs/design.md §4). */
 export interface DiffResource {
     urn: string;
     type: string;

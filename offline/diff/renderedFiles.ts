@@ -5,15 +5,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
+import type { ManifestEntry } from "../cli/render";
 
-/** One manifest entry of `npm run render` (DESIGN §4). */
-export interface ManifestEntry {
-    account: string;
-    vm: string;
-    service: string;
-    path: string;
-    file: string;
-}
+export type { ManifestEntry };
 
 export interface FileChange {
     /** Relative to the render directory: `<ACCOUNT>/<vm>/<path on the VM>`. */

@@ -32,7 +32,7 @@ export interface CheckOutputOptions {
     today?: Date;
 }
 
-/** Billing mode of an account; Always Free (DESIGN §2) until the topology declares one. */
+/** Billing mode of an account; Always Free (docs/design.md §2) until the topology declares one. */
 function kindOf(account: object): TenancyKind {
     const mode = (account as { billingMode?: unknown }).billingMode;
     return mode === "payAsYouGo" ? "payAsYouGo" : "alwaysFree";
