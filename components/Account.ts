@@ -22,6 +22,9 @@ import type { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
 import type { NetworkLoadBalancer } from "./NetworkLoadBalancer";
 import type { Peering, PeeringArgs } from "./Peering";
 import type { SecretVault } from "./SecretVault";
+import type { CustomerManagedKey } from "./CustomerManagedKey";
+import type { SecurityBaseline, SecurityNotifications } from "./SecurityBaseline";
+import type { Concern } from "../plan/securityBaseline";
 import type { Vm } from "./Vm";
 import { accountOutputs, buildAccount, validateAccountArgs } from "./accountParts";
 
@@ -59,6 +62,8 @@ export interface AccountArgs {
     autonomousDatabase?: AutonomousDatabaseSettings;
     /** How the rendered configs reach the VMs; absent when the stack has no delivery key. */
     delivery?: DeliverySettings;
+    /** Where the tenancy's security notifications and budget alerts go (stack config). */
+    securityNotifications: SecurityNotifications;
 }
 
 /** What the account's OCI Vault stores. */
@@ -114,6 +119,12 @@ export interface AccountParts {
     buckets: Record<string, BackupBucket>;
     secretVault?: SecretVault;
     autonomousDatabase?: AutonomousDatabase;
+    /** The tenancy's compartments by concern. */
+    compartments: Partial<Record<Concern, oci.identity.Compartment>>;
+    /** The customer-managed key of its volumes and buckets. */
+    key: CustomerManagedKey;
+    /** Detective controls, identities, paid-only controls. */
+    security: SecurityBaseline;
     /** VM name → the delivery of its rendered configs. */
     deliveries: Record<string, ConfigDelivery>;
     /** `<vm>/<service>` groups not delivered: they need a secret an operator sets by hand. */
@@ -131,6 +142,9 @@ export class Account extends pulumi.ComponentResource implements AccountParts {
     readonly buckets!: Record<string, BackupBucket>;
     readonly secretVault?: SecretVault;
     readonly autonomousDatabase?: AutonomousDatabase;
+    readonly compartments!: Partial<Record<Concern, oci.identity.Compartment>>;
+    readonly key!: CustomerManagedKey;
+    readonly security!: SecurityBaseline;
     readonly deliveries!: Record<string, ConfigDelivery>;
     readonly deliveriesAwaitingManualSecrets!: string[];
 

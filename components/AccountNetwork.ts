@@ -6,7 +6,8 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { FirewallRule, FirewallTarget, SubnetName } from "../plan/types";
-import { type AccountContext, childOptions, invokeOptions } from "./accountContext";
+import type { PlacedKind } from "../plan/securityBaseline";
+import { type AccountContext, childOptions, compartmentFor, invokeOptions } from "./accountContext";
 
 export interface AccountNetworkArgs {
     ctx: AccountContext;
@@ -46,11 +47,11 @@ export class AccountNetwork extends pulumi.ComponentResource {
         const { ctx } = args;
         const { plan } = ctx;
         const slug = plan.slug;
-        const base = { compartmentId: ctx.compartmentId, freeformTags: ctx.tags };
+        const base = (kind: PlacedKind) => ({ compartmentId: compartmentFor(ctx, kind), freeformTags: ctx.tags });
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
 
         this.vcn = new oci.core.Vcn(`${slug}-vcn`, {
-            ...base,
+            ...base("vcn"),
             cidrBlocks: [plan.vcnCidr],
             displayName: `${slug}-vcn`,
             dnsLabel: vcnDnsLabel(slug),
@@ -59,7 +60,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
 
         // The default security list of a new VCN opens 22 to 0.0.0.0/0: take it over, empty.
         const defaultSecurityList = new oci.core.DefaultSecurityList(`${slug}-default-security-list`, {
-            ...base,
+            ...base("securityList"),
             manageDefaultResourceId: this.vcn.defaultSecurityListId,
             displayName: `${slug}-default-security-list`,
             ingressSecurityRules: [],
@@ -71,11 +72,11 @@ export class AccountNetwork extends pulumi.ComponentResource {
 
         const internetGateway = hasPublic
             ? new oci.core.InternetGateway(`${slug}-internet-gateway`, {
-                  ...base, vcnId, enabled: true, displayName: `${slug}-internet-gateway`,
+                  ...base("gateway"), vcnId, enabled: true, displayName: `${slug}-internet-gateway`,
               }, o())
             : undefined;
         this.natGateway = hasPrivate
-            ? new oci.core.NatGateway(`${slug}-nat-gateway`, { ...base, vcnId, displayName: `${slug}-nat-gateway` }, o())
+            ? new oci.core.NatGateway(`${slug}-nat-gateway`, { ...base("gateway"), vcnId, displayName: `${slug}-nat-gateway` }, o())
             : undefined;
         const osn = hasPrivate
             ? oci.core.getServicesOutput(
@@ -89,7 +90,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
             : undefined;
         const serviceGateway = osn
             ? new oci.core.ServiceGateway(`${slug}-service-gateway`, {
-                  ...base, vcnId, displayName: `${slug}-service-gateway`, services: [{ serviceId: osn.id }],
+                  ...base("gateway"), vcnId, displayName: `${slug}-service-gateway`, services: [{ serviceId: osn.id }],
               }, o())
             : undefined;
 
@@ -109,7 +110,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
         const routeOptions = o({ dependsOn: [this.drgAttachment] });
         const publicRouteTable = internetGateway
             ? new oci.core.RouteTable(`${slug}-public-route-table`, {
-                  ...base, vcnId, displayName: `${slug}-public-route-table`,
+                  ...base("routeTable"), vcnId, displayName: `${slug}-public-route-table`,
                   routeRules: [
                       toDrg,
                       { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: internetGateway.id, description: "internet" },
@@ -118,7 +119,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
             : undefined;
         const privateRouteTable = this.natGateway && serviceGateway && osn
             ? new oci.core.RouteTable(`${slug}-private-route-table`, {
-                  ...base, vcnId, displayName: `${slug}-private-route-table`,
+                  ...base("routeTable"), vcnId, displayName: `${slug}-private-route-table`,
                   routeRules: [
                       toDrg,
                       { destination: osn.cidrBlock, destinationType: "SERVICE_CIDR_BLOCK", networkEntityId: serviceGateway.id, description: "Oracle Services Network" },
@@ -132,7 +133,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
             const routeTable = subnet.public ? publicRouteTable : privateRouteTable;
             // `-subnet`: the plan's `eu-fe-01-lb` is also the load balancer's name.
             this.subnets[subnet.name] = new oci.core.Subnet(`${subnet.resourceName}-subnet`, {
-                ...base,
+                ...base("subnet"),
                 vcnId,
                 cidrBlock: subnet.cidr,
                 displayName: `${subnet.resourceName}-subnet`,
@@ -154,7 +155,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
         ]);
         for (const key of targets) {
             const name = nsgName(key);
-            const nsg = new oci.core.NetworkSecurityGroup(name, { ...base, vcnId, displayName: name }, o());
+            const nsg = new oci.core.NetworkSecurityGroup(name, { ...base("nsg"), vcnId, displayName: name }, o());
             this.nsgs[key] = nsg;
             new oci.core.NetworkSecurityGroupSecurityRule(`${name}-egress`, {
                 networkSecurityGroupId: nsg.id,

@@ -8,7 +8,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { AutonomousDatabasePlan } from "../plan/types";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 export interface AutonomousDatabaseArgs {
     ctx: AccountContext;
@@ -31,7 +31,7 @@ export class AutonomousDatabase extends pulumi.ComponentResource {
         this.adminPassword = pulumi.secret(args.adminPassword);
 
         this.database = new oci.database.AutonomousDatabase(adb.resourceName, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "autonomousDatabase"),
             displayName: adb.resourceName,
             dbName: adb.dbName,
             dbWorkload: adb.workload,

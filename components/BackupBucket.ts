@@ -4,7 +4,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { type AccountContext, childOptions, invokeOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor, invokeOptions } from "./accountContext";
 
 export interface BackupBucketArgs {
     ctx: AccountContext;
@@ -14,6 +14,10 @@ export interface BackupBucketArgs {
     versioning: boolean;
     /** Object Storage namespace of the tenancy (looked up once per account). */
     namespace: pulumi.Input<string>;
+    /** The tenancy's customer-managed key: the bucket is encrypted with it. */
+    kmsKeyId: pulumi.Input<string>;
+    /** The IAM policy letting Object Storage use that key (the bucket waits for it). */
+    keyPolicy: pulumi.Resource;
 }
 
 /** The tenancy's Object Storage namespace. */
@@ -29,16 +33,18 @@ export class BackupBucket extends pulumi.ComponentResource {
         const { ctx } = args;
         const bucketName = `${ctx.plan.slug}-${args.name}`;
         this.bucket = new oci.objectstorage.Bucket(bucketName, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "bucket"),
             namespace: args.namespace,
             name: bucketName,
             accessType: "NoPublicAccess",
             versioning: args.versioning ? "Enabled" : "Disabled",
             storageTier: "Standard",
-            objectEventsEnabled: false,
+            kmsKeyId: args.kmsKeyId,
+            // Object events feed Events rules (Checkov CKV_OCI_7).
+            objectEventsEnabled: true,
             metadata: { purpose: args.purpose.slice(0, 200) },
             freeformTags: ctx.tags,
-        }, childOptions(this, ctx, { protect: true }));
+        }, childOptions(this, ctx, { protect: true, dependsOn: [args.keyPolicy] }));
         this.registerOutputs({ bucketName: this.bucket.name, namespace: this.bucket.namespace });
     }
 }

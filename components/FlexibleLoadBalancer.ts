@@ -5,7 +5,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerBackendSet, LoadBalancerPlan } from "../plan/types";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 /**
  * OCI policy name of a topology policy. OCI's `ROUND_ROBIN` honours each backend's weight,
@@ -35,7 +35,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
 
         this.loadBalancer = new oci.loadbalancer.LoadBalancer(lb.resourceName, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "loadBalancer"),
             displayName: lb.resourceName,
             shape: "flexible",
             shapeDetails: { minimumBandwidthInMbps: lb.bandwidthMbps.min, maximumBandwidthInMbps: lb.bandwidthMbps.max },

@@ -8,7 +8,7 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkLoadBalancerPlan } from "../plan/types";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 export interface NetworkLoadBalancerArgs {
     ctx: AccountContext;
@@ -32,7 +32,7 @@ export class NetworkLoadBalancer extends pulumi.ComponentResource {
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
 
         this.networkLoadBalancer = new oci.networkloadbalancer.NetworkLoadBalancer(nlb.resourceName, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "networkLoadBalancer"),
             displayName: nlb.resourceName,
             subnetId: args.subnetId,
             isPrivate: !nlb.public,

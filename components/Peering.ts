@@ -6,14 +6,16 @@
  * Pairs and who creates what:
  * - spoke → region hub (same region): the spoke (VCN owner) creates the cross-tenancy DRG
  *   attachment. Spoke tenancy: `Endorse … manage drg-attachment in tenancy <hub>`; hub tenancy:
- *   `Admit … of tenancy <spoke> to manage drg-attachment in tenancy`.
+ *   `Admit … of tenancy <spoke> to manage drg-attachment in compartment id <network>`.
  * - region hub → EU hub (other region): the region hub requests the RPC (`peerId` = the EU
- *   hub's RPC for its region). Region hub: `Allow … remote-peering-from` and `Endorse …
- *   remote-peering-to in tenancy <eu hub>`; EU hub: `Admit … to manage remote-peering-to`.
+ *   hub's RPC for its region). Region hub: `Allow … remote-peering-from` (its network
+ *   compartment) and `Endorse … remote-peering-to in tenancy <eu hub>`; EU hub: `Admit … to
+ *   manage remote-peering-to` in its network compartment. An Endorse statement names the other
+ *   tenancy only (it cannot name a compartment there); the Admit side does the narrowing.
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 import {
     admitAttachmentStatements,
     admitRemotePeeringStatements,
@@ -75,6 +77,8 @@ export class Peering extends pulumi.ComponentResource {
         const { ctx } = args;
         const slug = ctx.plan.slug;
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
+        // Admit and Allow statements reach the network compartment only (DRG, attachments, RPCs).
+        const networkCompartment = pulumi.output(compartmentFor(ctx, "drg"));
         const policy = (resourceName: string, description: string, statements: pulumi.Input<string[]>, extra?: pulumi.CustomResourceOptions) =>
             new oci.identity.Policy(resourceName, {
                 compartmentId: ctx.tenancyOcid,
@@ -94,7 +98,7 @@ export class Peering extends pulumi.ComponentResource {
             );
         } else {
             this.drg = new oci.core.Drg(`${slug}-drg`, {
-                compartmentId: ctx.compartmentId,
+                compartmentId: compartmentFor(ctx, "drg"),
                 displayName: `${slug}-drg`,
                 freeformTags: ctx.tags,
             }, o());
@@ -105,7 +109,7 @@ export class Peering extends pulumi.ComponentResource {
             this.admitPolicies[spoke.account] = policy(
                 `${slug}-admit-${spoke.account.toLowerCase()}-drg-attachment`,
                 `${spoke.account} attaches its VCN to this DRG (cross-tenancy)`,
-                admitAttachmentStatements(spoke),
+                networkCompartment.apply((id) => admitAttachmentStatements(spoke, id)),
             );
         }
 
@@ -113,10 +117,10 @@ export class Peering extends pulumi.ComponentResource {
             const admit = policy(
                 `${slug}-admit-${remote.account.toLowerCase()}-remote-peering`,
                 `${remote.account} (${remote.region}) peers its hub DRG with this DRG`,
-                admitRemotePeeringStatements(remote),
+                networkCompartment.apply((id) => admitRemotePeeringStatements(remote, id)),
             );
             const rpc = new oci.core.RemotePeeringConnection(`${slug}-rpc-${remote.region}`, {
-                compartmentId: ctx.compartmentId,
+                compartmentId: compartmentFor(ctx, "remotePeering"),
                 drgId: this.drgId,
                 displayName: `${slug}-rpc-${remote.region}`,
                 freeformTags: ctx.tags,
@@ -128,12 +132,12 @@ export class Peering extends pulumi.ComponentResource {
             const endorse = policy(
                 `${slug}-endorse-${args.globalHub.account.toLowerCase()}-remote-peering`,
                 `${ctx.plan.name} peers its hub DRG with the ${args.globalHub.account} DRG`,
-                pulumi.output(args.globalHub.tenancyOcid).apply((tenancyOcid) =>
-                    endorseRemotePeeringStatements(args.networkAdminGroupOcid, { account: args.globalHub!.account, tenancyOcid }),
+                pulumi.all([args.globalHub.tenancyOcid, networkCompartment]).apply(([tenancyOcid, id]) =>
+                    endorseRemotePeeringStatements(args.networkAdminGroupOcid, { account: args.globalHub!.account, tenancyOcid }, id),
                 ),
             );
             const rpc = new oci.core.RemotePeeringConnection(`${slug}-rpc-eu`, {
-                compartmentId: ctx.compartmentId,
+                compartmentId: compartmentFor(ctx, "remotePeering"),
                 drgId: this.drgId,
                 displayName: `${slug}-rpc-eu`,
                 peerId: args.globalHub.rpcId,

@@ -5,7 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 import type { CatalogueSecret } from "../plan/secrets";
 import { secretSlug } from "./CatalogueSecrets";
 
@@ -39,14 +39,14 @@ export class SecretVault extends pulumi.ComponentResource {
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
 
         this.vault = new oci.kms.Vault(`${slug}-${args.name}-vault`, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "vault"),
             displayName: `${slug}-${args.name}-vault`,
             vaultType: "DEFAULT",
             freeformTags: ctx.tags,
         }, o({ protect: true }));
 
         this.masterKey = new oci.kms.Key(`${slug}-${args.name}-master-key`, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "key"),
             displayName: `${slug}-${args.name}-master-key`,
             managementEndpoint: this.vault.managementEndpoint,
             keyShape: { algorithm: "AES", length: 32 },
@@ -58,7 +58,7 @@ export class SecretVault extends pulumi.ComponentResource {
             const value = args.values[secret.path];
             if (value === undefined) throw new pulumi.ResourceError(`${name}: no generated value for ${secret.path}`, this);
             this.secrets[secret.path] = new oci.vault.Secret(`${slug}-${secretSlug(secret.path)}`, {
-                compartmentId: ctx.compartmentId,
+                compartmentId: compartmentFor(ctx, "secret"),
                 vaultId: this.vault.id,
                 keyId: this.masterKey.id,
                 secretName: ociSecretName(secret.path),

@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import type { VmPlan } from "../plan/types";
 import { volumeDevice } from "../plan/volumes";
 import { type SshHostKey, sshHostKeyFromSeed } from "../render/sshHostKey";
-import { type AccountContext, childOptions } from "./accountContext";
+import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 /**
  * Property paths of the instance that never trigger an update or a replacement: a newer image,
@@ -33,6 +33,12 @@ export interface VmArgs {
     cloudInit: (hostKey: SshHostKey) => string;
     /** Oracle-defined volume backup policy ids by name (`bronze`, `silver`, `gold`). */
     backupPolicyIds: pulumi.Input<Record<string, string>>;
+    /** The tenancy's customer-managed key: boot and block volumes are encrypted with it. */
+    kmsKeyId: pulumi.Input<string>;
+    /** The IAM policy letting Block Volume use that key (the volumes wait for it). */
+    keyPolicy: pulumi.Resource;
+    /** Enables the agent's Vulnerability Scanning plugin (the tenancy scans its instances). */
+    vulnerabilityScanning: boolean;
 }
 
 export class Vm extends pulumi.ComponentResource {
@@ -57,7 +63,7 @@ export class Vm extends pulumi.ComponentResource {
         this.hostPublicKey = pulumi.unsecret(hostKey.apply((k) => k.publicKey));
 
         this.instance = new oci.core.Instance(vm.resourceName, {
-            compartmentId: ctx.compartmentId,
+            compartmentId: compartmentFor(ctx, "instance"),
             availabilityDomain: args.availabilityDomain,
             displayName: vm.resourceName,
             shape: vm.shape,
@@ -66,6 +72,8 @@ export class Vm extends pulumi.ComponentResource {
                 sourceType: "image",
                 sourceId: args.imageId,
                 bootVolumeSizeInGbs: String(vm.bootVolumeGb),
+                // Updatable in place (the provider re-keys the boot volume), never a replacement.
+                kmsKeyId: args.kmsKeyId,
             },
             createVnicDetails: {
                 subnetId: args.subnetId,
@@ -86,19 +94,23 @@ export class Vm extends pulumi.ComponentResource {
             agentConfig: {
                 isMonitoringDisabled: false,
                 isManagementDisabled: false,
-                pluginsConfigs: [{ name: "Compute Instance Monitoring", desiredState: "ENABLED" }],
+                pluginsConfigs: [
+                    { name: "Compute Instance Monitoring", desiredState: "ENABLED" },
+                    ...(args.vulnerabilityScanning ? [{ name: "Vulnerability Scanning", desiredState: "ENABLED" }] : []),
+                ],
             },
             freeformTags: ctx.tags,
-        }, o({ ignoreChanges: INSTANCE_IGNORE_CHANGES }));
+        }, o({ ignoreChanges: INSTANCE_IGNORE_CHANGES, dependsOn: [args.keyPolicy] }));
 
         this.volumes = vm.blockVolumes.map((volume, index) => {
             const blockVolume = new oci.core.Volume(volume.resourceName, {
-                compartmentId: ctx.compartmentId,
+                compartmentId: compartmentFor(ctx, "volume"),
                 availabilityDomain: args.availabilityDomain,
                 displayName: volume.resourceName,
                 sizeInGbs: String(volume.sizeGb),
+                kmsKeyId: args.kmsKeyId,
                 freeformTags: { ...ctx.tags, "mount-path": volume.mountPath },
-            }, o({ protect: true }));
+            }, o({ protect: true, dependsOn: [args.keyPolicy] }));
             new oci.core.VolumeAttachment(`${volume.resourceName}-attachment`, {
                 attachmentType: "paravirtualized",
                 // The consistent device path cloud-init mounts (render/volumes.ts).

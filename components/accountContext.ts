@@ -4,6 +4,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { type Concern, compartmentOf, type PlacedKind } from "../plan/securityBaseline";
 import type { AccountPlan } from "../plan/types";
 
 export interface AccountContext {
@@ -13,10 +14,20 @@ export interface AccountContext {
     provider: oci.Provider;
     /** Tenancy OCID of the account (IAM policies and data sources live at its root). */
     tenancyOcid: string;
-    /** Compartment for the account's resources (the tenancy root unless configured). */
-    compartmentId: string;
+    /** Where the account's compartments live (the tenancy root unless configured). */
+    parentCompartmentId: string;
+    /** The account's compartments by concern (`plan/securityBaseline.ts`). */
+    compartments: Partial<Record<Concern, pulumi.Input<string>>>;
     /** Freeform tags every taggable resource of the account carries. */
     tags: Record<string, string>;
+}
+
+/** The compartment the plan places a kind of resource in. */
+export function compartmentFor(ctx: AccountContext, kind: PlacedKind): pulumi.Input<string> {
+    const concern = compartmentOf(ctx.plan, kind);
+    const id = ctx.compartments[concern];
+    if (id === undefined) throw new Error(`${ctx.plan.name}: compartment ${concern} not created`);
+    return id;
 }
 
 /** `account`, `role`, `region`, `managed-by` — the freeform tags of every taggable resource. */

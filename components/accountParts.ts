@@ -12,6 +12,9 @@ import { AccountNetwork, nsgKey } from "./AccountNetwork";
 import { availabilityDomainOf, backupPolicyIdsOf, imageOf } from "./accountLookups";
 import { AutonomousDatabase } from "./AutonomousDatabase";
 import { BackupBucket, objectStorageNamespaceOf } from "./BackupBucket";
+import { CustomerManagedKey } from "./CustomerManagedKey";
+import { SecurityBaseline } from "./SecurityBaseline";
+import { COMPARTMENT_PURPOSE, compartmentName, type Concern, securityBaseline } from "../plan/securityBaseline";
 import { ConfigDelivery } from "./delivery/ConfigDelivery";
 import { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
 import { NetworkLoadBalancer } from "./NetworkLoadBalancer";
@@ -52,12 +55,27 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
     const { plan } = args;
     const parent = { parent: account };
     const provider = new oci.Provider(plan.slug, args.providerArgs, parent);
+    const baseline = securityBaseline(plan);
+    const parentCompartmentId = args.compartmentOcid ?? args.tenancyOcid;
+    const tags = accountTags(plan);
+    // One compartment per concern (plan/securityBaseline.ts); deleting the stack leaves them.
+    const compartments: Partial<Record<Concern, oci.identity.Compartment>> = {};
+    for (const concern of baseline.compartments) {
+        compartments[concern] = new oci.identity.Compartment(`${plan.slug}-${concern}-compartment`, {
+            compartmentId: parentCompartmentId,
+            name: compartmentName(concern),
+            description: COMPARTMENT_PURPOSE[concern],
+            enableDelete: false,
+            freeformTags: tags,
+        }, { parent: account, provider, protect: true });
+    }
     const ctx: AccountContext = {
         plan,
         provider,
         tenancyOcid: args.tenancyOcid,
-        compartmentId: args.compartmentOcid ?? args.tenancyOcid,
-        tags: accountTags(plan),
+        parentCompartmentId,
+        compartments: Object.fromEntries(Object.entries(compartments).map(([c, r]) => [c, r.id])),
+        tags,
     };
 
     const peering = new Peering(`${plan.slug}-peering`, { ctx, networkAdminGroupOcid: args.networkAdminGroupOcid, ...args.peering }, parent);
@@ -76,6 +94,18 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         if (!images.has(shape)) images.set(shape, imageOf(account, ctx, shape, args.image, args.imageOcids));
         return images.get(shape)!;
     };
+    // The account's own OCI Vault, when it has one, also holds the key of its data at rest.
+    const secretVault = plan.ociVault && args.secretVault
+        ? new SecretVault(`${plan.slug}-${plan.ociVault.name}`, {
+              ctx,
+              name: plan.ociVault.name,
+              purpose: plan.ociVault.purpose,
+              secrets: args.secretVault.secrets,
+              values: args.secretVault.values,
+          }, parent)
+        : undefined;
+    const key = new CustomerManagedKey(`${plan.slug}-cmk`, { ctx, baseline, existingKey: secretVault?.masterKey }, parent);
+
     const needsBackupPolicies = plan.vms.some((vm) => vm.blockVolumes.some((v) => v.backupPolicy !== "none"));
     const backupPolicyIds = needsBackupPolicies ? backupPolicyIdsOf(account, ctx) : pulumi.output({});
     const vms: Record<string, Vm> = {};
@@ -90,6 +120,9 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             sshAuthorizedKeys: args.sshAuthorizedKeys,
             cloudInit: (hostKey) => args.cloudInit(vm, hostKey),
             backupPolicyIds,
+            kmsKeyId: key.keyId,
+            keyPolicy: key.servicePolicy,
+            vulnerabilityScanning: baseline.vulnerabilityScanning,
         }, parent);
     }
 
@@ -107,18 +140,8 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
     const buckets: Record<string, BackupBucket> = {};
     if (plan.buckets.length > 0) {
         const namespace = objectStorageNamespaceOf(account, ctx);
-        for (const bucket of plan.buckets) buckets[bucket.name] = new BackupBucket(`${plan.slug}-${bucket.name}`, { ctx, ...bucket, namespace }, parent);
+        for (const bucket of plan.buckets) buckets[bucket.name] = new BackupBucket(`${plan.slug}-${bucket.name}`, { ctx, ...bucket, namespace, kmsKeyId: key.keyId, keyPolicy: key.servicePolicy }, parent);
     }
-
-    const secretVault = plan.ociVault && args.secretVault
-        ? new SecretVault(`${plan.slug}-${plan.ociVault.name}`, {
-              ctx,
-              name: plan.ociVault.name,
-              purpose: plan.ociVault.purpose,
-              secrets: args.secretVault.secrets,
-              values: args.secretVault.values,
-          }, parent)
-        : undefined;
 
     const adb = plan.autonomousDatabase;
     const autonomousDatabase = adb && args.autonomousDatabase
@@ -129,6 +152,14 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
               adminPassword: args.autonomousDatabase.adminPassword,
           }, parent)
         : undefined;
+
+    const security = new SecurityBaseline(`${plan.slug}-security-baseline`, {
+        ctx,
+        baseline,
+        notifications: args.securityNotifications,
+        subnets: Object.fromEntries(Object.entries(network.subnets).map(([n, subnet]) => [n, subnet!])),
+        buckets: Object.fromEntries(Object.entries(buckets).map(([n, b]) => [n, b.bucket])),
+    }, parent);
 
     const { deliveries, awaiting } = args.delivery ? configDeliveries(account, plan, vms, args.delivery) : { deliveries: {}, awaiting: [] };
     return {
@@ -142,6 +173,9 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         buckets,
         secretVault,
         autonomousDatabase,
+        compartments,
+        key,
+        security,
         deliveries,
         deliveriesAwaitingManualSecrets: awaiting,
     };

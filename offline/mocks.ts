@@ -26,6 +26,18 @@ const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  * The value the mocks give a generated secret (`random` passwords and strings): deterministic
  * per type, name and length, so a test can recompute it and prove it is never printed.
  */
+
+/** Display names of some of Oracle's managed Security Zone policies (Cloud Guard's policy list). */
+const ORACLE_SECURITY_ZONE_POLICIES = [
+    "deny public_buckets",
+    "deny buckets_without_vault_key",
+    "deny block_volume_without_vault_key",
+    "deny boot_volume_without_vault_key",
+    "deny database_without_backup",
+    "deny public_subnets",
+    "deny instance_without_sanctioned_image",
+];
+
 export function mockSecretValue(type: string, name: string, length = 32): string {
     let out = "";
     for (let block = 0; out.length < length; block++) {
@@ -401,6 +413,22 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     name: `example-tenancy-${this.tenancyCount++}`,
                     homeRegionKey: region.split("-")[1]?.slice(0, 3).toUpperCase() ?? "FRA",
                     description: "example tenancy (offline mocks)",
+                };
+            case "oci:CloudGuard/getSecurityPolicies:getSecurityPolicies":
+                // Oracle-managed Security Zone policies, as the service lists them in every tenancy.
+                return {
+                    ...inputs,
+                    id: `security-policies-${region}`,
+                    securityPolicyCollections: [{
+                        items: ORACLE_SECURITY_ZONE_POLICIES.map((displayName) => ({
+                            id: this.ocid("oci:CloudGuard/securityPolicy:SecurityPolicy", displayName, region, "securityzonessecuritypolicy"),
+                            displayName,
+                            friendlyName: displayName,
+                            owner: "ORACLE",
+                            category: "RESTRICT_DATA_ACCESS",
+                            state: "ACTIVE",
+                        })),
+                    }],
                 };
             case "oci:Identity/getRegionSubscriptions:getRegionSubscriptions":
                 return { ...inputs, id: `subscriptions-${region}`, regionSubscriptions: [{ regionName: region, isHomeRegion: true, state: "READY", regionKey: "FRA" }] };

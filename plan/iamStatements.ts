@@ -29,36 +29,45 @@ export function endorseAttachmentStatements(groupOcid: string, hub: Pick<Stateme
     ];
 }
 
-/** Statements of the hub (acceptor) side of a spoke's cross-tenancy DRG attachment. */
-export function admitAttachmentStatements(spoke: StatementPeer): string[] {
+/** `compartment id <ocid>`: where a statement applies (the account's network compartment). */
+function inCompartment(compartmentOcid: string): string {
+    return `compartment id ${compartmentOcid}`;
+}
+
+/**
+ * Statements of the hub (acceptor) side of a spoke's cross-tenancy DRG attachment: the spoke's
+ * network admins reach only the hub's network compartment (its DRG and attachments), never the
+ * rest of the tenancy.
+ */
+export function admitAttachmentStatements(spoke: StatementPeer, networkCompartmentOcid: string): string[] {
     const alias = tenancyAlias(spoke.account);
     const group = `${alias}NetworkAdmins`;
     return [
         `Define tenancy ${alias} as ${spoke.tenancyOcid}`,
         `Define group ${group} as ${spoke.networkAdminGroupOcid}`,
-        `Admit group ${group} of tenancy ${alias} to manage drg-attachment in tenancy`,
-        `Admit group ${group} of tenancy ${alias} to use drg in tenancy`,
+        `Admit group ${group} of tenancy ${alias} to manage drg-attachment in ${inCompartment(networkCompartmentOcid)}`,
+        `Admit group ${group} of tenancy ${alias} to use drg in ${inCompartment(networkCompartmentOcid)}`,
     ];
 }
 
-/** Statements of a region hub requesting remote peering with the EU hub. */
-export function endorseRemotePeeringStatements(groupOcid: string, globalHub: Pick<StatementPeer, "account" | "tenancyOcid">): string[] {
+/** Statements of a region hub requesting remote peering with the EU hub (its own RPCs: its network compartment). */
+export function endorseRemotePeeringStatements(groupOcid: string, globalHub: Pick<StatementPeer, "account" | "tenancyOcid">, networkCompartmentOcid: string): string[] {
     const alias = tenancyAlias(globalHub.account);
     return [
         `Define tenancy ${alias} as ${globalHub.tenancyOcid}`,
-        `Allow group id ${groupOcid} to manage remote-peering-from in tenancy`,
+        `Allow group id ${groupOcid} to manage remote-peering-from in ${inCompartment(networkCompartmentOcid)}`,
         `Endorse group id ${groupOcid} to manage remote-peering-to in tenancy ${alias}`,
     ];
 }
 
-/** Statements of the EU hub accepting remote peering from a region hub. */
-export function admitRemotePeeringStatements(remote: StatementPeer): string[] {
+/** Statements of the EU hub accepting remote peering from a region hub: its network compartment only. */
+export function admitRemotePeeringStatements(remote: StatementPeer, networkCompartmentOcid: string): string[] {
     const alias = tenancyAlias(remote.account);
     const group = `${alias}NetworkAdmins`;
     return [
         `Define tenancy ${alias} as ${remote.tenancyOcid}`,
         `Define group ${group} as ${remote.networkAdminGroupOcid}`,
-        `Admit group ${group} of tenancy ${alias} to manage remote-peering-to in tenancy`,
+        `Admit group ${group} of tenancy ${alias} to manage remote-peering-to in ${inCompartment(networkCompartmentOcid)}`,
     ];
 }
 

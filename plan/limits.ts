@@ -9,6 +9,9 @@ import { limitUrl, type OciLimits } from "../model/ociLimits";
 import type { Topology } from "../model/schema";
 import { formatPath } from "../model/yamlPath";
 import { admitAttachmentStatements, admitRemotePeeringStatements, endorseAttachmentStatements, endorseRemotePeeringStatements } from "./iamStatements";
+
+/** A compartment OCID for counting statements (only their number matters). */
+const COUNTED_COMPARTMENT = "ocid1.compartment.oc1..counted";
 import type { AccountPlan, FirewallTarget, TopologyPlan } from "./types";
 
 /** Egress rules every NSG carries besides its ingress rules (components/AccountNetwork.ts: one, all egress). */
@@ -88,12 +91,12 @@ export function planLimitProblems(topology: Topology, plan: TopologyPlan, limits
         const c = account.connectivity;
         if (c.attachesTo) policies.push(endorseAttachmentStatements("ocid1.group.oc1..counted", peer(c.attachesTo)));
         if (c.isRegionHub) {
-            for (const spoke of plan.accounts.filter((a) => a.connectivity.attachesTo === account.name)) policies.push(admitAttachmentStatements(peer(spoke.name)));
+            for (const spoke of plan.accounts.filter((a) => a.connectivity.attachesTo === account.name)) policies.push(admitAttachmentStatements(peer(spoke.name), COUNTED_COMPARTMENT));
         }
         if (c.isGlobalHub) {
-            for (const remote of plan.accounts.filter((a) => a.connectivity.peersWith === account.name)) policies.push(admitRemotePeeringStatements(peer(remote.name)));
+            for (const remote of plan.accounts.filter((a) => a.connectivity.peersWith === account.name)) policies.push(admitRemotePeeringStatements(peer(remote.name), COUNTED_COMPARTMENT));
         }
-        if (c.peersWith) policies.push(endorseRemotePeeringStatements("ocid1.group.oc1..counted", peer(c.peersWith)));
+        if (c.peersWith) policies.push(endorseRemotePeeringStatements("ocid1.group.oc1..counted", peer(c.peersWith), COUNTED_COMPARTMENT));
         const at = formatPath(["accounts", topology.accounts.findIndex((a) => a.name === account.name), "name"]);
         const largest = Math.max(0, ...policies.map((p) => p.length));
         if (largest > l.iamStatementsPerPolicy.max) {

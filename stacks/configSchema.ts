@@ -100,6 +100,20 @@ const Operators = z
         });
     });
 
+/**
+ * Where every tenancy of the stack sends its security notifications (CIS 4.2: IAM, network and
+ * Cloud Guard changes) and budget alerts: email addresses and HTTPS endpoints, at least one.
+ */
+export const SecurityNotifications = z
+    .strictObject({
+        /** Each address confirms its subscription from the mail OCI sends. */
+        emails: z.array(z.email("must be an email address such as secops@example.com")).default([]),
+        /** A chat or paging webhook (`https://...`). */
+        https: z.array(z.url({ protocol: /^https$/, error: "must be an https:// URL" })).default([]),
+    })
+    .refine((n) => n.emails.length + n.https.length > 0, "needs at least one email address or https endpoint");
+export type SecurityNotifications = z.infer<typeof SecurityNotifications>;
+
 export const StackConfig = z.strictObject({
     /** The region this stack deploys (`eu`, `na`, `sa`, `as`, `au`). */
     region: RegionKey,
@@ -140,6 +154,8 @@ export const StackConfig = z.strictObject({
         .string()
         .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must name the eu stack as <organization>/<project>/<stack>, e.g. acme/blitzhub/eu")
         .optional(),
+    /** Where every tenancy's security notifications and budget alerts go (CIS 4.2). */
+    securityNotifications: SecurityNotifications,
     /** Operating system image lookup when no override is given. */
     image: z
         .strictObject({ operatingSystem: z.string().default("Canonical Ubuntu"), version: z.string().default("22.04") })

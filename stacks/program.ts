@@ -52,6 +52,7 @@ export function accountSettings(config: LoadedStackConfig, plan: TopologyPlan): 
             networkAdminGroupOcid: own.networkAdminGroupOcid,
             availabilityDomain: own.availabilityDomain,
             imageOcids: own.imageOcids,
+            securityNotifications: config.securityNotifications,
         };
     }
     if (problems.length > 0) throw new UserInputError(problems);

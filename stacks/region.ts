@@ -24,6 +24,8 @@ export interface AccountSettings {
     networkAdminGroupOcid: string;
     availabilityDomain?: string;
     imageOcids?: Record<string, string>;
+    /** Where the tenancy's security notifications and budget alerts go. */
+    securityNotifications: AccountArgs["securityNotifications"];
 }
 
 /** The EU hub as the other stacks see it (an output of the eu stack). */
@@ -113,6 +115,7 @@ export function deployRegion(args: RegionArgs): {
             tenancyOcid: own.tenancyOcid,
             compartmentOcid: own.compartmentOcid,
             networkAdminGroupOcid: own.networkAdminGroupOcid,
+            securityNotifications: own.securityNotifications,
             sshAuthorizedKeys: args.sshAuthorizedKeys,
             image: args.image,
             imageOcids: own.imageOcids,

@@ -30,6 +30,7 @@ describe("Account", () => {
             image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
             peering: { spokes: [] },
             cloudInit: () => "#cloud-config\n",
+            securityNotifications: { emails: ["secops@example.com"], https: [] },
         };
         const run = await runWithMocks(() => {
             try {

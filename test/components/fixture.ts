@@ -38,6 +38,7 @@ export function settingsOf(plan: TopologyPlan, region: string): Record<string, A
                     providerArgs: { region: a.homeRegion, tenancyOcid: tenancyOf(a.name), ignoreDefinedTags: ["Oracle-Tags.CreatedBy", "Oracle-Tags.CreatedOn"] },
                     tenancyOcid: tenancyOf(a.name),
                     networkAdminGroupOcid: groupOf(a.name),
+                    securityNotifications: { emails: ["secops@example.com"], https: [] },
                 },
             ]),
     );

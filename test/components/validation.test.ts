@@ -30,6 +30,7 @@ function euConfig(plan = componentPlan()): LoadedStackConfig {
         image: { operatingSystem: "Canonical Ubuntu", version: "22.04" },
         autonomousDatabaseRemoteClients: [],
         wireguardPeers: [],
+        securityNotifications: { emails: ["secops@example.com"], https: [] },
         accounts: Object.fromEntries(accounts.map((a) => [a.name, { profile: a.name, networkAdminGroupOcid: groupOf(a.name) }])),
         profiles: Object.fromEntries(
             accounts.map((a) => [a.name, { name: a.name, user: "ocid1.user.oc1..u", fingerprint: "00", keyFile: "/k.pem", tenancy: `ocid1.tenancy.oc1..${a.slug}`, region: a.homeRegion }]),
