@@ -15,7 +15,7 @@ function inRoot(resource: PolicyResource): boolean {
 export const compartmentExists: BlitzStackPolicy = {
     name: "cis-compartments-exist",
     description: "Every tenancy has at least one compartment of its own for its resources.",
-    enforcementLevel: "advisory",
+    enforcementLevel: "mandatory",
     remediationSteps: "Create the tenancy's compartments (oci.identity.Compartment, e.g. network, security, workload, data) and place resources in them.",
     frameworks: { cis: cisFull("6.1"), checkov: [] },
     validateStack: (args, reportViolation) => {
@@ -40,6 +40,7 @@ const AUDITED: ResourceClass[] = [
 
 export const noRootResources = resourceControl({
     name: "cis-no-resources-in-root-compartment",
+    enforcementLevel: "mandatory",
     description: "No VCN, instance, volume, file system, bucket or database is created in a tenancy's root compartment.",
     remediationSteps: "Pass the compartment of the resource's concern (network, security, workload, data) as compartmentId instead of the tenancy OCID.",
     frameworks: { cis: cisFull("6.2"), checkov: [] },

@@ -30,7 +30,7 @@ export const tagDefaults: BlitzStackPolicy = {
 export const notificationTopic: BlitzStackPolicy = {
     name: "cis-notification-topic",
     description: "Every tenancy has a Notifications topic with at least one subscription for its alerts.",
-    enforcementLevel: "advisory",
+    enforcementLevel: "mandatory",
     remediationSteps: "Create an oci.ons.NotificationTopic and an oci.ons.Subscription (endpoints from stack config) in the tenancy.",
     frameworks: { cis: cisFull("4.2"), checkov: [] },
     validateStack: (args, reportViolation) => {
@@ -65,6 +65,7 @@ function serviceLogs(all: PolicyResource[], service: string, category?: string):
 
 export const subnetFlowLogs = resourceControl({
     name: "cis-subnet-flow-logs",
+    enforcementLevel: "mandatory",
     description: "Every subnet has a flow log (an oci.logging.Log of service flowlogs on the subnet).",
     remediationSteps: "Create a log group and an oci.logging.Log { logType: SERVICE, configuration.source: { service: flowlogs, resource: subnet.id, category: all } } per subnet.",
     frameworks: { cis: cisFull("4.13"), checkov: [] },
@@ -76,6 +77,7 @@ export const subnetFlowLogs = resourceControl({
 
 export const bucketWriteLogs = resourceControl({
     name: "cis-bucket-write-logs",
+    enforcementLevel: "mandatory",
     description: "Every bucket has a write-access log (an oci.logging.Log of service objectstorage, category write).",
     remediationSteps: "Create an oci.logging.Log { logType: SERVICE, configuration.source: { service: objectstorage, resource: <bucket name>, category: write } } per bucket.",
     frameworks: { cis: cisFull("4.17"), checkov: [] },

@@ -12,6 +12,7 @@ function hasKey(read: () => unknown): boolean {
 
 export const bucketCmk = resourceControl({
     name: "cis-bucket-customer-managed-key",
+    enforcementLevel: "mandatory",
     description: "Object Storage buckets are encrypted with a customer-managed key (kmsKeyId).",
     remediationSteps: "Set kmsKeyId on the bucket to a Vault key of the tenancy (and allow the objectstorage service to use it).",
     frameworks: { cis: cisFull("5.1.2"), checkov: ["CKV_OCI_9"] },
@@ -23,6 +24,7 @@ export const bucketCmk = resourceControl({
 
 export const volumeCmk = resourceControl({
     name: "cis-block-volume-customer-managed-key",
+    enforcementLevel: "mandatory",
     description: "Block volumes are encrypted with a customer-managed key (kmsKeyId).",
     remediationSteps: "Set kmsKeyId on the volume to a Vault key of the tenancy (and allow the blockstorage service to use it).",
     frameworks: { cis: cisFull("5.2.1"), checkov: ["CKV_OCI_3"] },
@@ -34,6 +36,7 @@ export const volumeCmk = resourceControl({
 
 export const bootVolumeCmk = resourceControl({
     name: "cis-boot-volume-customer-managed-key",
+    enforcementLevel: "mandatory",
     description: "Instances boot from volumes encrypted with a customer-managed key (sourceDetails.kmsKeyId).",
     remediationSteps: "Set sourceDetails.kmsKeyId on the instance to a Vault key of the tenancy.",
     frameworks: { cis: cisFull("5.2.2"), checkov: [] },

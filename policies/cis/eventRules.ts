@@ -1,60 +1,20 @@
 /**
- * CIS 4.3–4.12 and 4.18: an enabled Events rule in every tenancy that sends the listed changes to
- * a Notifications topic. The event types are the ones each recommendation's audit procedure
- * lists (CIS OCI Foundations Benchmark v3.0.0).
+ * CIS 4.3–4.12, 4.15 and 4.18: an enabled Events rule in every tenancy that sends the listed
+ * changes to a Notifications topic. The event types are the ones each recommendation's audit
+ * procedure lists (CIS OCI Foundations Benchmark v3.0.0). Cloud Guard problems (4.15) concern
+ * only the tenancies that run Cloud Guard: the pay-as-you-go ones.
  */
 import * as oci from "@pulumi/oci";
 import type { PolicyResource } from "@pulumi/policy";
+import { EVENT_RULES, eventRuleSlug, type EventRuleSpec } from "../../plan/securityBaseline";
+import { isAlwaysFree, policyContext } from "../lib/context";
 import { cisFull, type BlitzStackPolicy } from "../lib/policy";
 import { isTrue } from "../lib/props";
 import { whenKnown } from "../lib/unknown";
 import { ociTenancies, reportOffenders, tenancyBlame } from "./aggregate";
 
-const IDENTITY = "com.oraclecloud.identitycontrolplane.";
-const NETWORK = "com.oraclecloud.virtualnetwork.";
-const crud = (prefix: string, noun: string) => ["create", "delete", "update"].map((verb) => `${prefix}${verb}${noun}`);
-
-export interface EventRuleSpec {
-    cis: string;
-    /** `identity provider changes`. */
-    what: string;
-    eventTypes: string[];
-}
-
-export const EVENT_RULES: EventRuleSpec[] = [
-    { cis: "4.3", what: "identity provider changes", eventTypes: crud(IDENTITY, "identityprovider") },
-    { cis: "4.4", what: "IdP group mapping changes", eventTypes: crud(IDENTITY, "idpgroupmapping") },
-    { cis: "4.5", what: "IAM group changes", eventTypes: crud(IDENTITY, "group") },
-    { cis: "4.6", what: "IAM policy changes", eventTypes: crud(IDENTITY, "policy") },
-    { cis: "4.7", what: "user changes", eventTypes: [...crud(IDENTITY, "user"), `${IDENTITY}updateusercapabilities`, `${IDENTITY}updateuserstate`] },
-    { cis: "4.8", what: "VCN changes", eventTypes: crud(NETWORK, "vcn") },
-    { cis: "4.9", what: "route table changes", eventTypes: [`${NETWORK}changeroutetablecompartment`, ...crud(NETWORK, "routetable")] },
-    { cis: "4.10", what: "security list changes", eventTypes: [`${NETWORK}changesecuritylistcompartment`, ...crud(NETWORK, "securitylist")] },
-    { cis: "4.11", what: "network security group changes", eventTypes: [`${NETWORK}changenetworksecuritygroupcompartment`, ...crud(NETWORK, "networksecuritygroup")] },
-    {
-        cis: "4.12",
-        what: "network gateway changes",
-        eventTypes: [
-            ...crud(NETWORK, "drg"),
-            ...crud(NETWORK, "drgattachment"),
-            `${NETWORK}changeinternetgatewaycompartment`,
-            ...crud(NETWORK, "internetgateway"),
-            `${NETWORK}changelocalpeeringgatewaycompartment`,
-            `${NETWORK}createlocalpeeringgateway`,
-            `${NETWORK}deletelocalpeeringgateway.end`,
-            `${NETWORK}updatelocalpeeringgateway`,
-            "com.oraclecloud.natgateway.changenatgatewaycompartment",
-            ...crud("com.oraclecloud.natgateway.", "natgateway"),
-            "com.oraclecloud.servicegateway.attachserviceid",
-            "com.oraclecloud.servicegateway.changeservicegatewaycompartment",
-            "com.oraclecloud.servicegateway.createservicegateway",
-            "com.oraclecloud.servicegateway.deleteservicegateway.end",
-            "com.oraclecloud.servicegateway.detachserviceid",
-            "com.oraclecloud.servicegateway.updateservicegateway",
-        ],
-    },
-    { cis: "4.18", what: "local user authentication", eventTypes: ["com.oraclecloud.identitysignon.interactivelogin"] },
-];
+// The event types live in the plan, which creates the rules from the same list.
+export { EVENT_RULES, type EventRuleSpec } from "../../plan/securityBaseline";
 
 /** Event types an Events rule's condition (a JSON string) names. */
 export function conditionEventTypes(rule: PolicyResource): string[] {
@@ -77,15 +37,18 @@ function notifies(rule: PolicyResource): boolean {
 }
 
 function eventRulePolicy(spec: EventRuleSpec): BlitzStackPolicy {
-    const slug = spec.what.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/-$/, "");
+    const slug = eventRuleSlug(spec);
+    const which = spec.payAsYouGoOnly ? "pay-as-you-go tenancy" : "tenancy";
     return {
         name: `cis-events-${slug}`,
-        description: `Every tenancy has an enabled Events rule that notifies a topic of ${spec.what}.`,
-        enforcementLevel: "advisory",
+        description: `Every ${which} has an enabled Events rule that notifies a topic of ${spec.what}.`,
+        enforcementLevel: "mandatory",
         remediationSteps: `Create an oci.events.Rule with an ONS action to the tenancy's topic and condition {"eventType": [${spec.eventTypes.map((t) => JSON.stringify(t)).join(", ")}]}.`,
         frameworks: { cis: cisFull(spec.cis), checkov: [] },
         validateStack: (args, reportViolation) => {
-            const tenancies = ociTenancies(args.resources);
+            const context = spec.payAsYouGoOnly ? policyContext() : undefined;
+            const tenancies = ociTenancies(args.resources).filter((t) => !context || !isAlwaysFree(context, t.label));
+            if (tenancies.length === 0) args.notApplicable(`no ${which} in the stack`);
             const covered = (resources: PolicyResource[]) => {
                 const types = new Set(resources.filter((r) => r.isType(oci.events.Rule) && notifies(r)).flatMap(conditionEventTypes));
                 return spec.eventTypes.every((t) => types.has(t));

@@ -1,7 +1,10 @@
 /**
- * The CIS OCI Foundations Benchmark baseline the plan can show: default security lists and
- * database access (mandatory), and the tenancy-level controls (compartments, detective controls,
- * customer-managed keys, Secure Boot) as advisory findings until every tenancy has them.
+ * The CIS OCI Foundations Benchmark baseline the plan can show. Mandatory: default security
+ * lists, database access, compartments, the detective controls (topic, Events rules, flow and
+ * bucket logs, audit retention, budget), customer-managed keys, object events, Cloud Guard and
+ * Security Zones in pay-as-you-go tenancies, Vulnerability Scanning. Advisory, with why:
+ * Secure Boot (changing it replaces a VM), the CreatedBy tag default (not built yet) and key
+ * rotation (automatic rotation needs a billed virtual private vault).
  */
 import type { BlitzPolicy } from "../lib/policy";
 import { compartmentExists, noRootResources } from "./compartments";
@@ -12,6 +15,7 @@ import { manageAllOnlyAdministrators } from "./iamPolicies";
 import { secureBoot } from "./instanceControls";
 import { autonomousDatabaseAccess, defaultSecurityListRestricted } from "./networkAccess";
 import { bucketEvents } from "./storageControls";
+import { auditRetention, budgetAlerts, cloudGuardEnabled, securityZones, vulnerabilityScanning } from "./tenancyControls";
 
 export const cisPolicies: BlitzPolicy[] = [
     manageAllOnlyAdministrators,
@@ -30,4 +34,9 @@ export const cisPolicies: BlitzPolicy[] = [
     bootVolumeCmk,
     compartmentExists,
     noRootResources,
+    cloudGuardEnabled,
+    securityZones,
+    vulnerabilityScanning,
+    auditRetention,
+    budgetAlerts,
 ];

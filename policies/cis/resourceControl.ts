@@ -1,5 +1,5 @@
 /**
- * A CIS control on each resource of some classes, as an advisory stack policy that reports the
+ * A CIS control on each resource of some classes, as a stack policy (advisory unless the spec says mandatory) that reports the
  * offenders of a stack in one finding (`aggregate.ts`). The classes the program does not create
  * leave the policy with nothing to check (the CIS report then says not applicable).
  */

@@ -5,6 +5,7 @@ import { resourceControl } from "./resourceControl";
 
 export const bucketEvents = resourceControl({
     name: "bucket-object-events",
+    enforcementLevel: "mandatory",
     description: "Object Storage buckets emit object events (objectEventsEnabled).",
     remediationSteps: "Set objectEventsEnabled: true on the bucket.",
     frameworks: { cis: [], checkov: ["CKV_OCI_7"] },

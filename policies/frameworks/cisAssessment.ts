@@ -20,7 +20,7 @@ const IDENTITY_DOMAIN = "set in the tenancy's identity domain (console or API), 
 const LIVE_CREDENTIALS = "a property of the live tenancy's users and their credentials, which the plan does not contain";
 
 export const CIS_ASSESSMENTS: Record<string, CisAssessment> = {
-    "1.1": { kind: "manual", why: "service-level administrator groups and their policies are created outside the program (only the cross-tenancy network-admin group is named in stack config): review the tenancy's groups and policies" },
+    "1.1": { kind: "manual", why: "the program creates each tenancy's BlitzHubOperators group (use instances and volumes in the workload compartment, read the network) and the read-only BlitzHubPreview group; other service-level administrator groups are created outside the program: review the tenancy's groups and policies" },
     "1.2": { kind: "manual", why: "policies written outside the program (in the console) need the review too: only Administrators may manage all-resources in tenancy" },
     "1.3": { kind: "manual", why: "policies granting use of users and groups are written outside the program: review that they exclude the Administrators group" },
     "1.4": { kind: "manual", why: `the password policy is ${IDENTITY_DOMAIN}` },
@@ -40,7 +40,5 @@ export const CIS_ASSESSMENTS: Record<string, CisAssessment> = {
     "2.6": { kind: "absent", types: [oci.integration.IntegrationInstance], what: "Oracle Integration Cloud instance", why: "no policy checks an Integration Cloud instance's allowed sources yet: review its network access" },
     "2.7": { kind: "absent", types: [oci.analytics.AnalyticsInstance], what: "Oracle Analytics Cloud instance", why: "no policy checks an Analytics Cloud instance's allowed sources yet: review its network access" },
     "2.8": { kind: "manual", why: "review that the access control list names exactly the clients that need the database" },
-    "4.14": { kind: "manual", why: "no policy checks Cloud Guard on the plan yet (it is switched on with the tenancy's billing mode, issue #16 item 4): check Cloud Guard is enabled in the root compartment" },
-    "4.15": { kind: "manual", why: "no policy checks the Cloud Guard problem notifications on the plan yet (issue #16 item 4): check an Events rule sends com.oraclecloud.cloudguard.problem* events to a topic" },
     "5.3.1": { kind: "absent", types: [oci.filestorage.FileSystem], what: "File Storage file system", why: "no policy checks a file system's kmsKeyId yet: set a customer-managed key on it" },
 };

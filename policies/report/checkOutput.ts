@@ -32,9 +32,9 @@ export interface CheckOutputOptions {
     today?: Date;
 }
 
-/** Billing mode of an account; Always Free (docs/design.md §2) until the topology declares one. */
+/** Billing mode of an account as the plan declares it (`freeTier.billing.mode`); Always Free when absent. */
 function kindOf(account: object): TenancyKind {
-    const mode = (account as { billingMode?: unknown }).billingMode;
+    const mode = (account as { freeTier?: { billing?: { mode?: unknown } } }).freeTier?.billing?.mode;
     return mode === "payAsYouGo" ? "payAsYouGo" : "alwaysFree";
 }
 

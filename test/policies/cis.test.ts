@@ -14,8 +14,10 @@ import { manageAllOnlyAdministrators } from "../../policies/cis/iamPolicies";
 import { secureBoot } from "../../policies/cis/instanceControls";
 import { autonomousDatabaseAccess, defaultSecurityListRestricted } from "../../policies/cis/networkAccess";
 import { bucketEvents } from "../../policies/cis/storageControls";
+import { auditRetention, budgetAlerts, cloudGuardEnabled, securityZones, vulnerabilityScanning } from "../../policies/cis/tenancyControls";
 import type { BlitzPolicy } from "../../policies/lib/policy";
-import { check, compliantAccount, modify, resource, token } from "./fixtures";
+import { runPolicies } from "../../policies/runner";
+import { check, compliantAccount, context, modify, plannedStack, resource, token } from "./fixtures";
 
 const base = compliantAccount();
 const own = { account: "EU-BE-01", provider: base[0].urn };
@@ -65,6 +67,15 @@ const cases: Case[] = [
         broken: plus(resource(oci.identity.Policy, "eu-be-01-ops", { statements: ["Allow group Ops to manage all-resources in tenancy"] }, own)),
         message: 'eu-be-01-ops lets group Ops manage all-resources in tenancy ("Allow group Ops to manage all-resources in tenancy")',
     },
+    { policy: cloudGuardEnabled, broken: withInputs("eu-be-01-cloud-guard", { status: "DISABLED" }), message: "1 of 1 pay-as-you-go tenancies do not enable Cloud Guard at the root compartment: EU-BE-01" },
+    { policy: securityZones, broken: without(oci.cloudguard.SecurityZone), message: "1 of 1 pay-as-you-go tenancies have no Security Zone: EU-BE-01" },
+    {
+        policy: vulnerabilityScanning,
+        broken: withInputs("eu-be-01-host-scan-target", { targetCompartmentId: "ocid1.compartment.oc1..elsewhere" }),
+        message: "1 of 1 tenancies do not scan their instances for vulnerabilities: EU-BE-01",
+    },
+    { policy: auditRetention, broken: withInputs("eu-be-01-audit-retention", { retentionPeriodDays: 90 }), message: "1 of 1 tenancies keep audit events less than 365 days: EU-BE-01" },
+    { policy: budgetAlerts, broken: without(oci.budget.Rule), message: "1 of 1 tenancies have no budget alert (an Always Free one: none at the first cent): EU-BE-01" },
     ...eventRulePolicies.map((policy, i) => ({
         policy,
         // The rule of this recommendation loses one of its event types.
@@ -92,6 +103,27 @@ describe("CIS baseline policies", () => {
             });
         });
     }
+
+    describe("in an Always Free tenancy", () => {
+        const alwaysFree = { ...context, billing: { "EU-BE-01": { mode: "alwaysFree" as const, reason: "test" } } };
+        const checkAlwaysFree = async (policy: BlitzPolicy, resources: PlannedResource[]) =>
+            (await runPolicies([plannedStack(resources)], { policies: [policy], topologyPolicies: [], context: alwaysFree })).violations.map((v) => v.message);
+
+        it("Cloud Guard, Security Zones and Cloud Guard problem notifications are not applicable", async () => {
+            const cloudGuardEvents = eventRulePolicies[EVENT_RULES.findIndex((e) => e.cis === "4.15")];
+            const bare = base.filter((r) => !r.type.startsWith("oci:CloudGuard/") && r.name !== "eu-be-01-events-4-15");
+            for (const policy of [cloudGuardEnabled, securityZones, cloudGuardEvents]) {
+                expect(await checkAlwaysFree(policy, bare)).toEqual([]);
+                // The same tenancy, pay-as-you-go, fails each of them.
+                expect(await check(policy, bare)).toHaveLength(1);
+            }
+        });
+        it("the budget must alert at the first cent", async () => {
+            expect(await checkAlwaysFree(budgetAlerts, base)).toEqual(["1 of 1 tenancies have no budget alert (an Always Free one: none at the first cent): EU-BE-01"]);
+            const firstCent = withInputs("eu-be-01-budget-actual-100", { type: "ACTUAL", thresholdType: "ABSOLUTE", threshold: 0.01 });
+            expect(await checkAlwaysFree(budgetAlerts, firstCent)).toEqual([]);
+        });
+    });
 
     it("an Events rule that is disabled or notifies no topic does not count", async () => {
         const name = "eu-be-01-events-4-5";
