@@ -58,9 +58,10 @@ describe("npm run check", () => {
         expect(run.stdout.match(/^ {2}free-tier-a1-allowance /gm)).toHaveLength(10);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[eu\] EU-SOL-01 eu-sol-01-validator-ledger\n {6}EU-SOL-01: block storage 250 GB \(boot 150 \+ block 100\) exceeds the Always Free 200 GB .* by 50 GB: USD \d+\.\d{2}\/month/);
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
-        // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS baseline control the tenancies lack.
+        // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS control still advisory.
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, \d+ advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
-        expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toHaveLength(5);
+        expect(run.stdout.match(/^ {2}cis-created-by-tag-default /gm)).toHaveLength(5);
+        expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toBeNull();
         // Each finding: policy and where, the message, then what to change (the policy's remediation).
         const remediation = new Map([...policies, ...topologyPolicies].map((p) => [p.name, p.remediationSteps]));
         const advisory = Number(/^PASS: 0 mandatory, (\d+) advisory/m.exec(run.stdout)![1]);
@@ -162,18 +163,23 @@ describe("npm run check", () => {
         ]);
     }, 60_000);
 
-    it("--cis-report: every CIS recommendation answered for Always Free tenancies", async () => {
+    it("--cis-report: every CIS recommendation answered for each kind of tenancy the plan has", async () => {
         const run = await check("--stack", "eu", "--cis-report", "--format", "json");
         expect(run.code).toBe(0);
         const { cisReports } = JSON.parse(run.stdout) as { cisReports: { tenancyKind: string; items: { id: string; status: string; why: string }[] }[] };
-        expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree"]);
-        const items = cisReports[0].items;
-        expect(items).toHaveLength(54);
-        const status = (id: string) => items.find((i) => i.id === id)?.status;
-        // What the plan shows today: SSH/RDP closed, default lists emptied, IMDSv1 off; the tenancy level still empty.
-        expect(["2.1", "2.3", "2.5", "3.1", "3.3", "5.1.1", "5.1.3"].map(status)).toEqual(Array(7).fill("pass"));
-        expect(["4.2", "4.13", "6.2"].map(status)).toEqual(Array(3).fill("fail"));
-        expect(status("4.14")).toBe("not applicable");
-        expect(items.filter((i) => i.status === "manual").every((i) => i.why.length > 20)).toBe(true);
+        expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree", "payAsYouGo"]);
+        for (const { tenancyKind, items } of cisReports) {
+            expect(items).toHaveLength(54);
+            const status = (id: string) => items.find((i) => i.id === id)?.status;
+            // Network, compute, compartments, detective controls and customer-managed keys pass.
+            const passing = ["2.1", "2.3", "2.5", "3.1", "3.3", "4.2", "4.3", "4.12", "4.13", "4.17", "4.18", "5.1.1", "5.1.2", "5.1.3", "5.2.1", "5.2.2", "6.1", "6.2"];
+            expect(passing.map(status), tenancyKind).toEqual(Array(passing.length).fill("pass"));
+            // Still open: Secure Boot, the CreatedBy tag default, automatic key rotation.
+            expect(["3.2", "4.1", "4.16"].map(status), tenancyKind).toEqual(["fail", "fail", "fail"]);
+            // Cloud Guard: not applicable to Always Free tenancies, enabled in pay-as-you-go ones.
+            const cloudGuard = tenancyKind === "alwaysFree" ? "not applicable" : "pass";
+            expect(["4.14", "4.15"].map(status), tenancyKind).toEqual([cloudGuard, cloudGuard]);
+            expect(items.filter((i) => i.status === "manual").every((i) => i.why.length > 20)).toBe(true);
+        }
     }, 180_000);
 });

@@ -83,9 +83,10 @@ describe("the CIS report", () => {
         expect(r.items.find((i) => i.id === "2.8")).toMatchObject({ status: "manual", why: expect.stringContaining("cis-autonomous-database-access-restricted checks the part") });
     });
 
-    it("answers by kind of tenancy: Cloud Guard is not applicable to Always Free, manual for Pay As You Go", async () => {
+    it("answers by kind of tenancy: Cloud Guard is not applicable to Always Free, checked for Pay As You Go", async () => {
         expect((await report(undefined, "alwaysFree")).items.find((i) => i.id === "4.14")?.status).toBe("not applicable");
-        expect((await report(undefined, "payAsYouGo")).items.find((i) => i.id === "4.14")?.status).toBe("manual");
+        expect((await report(undefined, "payAsYouGo")).items.find((i) => i.id === "4.14")).toMatchObject({ policies: ["cis-cloud-guard-enabled"] });
+        expect((await report(undefined, "payAsYouGo")).items.find((i) => i.id === "4.14")?.status).not.toBe("manual");
         // File Storage on a paid tenancy: not applicable while the plan has no file system.
         expect((await report(undefined, "payAsYouGo")).items.find((i) => i.id === "5.3.1")).toMatchObject({ status: "not applicable", why: "the plan has no File Storage file system" });
     });
