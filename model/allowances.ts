@@ -48,6 +48,10 @@ export const PRICE_KEYS = [
 ] as const;
 export type PriceKey = (typeof PRICE_KEYS)[number];
 
+/** The services of the CIS baseline the allowances file answers for. */
+export const SECURITY_SERVICES = ["notifications", "events", "logging", "audit", "budgets", "vault", "cloudGuard", "securityZones", "vulnerabilityScanning"] as const;
+export type SecurityService = (typeof SECURITY_SERVICES)[number];
+
 export const FreeTierAllowancesSchema = z.strictObject({
     version: z.number().int().min(1),
     asOf: IsoDate,
@@ -88,6 +92,14 @@ export const FreeTierAllowancesSchema = z.strictObject({
         )
         .default([]),
     prices: z.record(z.enum(PRICE_KEYS), Price),
+    /**
+     * The security and governance services of the CIS baseline (plan/securityBaseline.ts): whether
+     * an Always Free tenancy has them, within what, and where that was read.
+     */
+    securityServices: z.record(
+        z.enum(SECURITY_SERVICES),
+        z.strictObject({ alwaysFree: z.boolean(), limit: z.string().optional(), note: z.string().optional(), source: SourceId }),
+    ),
 });
 
 /** The parsed allowances file. */
@@ -131,6 +143,7 @@ function crossCheck(value: FreeTierAllowances): { path: (string | number)[]; mes
     };
     for (const [key, allowance] of Object.entries(value.allowances)) checkSource(allowance.source, ["allowances", key, "source"]);
     for (const [key, price] of Object.entries(value.prices)) checkSource(price.source, ["prices", key, "source"]);
+    for (const [key, service] of Object.entries(value.securityServices)) checkSource(service.source, ["securityServices", key, "source"]);
     value.history.forEach((h, i) => {
         checkSource(h.source, ["history", i, "source"]);
         if (h.validTo < h.validFrom) problems.push({ path: ["history", i, "validTo"], message: `validTo ${h.validTo} is before validFrom ${h.validFrom}` });

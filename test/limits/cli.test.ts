@@ -194,7 +194,7 @@ describe("npm run check with billing modes", () => {
         expect(stdout).toContain("Billing modes (1 alwaysFree, 0 payAsYouGo):\n  SA-FE-01: alwaysFree — ");
         expect(stdout).toContain(
             "  free-tier-always-free-tenancy  [sa] SA-FE-01 sa-fe-01-app\n" +
-                "      SA-FE-01 (alwaysFree): A1 4 OCPU (sa-fe-01-app) exceeds the Always Free 2 OCPU (allowances.a1.ocpus) (allowances v4 of 2026-11-29); the API would answer LimitExceeded\n",
+                "      SA-FE-01 (alwaysFree): A1 4 OCPU (sa-fe-01-app) exceeds the Always Free 2 OCPU (allowances.a1.ocpus) (allowances v5 of 2026-11-30); the API would answer LimitExceeded\n",
         );
         expect(stdout).toMatch(/^FAIL: 2 mandatory, \d+ advisory/m);
         expect(stdout).toContain("SA-FE-01 (alwaysFree): A1 24 GB of memory (sa-fe-01-app) exceeds the Always Free 12 GB (allowances.a1.memoryGb)");
