@@ -104,6 +104,8 @@ describe("remote hubs of the eu stack", () => {
                 "    - name: tester",
                 "      sshPublicKeys: [ssh-ed25519 AAAAC3Nza test]",
                 "  blitzhub:deployPublicKey: ssh-ed25519 AAAAC3Nzb deploy",
+                "  blitzhub:securityNotifications:",
+                "    emails: [secops@example.com]",
             ].join("\n"),
         );
         expect(readRemoteHubs(plan, path.join(dir, "oci-config"), dir)).toEqual([
@@ -148,6 +150,7 @@ describe("the program", () => {
                 ),
                 "blitzhub:operators": JSON.stringify([{ name: "tester", sshPublicKeys: ["ssh-ed25519 AAAAC3Nza test"] }]),
                 "blitzhub:deployPublicKey": "ssh-ed25519 AAAAC3Nzb deploy",
+                "blitzhub:securityNotifications": JSON.stringify({ emails: ["secops@example.com"] }),
             });
             const { program } = await import("../../stacks/program");
             try {

@@ -81,7 +81,24 @@ describe("stack config schema", () => {
         accounts: { "EU-FE-01": { profile: "EU-FE-01", networkAdminGroupOcid: "ocid1.group.oc1..exampleeufe01" } },
         operators: [{ name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtS0VZLU5PVC1SRUFMISEh x"] }],
         deployPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEJMSVRaSFVCLUVYQU1QTEUtREVQTE9ZLU5PVC1SRUFMISEh deploy",
+        securityNotifications: { emails: ["secops@example.com"] },
     };
+
+    it("takes security notifications as email addresses and https endpoints, at least one", () => {
+        expect(parseStackConfig({ ...good, securityNotifications: { https: ["https://hooks.example.com/oci"] } }, "Pulumi.eu.yaml").securityNotifications).toEqual({
+            emails: [],
+            https: ["https://hooks.example.com/oci"],
+        });
+        expect(problemsOf(() => parseStackConfig({ ...good, securityNotifications: { emails: ["secops"], https: ["http://hooks.example.com"] } }, "Pulumi.eu.yaml")).sort()).toEqual([
+            "Pulumi.eu.yaml: blitzhub:securityNotifications.emails[0]: must be an email address such as secops@example.com",
+            "Pulumi.eu.yaml: blitzhub:securityNotifications.https[0]: must be an https:// URL",
+        ]);
+        expect(problemsOf(() => parseStackConfig({ ...good, securityNotifications: {} }, "Pulumi.eu.yaml"))).toEqual([
+            "Pulumi.eu.yaml: blitzhub:securityNotifications: needs at least one email address or https endpoint",
+        ]);
+        const { securityNotifications: _n, ...without } = good;
+        expect(problemsOf(() => parseStackConfig(without, "Pulumi.eu.yaml"))).toEqual(["Pulumi.eu.yaml: blitzhub:securityNotifications: required"]);
+    });
 
     it("accepts a minimal config and applies defaults", () => {
         const config = parseStackConfig(good, "Pulumi.eu.yaml");
@@ -187,6 +204,7 @@ describe("stack config schema", () => {
             ),
             operators: good.operators,
             deployPublicKey: good.deployPublicKey,
+            securityNotifications: good.securityNotifications,
         };
         const withPeers = parseStackConfig({ ...na, wireguardPeers: [peer("alice", 10, "a")] }, "Pulumi.na.yaml");
         expect(problemsOf(() => checkStackAgainstTopology(withPeers, topology, "na", "Pulumi.na.yaml"))).toEqual([
