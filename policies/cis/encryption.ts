@@ -49,7 +49,8 @@ export const bootVolumeCmk = resourceControl({
 export const keyRotation = resourceControl({
     name: "cis-key-rotation",
     description: "Customer-managed Vault keys rotate automatically (isAutoRotationEnabled), at least once a year.",
-    remediationSteps: "Set isAutoRotationEnabled: true and autoKeyRotationDetails.rotationIntervalInDays (365 or less) on the key.",
+    remediationSteps:
+        "Set isAutoRotationEnabled: true and autoKeyRotationDetails.rotationIntervalInDays (60 to 365) on the key; OCI offers it only in virtual private vaults (billed). A key in a DEFAULT vault is rotated by hand once a year (docs/runbook.md).",
     frameworks: { cis: cisFull("4.16"), checkov: [] },
     classes: [oci.kms.Key],
     noun: "Vault keys",

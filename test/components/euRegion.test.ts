@@ -277,7 +277,10 @@ describe("peering", () => {
         expect(admit.compartmentId).toBe(tenancyOf("EU-NET-01"));
         expect(admit.statements).toContain(`Define tenancy EUFE01 as ${tenancyOf("EU-FE-01")}`);
         expect(admit.statements).toContain(`Define group EUFE01NetworkAdmins as ${groupOf("EU-FE-01")}`);
-        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to manage drg-attachment in tenancy");
+        // The spoke's admins reach the hub's network compartment only, never the whole tenancy.
+        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to manage drg-attachment in compartment id eu-net-01-network-compartment-id");
+        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to use drg in compartment id eu-net-01-network-compartment-id");
+        expect((admit.statements as string[]).filter((s) => / in tenancy$/.test(s))).toEqual([]);
     });
 
     it("the EU hub accepts one RPC per other region, after admitting that region's hub", () => {
@@ -289,7 +292,7 @@ describe("peering", () => {
             expect(rpc.inputs.peerId).toBeUndefined();
             const admit = named(resources, `eu-net-01-admit-${s.hub.toLowerCase()}-remote-peering`).inputs;
             const alias = s.hub.replace(/-/g, "");
-            expect(admit.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in tenancy`);
+            expect(admit.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in compartment id eu-net-01-network-compartment-id`);
             expect(admit.statements).toContain(`Define tenancy ${alias} as ${tenancyOf(s.hub)}`);
         }
         expect(Object.keys(outputs.globalHub.rpcIds).sort()).toEqual(others.map((s) => s.region).sort());

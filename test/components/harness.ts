@@ -55,6 +55,10 @@ function invoke(token: string, inputs: Record<string, any>): Record<string, any>
             return { volumeBackupPolicies: ["bronze", "silver", "gold"].map((n) => ({ id: `ocid1.volumebackuppolicy.oc1..${n}`, displayName: n })) };
         case "oci:ObjectStorage/getNamespace:getNamespace":
             return { namespace: "testnamespace" };
+        case "oci:CloudGuard/getSecurityPolicies:getSecurityPolicies": {
+            const names = ["deny public_buckets", "deny buckets_without_vault_key", "deny block_volume_without_vault_key", "deny boot_volume_without_vault_key", "deny public_subnets"];
+            return { securityPolicyCollections: [{ items: names.map((displayName) => ({ id: `ocid1.securityzonessecuritypolicy.oc1..${displayName.replace(/\W/g, "")}`, displayName })) }] };
+        }
         default: {
             const message = `test mocks: no answer for invoke ${token}`;
             console.error(message);

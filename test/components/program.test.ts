@@ -114,7 +114,9 @@ describe("the whole topology", () => {
             expect((endorse.inputs.statements as string[]).some((s) => s.startsWith("Endorse group id ") && s.endsWith("to manage remote-peering-to in tenancy EUNET01"))).toBe(true);
             const admit = eu.resources.find((r) => r.name === `eu-net-01-admit-${slug}-remote-peering`)!;
             const alias = hub.replace(/-/g, "");
-            expect(admit.inputs.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in tenancy`);
+            const euNetwork = eu.resources.find((r) => r.name === "eu-net-01-network-compartment")!;
+            expect(euNetwork.inputs.name).toBe("blitzhub-network");
+            expect(admit.inputs.statements as string[]).toContainEqual(expect.stringMatching(new RegExp(`^Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in compartment id ocid1\\.compartment\\.`)));
             const hubTenancy = (stack.outputs.accounts as any)[hub].tenancyOcid;
             expect(admit.inputs.statements).toContain(`Define tenancy ${alias} as ${hubTenancy}`);
         }

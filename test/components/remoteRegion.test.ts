@@ -53,7 +53,7 @@ describe("a region hub outside eu", () => {
         const endorse = named(resources, `${slug}-endorse-eu-net-01-remote-peering`);
         expect(endorse.inputs.statements).toEqual([
             `Define tenancy EUNET01 as ${tenancyOf("EU-NET-01")}`,
-            `Allow group id ${groupOf(hub)} to manage remote-peering-from in tenancy`,
+            `Allow group id ${groupOf(hub)} to manage remote-peering-from in compartment id ${slug}-network-compartment-id`,
             `Endorse group id ${groupOf(hub)} to manage remote-peering-to in tenancy EUNET01`,
         ]);
         expect(endorse.inputs.compartmentId).toBe(tenancyOf(hub));
