@@ -32,15 +32,9 @@ export interface CheckOutputOptions {
     today?: Date;
 }
 
-/** Billing mode of an account as the plan declares it (`freeTier.billing.mode`); Always Free when absent. */
-function kindOf(account: object): TenancyKind {
-    const mode = (account as { freeTier?: { billing?: { mode?: unknown } } }).freeTier?.billing?.mode;
-    return mode === "payAsYouGo" ? "payAsYouGo" : "alwaysFree";
-}
-
 function kindsOf(stacks: PlannedStack[], requested: TenancyKind | undefined): TenancyKind[] {
     if (requested !== undefined) return [requested];
-    const kinds = new Set(stacks.flatMap((s) => (s.plan?.accounts ?? []).filter((a) => a.region === s.stack).map(kindOf)));
+    const kinds = new Set(stacks.flatMap((s) => (s.plan?.accounts ?? []).filter((a) => a.region === s.stack).map((a) => a.freeTier.billing.mode)));
     const present = TENANCY_KINDS.filter((k) => kinds.has(k));
     return present.length > 0 ? present : ["alwaysFree"];
 }

@@ -167,6 +167,7 @@ describe("npm run check", () => {
         const run = await check("--stack", "eu", "--cis-report", "--format", "json");
         expect(run.code).toBe(0);
         const { cisReports } = JSON.parse(run.stdout) as { cisReports: { tenancyKind: string; items: { id: string; status: string; why: string }[] }[] };
+        // eu holds EU-FE-01 (alwaysFree) and eight payAsYouGo tenancies (topology accounts[].billing).
         expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree", "payAsYouGo"]);
         for (const { tenancyKind, items } of cisReports) {
             expect(items).toHaveLength(54);
