@@ -157,7 +157,7 @@ describe.concurrent("colour and progress", () => {
         expect(run.stdout).toMatch(SGR);
         expect(run.stdout).toContain("\x1b[32mPASS\x1b[39m: 0 mandatory");
         // SA-FE-01 is Always Free and fits (limits' billing modes): the remediation shown is a CIS one.
-        expect(run.stdout).toContain("fix: Set sourceDetails.kmsKeyId on the instance to a Vault key of the tenancy.");
+        expect(run.stdout).toContain("fix: Set platformConfig: { type: <the shape's platform type>, isSecureBootEnabled: true } on shapes that support Shielded instances.");
         expect(run.stderr).not.toContain("planning");
     }, 300_000);
 
