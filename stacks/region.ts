@@ -14,6 +14,8 @@ import { CatalogueSecrets } from "../components/CatalogueSecrets";
 import { adbClients } from "../plan/autonomousDatabase";
 import { deliveryBastion } from "../plan/bastions";
 import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
+import { BACKUP_WRITER_SEED, backupWriters, deriveBackupWriterKey } from "../render/backupCredentials";
+import { OFFSITE_SECRET } from "../render/minio";
 import type { ImageQuery } from "../components/accountLookups";
 
 /** What the region needs of each of its accounts, from stack config and OCI profiles. */
@@ -62,6 +64,8 @@ export interface RegionArgs {
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
     /** Egress addresses of the Autonomous Database's clients in other regions (stack config). */
     autonomousDatabaseRemoteClients?: string[];
+    /** The offsite copy's OCI customer secret key (stack config `blitzhub-offsite:secretKey`). */
+    offsiteSecretKey?: pulumi.Input<string>;
 }
 
 /** Account components of the region, by account name, and the stack outputs. */
@@ -88,7 +92,7 @@ export function deployRegion(args: RegionArgs): {
     const secrets = catalogueSecrets(topology);
     const generated = args.sharedSecretValues ? undefined : new CatalogueSecrets("catalogue-secrets", { secrets });
     const secretValues: Record<string, pulumi.Output<string>> = generated
-        ? generated.values
+        ? { ...generated.values }
         : Object.fromEntries(
               secrets
                   .filter((s) => s.source === "random")
@@ -99,6 +103,15 @@ export function deployRegion(args: RegionArgs): {
                   }))]),
           );
 
+    // Each backup source's own write-only key, derived from the shared seed: every region's
+    // stack computes the same value, and the seed itself is delivered to no host.
+    const seed = secretValues[BACKUP_WRITER_SEED];
+    if (seed) {
+        for (const writer of backupWriters(plan)) {
+            secretValues[writer.secretPath] = pulumi.secret(seed.apply((value) => deriveBackupWriterKey(value, writer.user)));
+        }
+    }
+    if (args.offsiteSecretKey !== undefined) secretValues[OFFSITE_SECRET] = pulumi.secret(args.offsiteSecretKey);
     const delivery = deliverySettings(args, secretValues);
     const components: Record<string, Account> = {};
     for (const account of ordered) {
