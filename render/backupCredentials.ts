@@ -133,3 +133,30 @@ export function readerPolicy(bucket: string = BACKUP_BUCKET): object {
 export function deriveBackupWriterKey(seed: string, user: string): string {
     return createHmac("sha256", seed).update(`blitzhub-backup-writer:${user}`).digest("hex").slice(0, 40);
 }
+
+/** The MinIO user whose token Prometheus scrapes MinIO's metrics with (policy `admin:Prometheus` only). */
+export const MINIO_METRICS_USER = "prometheus-metrics";
+
+/** Its key, derived from the same seed as the writers' (never on a host but MinIO's). */
+export const MINIO_METRICS_KEY_SECRET = "secret/minio/metrics_user_key";
+
+/** The bearer token Prometheus sends to MinIO's metrics endpoint (a JWT signed with that key). */
+export const MINIO_METRICS_TOKEN_SECRET = "secret/minio/metrics_token";
+
+/** Expiry of the metrics token: fixed (2100-01-01), so the token is the same on every run. */
+const METRICS_TOKEN_EXPIRY = 4102444800;
+
+/** IAM policy of the metrics user: read the Prometheus metrics, nothing else. */
+export function metricsPolicy(): object {
+    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["admin:Prometheus"] }] };
+}
+
+/**
+ * The JWT MinIO accepts on its metrics endpoints (what `mc admin prometheus generate` makes):
+ * HS512 over `{exp, sub: <access key>, iss: "prometheus"}` with the user's secret key.
+ */
+export function minioMetricsToken(secretKey: string, user: string = MINIO_METRICS_USER): string {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const body = `${part({ alg: "HS512", typ: "JWT" })}.${part({ exp: METRICS_TOKEN_EXPIRY, sub: user, iss: "prometheus" })}`;
+    return `${body}.${createHmac("sha512", secretKey).update(body).digest("base64url")}`;
+}

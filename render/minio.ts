@@ -2,7 +2,7 @@
  * MinIO on EU-DATA-01: its environment file, the provisioning of the backups bucket and its
  * users (render/backupCredentials.ts), and the nightly offsite copy to OCI Object Storage.
  */
-import { BACKUP_BUCKET, BACKUP_READER_SECRET, BACKUP_READER_USER, backupRetentions, backupWriters, readerPolicy, writerPolicy } from "./backupCredentials";
+import { BACKUP_BUCKET, BACKUP_READER_SECRET, BACKUP_READER_USER, backupRetentions, backupWriters, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_USER, metricsPolicy, readerPolicy, writerPolicy } from "./backupCredentials";
 import { requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -52,6 +52,9 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         writers: backupWriters(plan).map((w) => ({ ...w, policy: JSON.stringify(writerPolicy(w, BACKUP_BUCKET)) })),
         retentions: backupRetentions(plan),
         legacyUser: LEGACY_BACKUP_USER,
+        metricsUser: MINIO_METRICS_USER,
+        metricsSecret: MINIO_METRICS_KEY_SECRET,
+        metricsPolicy: JSON.stringify(metricsPolicy()),
     };
     const reload = "systemctl restart minio && /usr/local/lib/blitzhub/minio-provision.sh";
     const validate = `sh -n /usr/local/lib/blitzhub/minio-provision.sh && sh -c 'set -a; . ${envPath}; test -n "$MINIO_ROOT_PASSWORD" && test -n "$MINIO_VOLUMES"'`;

@@ -15,7 +15,7 @@ import { InternalPki } from "../components/InternalPki";
 import { adbClients } from "../plan/autonomousDatabase";
 import { deliveryBastion } from "../plan/bastions";
 import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
-import { BACKUP_WRITER_SEED, backupWriters, deriveBackupWriterKey } from "../render/backupCredentials";
+import { BACKUP_WRITER_SEED, backupWriters, deriveBackupWriterKey, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_TOKEN_SECRET, MINIO_METRICS_USER, minioMetricsToken } from "../render/backupCredentials";
 import { OFFSITE_SECRET } from "../render/minio";
 import type { ImageQuery } from "../components/accountLookups";
 
@@ -113,6 +113,10 @@ export function deployRegion(args: RegionArgs): {
         for (const writer of backupWriters(plan)) {
             secretValues[writer.secretPath] = pulumi.secret(seed.apply((value) => deriveBackupWriterKey(value, writer.user)));
         }
+        // MinIO's metrics user and the token Prometheus scrapes with, from the same seed.
+        const metricsKey = seed.apply((value) => deriveBackupWriterKey(value, MINIO_METRICS_USER));
+        secretValues[MINIO_METRICS_KEY_SECRET] = pulumi.secret(metricsKey);
+        secretValues[MINIO_METRICS_TOKEN_SECRET] = pulumi.secret(metricsKey.apply((key) => minioMetricsToken(key)));
     }
     if (args.offsiteSecretKey !== undefined) secretValues[OFFSITE_SECRET] = pulumi.secret(args.offsiteSecretKey);
     // One private CA per deployment: the eu stack makes its seed, the others derive the same CA.

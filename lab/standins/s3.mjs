@@ -31,7 +31,7 @@ function actionOf(method, path, query) {
 
 function allowed(statements, action, arn) {
     const matches = (pattern, value) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(value);
-    return statements.some((s) => s.Effect === "Allow" && [].concat(s.Action).some((a) => matches(a, action)) && [].concat(s.Resource).some((r) => matches(r, arn)));
+    return statements.some((s) => s.Effect === "Allow" && [].concat(s.Action).some((a) => matches(a, action)) && [].concat(s.Resource ?? []).some((r) => matches(r, arn)));
 }
 
 const server = new S3rver({ address: host, port: Number(port), directory, silent: true, configureBuckets: [{ name: bucket }] });

@@ -26,8 +26,8 @@ describe("MinIO provisioning", () => {
         const script = minio.find((f) => f.path.endsWith("minio-provision.sh"))!;
         const env = minio.find((f) => f.path.startsWith("/etc/default/"))!;
         const values = fakeSecrets(minio);
-        // The root password, backup-reader's key and one key per backup source.
-        expect(Object.keys(values).length).toBe(2 + backupWriters(realPlan().plan).length);
+        // The root password, backup-reader's and prometheus-metrics' keys, and one key per backup source.
+        expect(Object.keys(values).length).toBe(3 + backupWriters(realPlan().plan).length);
         const bin = join(dir, "bin");
         mkdirSync(bin, { recursive: true });
         // Records each call's arguments and stdin; answers like a reachable MinIO.
