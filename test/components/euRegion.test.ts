@@ -4,6 +4,7 @@ import { Account } from "../../components/Account";
 import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
 import type { AccountPlan, TopologyPlan } from "../../plan/types";
 import { renderCloudInit } from "../../render/index";
+import { decodeUserData } from "../../render/userData";
 import { deployRegion } from "../../stacks/region";
 import { SSH_KEYS, componentPlan, componentTopology, groupOf, remoteHubsOf, settingsOf, tenancyOf } from "./fixture";
 import { type Recorded, named, ofType, providerInput, providerName, runWithMocks, valueOf } from "./harness";
@@ -175,7 +176,7 @@ describe("compute", () => {
                 expect(r.inputs.agentConfig.isMonitoringDisabled).toBe(false);
                 expect(r.inputs.availabilityDomain).toBe("Uocm:TEST-AD-1");
                 expect(r.opts.ignoreChanges).toEqual(INSTANCE_IGNORE_CHANGES);
-                const userData = Buffer.from(r.inputs.metadata.user_data, "base64").toString("utf8");
+                const userData = decodeUserData(r.inputs.metadata.user_data);
                 expect(userData.startsWith("#cloud-config")).toBe(true);
                 expect(r.inputs.metadata.ssh_authorized_keys).toBe(SSH_KEYS.join("\n"));
             }
