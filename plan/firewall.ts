@@ -20,9 +20,9 @@
 import type { Problem } from "../model/errors";
 import type { Account, Topology } from "../model/schema";
 import type { AddressPlan } from "./addressPlan";
-import { hostCidr } from "./cidr";
+import { hostCidr } from "../model/cidr";
 import type { ServiceIndex } from "./dependencies";
-import { BASTION_ROLE, WIREGUARD_SERVICE } from "./bastions";
+import { isBastion, WIREGUARD_SERVICE } from "./bastions";
 import { throwIfProblems } from "./problems";
 import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
@@ -60,12 +60,13 @@ interface VmRef {
     ip: string;
 }
 
-/** Bastions: the management role's public VMs (all its VMs when none is public). */
-export function bastionsOf(topology: Topology, addresses: AddressPlan): VmRef[] {
-    const mgmt = topology.accounts.filter((a) => a.role === BASTION_ROLE);
-    const all = mgmt.flatMap((a) => (addresses.byAccount.get(a.name)?.vms ?? []).map((v) => ({ account: a.name, vm: v.vm, ip: v.privateIp, public: v.publicIp })));
-    const publicOnes = all.filter((v) => v.public);
-    return (publicOnes.length > 0 ? publicOnes : all).map(({ account, vm, ip }) => ({ account, vm, ip }));
+/** The bastions (`isBastion`), in topology order. */
+function bastionsOf(topology: Topology, addresses: AddressPlan, placements: FirewallInput["placements"]): VmRef[] {
+    return topology.accounts.flatMap((a) =>
+        (addresses.byAccount.get(a.name)?.vms ?? [])
+            .filter((v) => isBastion(a.role, placements.get(a.name)?.get(v.vm) ?? []))
+            .map((v) => ({ account: a.name, vm: v.vm, ip: v.privateIp })),
+    );
 }
 
 function protocolsOf(protocol: "tcp" | "udp" | "tcp+udp" | "TCP" | "UDP" | "TCP_AND_UDP"): ("tcp" | "udp")[] {
@@ -201,7 +202,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     }
 
     // SSH from the bastions only; WireGuard public on the bastions.
-    const bastions = bastionsOf(topology, addresses);
+    const bastions = bastionsOf(topology, addresses, placements);
     const bastionSources = bastions.map((b) => vmSource(b.account, b.vm, "bastion"));
     for (const account of topology.accounts) {
         for (const vm of addresses.byAccount.get(account.name)?.vms ?? []) {
