@@ -31,6 +31,9 @@ import type {
 import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
 
+/** Folder of the generated runbooks inside the repository; also the relative runbook link base. */
+export const RUNBOOK_DIR = "docs/runbooks";
+
 /**
  * Builds the plan of a validated topology.
  * @param topology  typed topology (`loadTopology`).
@@ -171,6 +174,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, li
     const plan: TopologyPlan = {
         name: topology.name,
         addressSpace: addresses.addressSpace,
+        runbookBaseUrl: topology.runbookBaseUrl ?? RUNBOOK_DIR,
         accounts,
         stacks,
         scrapeTargets,
