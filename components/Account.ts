@@ -52,7 +52,9 @@ export interface AccountArgs {
     /** Spokes: the hub's Admit policy for this account; the attachment waits for it. */
     hubAdmitPolicy?: pulumi.Resource;
     /** Cloud-init document of a VM (bootstrap only) for its SSH host key. */
-    cloudInit: (vm: VmPlan, hostKey: SshHostKey) => string;
+    cloudInit: (vm: VmPlan, hostKey: SshHostKey, internalCaCert?: string) => string;
+    /** The deployment's internal CA certificate (PEM), trusted by every VM from first boot. */
+    internalCaCert?: pulumi.Input<string>;
     /** Required when the plan gives the account an OCI Vault: what it stores. */
     secretVault?: SecretVaultSettings;
     /** Required when the plan gives the account an Autonomous Database. */

@@ -29,8 +29,13 @@ export interface VmArgs {
     imageId: pulumi.Input<string>;
     /** The operators' public keys, given to OCI as `ssh_authorized_keys` (with no image user, cloud-init gives them to no login). */
     sshAuthorizedKeys: string[];
-    /** The cloud-init document (`#cloud-config`) for the VM's host key; encoded here (a secret: it holds the key). */
-    cloudInit: (hostKey: SshHostKey) => string;
+    /**
+     * The cloud-init document (`#cloud-config`) for the VM's host key and the deployment's
+     * internal CA certificate (which it trusts); encoded here (a secret: it holds the key).
+     */
+    cloudInit: (hostKey: SshHostKey, internalCaCert?: string) => string;
+    /** The internal CA certificate (PEM, `InternalPki.caCert`) cloud-init adds to the trust store. */
+    internalCaCert?: pulumi.Input<string>;
     /** Oracle-defined volume backup policy ids by name (`bronze`, `silver`, `gold`). */
     backupPolicyIds: pulumi.Input<Record<string, string>>;
 }
@@ -78,7 +83,9 @@ export class Vm extends pulumi.ComponentResource {
             },
             metadata: {
                 ssh_authorized_keys: args.sshAuthorizedKeys.join("\n"),
-                user_data: pulumi.secret(hostKey.apply((k) => Buffer.from(args.cloudInit(k), "utf8").toString("base64"))),
+                user_data: pulumi.secret(
+                    pulumi.all([hostKey, args.internalCaCert]).apply(([k, ca]) => Buffer.from(args.cloudInit(k, ca), "utf8").toString("base64")),
+                ),
             },
             instanceOptions: { areLegacyImdsEndpointsDisabled: true },
             isPvEncryptionInTransitEnabled: true,

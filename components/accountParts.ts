@@ -88,7 +88,8 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             availabilityDomain,
             imageId: imageFor(vm.shape),
             sshAuthorizedKeys: args.sshAuthorizedKeys,
-            cloudInit: (hostKey) => args.cloudInit(vm, hostKey),
+            cloudInit: (hostKey, internalCaCert) => args.cloudInit(vm, hostKey, internalCaCert),
+            internalCaCert: args.internalCaCert,
             backupPolicyIds,
         }, parent);
     }

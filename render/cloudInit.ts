@@ -7,6 +7,7 @@
 import type { NodeRuntime } from "../model/schema";
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderFirewall } from "./firewall";
+import { INTERNAL_CA_TRUST_PATH } from "./internalPki";
 import { MINIO_CLIENT, RELEASE_ARTIFACTS } from "./releases";
 import { volumeMounts } from "./volumes";
 import { vmLabel } from "./lookup";
@@ -64,6 +65,8 @@ export interface CloudInitOptions extends RenderOptions {
      * offline render (no secret ever reaches a rendered file); the program always passes it.
      */
     hostKey?: SshHostKey;
+    /** The deployment's internal CA certificate (PEM), added to the trust store. Absent offline, like `hostKey`. */
+    internalCaCert?: string;
     /** The VM's rendered files (`renderVm`), when the caller already has them; rendered here otherwise. */
     files?: RenderedFile[];
 }
@@ -268,6 +271,8 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         hostname: v.resourceName,
         users: stringify({ users: cloudInitUsers(operators, deployKey) }, { lineWidth: 0 }).trimEnd(),
         hostKey: opts.hostKey,
+        internalCaCert: opts.internalCaCert?.trimEnd(),
+        internalCaTrustPath: INTERNAL_CA_TRUST_PATH,
         sshdDropInPath: SSHD_DROP_IN,
         sshdDropIn: renderSshdDropIn(operators),
         sudoersPath: SUDOERS_DROP_IN,

@@ -14,6 +14,7 @@ import { renderGrafana } from "./grafana";
 import { renderHaproxy } from "./haproxy";
 import { renderJaeger } from "./jaeger";
 import { renderLogrotate } from "./logrotate";
+import { internalCaTrustFile, PKI_CA_CERT_SECRET } from "./internalPki";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
 import { renderMinio } from "./minio";
@@ -71,7 +72,8 @@ function complete(account: AccountPlan, vm: VmPlan, service: string, spec: FileS
         spec.path,
         { mode: spec.mode ?? "0644", owner: spec.owner ?? "root", group: spec.group ?? "root" },
         permissions,
-        secretRefs.length > 0,
+        // The CA certificate is public; only its value is unknown until deploy.
+        secretRefs.some((r) => r !== PKI_CA_CERT_SECRET),
     );
     const directories = directoriesOf(spec.path, permissions);
     return {
@@ -106,6 +108,7 @@ export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan, o
             reload: "nft -f /etc/nftables.conf",
         }),
     );
+    files.push(complete(account, vm, "internal-ca", internalCaTrustFile()));
     for (const spec of renderLogrotate(label, vm)) files.push(complete(account, vm, "logrotate", spec));
     for (const spec of renderBackupTimers(plan, label, vm)) files.push(complete(account, vm, "backup", spec));
     const seen = new Set<string>();

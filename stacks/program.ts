@@ -120,15 +120,16 @@ export async function program(): Promise<Record<string, unknown>> {
         sshAuthorizedKeys: config.operators.flatMap((o) => o.sshPublicKeys),
         image: config.image,
         // Rendered again with the VM's host key (a secret, never in the offline render's files).
-        cloudInit: (account, vm, hostKey) => {
+        cloudInit: (account, vm, hostKey, internalCaCert) => {
             const vmFiles = rendered.files[account.name].filter((f) => f.vm === vm.name);
-            return renderCloudInit(plan, account, vm, { ...renderOptions, files: vmFiles, hostKey });
+            return renderCloudInit(plan, account, vm, { ...renderOptions, files: vmFiles, hostKey, internalCaCert });
         },
         delivery: deliveryKey === undefined ? undefined : { files: rendered.files, privateKey: deliveryKey },
         remoteHubs,
         globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
         sharedSecretValues: eu?.requireOutput("secretValues") as pulumi.Output<Record<string, string>> | undefined,
         deliveryBastionHostKey: eu?.requireOutput("deliveryBastionHostKey") as pulumi.Output<string> | undefined,
+        sharedInternalCaSeed: eu?.requireOutput("internalCaSeed") as pulumi.Output<string> | undefined,
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
     });
     if (hostsAutonomousDatabase) {

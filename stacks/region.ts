@@ -11,6 +11,7 @@ import type { RenderedFile } from "../render/types";
 import { Account, type AccountArgs, type DeliverySettings } from "../components/Account";
 import type { RemoteHub } from "../components/Peering";
 import { CatalogueSecrets } from "../components/CatalogueSecrets";
+import { InternalPki } from "../components/InternalPki";
 import { adbClients } from "../plan/autonomousDatabase";
 import { deliveryBastion } from "../plan/bastions";
 import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
@@ -42,8 +43,8 @@ export interface RegionArgs {
     accounts: Record<string, AccountSettings>;
     sshAuthorizedKeys: string[];
     image: ImageQuery;
-    /** Cloud-init of a VM (bootstrap only) for its SSH host key. */
-    cloudInit: (account: AccountPlan, vm: VmPlan, hostKey: SshHostKey) => string;
+    /** Cloud-init of a VM (bootstrap only) for its SSH host key and the internal CA it trusts. */
+    cloudInit: (account: AccountPlan, vm: VmPlan, hostKey: SshHostKey, internalCaCert?: string) => string;
     /** eu: the other regions' hubs (acceptor RPCs + Admit statements). */
     remoteHubs: RemoteHub[];
     /** Other regions: the EU hub, read from the eu stack. */
@@ -53,6 +54,8 @@ export interface RegionArgs {
      * The eu stack generates them itself (`CatalogueSecrets`).
      */
     sharedSecretValues?: pulumi.Output<Record<string, string>>;
+    /** Other regions: the seed of the deployment's internal CA, read from the eu stack (a secret output). */
+    sharedInternalCaSeed?: pulumi.Output<string>;
     /** Other regions: the delivery bastion's SSH host public key, read from the eu stack. */
     deliveryBastionHostKey?: pulumi.Output<string>;
     /**
@@ -99,7 +102,10 @@ export function deployRegion(args: RegionArgs): {
                   }))]),
           );
 
-    const delivery = deliverySettings(args, secretValues);
+    // One private CA per deployment: the eu stack makes its seed, the others derive the same CA.
+    const pki = new InternalPki("internal-pki", { plan, sharedSeed: args.sharedInternalCaSeed });
+    const pkiRefs = Object.values(args.delivery?.files ?? {}).flat().flatMap((f) => f.secretRefs);
+    const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs) });
     const components: Record<string, Account> = {};
     for (const account of ordered) {
         const own = settings(account.name);
@@ -117,7 +123,8 @@ export function deployRegion(args: RegionArgs): {
             image: args.image,
             imageOcids: own.imageOcids,
             availabilityDomain: own.availabilityDomain,
-            cloudInit: (vm, hostKey) => args.cloudInit(account, vm, hostKey),
+            cloudInit: (vm, hostKey, internalCaCert) => args.cloudInit(account, vm, hostKey, internalCaCert),
+            internalCaCert: pki.caCert,
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
                 ? {
@@ -173,6 +180,9 @@ export function deployRegion(args: RegionArgs): {
         // The other regions' deliveries jump through this bastion and pin its host key.
         outputs.deliveryBastionHostKey = components[bastion.account].vms[bastion.vm].hostPublicKey;
     }
+    // Public: what a client outside the VMs (an operator's vault CLI) trusts.
+    outputs.internalCaCert = pki.caCert;
+    if (pki.generatedSeed) outputs.internalCaSeed = pki.generatedSeed;
     if (generated) {
         outputs.secretValues = pulumi.secret(generated.values);
         outputs.manualSecrets = generated.manual;
