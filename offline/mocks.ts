@@ -345,6 +345,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                             sizeInMbs: "47694",
                             timeCreated: "2026-01-15T00:00:00.000Z",
                         },
+                        // An older build after the newest, as OCI sorts them: the program must take the first.
+                        {
+                            id: this.ocid("oci:Core/image:Image", `${os}-${version}-${arch}-older`, region, "image"),
+                            displayName: displayName.replace("2026.01.15", "2025.10.01"),
+                            operatingSystem: os,
+                            operatingSystemVersion: version,
+                            compartmentId: "",
+                            state: "AVAILABLE",
+                            sizeInMbs: "47694",
+                            timeCreated: "2025-10-01T00:00:00.000Z",
+                        },
                     ],
                 };
             }
