@@ -522,6 +522,7 @@ export const Topology = z.strictObject({
     accounts: z.array(Account).min(1),
 });
 export type Topology = z.infer<typeof Topology>;
+/** The topology as written, before defaults. Used by tests only (fixtures built in code). */
 export type TopologyInput = z.input<typeof Topology>;
 
 export type Permission = z.infer<typeof Permission>;
