@@ -5,7 +5,7 @@
  * block grows by as many bits as the factor needs, laid out in the role order of the file, so
  * the address plan still carves non-overlapping VCNs.
  */
-import { Address4 } from "ip-address";
+import { networkAt, parseNetwork, prefixSize } from "../model/cidr";
 import { parse, stringify } from "yaml";
 
 interface RawAccount {
@@ -41,21 +41,20 @@ export function synthesizeTopology(text: string, options: SyntheticOptions): str
     const { factor } = options;
     if (!Number.isInteger(factor) || factor < 1) throw new Error(`bench/synthetic: factor must be a positive integer, got ${factor}`);
     const topology = parse(text) as RawTopology;
-    const space = new Address4(options.addressSpace ?? "10.0.0.0/12");
+    const space = parseNetwork(options.addressSpace ?? "10.0.0.0/12");
     const extraBits = Math.ceil(Math.log2(factor));
 
     // Role blocks: each grows by `extraBits`, laid out one after the other from the space's start.
     const roleNames = Object.keys(topology.roles);
-    const prefixes = roleNames.map((role) => new Address4(topology.roles[role].block).subnetMask - extraBits);
+    const prefixes = roleNames.map((role) => parseNetwork(topology.roles[role].block).prefix - extraBits);
     const widest = Math.min(...prefixes);
-    const blockSize = 2n ** BigInt(32 - widest);
+    const blockSize = prefixSize(widest);
     roleNames.forEach((role, i) => {
-        const start = space.startAddress().bigInt() + blockSize * BigInt(i + 1);
-        const block = `${Address4.fromBigInt(start).correctForm()}/${prefixes[i]}`;
-        if (!new Address4(block).isInSubnet(space)) throw new Error(`bench/synthetic: ${space.address} is too small for ${roleNames.length} role blocks of /${widest}`);
-        topology.roles[role].block = block;
+        const start = space.start + blockSize * BigInt(i + 1);
+        if (start + prefixSize(prefixes[i]) > space.start + space.size) throw new Error(`bench/synthetic: ${space.cidr} is too small for ${roleNames.length} role blocks of /${widest}`);
+        topology.roles[role].block = networkAt(start, prefixes[i]).cidr;
     });
-    topology.addressSpace = space.address;
+    topology.addressSpace = space.cidr;
 
     // Accounts: factor copies of each, numbered after the highest number of the same prefix.
     const highest = new Map<string, number>();

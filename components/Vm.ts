@@ -9,6 +9,7 @@ import * as random from "@pulumi/random";
 import type { VmPlan } from "../plan/types";
 import { volumeDevice } from "../plan/volumes";
 import { type SshHostKey, sshHostKeyFromSeed } from "../render/sshHostKey";
+import { encodeUserData } from "../render/userData";
 import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 /**
@@ -92,7 +93,7 @@ export class Vm extends pulumi.ComponentResource {
             metadata: {
                 ssh_authorized_keys: args.sshAuthorizedKeys.join("\n"),
                 user_data: pulumi.secret(
-                    pulumi.all([hostKey, args.internalCaCert]).apply(([k, ca]) => Buffer.from(args.cloudInit(k, ca), "utf8").toString("base64")),
+                    pulumi.all([hostKey, args.internalCaCert]).apply(([k, ca]) => encodeUserData(args.cloudInit(k, ca))),
                 ),
             },
             instanceOptions: { areLegacyImdsEndpointsDisabled: true },

@@ -17,6 +17,7 @@ import { LabMachine } from "./machine";
 import { LabNetwork, type LabHost } from "./namespaces";
 import { deliver, installStandIns, LabSecrets, runCloudInit, type SkippedStep } from "./provision";
 import { LAB_CLIENTS, LAB_VMS, NOT_RUN, STAND_IN_APPS } from "./services";
+import { loadOciLimits } from "../model/ociLimits";
 
 /** One VM of the lab: where it is in the plan, its machine, its rendered files. */
 export interface LabVm {
@@ -68,7 +69,7 @@ export class Lab {
 
     async build(): Promise<void> {
         const topology = this.options.topology ?? resolve(import.meta.dirname, "../topology/blitzhub.yaml");
-        this.plan = buildPlan(loadTopology(topology), loadAllowances());
+        this.plan = buildPlan(loadTopology(topology), loadAllowances(), loadOciLimits());
         const wanted = LAB_VMS[this.options.stack];
         if (!wanted) throw new Error(`lab: no lab is defined for stack ${this.options.stack} (stacks with a lab: ${Object.keys(LAB_VMS).join(", ")})`);
         mkdirSync(this.scratch, { recursive: true });

@@ -40,7 +40,3 @@ export const NOT_RUN: Record<string, string> = {
     minio: "not in Debian or npm; its S3 API is served at MinIO's address by s3rver (npm), which checks access keys but not SigV4 signatures",
 };
 
-/** Services whose daemon can start but whose cluster needs VMs the lab leaves out. */
-export const LAB_NOTES: Record<string, string> = {
-    rabbitmq: "one node of the three-node cluster (EU-DATA-01/broker); classic peer discovery carries on alone",
-};

@@ -503,6 +503,16 @@ export const Topology = z.strictObject({
     objectives: Objectives.optional(),
     /** The whole private address space; every VCN is carved inside it. */
     addressSpace: Cidr,
+    /**
+     * Where the generated runbooks (`docs/runbooks/`) are published, e.g. the repository's
+     * `…/blob/main/docs/runbooks` on its Git host: every alert's `runbook_url` starts with it.
+     * Unset, the links are repository-relative (`docs/runbooks/<service>.md#…`).
+     */
+    runbookBaseUrl: z
+        .string()
+        .regex(/^https:\/\/[^\s/]+(\/[^\s#?]*)?$/, "must be an https:// address (the folder that holds the runbook pages)")
+        .refine((url) => !url.endsWith("/"), "must not end with '/' (pages are appended as /<service>.md)")
+        .optional(),
     regions: z.record(RegionKey, Region),
     shapes: z.strictObject({ "VM.Standard.A1.Flex": Shape, "VM.Standard.E2.1.Micro": Shape }),
     /** Services every VM runs (node_exporter, Promtail), placed in addition to the VM's list. */
@@ -512,6 +522,7 @@ export const Topology = z.strictObject({
     accounts: z.array(Account).min(1),
 });
 export type Topology = z.infer<typeof Topology>;
+/** The topology as written, before defaults. Used by tests only (fixtures built in code). */
 export type TopologyInput = z.input<typeof Topology>;
 
 export type Permission = z.infer<typeof Permission>;

@@ -2,7 +2,7 @@
  * Cross-field checks of a structurally valid topology. Every check adds to one list, so a user
  * sees all problems at once; each problem names the YAML path it is about.
  */
-import { Address4 } from "ip-address";
+import { contains, overlaps, parseNetwork, type Network } from "./cidr";
 import { limitUrl, type OciLimits } from "./ociLimits";
 import { formatPath, type PathSegment } from "./yamlPath";
 import type { RegionKey, Role, RoleName, ServiceDef, ServicePort, Topology, Vm } from "./schema";
@@ -268,31 +268,25 @@ function checkEveryVm(topology: Topology, report: Report): void {
 
 function checkAddressSpace(topology: Topology, report: Report): void {
     const space = parseCidr(topology.addressSpace, ["addressSpace"], report);
-    const blocks: { role: RoleName; cidr: Address4 }[] = [];
+    const blocks: { role: RoleName; cidr: Network }[] = [];
     for (const [roleName, role] of Object.entries(topology.roles) as [RoleName, Role][]) {
         const at = ["roles", roleName, "block"];
         const cidr = parseCidr(role.block, at, report);
         if (!cidr) continue;
-        if (space && !cidr.isInSubnet(space)) report(at, `block ${role.block} is outside the address space ${topology.addressSpace}`);
-        const other = blocks.find((block) => block.cidr.isInSubnet(cidr) || cidr.isInSubnet(block.cidr));
+        if (space && !contains(space, cidr)) report(at, `block ${role.block} is outside the address space ${topology.addressSpace}`);
+        const other = blocks.find((block) => overlaps(block.cidr, cidr));
         if (other) report(at, `block ${role.block} overlaps the block ${topology.roles[other.role].block} of role ${other.role}`);
         blocks.push({ role: roleName, cidr });
     }
 }
 
-function parseCidr(text: string, at: PathSegment[], report: Report): Address4 | undefined {
-    let cidr: Address4;
+function parseCidr(text: string, at: PathSegment[], report: Report): Network | undefined {
     try {
-        cidr = new Address4(text);
-    } catch {
-        report(at, `"${text}" is not a valid IPv4 CIDR`);
+        return parseNetwork(text);
+    } catch (error) {
+        report(at, (error as Error).message);
         return undefined;
     }
-    if (cidr.startAddress().correctForm() !== cidr.addressMinusSuffix) {
-        report(at, `"${text}" has host bits set; the network is ${cidr.startAddress().correctForm()}/${cidr.subnetMask}`);
-        return undefined;
-    }
-    return cidr;
 }
 
 function checkAccounts(topology: Topology, report: Report): void {

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { Address4 } from "ip-address";
+import { addressAt, networkOfCidr } from "../model/cidr";
 import { unwrapSecret } from "./serialize";
 import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
@@ -103,14 +103,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     /** A free address inside the subnet (from .200 upwards for LBs, so planned VM IPs stay free). */
     private subnetIp(subnetId: string | undefined, base: number): string {
-        const cidr = subnetId ? this.subnetCidrs.get(subnetId) : undefined;
-        if (!cidr) return `10.255.255.${base % 250}`;
-        const network = new Address4(cidr);
-        const size = 2 ** (32 - network.subnetMask);
+        const network = subnetId ? networkOfCidr(this.subnetCidrs.get(subnetId)) : undefined;
+        if (!network) return `10.255.255.${base % 250}`;
+        const size = Number(network.size);
         const next = this.subnetNextHost.get(subnetId!) ?? 0;
         this.subnetNextHost.set(subnetId!, next + 1);
         const offset = Math.min(Math.max(2, Math.floor(size * 0.75)) + next, size - 2);
-        return Address4.fromBigInt(network.startAddress().bigInt() + BigInt(offset)).correctForm();
+        return addressAt(network, offset);
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Props } {
@@ -164,12 +163,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             }
             case "oci:Core/subnet:Subnet": {
                 if (typeof inputs.cidrBlock === "string") this.subnetCidrs.set(id, inputs.cidrBlock);
-                const cidr = typeof inputs.cidrBlock === "string" ? new Address4(inputs.cidrBlock) : undefined;
+                const cidr = networkOfCidr(inputs.cidrBlock);
                 return {
                     id,
                     state: {
                         ...common,
-                        virtualRouterIp: cidr ? Address4.fromBigInt(cidr.startAddress().bigInt() + 1n).correctForm() : undefined,
+                        virtualRouterIp: cidr ? addressAt(cidr, 1) : undefined,
                         subnetDomainName: inputs.dnsLabel ? `${inputs.dnsLabel}.example.oraclevcn.com` : undefined,
                     },
                 };
@@ -357,6 +356,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                             state: "AVAILABLE",
                             sizeInMbs: "47694",
                             timeCreated: "2026-01-15T00:00:00.000Z",
+                        },
+                        // An older build after the newest, as OCI sorts them: the program must take the first.
+                        {
+                            id: this.ocid("oci:Core/image:Image", `${os}-${version}-${arch}-older`, region, "image"),
+                            displayName: displayName.replace("2026.01.15", "2025.10.01"),
+                            operatingSystem: os,
+                            operatingSystemVersion: version,
+                            compartmentId: "",
+                            state: "AVAILABLE",
+                            sizeInMbs: "47694",
+                            timeCreated: "2025-10-01T00:00:00.000Z",
                         },
                     ],
                 };

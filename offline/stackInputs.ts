@@ -27,6 +27,7 @@ import {
 } from "../stacks/config";
 import type { StackConfig } from "../stacks/configSchema";
 import { plaintextSecretProblems } from "../stacks/plaintextSecrets";
+import { loadOciLimits } from "../model/ociLimits";
 
 /** The program body run inside the stack: `program()` of `stacks/program.ts`. */
 export type ProgramFn = () => Promise<Record<string, unknown> | void>;
@@ -202,7 +203,7 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
             collect(() => {
                 allowances ??= loadAllowances();
                 try {
-                    plans.set(topologyFile, buildPlan(topology!, allowances));
+                    plans.set(topologyFile, buildPlan(topology!, allowances, loadOciLimits()));
                 } catch (error) {
                     throw isUserInputError(error) ? withTopologyLines(error, topologyFile) : error;
                 }

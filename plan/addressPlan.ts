@@ -29,7 +29,7 @@
  */
 import { UserInputError, type Problem } from "../model/errors";
 import type { RoleName, Topology, Vm } from "../model/schema";
-import { addressAt, contains, log2Ceil, overlaps, parseNetwork, prefixSize, sliceOf, type Network } from "./cidr";
+import { addressAt, contains, log2Ceil, overlaps, parseNetwork, prefixSize, sliceOf, type Network } from "../model/cidr";
 import type { SubnetName, SubnetPlan } from "./types";
 
 /** OCI reserves the network address and the gateway (first two) of every subnet. */

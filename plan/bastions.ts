@@ -8,18 +8,19 @@ import type { AccountPlan, PortPlan, TopologyPlan, VmPlan } from "./types";
 /** The service that makes a VM a bastion: the only public VM port. */
 export const WIREGUARD_SERVICE = "wireguard";
 /** The role whose VMs are the bastions. */
-export const BASTION_ROLE = "management";
+const BASTION_ROLE = "management";
 
-/** Whether `vm` runs `service`. */
-export function runsService(vm: VmPlan, service: string): boolean {
-    return vm.services.some((p) => p.service === service);
+/**
+ * Whether a VM is a bastion, from its account's role and the services placed on it: the one
+ * definition, used by the firewall (before the plan's VMs exist) and by `bastionVms`.
+ */
+export function isBastion(role: string, services: readonly { service: string }[]): boolean {
+    return role === BASTION_ROLE && services.some((p) => p.service === WIREGUARD_SERVICE);
 }
 
 /** The bastions among `accounts` (plan order). */
 export function bastionVms(accounts: AccountPlan[]): { account: AccountPlan; vm: VmPlan }[] {
-    return accounts
-        .filter((a) => a.role === BASTION_ROLE)
-        .flatMap((account) => account.vms.filter((vm) => runsService(vm, WIREGUARD_SERVICE)).map((vm) => ({ account, vm })));
+    return accounts.flatMap((account) => account.vms.filter((vm) => isBastion(account.role, vm.services)).map((vm) => ({ account, vm })));
 }
 
 /** The bastion deliveries jump through: the first of the plan. */

@@ -20,9 +20,9 @@
 import type { Problem } from "../model/errors";
 import type { Account, Topology } from "../model/schema";
 import type { AddressPlan } from "./addressPlan";
-import { hostCidr } from "./cidr";
+import { contains, hostCidr, parseNetwork, type Network } from "../model/cidr";
 import type { ServiceIndex } from "./dependencies";
-import { BASTION_ROLE, WIREGUARD_SERVICE } from "./bastions";
+import { isBastion, WIREGUARD_SERVICE } from "./bastions";
 import { throwIfProblems } from "./problems";
 import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
@@ -60,12 +60,13 @@ interface VmRef {
     ip: string;
 }
 
-/** Bastions: the management role's public VMs (all its VMs when none is public). */
-export function bastionsOf(topology: Topology, addresses: AddressPlan): VmRef[] {
-    const mgmt = topology.accounts.filter((a) => a.role === BASTION_ROLE);
-    const all = mgmt.flatMap((a) => (addresses.byAccount.get(a.name)?.vms ?? []).map((v) => ({ account: a.name, vm: v.vm, ip: v.privateIp, public: v.publicIp })));
-    const publicOnes = all.filter((v) => v.public);
-    return (publicOnes.length > 0 ? publicOnes : all).map(({ account, vm, ip }) => ({ account, vm, ip }));
+/** The bastions (`isBastion`), in topology order. */
+function bastionsOf(topology: Topology, addresses: AddressPlan, placements: FirewallInput["placements"]): VmRef[] {
+    return topology.accounts.flatMap((a) =>
+        (addresses.byAccount.get(a.name)?.vms ?? [])
+            .filter((v) => isBastion(a.role, placements.get(a.name)?.get(v.vm) ?? []))
+            .map((v) => ({ account: a.name, vm: v.vm, ip: v.privateIp })),
+    );
 }
 
 function protocolsOf(protocol: "tcp" | "udp" | "tcp+udp" | "TCP" | "UDP" | "TCP_AND_UDP"): ("tcp" | "udp")[] {
@@ -201,7 +202,7 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
     }
 
     // SSH from the bastions only; WireGuard public on the bastions.
-    const bastions = bastionsOf(topology, addresses);
+    const bastions = bastionsOf(topology, addresses, placements);
     const bastionSources = bastions.map((b) => vmSource(b.account, b.vm, "bastion"));
     for (const account of topology.accounts) {
         for (const vm of addresses.byAccount.get(account.name)?.vms ?? []) {
@@ -378,11 +379,18 @@ function aggregateSources(rules: FirewallRule[], space: string, tenancies: Tenan
         else groups.set(id, [rule]);
     }
     const out: { rule: FirewallRule; sortKey: string }[] = [];
+    // Each source and block parsed once: the ×10 plan compares thousands of them.
+    const networks = new Map<string, Network>();
+    const network = (cidr: string): Network => {
+        let parsed = networks.get(cidr);
+        if (!parsed) networks.set(cidr, (parsed = parseNetwork(cidr)));
+        return parsed;
+    };
     for (const group of groups.values()) {
         const first = group[0];
         const blocks = group.length === 1 ? [first.source] : clientBlocks(group.map((r) => r.source), space, tenancies);
         for (const block of blocks) {
-            const members = blocks.length === 1 ? group : group.filter((r) => r.source === block || (r.source !== INTERNET && block !== INTERNET && cidrWithin(r.source, block)));
+            const members = blocks.length === 1 ? group : group.filter((r) => r.source === block || (r.source !== INTERNET && block !== INTERNET && contains(network(block), network(r.source))));
             const reasons = [...new Set(members.flatMap((r) => r.reason.split("; ")))];
             const names = [...new Set(members.flatMap((r) => r.sourceDescription.split("; ")))];
             const services = new Set(members.map((r) => r.service));
@@ -404,17 +412,6 @@ function aggregateSources(rules: FirewallRule[], space: string, tenancies: Tenan
     }
     out.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
     return out.map((o) => o.rule);
-}
-
-/** True when network `inner` lies inside network `outer`. */
-function cidrWithin(inner: string, outer: string): boolean {
-    const [innerIp, innerBits] = inner.split("/");
-    const [outerIp, outerBits] = outer.split("/");
-    if (Number(innerBits) < Number(outerBits)) return false;
-    const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-    const size = 2 ** (32 - Number(outerBits));
-    const start = toNumber(outerIp);
-    return toNumber(innerIp) >= start && toNumber(innerIp) < start + size;
 }
 
 /** The host firewall of one VM: the account's rules whose target is that VM. */

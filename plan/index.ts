@@ -8,13 +8,13 @@ import type { Problem } from "../model/errors";
 import { REGION_KEYS, type Topology } from "../model/schema";
 import { addressPlan, accountSlug } from "./addressPlan";
 import type { FreeTierAllowances } from "../model/allowances";
-import { hostCidr } from "./cidr";
+import { hostCidr } from "../model/cidr";
 import { indexServices, resolveDependencies } from "./dependencies";
 import { loadBalancerEgress, vmEgress } from "./egress";
 import { hostFirewall, planFirewall } from "./firewall";
 import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
 import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
-import { loadOciLimits } from "../model/ociLimits";
+import type { OciLimits } from "../model/ociLimits";
 import { planLimitProblems } from "./limits";
 import { throwIfProblems } from "./problems";
 import { planScrapeTargets } from "./scrapeTargets";
@@ -32,15 +32,20 @@ import type {
 import { A1_SHAPE, MICRO_SHAPE } from "../model/shapes";
 
 
+/** Folder of the generated runbooks inside the repository; also the relative runbook link base. */
+export const RUNBOOK_DIR = "docs/runbooks";
+
 /**
  * Builds the plan of a validated topology.
  * @param topology  typed topology (`loadTopology`).
  * @param allowances  Always Free allowances and prices (`loadAllowances`).
+ * @param limits  OCI's documented limits the plan must stay within (`loadOciLimits`); the
+ *   caller reads the file, so the plan stays a function of its inputs.
  * @param opts.addressSpace  wider address space for synthetic topologies (role blocks widen with it).
  * @throws UserInputError naming the YAML path of every problem (blocks too small, unresolved
  *   dependencies, backend sets with no VM, a public 22/3389).
  */
-export function buildPlan(topology: Topology, allowances: FreeTierAllowances, opts: PlanOptions = {}): TopologyPlan {
+export function buildPlan(topology: Topology, allowances: FreeTierAllowances, limits: OciLimits, opts: PlanOptions = {}): TopologyPlan {
     const addresses = addressPlan(topology, opts);
     const index = indexServices(topology, addresses);
     const placements = resolveDependencies(topology, addresses, index);
@@ -172,6 +177,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
     const plan: TopologyPlan = {
         name: topology.name,
         addressSpace: addresses.addressSpace,
+        runbookBaseUrl: topology.runbookBaseUrl ?? RUNBOOK_DIR,
         accounts,
         stacks,
         scrapeTargets,
@@ -193,7 +199,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             currency: freeTier.currency,
         },
     };
-    throwIfProblems(planLimitProblems(topology, plan, loadOciLimits()));
+    throwIfProblems(planLimitProblems(topology, plan, limits));
     return plan;
 }
 

@@ -13,7 +13,7 @@
  * excluded VM is taken whole, any other block is split in two. Each block taken is the largest
  * valid one around its clients, so the count is the minimum for prefix blocks.
  */
-import { parseNetwork } from "./cidr";
+import { parseNetwork } from "../model/cidr";
 
 /** Host addresses no cover may include, parsed once (`excludedHosts`) for many `coverClients` calls. */
 export interface ExcludedHosts {

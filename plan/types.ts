@@ -422,6 +422,8 @@ export interface PlanTotals {
 export interface TopologyPlan {
     name: string;
     addressSpace: string;
+    /** Base of every alert's `runbook_url`: the topology's `runbookBaseUrl`, or `docs/runbooks` (repository-relative). */
+    runbookBaseUrl: string;
     accounts: AccountPlan[];
     stacks: StackPlan[];
     scrapeTargets: ScrapeTarget[];

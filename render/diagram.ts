@@ -78,6 +78,17 @@ function accountLines(a: AccountPlan, lines: string[]): void {
     lines.push("    }");
 }
 
+/**
+ * The diagram's font. Graphviz places every text run (a bold title, then the rest of its line)
+ * by its own width table for the font named; the viewer then draws with whatever font it has.
+ * Debian's Chromium has no Helvetica and drew DejaVu Sans, about 17% wider, so the title's runs
+ * overlapped. DejaVu Sans is the font Debian (and its Chromium) has, and one Graphviz measures;
+ * `DIAGRAM_FONT_FAMILY` is written into the SVG for viewers without it (Verdana measures within 1%).
+ */
+export const DIAGRAM_FONT = "DejaVu Sans";
+/** The SVG `font-family` written for `DIAGRAM_FONT`: similar-width fallbacks, then the generic family. */
+export const DIAGRAM_FONT_FAMILY = "DejaVu Sans,Verdana,sans-serif";
+
 /** The DOT text of the plan's topology. */
 export function topologyDot(plan: TopologyPlan, options: DiagramOptions = {}): string {
     const regions = new Set(options.regions ?? plan.stacks.map((s) => s.region));
@@ -85,9 +96,9 @@ export function topologyDot(plan: TopologyPlan, options: DiagramOptions = {}): s
     const shown = new Set(accounts.map((a) => a.name));
     const lines: string[] = [
         "digraph blitzhub {",
-        `    graph [rankdir=LR, compound=true, nodesep=0.2, ranksep=0.8, fontname="Helvetica", fontsize=12, labelloc=t, label=<<b>${esc(plan.name)}</b>: ${accounts.length} tenancies, ${accounts.reduce((n, a) => n + a.vms.length, 0)} VMs · every VM also runs node_exporter and Promtail>];`,
-        '    node [fontname="Helvetica", fontsize=11];',
-        '    edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+        `    graph [rankdir=LR, compound=true, nodesep=0.2, ranksep=0.8, fontname="${DIAGRAM_FONT}", fontsize=12, labelloc=t, label=<<b>${esc(plan.name)}</b>: ${accounts.length} tenancies, ${accounts.reduce((n, a) => n + a.vms.length, 0)} VMs · every VM also runs node_exporter and Promtail>];`,
+        `    node [fontname="${DIAGRAM_FONT}", fontsize=11];`,
+        `    edge [fontname="${DIAGRAM_FONT}", fontsize=9, color="#555555"];`,
         '    user [shape=oval, style=filled, fillcolor="#ffffff", label=<<b>users</b><br/><font point-size="9">internet</font>>];',
     ];
     for (const stack of plan.stacks.filter((s) => regions.has(s.region))) {

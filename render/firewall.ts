@@ -3,7 +3,7 @@
  * enforce. Rules with the same protocol and ports share one line with a set of sources, so the
  * ruleset stays small (cloud-init user data is limited to 32 KB) and reads by port.
  */
-import { Address4 } from "ip-address";
+import { contains, parseNetwork } from "../model/cidr";
 import { INTERNET, VCN_RESOLVER } from "../plan/egress";
 import type { EgressRule, FirewallRule, VmPlan } from "../plan/types";
 import { renderTemplate } from "./templates";
@@ -21,9 +21,9 @@ function portsOf(r: FirewallRule): string {
 
 /** Drops sources inside another source of the same set (nft rejects overlapping intervals, and they add nothing). */
 function withoutCovered(sources: string[]): string[] {
-    const parsed = sources.map((s) => ({ s, a: new Address4(s) }));
+    const parsed = sources.map((s) => ({ s, a: parseNetwork(s) }));
     return parsed
-        .filter(({ s, a }) => !parsed.some((o) => o.s !== s && a.isInSubnet(o.a) && (o.a.subnetMask < a.subnetMask || o.s < s)))
+        .filter(({ s, a }) => !parsed.some((o) => o.s !== s && contains(o.a, a) && (o.a.prefix < a.prefix || o.s < s)))
         .map(({ s }) => s);
 }
 

@@ -115,11 +115,11 @@ export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
             summary: a.summary ?? `${a.alert} on {{ $labels.account }}/{{ $labels.vm }}`,
             specExpr: a.specExpr?.replace(/\s+/g, " "),
             fix: (a.fix ?? "").replace(/\s+/g, " "),
-            runbookUrl: runbookUrl(service, a.alert.toLowerCase()),
+            runbookUrl: runbookUrl(ctx.plan, service, a.alert.toLowerCase()),
         }));
         // The spec's auto-scaling rule, as a capacity alert routed to the operators.
         const capacity = capacityAlert(ctx.plan, service, def);
-        if (capacity) rules.push({ ...capacity, category: "capacity", runbookUrl: runbookUrl(service, "capacity") });
+        if (capacity) rules.push({ ...capacity, category: "capacity", runbookUrl: runbookUrl(ctx.plan, service, "capacity") });
         if (rules.length === 0) continue;
         groups.push({ service, rules });
     }

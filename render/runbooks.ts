@@ -5,21 +5,16 @@
  * Pure: plan in, Markdown out; `npm run docs` writes them under `docs/runbooks/`.
  */
 import type { ServiceDef } from "../model/schema";
+import { RUNBOOK_DIR } from "../plan";
 import type { TopologyPlan } from "../plan/types";
 import { capacityAlert } from "./capacityAlerts";
 
 /**
- * Where the runbooks are published: alerts link here (`runbook_url`). The repository's own
- * `docs/runbooks/` as its host renders it; change it with the repository's address.
+ * `runbook_url` of a service's alerts (an anchor selects a section), under the plan's
+ * `runbookBaseUrl` (the topology's, or the repository-relative `docs/runbooks`).
  */
-export const RUNBOOK_BASE_URL = "https://github.com/blitzhub/blitzhub-infra/blob/main/docs/runbooks";
-
-/** Folder of the pages inside the repository. */
-export const RUNBOOK_DIR = "docs/runbooks";
-
-/** `runbook_url` of a service's alerts (an anchor selects a section). */
-export function runbookUrl(service: string, anchor?: string): string {
-    return `${RUNBOOK_BASE_URL}/${service}.md${anchor ? `#${anchor}` : ""}`;
+export function runbookUrl(plan: Pick<TopologyPlan, "runbookBaseUrl">, service: string, anchor?: string): string {
+    return `${plan.runbookBaseUrl}/${service}.md${anchor ? `#${anchor}` : ""}`;
 }
 
 export interface RunbookPage {

@@ -20,7 +20,7 @@ export function secretRefsIn(content: string): string[] {
     return [...refs].sort();
 }
 
-/** Replaces every placeholder by its value; throws when a value is missing (delivery uses the same rule on the host). */
+/** Replaces every placeholder by its value; throws when a value is missing (delivery uses the same rule on the host). Used by tests only. */
 export function substituteSecrets(content: string, values: Record<string, string>): string {
     return content.replace(PLACEHOLDER, (_, path: string) => {
         const value = values[path];

@@ -14,7 +14,7 @@ export const TEMPLATES_DIR = join(PROJECT_ROOT, "templates");
 /** Where templates are read from: `BLITZHUB_TEMPLATES_DIR` when set (tests render edited copies), else `templates/`. */
 let templatesDir = process.env.BLITZHUB_TEMPLATES_DIR || TEMPLATES_DIR;
 
-/** Reads templates from `dir` from now on (`undefined`: back to the default). */
+/** Reads templates from `dir` from now on (`undefined`: back to the default). Used by tests only (a changed template in a copy). */
 export function useTemplatesDir(dir: string | undefined): void {
     templatesDir = dir ?? (process.env.BLITZHUB_TEMPLATES_DIR || TEMPLATES_DIR);
     cache.clear();

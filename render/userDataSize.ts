@@ -1,6 +1,6 @@
 /**
- * OCI's instance metadata limit: `user_data` (the cloud-init document, base64-encoded, as
- * components/Vm.ts sends it) and `ssh_authorized_keys` together at most 32,000 bytes
+ * OCI's instance metadata limit: `user_data` (the cloud-init document as components/Vm.ts sends
+ * it: gzip, then base64, render/userData.ts) and `ssh_authorized_keys` together at most 32,000 bytes
  * (data/oci-limits.yaml). Checked where the document is rendered, so a VM whose bootstrap grew
  * too large is refused before any resource exists, naming the VM in the topology.
  */
@@ -8,10 +8,11 @@ import { UserInputError } from "../model/errors";
 import { limitUrl, loadOciLimits } from "../model/ociLimits";
 import { formatPath } from "../model/yamlPath";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import { encodeUserData } from "./userData";
 
-/** Bytes of instance metadata a VM launches with: base64 user data plus the newline-joined keys. */
+/** Bytes of instance metadata a VM launches with: the encoded user data plus the newline-joined keys. */
 export function metadataBytes(cloudInit: string, sshAuthorizedKeys: readonly string[]): number {
-    const userData = Buffer.byteLength(Buffer.from(cloudInit, "utf8").toString("base64"), "utf8");
+    const userData = Buffer.byteLength(encodeUserData(cloudInit), "utf8");
     return userData + Buffer.byteLength(sshAuthorizedKeys.join("\n"), "utf8");
 }
 
@@ -27,7 +28,7 @@ export function checkedUserData(plan: TopologyPlan, account: AccountPlan, vm: Vm
         {
             path: formatPath(["roles", role, "vms", index]),
             message:
-                `${account.name}/${vm.name}: instance metadata would be ${bytes} bytes (cloud-init ${Buffer.byteLength(cloudInit, "utf8")} bytes, base64-encoded, plus the SSH keys); ` +
+                `${account.name}/${vm.name}: instance metadata would be ${bytes} bytes (cloud-init ${Buffer.byteLength(cloudInit, "utf8")} bytes, gzip- and base64-encoded, plus the SSH keys); ` +
                 `OCI allows ${max} (${limitUrl(limits, "userDataBytes")}): move files from cloud-init to config delivery`,
         },
     ]);

@@ -5,7 +5,7 @@
  * the plan's address space, so the VMs see the bastion's private IP (the one their SSH rules
  * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
-import { overlaps, parseNetwork, sliceOf, addressAt } from "../plan/cidr";
+import { overlaps, parseNetwork, sliceOf, addressAt } from "../model/cidr";
 import { WIREGUARD_SERVICE, wireguardPortOf } from "../plan/bastions";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { FirewallWireguard } from "./firewall";

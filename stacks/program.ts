@@ -26,6 +26,7 @@ import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euSta
 import { type AccountSettings, type GlobalHubOutputs, deployRegion } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
 import { SHAPES } from "../model/shapes";
+import { loadOciLimits } from "../model/ociLimits";
 
 
 /** Per-account settings from the stack config, checked against the plan. */
@@ -91,7 +92,7 @@ export async function program(): Promise<Record<string, unknown>> {
     const config = loadStackConfig();
     const topology = loadTopology(config.topology);
     checkStackAgainstTopology(config, topology, config.stack, config.stackFile);
-    const plan = buildPlan(topology, loadAllowances());
+    const plan = buildPlan(topology, loadAllowances(), loadOciLimits());
     checkTopologyForComponents(topology, plan);
     const accounts = accountSettings(config, plan);
     checkRemoteAdbClients(config, plan);

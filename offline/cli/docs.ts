@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { PROJECT_ROOT } from "../../model/projectRoot";
-import { RUNBOOK_DIR } from "../../render/runbooks";
+import { RUNBOOK_DIR } from "../../plan";
 import { generatedDocs } from "../docs/generatedDocs";
 import { write, type Subcommand } from "./common";
 

@@ -24,6 +24,7 @@ import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
 import { checkOutputDir, writeOutputDir } from "../outputDir";
 import { plural } from "../plural";
 import { requireFile, requireStacks, stackOption, userPath, type Subcommand } from "./common";
+import { loadOciLimits } from "../../model/ociLimits";
 
 /** One manifest entry (docs/design.md §4). */
 export interface ManifestEntry {
@@ -131,7 +132,7 @@ export const subcommand: Subcommand<RenderOptions> = {
         requireFile("--topology", topology);
         let plan: TopologyPlan;
         try {
-            plan = buildPlan(loadTopology(topology.absolute), loadAllowances());
+            plan = buildPlan(loadTopology(topology.absolute), loadAllowances(), loadOciLimits());
         } catch (error) {
             throw isUserInputError(error) ? withTopologyLines(error, topology.absolute) : error;
         }

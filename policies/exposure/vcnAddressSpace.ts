@@ -1,7 +1,8 @@
 import * as oci from "@pulumi/oci";
 import { policyContext } from "../lib/context";
 import { PROJECT_RULE, type BlitzResourcePolicy } from "../lib/policy";
-import { cidrInside, parseCidr, vcnCidrs } from "../lib/props";
+import { contains, networkOfCidr } from "../../model/cidr";
+import { vcnCidrs } from "../lib/props";
 
 /** Mandatory: every VCN lies inside the topology's address space, so the DRG routes reach it. */
 export const vcnAddressSpace: BlitzResourcePolicy = {
@@ -13,12 +14,12 @@ export const vcnAddressSpace: BlitzResourcePolicy = {
     validateResource: (args, reportViolation) => {
         if (!args.isType(oci.core.Vcn)) args.notApplicable("applies to VCNs");
         const space = policyContext().addressSpace;
-        const outer = parseCidr(space)!;
+        const outer = networkOfCidr(space)!;
         const cidrs = vcnCidrs(args.props);
         if (cidrs.length === 0) reportViolation(`${args.name} declares no CIDR block`);
         for (const cidr of cidrs) {
-            const inner = parseCidr(cidr);
-            if (!inner || !cidrInside(inner, outer)) reportViolation(`${args.name} CIDR ${cidr} is outside the address space ${space}`);
+            const inner = networkOfCidr(cidr);
+            if (!inner || !contains(outer, inner)) reportViolation(`${args.name} CIDR ${cidr} is outside the address space ${space}`);
         }
     },
 };

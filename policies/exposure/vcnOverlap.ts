@@ -2,7 +2,8 @@ import * as oci from "@pulumi/oci";
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { offlineFacts } from "../lib/offline";
-import { cidrsOverlap, parseCidr, vcnCidrs } from "../lib/props";
+import { networkOfCidr, overlaps } from "../../model/cidr";
+import { vcnCidrs } from "../lib/props";
 import { accountOf, byUrn } from "../lib/tenancy";
 
 /** Where a VCN is, for messages: `EU-FE-01/eu-fe-01-vcn`. */
@@ -24,8 +25,8 @@ export function reportOverlaps(
             if (!include(sorted[i], sorted[j])) continue;
             for (const a of vcnCidrs(sorted[i].props)) {
                 for (const b of vcnCidrs(sorted[j].props)) {
-                    const [ca, cb] = [parseCidr(a), parseCidr(b)];
-                    if (ca && cb && cidrsOverlap(ca, cb)) {
+                    const [ca, cb] = [networkOfCidr(a), networkOfCidr(b)];
+                    if (ca && cb && overlaps(ca, cb)) {
                         reportViolation(`${where(sorted[i])} CIDR ${a} overlaps ${where(sorted[j])} CIDR ${b} ${scope}`, sorted[i].urn);
                     }
                 }

@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import { parse } from "yaml";
+import { decodeUserData } from "../../render/userData";
 import { type BlitzStackPolicy, PROJECT_RULE } from "../lib/policy";
 import { accountOf } from "../lib/tenancy";
 import { whenKnown } from "../lib/unknown";
@@ -62,7 +63,7 @@ export const sharedAdminIdentity: BlitzStackPolicy = {
         for (const r of args.resources.filter((x) => x.isType(oci.core.Instance))) {
             const encoded = whenKnown(() => (r.props.metadata as Record<string, unknown> | undefined)?.user_data, undefined);
             if (typeof encoded !== "string") continue;
-            const text = Buffer.from(encoded, "base64").toString("utf8");
+            const text = decodeUserData(encoded);
             for (const login of passwordlessRootLogins(text)) {
                 grants.set(login, [...(grants.get(login) ?? []), { urn: r.urn, vm: r.name, account: accountOf(r) ?? "?" }]);
             }

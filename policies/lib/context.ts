@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../../model/projectRoot";
 import { loadAllowances, type FreeTierAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
+import { loadOciLimits } from "../../model/ociLimits";
 
 /** The project root (the folder holding `Pulumi.yaml` and `policies/`). */
 export const PROJECT_DIR = PROJECT_ROOT;
@@ -113,7 +114,7 @@ let current: PolicyContext | undefined;
 /** Loads the context from files: the topology (stack config or default), its plan and the allowances. */
 export function loadPolicyContext(topologyFile: string = topologyFileFromEnv()): PolicyContext {
     const allowances = loadAllowances();
-    return contextFromPlan(buildPlan(loadTopology(topologyFile), allowances), allowances);
+    return contextFromPlan(buildPlan(loadTopology(topologyFile), allowances, loadOciLimits()), allowances);
 }
 
 /** Sets the context the policies read (the offline runner does); returns the one it replaces. */

@@ -2,7 +2,6 @@
  * Reading OCI resource inputs as policies receive them: plain JSON where booleans and numbers
  * sometimes arrive as strings (`assignPublicIp: "false"`, `sizeInGbs: "50"`).
  */
-import { Address4 } from "ip-address";
 
 /** `true` or `"true"`. */
 export function isTrue(value: unknown): boolean {
@@ -95,22 +94,6 @@ export function covers(range: PortRange, port: number): boolean {
 export function formatPorts(range: PortRange): string {
     if (range.min === 1 && range.max === 65535) return "all ports";
     return range.min === range.max ? String(range.min) : `${range.min}-${range.max}`;
-}
-
-/** Parses an IPv4 CIDR; undefined when it is not one. */
-export function parseCidr(cidr: unknown): Address4 | undefined {
-    if (typeof cidr !== "string" || !Address4.isValid(cidr) || !cidr.includes("/")) return undefined;
-    return new Address4(cidr);
-}
-
-/** True when `inner` lies entirely inside `outer`. */
-export function cidrInside(inner: Address4, outer: Address4): boolean {
-    return inner.isInSubnet(outer);
-}
-
-/** True when two CIDRs share at least one address. */
-export function cidrsOverlap(a: Address4, b: Address4): boolean {
-    return a.isInSubnet(b) || b.isInSubnet(a);
 }
 
 /** Every CIDR of an `oci.core.Vcn` (`cidrBlocks` and the legacy `cidrBlock`). */

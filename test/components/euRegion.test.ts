@@ -4,9 +4,11 @@ import { Account } from "../../components/Account";
 import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
 import type { AccountPlan, TopologyPlan } from "../../plan/types";
 import { renderCloudInit } from "../../render/index";
+import { decodeUserData } from "../../render/userData";
 import { deployRegion } from "../../stacks/region";
 import { SSH_KEYS, componentPlan, componentTopology, groupOf, remoteHubsOf, settingsOf, tenancyOf } from "./fixture";
-import { type Recorded, named, ofType, providerInput, providerName, runWithMocks, valueOf } from "./harness";
+import { type Recorded, type RecordedCall, idOf, named, ofType, providerInput, providerName, runWithMocks, valueOf } from "./harness";
+import { mockAvailabilityDomains, mockSecretValue } from "../../offline/mocks";
 
 let plan: TopologyPlan;
 let resources: Recorded[];
@@ -24,6 +26,15 @@ function accountOf(r: Recorded): Account | undefined {
 }
 const account = (name: string): AccountPlan => plan.accounts.find((a) => a.name === name)!;
 const euAccounts = () => plan.accounts.filter((a) => a.region === "eu");
+let calls: RecordedCall[] = [];
+/** The image the mocks answered first (the newest) for a shape. */
+const newestImage = (shape: string) => {
+    const images = calls.find((c) => c.token === "oci:Core/getImages:getImages" && c.inputs.shape === shape)!.result.images as { id: string; timeCreated: string }[];
+    expect(images.length).toBeGreaterThan(1);
+    return images.reduce((newest, image) => (image.timeCreated > newest.timeCreated ? image : newest)).id;
+};
+/** The Object Storage namespace the mocks answered for a compartment. */
+const namespaceOf = (compartmentId: string) => calls.find((c) => c.token === "oci:ObjectStorage/getNamespace:getNamespace" && c.inputs.compartmentId === compartmentId)!.result.namespace;
 
 beforeAll(async () => {
     plan = componentPlan();
@@ -42,6 +53,7 @@ beforeAll(async () => {
         }),
     );
     resources = run.resources;
+    calls = run.calls;
     secretValues = run.result.outputs.secretValues as pulumi.Output<Record<string, string>>;
     outputs = (await valueOf(pulumi.output(run.result.outputs))) as Record<string, any>;
 });
@@ -107,7 +119,7 @@ describe("network", () => {
     });
 
     it("route tables send the address space to the DRG the VCN is attached to", () => {
-        const hubDrg = "eu-net-01-drg-id";
+        const hubDrg = idOf(resources, "eu-net-01-drg");
         const routes = ofType(resources, "oci:Core/routeTable:RouteTable");
         expect(routes.length).toBeGreaterThanOrEqual(euAccounts().length);
         for (const r of routes) {
@@ -152,7 +164,7 @@ describe("network", () => {
     it("each VM's VNIC is in its own NSG", () => {
         for (const a of euAccounts()) {
             for (const vm of a.vms) {
-                expect(named(resources, vm.resourceName).inputs.createVnicDetails.nsgIds).toEqual([`${a.slug}-${vm.name}-nsg-id`]);
+                expect(named(resources, vm.resourceName).inputs.createVnicDetails.nsgIds).toEqual([idOf(resources, `${a.slug}-${vm.name}-nsg`)]);
             }
         }
     });
@@ -169,13 +181,13 @@ describe("compute", () => {
                 expect(r.inputs.createVnicDetails.assignPublicIp).toBe(String(vm.publicIp));
                 expect(r.inputs.shape).toBe(vm.shape);
                 if (vm.shape === "VM.Standard.A1.Flex") expect(r.inputs.shapeConfig).toEqual({ ocpus: vm.ocpus, memoryInGbs: vm.memoryGb });
-                expect(r.inputs.sourceDetails).toMatchObject({ sourceType: "image", bootVolumeSizeInGbs: String(vm.bootVolumeGb), sourceId: `ocid1.image.oc1..latest-${vm.shape}` });
+                expect(r.inputs.sourceDetails).toMatchObject({ sourceType: "image", bootVolumeSizeInGbs: String(vm.bootVolumeGb), sourceId: newestImage(vm.shape) });
                 expect(r.inputs.instanceOptions).toEqual({ areLegacyImdsEndpointsDisabled: true });
                 expect(r.inputs.launchOptions.isPvEncryptionInTransitEnabled).toBe(true);
                 expect(r.inputs.agentConfig.isMonitoringDisabled).toBe(false);
-                expect(r.inputs.availabilityDomain).toBe("Uocm:TEST-AD-1");
+                expect(r.inputs.availabilityDomain).toBe(mockAvailabilityDomains(a.homeRegion)[0]);
                 expect(r.opts.ignoreChanges).toEqual(INSTANCE_IGNORE_CHANGES);
-                const userData = Buffer.from(r.inputs.metadata.user_data, "base64").toString("utf8");
+                const userData = decodeUserData(r.inputs.metadata.user_data);
                 expect(userData.startsWith("#cloud-config")).toBe(true);
                 expect(r.inputs.metadata.ssh_authorized_keys).toBe(SSH_KEYS.join("\n"));
             }
@@ -191,7 +203,7 @@ describe("compute", () => {
             const r = named(resources, v.resourceName);
             expect(r.inputs.sizeInGbs).toBe(String(v.sizeGb));
             expect(r.opts.protect).toBe(true);
-            expect(named(resources, `${v.resourceName}-attachment`).inputs.volumeId).toBe(`${v.resourceName}-id`);
+            expect(named(resources, `${v.resourceName}-attachment`).inputs.volumeId).toBe(idOf(resources, v.resourceName));
         }
     });
 
@@ -244,7 +256,7 @@ describe("load balancers", () => {
         const validatorIp = account("EU-SOL-01").vms.find((v) => v.name === "validator")!.privateIp;
         expect(named(resources, "eu-sol-01-nlb-gossip-validator").inputs).toMatchObject({ ipAddress: validatorIp, port: 0 });
         const nlbRules = ofType(resources, "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule").filter(
-            (r) => r.inputs.networkSecurityGroupId === "eu-sol-01-nlb-nsg-id" && r.inputs.direction === "INGRESS",
+            (r) => r.inputs.networkSecurityGroupId === idOf(resources, "eu-sol-01-nlb-nsg") && r.inputs.direction === "INGRESS",
         );
         expect(nlbRules.length).toBeGreaterThan(0);
         for (const r of nlbRules) {
@@ -260,12 +272,12 @@ describe("peering", () => {
         expect(ofType(resources, "oci:Core/drg:Drg").length).toBe(1);
         for (const a of euAccounts().filter((x) => x.name !== "EU-NET-01")) {
             const attachment = named(resources, `${a.slug}-drg-attachment`);
-            expect(attachment.inputs.drgId).toBe("eu-net-01-drg-id");
-            expect(attachment.inputs.networkDetails).toEqual({ type: "VCN", id: `${a.slug}-vcn-id` });
+            expect(attachment.inputs.drgId).toBe(idOf(resources, "eu-net-01-drg"));
+            expect(attachment.inputs.networkDetails).toEqual({ type: "VCN", id: idOf(resources, `${a.slug}-vcn`) });
             const deps = (attachment.opts.dependsOn as pulumi.Resource[]).map((d) => resources.find((x) => x.resource === d)!.name).sort();
             expect(deps).toEqual([`eu-net-01-admit-${a.slug}-drg-attachment`, `${a.slug}-endorse-eu-net-01-drg-attachment`].sort());
         }
-        expect(named(resources, "eu-net-01-drg-attachment").inputs.drgId).toBe("eu-net-01-drg-id");
+        expect(named(resources, "eu-net-01-drg-attachment").inputs.drgId).toBe(idOf(resources, "eu-net-01-drg"));
     });
 
     it("Endorse in the spoke and Admit in the hub, naming each other's tenancy and the spoke's group", () => {
@@ -278,8 +290,8 @@ describe("peering", () => {
         expect(admit.statements).toContain(`Define tenancy EUFE01 as ${tenancyOf("EU-FE-01")}`);
         expect(admit.statements).toContain(`Define group EUFE01NetworkAdmins as ${groupOf("EU-FE-01")}`);
         // The spoke's admins reach the hub's network compartment only, never the whole tenancy.
-        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to manage drg-attachment in compartment id eu-net-01-network-compartment-id");
-        expect(admit.statements).toContain("Admit group EUFE01NetworkAdmins of tenancy EUFE01 to use drg in compartment id eu-net-01-network-compartment-id");
+        expect(admit.statements).toContain(`Admit group EUFE01NetworkAdmins of tenancy EUFE01 to manage drg-attachment in compartment id ${idOf(resources, "eu-net-01-network-compartment")}`);
+        expect(admit.statements).toContain(`Admit group EUFE01NetworkAdmins of tenancy EUFE01 to use drg in compartment id ${idOf(resources, "eu-net-01-network-compartment")}`);
         expect((admit.statements as string[]).filter((s) => / in tenancy$/.test(s))).toEqual([]);
     });
 
@@ -288,11 +300,11 @@ describe("peering", () => {
         expect(others.length).toBeGreaterThan(0);
         for (const s of others) {
             const rpc = named(resources, `eu-net-01-rpc-${s.region}`);
-            expect(rpc.inputs.drgId).toBe("eu-net-01-drg-id");
+            expect(rpc.inputs.drgId).toBe(idOf(resources, "eu-net-01-drg"));
             expect(rpc.inputs.peerId).toBeUndefined();
             const admit = named(resources, `eu-net-01-admit-${s.hub.toLowerCase()}-remote-peering`).inputs;
             const alias = s.hub.replace(/-/g, "");
-            expect(admit.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in compartment id eu-net-01-network-compartment-id`);
+            expect(admit.statements).toContain(`Admit group ${alias}NetworkAdmins of tenancy ${alias} to manage remote-peering-to in compartment id ${idOf(resources, "eu-net-01-network-compartment")}`);
             expect(admit.statements).toContain(`Define tenancy ${alias} as ${tenancyOf(s.hub)}`);
         }
         expect(Object.keys(outputs.globalHub.rpcIds).sort()).toEqual(others.map((s) => s.region).sort());
@@ -306,7 +318,7 @@ describe("data and secrets", () => {
         expect(adb.inputs).toMatchObject({ isFreeTier: true, isMtlsConnectionRequired: true, dbName: adbPlan.dbName });
         expect(adb.opts.protect).toBe(true);
         const fastifyIp = account("EU-BE-01").vms.find((v) => v.name === "app")!.privateIp;
-        expect(adb.inputs.whitelistedIps).toContain(`eu-be-01-vcn-id;${fastifyIp}`);
+        expect(adb.inputs.whitelistedIps).toContain(`${idOf(resources, "eu-be-01-vcn")};${fastifyIp}`);
         expect(adb.inputs.whitelistedIps.length).toBeGreaterThan(0);
     });
 
@@ -317,7 +329,7 @@ describe("data and secrets", () => {
 
     it("the backup bucket is private, versioned and protected", () => {
         const bucket = named(resources, "eu-data-01-backups");
-        expect(bucket.inputs).toMatchObject({ accessType: "NoPublicAccess", versioning: "Enabled", namespace: "testnamespace" });
+        expect(bucket.inputs).toMatchObject({ accessType: "NoPublicAccess", versioning: "Enabled", namespace: namespaceOf(bucket.inputs.compartmentId) });
         expect(bucket.opts.protect).toBe(true);
     });
 
@@ -325,16 +337,17 @@ describe("data and secrets", () => {
         expect(named(resources, "eu-sec-01-vault-vault").opts.protect).toBe(true);
         const key = named(resources, "eu-sec-01-vault-master-key");
         expect(key.opts.protect).toBe(true);
-        expect(key.inputs.managementEndpoint).toBe("https://eu-sec-01-vault-vault-management.kms.example");
+        expect(key.inputs.managementEndpoint).toBe(named(resources, "eu-sec-01-vault-vault").state.managementEndpoint);
+        expect(key.inputs.managementEndpoint).toMatch(/^https:\/\/\S+-management\.kms\.eu-frankfurt-1\.oraclecloud\.com$/);
         const secrets = ofType(resources, "oci:Vault/secret:Secret");
         expect(secrets.map((s) => s.inputs.secretName).sort()).toEqual(["adb-admin_password", "jwt_secret", "redis_password"]);
-        expect(secrets.every((s) => s.inputs.vaultId === "eu-sec-01-vault-vault-id" && s.inputs.keyId === "eu-sec-01-vault-master-key-id")).toBe(true);
+        expect(secrets.every((s) => s.inputs.vaultId === idOf(resources, "eu-sec-01-vault-vault") && s.inputs.keyId === idOf(resources, "eu-sec-01-vault-master-key"))).toBe(true);
         const redis = named(resources, "eu-sec-01-redis-password").inputs;
         expect(redis.secretContent.contentType).toBe("BASE64");
         const generated = named(resources, "secret-redis-password");
         expect(generated.type).toBe("random:index/randomPassword:RandomPassword");
         expect(generated.inputs.length).toBe(32);
-        expect(Buffer.from(redis.secretContent.content, "base64").toString()).toBe("pw-secret-redis-password".padEnd(32, "x"));
+        expect(Buffer.from(redis.secretContent.content, "base64").toString()).toBe(mockSecretValue("random:index/randomPassword:RandomPassword", "secret-redis-password", 32));
         expect(named(resources, "secret-jwt-secret").inputs.length).toBe(64);
         expect(resources.some((r) => r.name.includes("vault-unseal-keys"))).toBe(false);
         expect(outputs.manualSecrets).toEqual(["secret/vault_unseal_keys"]);
@@ -343,7 +356,8 @@ describe("data and secrets", () => {
     it("the ADB's ADMIN password is the generated catalogue secret, capped at the 30 characters ADB accepts", () => {
         expect(named(resources, "secret-adb-admin-password").inputs.length).toBe(30);
         const adb = named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName).inputs;
-        expect(adb.adminPassword).toBe("pw-secret-adb-admin-password".padEnd(30, "x"));
+        expect(adb.adminPassword).toBe(mockSecretValue("random:index/randomPassword:RandomPassword", "secret-adb-admin-password", 30));
+        expect(adb.adminPassword).toHaveLength(30);
         const secretsComponent = resources.find((r) => r.type === "blitzhub:security:CatalogueSecrets")!;
         expect(accountOf(named(resources, "secret-adb-admin-password"))).toBeUndefined();
         expect(secretsComponent.parent).toBeUndefined();

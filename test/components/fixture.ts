@@ -9,6 +9,7 @@ import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import type { AccountSettings } from "../../stacks/region";
 import { fixtureTopology } from "../plan/fixtures";
+import { loadOciLimits } from "../../model/ociLimits";
 
 export function componentTopology() {
     return fixtureTopology((input) => {
@@ -22,7 +23,7 @@ export function componentTopology() {
 }
 
 export function componentPlan(): TopologyPlan {
-    return buildPlan(componentTopology(), loadAllowances());
+    return buildPlan(componentTopology(), loadAllowances(), loadOciLimits());
 }
 
 export const tenancyOf = (account: string) => `ocid1.tenancy.oc1..test${account.toLowerCase().replace(/-/g, "")}`;

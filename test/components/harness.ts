@@ -1,10 +1,11 @@
 /**
- * Test harness for the components: Pulumi's runtime mocks answering every invoke the
- * components make, plus a stack transformation that records each resource's options
- * (parent, provider, protect, ignoreChanges, dependsOn), which the mock monitor never sees.
+ * Test harness for the components: the offline engine's mocks (`offline/mocks.ts`, one mock set
+ * for the engine and the tests) answer every registration and invoke, and a stack transformation
+ * records each resource's options (parent, provider, protect, ignoreChanges, dependsOn), which
+ * the mock monitor never sees.
  */
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { OfflineMocks } from "../../offline/mocks";
 
 export interface Recorded {
     type: string;
@@ -15,20 +16,30 @@ export interface Recorded {
     secretPaths: string[];
     /** Provider reference (`urn::id`) the resource was registered with. */
     provider?: string;
+    /** The id and state the mocks answered (custom resources). */
+    id?: string;
+    state: Record<string, any>;
     custom: boolean;
     opts: pulumi.CustomResourceOptions;
     parent?: pulumi.Resource;
     resource: pulumi.Resource;
 }
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** An invoke the program made and what the mocks answered. */
+export interface RecordedCall {
+    token: string;
+    inputs: Record<string, any>;
+    result: Record<string, any>;
+}
+
+/** The SDK's own secret sentinel (`pulumi.runtime`), as the offline engine reads it. */
+const { specialSigKey, specialSecretSig } = pulumi.runtime;
 
 /** Secret sentinels → values; `secrets` collects the paths that were secret. */
 function unwrap(value: any, path = "", secrets: string[] = []): any {
     if (Array.isArray(value)) return value.map((v, i) => unwrap(v, `${path}[${i}]`, secrets));
     if (value && typeof value === "object") {
-        if (value[SIG_KEY] === SECRET_SIG) {
+        if (value[specialSigKey] === specialSecretSig) {
             secrets.push(path);
             return unwrap(value.value, path, secrets);
         }
@@ -37,64 +48,9 @@ function unwrap(value: any, path = "", secrets: string[] = []): any {
     return value;
 }
 
-/** Every invoke the components make, answered (an unanswered one would hang the outputs). */
-function invoke(token: string, inputs: Record<string, any>): Record<string, any> {
-    switch (token) {
-        case "oci:Identity/getAvailabilityDomains:getAvailabilityDomains":
-            return { availabilityDomains: [1, 2, 3].map((n) => ({ id: `ad-${n}`, name: `Uocm:TEST-AD-${n}`, compartmentId: inputs.compartmentId })) };
-        case "oci:Core/getImages:getImages":
-            return {
-                images: [
-                    { id: `ocid1.image.oc1..latest-${inputs.shape}`, displayName: "newest" },
-                    { id: `ocid1.image.oc1..older-${inputs.shape}`, displayName: "older" },
-                ],
-            };
-        case "oci:Core/getServices:getServices":
-            return { services: [{ id: "ocid1.service.oc1..all", name: "All FRA Services In Oracle Services Network", cidrBlock: "all-fra-services-in-oracle-services-network" }] };
-        case "oci:Core/getVolumeBackupPolicies:getVolumeBackupPolicies":
-            return { volumeBackupPolicies: ["bronze", "silver", "gold"].map((n) => ({ id: `ocid1.volumebackuppolicy.oc1..${n}`, displayName: n })) };
-        case "oci:ObjectStorage/getNamespace:getNamespace":
-            return { namespace: "testnamespace" };
-        case "oci:CloudGuard/getSecurityPolicies:getSecurityPolicies": {
-            const names = ["deny public_buckets", "deny buckets_without_vault_key", "deny block_volume_without_vault_key", "deny boot_volume_without_vault_key", "deny public_subnets"];
-            return { securityPolicyCollections: [{ items: names.map((displayName) => ({ id: `ocid1.securityzonessecuritypolicy.oc1..${displayName.replace(/\W/g, "")}`, displayName })) }] };
-        }
-        default: {
-            const message = `test mocks: no answer for invoke ${token}`;
-            console.error(message);
-            throw new Error(message);
-        }
-    }
-}
-
-function state(type: string, name: string, inputs: Record<string, any>, stackOutputs: Record<string, any>): Record<string, any> {
-    switch (type) {
-        case "pulumi:pulumi:StackReference":
-            return { name: inputs.name, outputs: stackOutputs, secretOutputNames: [] };
-        case "oci:LoadBalancer/loadBalancer:LoadBalancer":
-            return { ...inputs, ipAddressDetails: [{ ipAddress: `192.0.2.${name.length}`, isPublic: !inputs.isPrivate }] };
-        case "oci:NetworkLoadBalancer/networkLoadBalancer:NetworkLoadBalancer":
-            return { ...inputs, ipAddresses: [{ ipAddress: `198.51.100.${name.length}`, isPublic: !inputs.isPrivate }] };
-        case "oci:Core/natGateway:NatGateway":
-            return { ...inputs, natIp: `203.0.113.${name.length}` };
-        case "oci:Core/vcn:Vcn":
-            return { ...inputs, defaultSecurityListId: `${name}-default-security-list-id` };
-        case "oci:Kms/vault:Vault":
-            return { ...inputs, managementEndpoint: `https://${name}-management.kms.example` };
-        case "random:index/randomPassword:RandomPassword":
-            return { ...inputs, result: `pw-${name}`.padEnd(inputs.length ?? 16, "x") };
-        case "random:index/randomBytes:RandomBytes": {
-            // A stable seed per name (a VM's host key seed): sha256 of the name, `length` bytes.
-            const bytes = createHash("sha256").update(name).digest().subarray(0, inputs.length ?? 32);
-            return { ...inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") };
-        }
-        default:
-            return inputs;
-    }
-}
-
 export interface MockRun<T> {
     resources: Recorded[];
+    calls: RecordedCall[];
     result: T;
 }
 
@@ -102,21 +58,28 @@ export interface MockRun<T> {
  * Runs `init` as a stack under mocks and resolves once every registration is done.
  * Call once per test file (vitest runs each file in its own process).
  */
-export async function runWithMocks<T>(
-    init: () => Promise<T> | T,
-    opts: { stack?: string; stackOutputs?: Record<string, any> } = {},
-): Promise<MockRun<T>> {
-    const byName = new Map<string, { inputs: Record<string, any>; provider?: string; type: string; secretPaths: string[] }>();
+export async function runWithMocks<T>(init: () => Promise<T> | T, opts: { stack?: string; region?: string } = {}): Promise<MockRun<T>> {
+    const byName = new Map<string, { inputs: Record<string, any>; provider?: string; type: string; secretPaths: string[]; id?: string; state: Record<string, any> }>();
+    const calls: RecordedCall[] = [];
+    const mocks = new OfflineMocks({
+        defaultRegion: opts.region ?? "eu-frankfurt-1",
+        stackOutputs: {},
+        onFailure: (message) => console.error(message),
+    });
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
                 const secretPaths: string[] = [];
                 const inputs = unwrap(args.inputs, "", secretPaths);
-                byName.set(`${args.type}::${args.name}`, { inputs, provider: args.provider, type: args.type, secretPaths });
-                return { id: `${args.name}-id`, state: state(args.type, args.name, inputs, opts.stackOutputs ?? {}) };
+                const answer = mocks.newResource(args);
+                byName.set(`${args.type}::${args.name}`, { inputs, provider: args.provider, type: args.type, secretPaths, id: answer.id, state: answer.state });
+                return answer;
             },
             call(args) {
-                return invoke(args.token, unwrap(args.inputs));
+                const inputs = unwrap(args.inputs);
+                const result = mocks.call(args);
+                calls.push({ token: args.token, inputs, result });
+                return result;
             },
         },
         "blitzhub",
@@ -124,7 +87,7 @@ export async function runWithMocks<T>(
         false,
         "organization",
     );
-    const recorded: Omit<Recorded, "inputs" | "provider" | "secretPaths">[] = [];
+    const recorded: Omit<Recorded, "inputs" | "provider" | "secretPaths" | "id" | "state">[] = [];
     let result!: T;
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
@@ -152,9 +115,9 @@ export async function runWithMocks<T>(
     }
     const resources = recorded.map((r) => {
         const seen = byName.get(`${r.type}::${r.name}`);
-        return { ...r, inputs: seen?.inputs ?? {}, provider: seen?.provider, secretPaths: seen?.secretPaths ?? [] };
+        return { ...r, inputs: seen?.inputs ?? {}, provider: seen?.provider, secretPaths: seen?.secretPaths ?? [], id: seen?.id, state: seen?.state ?? {} };
     });
-    return { resources, result };
+    return { resources, calls, result };
 }
 
 /** Resolves an output (so an assertion on it can fail). */
@@ -178,6 +141,13 @@ export function named(resources: Recorded[], name: string, type?: string): Recor
     const found = resources.filter((r) => r.name === name && r.custom && (type === undefined || r.type === type));
     if (found.length !== 1) throw new Error(`${found.length} custom resources named ${name}${type ? ` of type ${type}` : ""}`);
     return found[0];
+}
+
+/** The id the mocks gave the one custom resource named `name`. */
+export function idOf(resources: Recorded[], name: string, type?: string): string {
+    const id = named(resources, name, type).id;
+    if (!id) throw new Error(`${name} has no id`);
+    return id;
 }
 
 /** Provider inputs arrive JSON-encoded (non-string values); decode one. */

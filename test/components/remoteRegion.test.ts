@@ -8,7 +8,7 @@ import { renderCloudInit } from "../../render/index";
 import type { TopologyPlan } from "../../plan/types";
 import { type GlobalHubOutputs, deployRegion } from "../../stacks/region";
 import { SSH_KEYS, componentPlan, componentTopology, groupOf, settingsOf, tenancyOf } from "./fixture";
-import { type Recorded, named, ofType, providerName, runWithMocks, valueOf } from "./harness";
+import { type Recorded, idOf, named, ofType, providerName, runWithMocks, valueOf } from "./harness";
 
 let plan: TopologyPlan;
 let resources: Recorded[];
@@ -48,12 +48,12 @@ describe("a region hub outside eu", () => {
         const hub = plan.stacks.find((s) => s.region === "as")!.hub;
         const slug = hub.toLowerCase();
         const rpc = named(resources, `${slug}-rpc-eu`);
-        expect(rpc.inputs).toMatchObject({ peerId: EU_RPC_FOR_AS, peerRegionName: "eu-frankfurt-1", drgId: `${slug}-drg-id` });
+        expect(rpc.inputs).toMatchObject({ peerId: EU_RPC_FOR_AS, peerRegionName: "eu-frankfurt-1", drgId: idOf(resources, `${slug}-drg`) });
         expect(providerName(rpc.provider)).toBe(slug);
         const endorse = named(resources, `${slug}-endorse-eu-net-01-remote-peering`);
         expect(endorse.inputs.statements).toEqual([
             `Define tenancy EUNET01 as ${tenancyOf("EU-NET-01")}`,
-            `Allow group id ${groupOf(hub)} to manage remote-peering-from in compartment id ${slug}-network-compartment-id`,
+            `Allow group id ${groupOf(hub)} to manage remote-peering-from in compartment id ${idOf(resources, `${slug}-network-compartment`)}`,
             `Endorse group id ${groupOf(hub)} to manage remote-peering-to in tenancy EUNET01`,
         ]);
         expect(endorse.inputs.compartmentId).toBe(tenancyOf(hub));
@@ -63,7 +63,7 @@ describe("a region hub outside eu", () => {
     it("its spokes attach to its DRG, not to the EU hub's", () => {
         const hub = plan.stacks.find((s) => s.region === "as")!.hub.toLowerCase();
         expect(ofType(resources, "oci:Core/drg:Drg").map((d) => d.name)).toEqual([`${hub}-drg`]);
-        for (const a of ofType(resources, "oci:Core/drgAttachment:DrgAttachment")) expect(a.inputs.drgId).toBe(`${hub}-drg-id`);
+        for (const a of ofType(resources, "oci:Core/drgAttachment:DrgAttachment")) expect(a.inputs.drgId).toBe(idOf(resources, `${hub}-drg`));
         expect(ofType(resources, "oci:Core/remotePeeringConnection:RemotePeeringConnection").length).toBe(1);
     });
 

@@ -15,7 +15,7 @@ import { coverClients } from "../../plan/sourceCover";
 
 const topology = loadTopology(`${PROJECT_ROOT}/topology/blitzhub.yaml`);
 const allowances = loadAllowances();
-const plan = buildPlan(topology, allowances);
+const plan = buildPlan(topology, allowances, loadOciLimits());
 const limits = loadOciLimits();
 const LIMITS_TEXT = readFileSync(`${PROJECT_ROOT}/data/oci-limits.yaml`, "utf8");
 
@@ -86,7 +86,7 @@ describe("billing modes", () => {
             "$1alwaysFree",
         );
         const t = parseTopology(text, "t.yaml");
-        const usage = buildPlan(t, allowances).accounts.find((a) => a.name === "EU-BE-01")!.freeTier;
+        const usage = buildPlan(t, allowances, loadOciLimits()).accounts.find((a) => a.name === "EU-BE-01")!.freeTier;
         const ref = `allowances v${allowances.version} of ${allowances.asOf}`;
         expect(usage.refused).toEqual([
             `EU-BE-01 (alwaysFree): A1 OCPU 4 exceed the Always Free 2 (allowances.a1.ocpus, ${ref}); the API would answer LimitExceeded`,

@@ -231,6 +231,18 @@ describe("cross-field checks", () => {
         expect(problemAt(hostBits, "roles.backend.block").message).toMatch(/host bits set; the network is 10.0.2.0\/24/);
     });
 
+    it("takes runbookBaseUrl as an https:// folder address and names the line of a bad one", () => {
+        const base = "https://git.example.org/ops/blitzhub-infra/src/branch/main/docs/runbooks";
+        expect(parseTopology(edit("addressSpace: 10.0.0.0/16\n", `addressSpace: 10.0.0.0/16\nrunbookBaseUrl: ${base}\n`), "t.yaml").runbookBaseUrl).toBe(base);
+        const http = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 10.0.0.0/16\nrunbookBaseUrl: http://wiki/runbooks\n");
+        expect(problemAt(http, "runbookBaseUrl")).toMatchObject({
+            message: "must be an https:// address (the folder that holds the runbook pages)",
+            line: lineOf(http, "runbookBaseUrl:"),
+        });
+        const slash = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 10.0.0.0/16\nrunbookBaseUrl: https://wiki.example.org/runbooks/\n");
+        expect(problemAt(slash, "runbookBaseUrl").message).toBe("must not end with '/' (pages are appended as /<service>.md)");
+    });
+
     it("rejects shapes with the wrong OCPUs or memory", () => {
         const a1 = edit("      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 2\n        memoryGb: 12\n", "      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 4\n        memoryGb: 300\n");
         expect(problemAt(a1, "roles.frontend.vms[0].memoryGb").message).toBe("VM.Standard.A1.Flex with 4 OCPU takes 4-256 GB of memory, not 300");

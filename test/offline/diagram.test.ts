@@ -1,6 +1,7 @@
 /**
  * The topology picture: the DOT names what the issue asks for, Graphviz (npm) lays it out, and
- * Debian's headless Chromium renders the SVG into a screenshot that is not blank.
+ * Debian's headless Chromium renders the SVG into a screenshot that is not blank, with each line's
+ * text runs where Graphviz placed them (no overlap).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -10,7 +11,7 @@ import { inflateSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { planOf, topologySvg } from "../../offline/diagram/topologySvg";
-import { topologyDot } from "../../render/diagram";
+import { DIAGRAM_FONT_FAMILY, topologyDot } from "../../render/diagram";
 import { hasBinary } from "../render/sandbox";
 
 const plan = planOf(join(PROJECT_ROOT, "topology", "blitzhub.yaml"));
@@ -56,23 +57,54 @@ function decodePng(png: Buffer): { width: number; height: number; channels: numb
     return { width, height, channels, pixels };
 }
 
-function chromiumScreenshot(svgFile: string, pngFile: string): Promise<{ code: number | null; stderr: string }> {
-    const args = [
+/** Runs headless Chromium on a file with extra `args`; its stdout, stderr and exit code. */
+function chromium(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const all = [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", `--user-data-dir=${mkdtempSync(join(dir, "profile-"))}`,
-        `--screenshot=${pngFile}`, "--window-size=1600,2400", `file://${svgFile}`,
+        ...args, `file://${file}`,
     ];
     return new Promise((resolve, reject) => {
-        const child = spawn("chromium", args, { stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn("chromium", all, { stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
         let stderr = "";
+        child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
         child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
         const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
         child.on("error", reject);
         child.on("close", (code) => {
             clearTimeout(timer);
-            resolve({ code, stderr });
+            resolve({ code, stdout, stderr });
         });
     });
+}
+
+function chromiumScreenshot(svgFile: string, pngFile: string): Promise<{ code: number | null; stderr: string }> {
+    return chromium(svgFile, [`--screenshot=${pngFile}`, "--window-size=1600,2400"]);
+}
+
+/**
+ * Graphviz splits a line of mixed text (a bold name, then plain text) into runs placed by its
+ * width table; Chromium draws them with the font it has. Measured in Chromium: where each run
+ * ends and where the next run of the same line starts.
+ */
+async function textRunsInChromium(svg: string): Promise<{ text: string; end: number; next: number }[]> {
+    const page = join(dir, "runs.html");
+    writeFileSync(page, `<!doctype html><html><body>${svg.slice(svg.indexOf("<svg"))}<pre id="runs"></pre><script>
+const texts = [...document.querySelectorAll("svg text")];
+const runs = [];
+for (let i = 0; i + 1 < texts.length; i++) {
+    const [a, b] = [texts[i], texts[i + 1]];
+    if (a.getAttribute("y") !== b.getAttribute("y") || a.getAttribute("text-anchor") !== "start" || b.getAttribute("text-anchor") !== "start") continue;
+    runs.push({ text: a.textContent, end: Number(a.getAttribute("x")) + a.getComputedTextLength(), next: Number(b.getAttribute("x")) });
+}
+document.getElementById("runs").textContent = JSON.stringify(runs);
+</script></body></html>`);
+    const { code, stdout, stderr } = await chromium(page, ["--dump-dom"]);
+    expect(code, stderr).toBe(0);
+    const json = /<pre id="runs">([^<]*)<\/pre>/.exec(stdout)?.[1];
+    expect(json, `no measurement in Chromium's DOM:\n${stderr}`).toBeDefined();
+    return JSON.parse(json!.replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"));
 }
 
 describe("topology diagram", () => {
@@ -109,6 +141,17 @@ describe("topology diagram", () => {
     const hasChromium = hasBinary("chromium");
     if (!hasChromium && process.env.CI === "true") it("chromium is installed (CI=true)", () => expect.fail("chromium missing: apt-get install -y --no-install-recommends chromium"));
     else if (!hasChromium) it.skip("chromium missing — install: apt-get install -y --no-install-recommends chromium", () => {});
+
+    it.runIf(hasChromium)("the title's bold and plain runs do not overlap in Chromium: the SVG names a font Debian has and Graphviz measures", async () => {
+        const svg = await topologySvg(plan);
+        const families = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((m) => m[1]));
+        expect([...families]).toEqual([DIAGRAM_FONT_FAMILY]);
+        const runs = await textRunsInChromium(svg);
+        // The title, every region and every tenancy label: a bold name, then the rest of the line.
+        expect(runs.map((r) => r.text)).toEqual(expect.arrayContaining(["blitzhub", "region eu", "EU-FE-01"]));
+        expect(runs.length).toBeGreaterThanOrEqual(1 + plan.stacks.length + plan.accounts.length);
+        expect(runs.filter((r) => r.end > r.next + 0.5).map((r) => `${r.text} ends at ${r.end.toFixed(1)}, the next run starts at ${r.next}`)).toEqual([]);
+    }, 180_000);
 
     it.runIf(hasChromium)("the SVG names all 15 accounts and renders in headless Chromium to a screenshot that is not blank", async () => {
         const svg = await topologySvg(plan);

@@ -3,26 +3,14 @@
  * every resource type the real plan registers, and compareStack decides update versus replace
  * (and follows replacements to the inputs they feed) the way the providers' schemas say.
  */
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareStack, diffValues, UNKNOWN_AFTER_REPLACE, type DiffResource, type HeadResource } from "../../offline/diff/compare";
 import { formatDiffText, paletteFor } from "../../offline/diff/format";
 import { isProviderResource, loadReplacementTable, replacementFieldsFor } from "../../offline/diff/replacementTable";
-import { PROJECT_ROOT } from "../../model/projectRoot";
 import { createHash } from "node:crypto";
+import { sharedPlan } from "../sharedPlan";
 
 const table = loadReplacementTable();
-
-function planAll(): Promise<{ stacks: { stack: string; resources: DiffResource[] }[] }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "offline", "launch.mjs"), "plan", "--stack", "all", "--json"], { cwd: PROJECT_ROOT });
-        const out: Buffer[] = [];
-        child.stdout.on("data", (b: Buffer) => out.push(b));
-        child.on("error", reject);
-        child.on("close", (code) => (code === 0 ? resolve(JSON.parse(Buffer.concat(out).toString("utf8"))) : reject(new Error(`plan exited ${code}`))));
-    });
-}
 
 /** An OCID as the offline mocks make it for a resource (the diff finds replaced ids by it). */
 function mockId(kind: string, type: string, name: string): string {
@@ -31,8 +19,9 @@ function mockId(kind: string, type: string, name: string): string {
 
 describe("replacement table", () => {
     it("names a provider, a file and fields for every resource type the plan of all stacks registers", async () => {
-        const plan = await planAll();
-        const types = new Set(plan.stacks.flatMap((s) => s.resources.map((r) => r.type)).filter(isProviderResource));
+        const stacks = await sharedPlan();
+        expect(stacks.map((s) => s.stack)).toEqual(["eu", "na", "sa", "as", "au"]);
+        const types = new Set(stacks.flatMap((s) => s.resources.map((r) => r.type)).filter(isProviderResource));
         expect(types.size).toBeGreaterThan(30);
         const missing = [...types].filter((t) => !(t in table.types));
         expect(missing, "add these types to data/replacement-fields.yaml from their provider schemas").toEqual([]);

@@ -7,6 +7,7 @@ import { parseTopology } from "../../model/load";
 import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { PROJECT_DIR } from "../../stacks/config";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const REAL = fs.readFileSync(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"), "utf8");
 
@@ -24,7 +25,7 @@ describe("synthetic bench topologies", () => {
                 for (const copy of copies) expect([copy.role, copy.region]).toEqual([account.role, account.region]);
             }
             expect(synthetic.addressSpace).toBe("10.0.0.0/12");
-            const plan = buildPlan(synthetic, loadAllowances());
+            const plan = buildPlan(synthetic, loadAllowances(), loadOciLimits());
             const vcns = plan.accounts.map((a) => new Address4(a.vcnCidr));
             for (let i = 0; i < vcns.length; i++) {
                 expect(vcns[i].isInSubnet(new Address4("10.0.0.0/12"))).toBe(true);

@@ -7,7 +7,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isUserInputError } from "../../model/errors";
 import { REGION_KEYS } from "../../model/schema";
-import { planStacks, type PlannedStack } from "../../offline/engine";
+import type { PlannedStack } from "../../offline/engine";
+import { sharedPlan } from "../sharedPlan";
 import { planJson } from "../../offline/formatJson";
 import { formatOutputsJson, formatOutputsText } from "../../offline/formatOutputs";
 import { formatPlanTree } from "../../offline/formatTree";
@@ -66,7 +67,7 @@ const sorted = (items: string[]) => [...items].sort();
 let stacks: PlannedStack[];
 
 beforeAll(async () => {
-    stacks = await planStacks({ stacks: [...REGION_KEYS] });
+    stacks = await sharedPlan();
 }, 600_000);
 
 describe("the plan tree", () => {

@@ -4,12 +4,13 @@ import { loadTopology } from "../../model/load";
 import { loadAllowances } from "../../model/allowances";
 import { accountPlan, buildPlan } from "../../plan/index";
 import { fixtureTopology, scaledTopology } from "./fixtures";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const allowances = loadAllowances();
 const topology = loadTopology("topology/blitzhub.yaml");
 
 describe("buildPlan on the real topology", () => {
-    const plan = buildPlan(topology, allowances);
+    const plan = buildPlan(topology, allowances, loadOciLimits());
 
     it("plans 15 accounts, 45 VMs (10 A1 4 OCPU / 24 GB, 5 Always Free A1 2 / 12, 30 micros), 15 LBs, 3 NLBs, 1 ADB", () => {
         expect(plan.totals).toMatchObject({ accounts: 15, vms: 45, a1Vms: 15, microVms: 30, loadBalancers: 15, networkLoadBalancers: 3, autonomousDatabases: 1 });
@@ -61,7 +62,7 @@ describe("buildPlan on the real topology", () => {
     });
 
     it("is deterministic", () => {
-        expect(JSON.stringify(buildPlan(topology, allowances))).toBe(JSON.stringify(plan));
+        expect(JSON.stringify(buildPlan(topology, allowances, loadOciLimits()))).toBe(JSON.stringify(plan));
     });
 });
 
@@ -70,10 +71,10 @@ describe("buildPlan at scale", () => {
         const scaled = scaledTopology(topology, 10);
         // Best of three, in CPU time: the machine running the tests is shared.
         let best = Infinity;
-        let plan = buildPlan(scaled, allowances, { addressSpace: "10.0.0.0/12" });
+        let plan = buildPlan(scaled, allowances, loadOciLimits(), { addressSpace: "10.0.0.0/12" });
         for (let run = 0; run < 3; run++) {
             const start = process.cpuUsage();
-            plan = buildPlan(scaled, allowances, { addressSpace: "10.0.0.0/12" });
+            plan = buildPlan(scaled, allowances, loadOciLimits(), { addressSpace: "10.0.0.0/12" });
             const used = process.cpuUsage(start);
             best = Math.min(best, (used.user + used.system) / 1000);
         }
@@ -82,7 +83,7 @@ describe("buildPlan at scale", () => {
     });
 
     it("plans the fixture ×4 with the address space widened", () => {
-        const plan = buildPlan(scaledTopology(fixtureTopology(), 4), allowances, { addressSpace: "10.0.0.0/14" });
+        const plan = buildPlan(scaledTopology(fixtureTopology(), 4), allowances, loadOciLimits(), { addressSpace: "10.0.0.0/14" });
         expect(plan.addressSpace).toBe("10.0.0.0/14");
         expect(plan.totals.accounts).toBe(44);
     });

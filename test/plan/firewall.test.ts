@@ -6,6 +6,7 @@ import { buildPlan } from "../../plan/index";
 import type { FirewallRule, TopologyPlan } from "../../plan/types";
 import { fixtureTopology } from "./fixtures";
 import { problemsOf } from "../problems";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const allowances = loadAllowances();
 
@@ -100,7 +101,7 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
 
 describe("planFirewall on the fixture", () => {
     const topology = fixtureTopology();
-    const plan = buildPlan(topology, allowances);
+    const plan = buildPlan(topology, allowances, loadOciLimits());
     beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));
@@ -195,20 +196,20 @@ describe("planFirewall on the fixture", () => {
 
     it("refuses a public listener on 22 or an NLB range covering 3389, naming it", () => {
         const ssh = fixtureTopology((t) => (t.roles.frontend.loadBalancer.listeners[0].port = 22));
-        expect(problemsOf(() => buildPlan(ssh, allowances))).toEqual([
+        expect(problemsOf(() => buildPlan(ssh, allowances, loadOciLimits()))).toEqual([
             { path: "roles.frontend.loadBalancer.listeners[0].port", message: "a public listener on 22 would open it to the internet; 22 and 3389 never face the internet" },
         ]);
         const rdp = fixtureTopology((t) => {
             t.roles.solana.networkLoadBalancer!.listeners[0].port = 3000;
             t.roles.solana.networkLoadBalancer!.listeners[0].toPort = 4000;
         });
-        expect(problemsOf(() => buildPlan(rdp, allowances))[0].path).toBe("roles.solana.networkLoadBalancer.listeners[0]");
+        expect(problemsOf(() => buildPlan(rdp, allowances, loadOciLimits()))[0].path).toBe("roles.solana.networkLoadBalancer.listeners[0]");
     });
 });
 
 describe("planFirewall on the real topology", () => {
     const topology = loadTopology("topology/blitzhub.yaml");
-    const plan = buildPlan(topology, allowances);
+    const plan = buildPlan(topology, allowances, loadOciLimits());
     beforeAll(() => known(plan));
 
     it("keeps every invariant", () => assertFirewallInvariants(plan, topology));

@@ -5,6 +5,7 @@ import { overageOf } from "../../plan/freeTier";
 import { buildPlan } from "../../plan/index";
 import { storageBudget } from "../../plan/storage";
 import { fixtureTopology } from "./fixtures";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const allowances = loadAllowances();
 
@@ -26,7 +27,7 @@ describe("storage budget", () => {
     });
 
     it("finds the real Solana tenancies 50 GB over (ledger 100 GB beside three 50 GB boot volumes) and every other one within 200 GB", () => {
-        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
+        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances, loadOciLimits());
         const over = plan.accounts.filter((a) => !a.storage.fits);
         expect(over.map((a) => a.storage.message)).toEqual(["EU-SOL-01 block storage 250 GB > 200 GB by 50 GB", "AS-SOL-01 block storage 250 GB > 200 GB by 50 GB"]);
         for (const a of plan.accounts) expect(a.storage.totalGb).toBe(a.vms.reduce((s, v) => s + v.bootVolumeGb + v.blockVolumes.reduce((t, b) => t + b.sizeGb, 0), 0));
@@ -35,7 +36,7 @@ describe("storage budget", () => {
 
 describe("free-tier usage and overage", () => {
     it("costs the A1 excess over 2 OCPU / 12 GB at list price × 730 h", () => {
-        const plan = buildPlan(fixtureTopology(), allowances);
+        const plan = buildPlan(fixtureTopology(), allowances, loadOciLimits());
         const fe = plan.accounts.find((a) => a.name === "EU-FE-01")!.freeTier;
         expect(fe.fits).toBe(false);
         expect(fe.shortfalls).toEqual(["EU-FE-01 A1 OCPU 4 > 2 by 2", "EU-FE-01 A1 memory 24 GB > 12 GB by 12 GB"]);
@@ -49,7 +50,7 @@ describe("free-tier usage and overage", () => {
     });
 
     it("costs storage beyond 200 GB per GB-month, storage and Balanced performance", () => {
-        const plan = buildPlan(fixtureTopology(), allowances);
+        const plan = buildPlan(fixtureTopology(), allowances, loadOciLimits());
         const sol = plan.accounts.find((a) => a.name === "EU-SOL-01")!.freeTier;
         // 100 GB × $0.0255 = 2.55; 100 GB × $0.017 = 1.70.
         expect(sol.overage.lines.filter((l) => l.resource === "block-storage-gb").map((l) => [l.priceKey, l.monthlyCost])).toEqual([
@@ -60,7 +61,7 @@ describe("free-tier usage and overage", () => {
     });
 
     it("reports no A1 overage under the pre-2026 allowance (4 OCPU / 24 GB)", () => {
-        const plan = buildPlan(fixtureTopology(), withA1(4, 24));
+        const plan = buildPlan(fixtureTopology(), withA1(4, 24), loadOciLimits());
         const fe = plan.accounts.find((a) => a.name === "EU-FE-01")!.freeTier;
         expect(fe.fits).toBe(true);
         expect(fe.overage.monthlyCost).toBe(0);
@@ -77,7 +78,7 @@ describe("free-tier usage and overage", () => {
             t.roles.data.autonomousDatabase!.dataStorageGb = 30;
             t.roles.data.loadBalancer.bandwidthMbps = { min: 10, max: 20 };
         });
-        const plan = buildPlan(topology, allowances);
+        const plan = buildPlan(topology, allowances, loadOciLimits());
         const data = plan.accounts.find((a) => a.name === "EU-DATA-01")!.freeTier;
         const line = (r: string) => data.lines.find((l) => l.resource === r)!;
         expect(line("micro-instances")).toMatchObject({ used: 3, allowed: 2, excess: 1, message: "EU-DATA-01 E2.1.Micro instances 3 > 2 by 1" });
@@ -109,7 +110,7 @@ describe("free-tier usage and overage", () => {
     });
 
     it("prices the real topology: the 10 pay-as-you-go tenancies over on A1, the two Solana ones also on storage; the 5 Always Free ones cost nothing", () => {
-        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
+        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances, loadOciLimits());
         expect(plan.freeTier).toMatchObject({ allowancesVersion: String(allowances.version), allowancesAsOf: allowances.asOf, fits: false, currency: "USD" });
         // 10 × 27.74 (A1) + 2 × (1.275 + 0.85) (50 GB storage + performance).
         expect(plan.freeTier.monthlyOverage).toBe(281.64);

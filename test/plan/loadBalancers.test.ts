@@ -4,11 +4,12 @@ import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { fixtureTopology } from "./fixtures";
 import { problemsOf } from "../problems";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const allowances = loadAllowances();
 
 describe("load balancer plans", () => {
-    const plan = buildPlan(fixtureTopology(), allowances);
+    const plan = buildPlan(fixtureTopology(), allowances, loadOciLimits());
     const account = (name: string) => plan.accounts.find((a) => a.name === name)!;
 
     it("takes backends from the account's VMs running the set's service, with weights and health checks", () => {
@@ -43,15 +44,15 @@ describe("load balancer plans", () => {
             t.roles.backend.loadBalancer.backendSets[0].service = "redis-exporter";
             t.roles.backend.loadBalancer.backendSets[1].weights = { ghost: 2 };
         });
-        const paths = problemsOf(() => buildPlan(topology, allowances)).map((p) => p.path);
+        const paths = problemsOf(() => buildPlan(topology, allowances, loadOciLimits())).map((p) => p.path);
         expect(paths).toContain("roles.backend.loadBalancer.backendSets[0].port");
         expect(paths).toContain("roles.backend.loadBalancer.backendSets[1].weights.ghost");
         const noVm = fixtureTopology((t) => (t.roles.security.loadBalancer.backendSets[0].service = "redis"));
-        expect(problemsOf(() => buildPlan(noVm, allowances))).toContainEqual({ path: "roles.security.loadBalancer.backendSets[0].service", message: 'no VM of role security runs "redis"' });
+        expect(problemsOf(() => buildPlan(noVm, allowances, loadOciLimits()))).toContainEqual({ path: "roles.security.loadBalancer.backendSets[0].service", message: 'no VM of role security runs "redis"' });
     });
 
     it("gives the real topology 15 flexible LBs (10/10 Mbps) and 3 NLBs, every backend a planned VM", () => {
-        const real = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
+        const real = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances, loadOciLimits());
         expect(real.accounts.map((a) => a.loadBalancer)).toHaveLength(15);
         for (const a of real.accounts) {
             expect(a.loadBalancer.bandwidthMbps).toEqual({ min: 10, max: 10 });

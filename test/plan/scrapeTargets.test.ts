@@ -5,13 +5,14 @@ import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
 import { scrapeJobs } from "../../plan/scrapeTargets";
 import { fixtureTopology } from "./fixtures";
+import { loadOciLimits } from "../../model/ociLimits";
 
 const allowances = loadAllowances();
 
 describe("planScrapeTargets", () => {
     it("scrapes every metrics port of every placed service on every VM, by static IP", () => {
         const topology = fixtureTopology();
-        const plan = buildPlan(topology, allowances);
+        const plan = buildPlan(topology, allowances, loadOciLimits());
         let expected = 0;
         for (const account of topology.accounts) {
             for (const vm of topology.roles[account.role].vms) {
@@ -27,20 +28,20 @@ describe("planScrapeTargets", () => {
 
     it("leaves out metrics ports that are local-only", () => {
         const topology = fixtureTopology((t) => (t.services["redis-exporter"].ports![0].localOnly = true));
-        const plan = buildPlan(topology, allowances);
+        const plan = buildPlan(topology, allowances, loadOciLimits());
         expect(plan.scrapeTargets.filter((t) => t.job === "redis-exporter")).toEqual([]);
         expect(plan.accounts.flatMap((a) => a.firewall).filter((r) => r.port === 9121)).toEqual([]);
     });
 
     it("groups targets into one job per service", () => {
-        const plan = buildPlan(fixtureTopology(), allowances);
+        const plan = buildPlan(fixtureTopology(), allowances, loadOciLimits());
         const jobs = scrapeJobs(plan.scrapeTargets);
         expect(jobs.get("node-exporter")).toHaveLength(plan.totals.vms);
         for (const [job, targets] of jobs) for (const t of targets) expect(t.service).toBe(job);
     });
 
     it("covers node_exporter on all 45 VMs of the real topology, each at its VM's IP", () => {
-        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances);
+        const plan = buildPlan(loadTopology("topology/blitzhub.yaml"), allowances, loadOciLimits());
         const node = plan.scrapeTargets.filter((t) => t.service === "node-exporter");
         expect(node).toHaveLength(45);
         const vmIps = plan.accounts.flatMap((a) => a.vms.map((v) => `${a.name}/${v.name}=${v.privateIp}`)).sort();

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadAllowances } from "../../model/allowances";
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from "../../model/load";
+import { loadOciLimits } from "../../model/ociLimits";
 import { buildPlan } from "../../plan";
 import { admitAttachmentStatements, admitRemotePeeringStatements, endorseRemotePeeringStatements } from "../../plan/iamStatements";
 import {
@@ -20,7 +21,7 @@ import {
 } from "../../plan/securityBaseline";
 
 const allowances = loadAllowances();
-const plan = buildPlan(loadTopology(DEFAULT_TOPOLOGY_FILE), allowances);
+const plan = buildPlan(loadTopology(DEFAULT_TOPOLOGY_FILE), allowances, loadOciLimits());
 const account = (name: string) => plan.accounts.find((a) => a.name === name)!;
 
 describe("compartments", () => {

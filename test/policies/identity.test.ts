@@ -2,14 +2,15 @@ import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { isPasswordlessRoot, passwordlessRootLogins, sharedAdminIdentity } from "../../policies/identity/sharedAdminIdentity";
 import { renderCloudInit } from "../../render/index";
+import { encodeUserData } from "../../render/userData";
 import { realPlan } from "../render/fixtures";
 import { check, compliantAccount, token } from "./fixtures";
 
 const { plan } = realPlan();
 const operators = [{ name: "alice", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAlice alice"], sudoPasswordHash: "$6$saltsaltsaltsalt$hashhashhashhashhashhash" }];
 /** The rendered cloud-init of a VM of the plan, as the instance's `metadata.user_data`. */
-const rendered = (account: string, vm: string) => Buffer.from(renderCloudInit(plan, account, vm, { operators, deployPublicKey: "ssh-ed25519 AAAA deploy" })).toString("base64");
-/** The shared identity this replaced: one `ops` login, NOPASSWD:ALL, one key set for everyone. */
+const rendered = (account: string, vm: string) => encodeUserData(renderCloudInit(plan, account, vm, { operators, deployPublicKey: "ssh-ed25519 AAAA deploy" }));
+/** The shared identity this replaced: one `ops` login, NOPASSWD:ALL, one key set for everyone (plain base64, as older VMs carry it). */
 const sharedOps = Buffer.from(
     ["#cloud-config", "users:", "  - name: ops", "    groups: [sudo]", '    sudo: "ALL=(ALL) NOPASSWD:ALL"', "    ssh_authorized_keys: [ssh-ed25519 AAAA everyone]"].join("\n"),
 ).toString("base64");

@@ -38,7 +38,7 @@ function histogram(metric: string, labels: Record<string, string>, buckets: numb
 function cases(service: string, name: string, hot: { series: string; values: string }[], cold: { series: string; values: string }[], extraLabels: Record<string, string> = {}) {
     const a = alert(service, name);
     const labels = { severity: a.severity, service, ...extraLabels };
-    const annotations = { summary: a.summary ?? "", runbook_url: runbookUrl(service, name.toLowerCase()) };
+    const annotations = { summary: a.summary ?? "", runbook_url: runbookUrl(plan, service, name.toLowerCase()) };
     return [
         {
             interval: "1m",

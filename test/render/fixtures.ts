@@ -7,6 +7,7 @@ import { buildPlan } from "../../plan/index";
 import type { TopologyPlan } from "../../plan/types";
 import { renderAll } from "../../render/index";
 import type { RenderedFile, RenderOptions } from "../../render/types";
+import { loadOciLimits } from "../../model/ociLimits";
 
 export const TOPOLOGY_FILE = "topology/blitzhub.yaml";
 
@@ -24,7 +25,7 @@ let cached: { plan: TopologyPlan; files: RenderedFile[] } | undefined;
 /** The plan and every rendered file, as `npm run render` renders them (eu's WireGuard peers included). */
 export function realPlan(): { plan: TopologyPlan; files: RenderedFile[] } {
     if (!cached) {
-        const plan = buildPlan(loadTopology(TOPOLOGY_FILE), loadAllowances());
+        const plan = buildPlan(loadTopology(TOPOLOGY_FILE), loadAllowances(), loadOciLimits());
         cached = { plan, files: renderAll(plan, euRenderOptions()) };
     }
     return cached;

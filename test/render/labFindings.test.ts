@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { remoteScript } from "../../components/delivery/deliveryScript";
 import { NGINX_VALIDATE } from "../../render/nginx";
 import { realPlan } from "./fixtures";
-import { containsAddress, parseNetwork } from "../../plan/cidr";
+import { containsAddress, parseNetwork } from "../../model/cidr";
 
 const { plan, files } = realPlan();
 const at = (account: string, vm: string, path: string) => {

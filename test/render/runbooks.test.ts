@@ -11,8 +11,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { generatedDocs } from "../../offline/docs/generatedDocs";
+import { loadAllowances } from "../../model/allowances";
+import { loadTopology } from "../../model/load";
+import { loadOciLimits } from "../../model/ociLimits";
+import { buildPlan } from "../../plan";
 import { parseScalingRule } from "../../render/capacityAlerts";
-import { RUNBOOK_BASE_URL } from "../../render/runbooks";
+import { renderAlertRules } from "../../render/prometheus";
 import { IN_CI, realPlan } from "./fixtures";
 import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
 
@@ -29,13 +33,27 @@ describe("runbook links", () => {
         expect(rules.length).toBeGreaterThan(20);
         for (const rule of rules) {
             const url = rule.annotations.runbook_url;
-            expect(url, rule.alert).toMatch(new RegExp(`^${RUNBOOK_BASE_URL.replace(/[.]/g, "\\.")}/${rule.group}\\.md#[a-z0-9-]+$`));
-            const [page, anchor] = url.slice(RUNBOOK_BASE_URL.length + 1).split("#");
+            expect(url, rule.alert).toMatch(new RegExp(`^docs/runbooks/${rule.group}\\.md#[a-z0-9-]+$`));
+            const [page, anchor] = url.slice("docs/runbooks/".length).split("#");
             const file = join(PROJECT_ROOT, "docs", "runbooks", page);
             expect(existsSync(file), `${rule.alert}: ${file}`).toBe(true);
             const markdown = readFileSync(file, "utf8");
             expect(markdown.includes(`<a id="${anchor}"></a>`) || markdown.includes(`\n## ${anchor[0].toUpperCase()}${anchor.slice(1)}\n`), `${rule.alert}: #${anchor} in ${page}`).toBe(true);
         }
+    });
+
+    it("links under the topology's runbookBaseUrl when it sets one", () => {
+        const base = "https://git.example.org/ops/blitzhub-infra/src/branch/main/docs/runbooks";
+        const topology = { ...loadTopology("topology/blitzhub.yaml"), runbookBaseUrl: base };
+        const published = buildPlan(topology, loadAllowances(), loadOciLimits());
+        expect(published.runbookBaseUrl).toBe(base);
+        const vm = published.accounts.flatMap((a) => a.vms.map((v) => ({ account: a, vm: v }))).find(({ vm }) => vm.services.some((p) => p.service === "prometheus"))!;
+        const placement = vm.vm.services.find((p) => p.service === "prometheus")!;
+        const content = renderAlertRules({ plan: published, account: vm.account, vm: vm.vm, placement } as Parameters<typeof renderAlertRules>[0])[0].content;
+        const urls = [...content.matchAll(/runbook_url: "([^"]+)"/g)].map((m) => m[1]);
+        expect(urls.length).toBe(rules.length);
+        expect(urls.every((u) => u.startsWith(`${base}/`))).toBe(true);
+        expect(urls).toContain(`${base}/nginx.md#capacity`);
     });
 
     it("each runbook page carries the spec's rollback, tasks and alerts of its service", () => {

@@ -84,6 +84,8 @@ export interface CheckResult {
 }
 
 const ROOTS = ["etc", "usr", "var"];
+/** First uid/gid of the accounts the sandbox adds (system ranges stay below it). */
+const SANDBOX_ID_BASE = 61000;
 
 /**
  * Lays `files` (one VM's) over the host in a private mount namespace and runs each distinct
@@ -123,9 +125,15 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
                     `mkdir -p ${stage}/upper/${r} ${stage}/work/${r} && mount -t overlay overlay -o lowerdir=/${r},upperdir=${stage}/upper/${r},workdir=${stage}/work/${r} /${r} || { echo "@@OVERLAY ${r} failed"; exit 90; }`,
             ),
             // The VM's packages create these users; the test host may not have them (inside the overlay only).
+            // Appended to the overlay's passwd and group directly: groupadd/useradd lock and sync the
+            // files, about 0.2 s per account, and the checkers only look the names up.
             ...[...accounts]
                 .filter((a) => a !== "root")
-                .map((a) => `getent group ${a} >/dev/null || groupadd -r ${a}; getent passwd ${a} >/dev/null || useradd -r -M -g ${a} -s /usr/sbin/nologin ${a}`),
+                .map(
+                    (a, i) =>
+                        `getent group ${a} >/dev/null || echo "${a}:x:${SANDBOX_ID_BASE + i}:" >> /etc/group; ` +
+                        `getent passwd ${a} >/dev/null || echo "${a}:x:${SANDBOX_ID_BASE + i}:$(getent group ${a} | cut -d: -f3)::/nonexistent:/usr/sbin/nologin" >> /etc/passwd`,
+                ),
             // HAProxy's bootstrap certificate, made by cloud-init before any delivery (its https bind needs one).
             `if [ -e /etc/haproxy/haproxy.cfg ] && [ -z "$(ls -A /etc/haproxy/certs 2>/dev/null)" ]; then mkdir -p /etc/haproxy/certs && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sandbox -keyout ${stage}/hk.pem -out ${stage}/hc.pem >/dev/null 2>&1 && cat ${stage}/hc.pem ${stage}/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
             ...checks.flatMap((c, i) => [`echo "@@BEGIN ${i}"`, `( ${c.command} ) </dev/null 2>&1`, `echo "@@END ${i} $?"`]),

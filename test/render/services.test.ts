@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { containsAddress, overlaps, parseNetwork } from "../../plan/cidr";
+import { containsAddress, overlaps, parseNetwork } from "../../model/cidr";
 import { SOLANA_MIN_LEDGER_SHREDS } from "../../render/solanaValidator";
 import { renderWireguard, WIREGUARD_TUNNEL_SPACE } from "../../render/wireguard";
 import { euRenderOptions, IN_CI, realPlan } from "./fixtures";

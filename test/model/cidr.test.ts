@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { addressAt, contains, containsAddress, hostCidr, isNetworkCidr, log2Ceil, overlaps, parseNetwork, prefixSize, sliceOf } from "../../plan/cidr";
+import { addressAt, contains, containsAddress, hostCidr, isNetworkCidr, log2Ceil, networkOfCidr, overlaps, parseNetwork, prefixSize, sliceOf } from "../../model/cidr";
 
 describe("cidr helpers (over ip-address)", () => {
     it("parses networks and refuses host bits or garbage", () => {
         expect(parseNetwork("10.0.1.0/24")).toMatchObject({ cidr: "10.0.1.0/24", prefix: 24, size: 256n });
-        expect(() => parseNetwork("10.0.1.5/24")).toThrowError(/host bits set \(the network is 10.0.1.0\/24\)/);
-        expect(() => parseNetwork("10.0.1/24")).toThrowError(/not an IPv4 CIDR/);
-        expect(() => parseNetwork("10.0.300.0/24")).toThrowError(/not an IPv4 CIDR/);
+        expect(() => parseNetwork("10.0.1.5/24")).toThrowError('"10.0.1.5/24" has host bits set; the network is 10.0.1.0/24');
+        expect(() => parseNetwork("10.0.1/24")).toThrowError(/not a valid IPv4 CIDR/);
+        expect(() => parseNetwork("10.0.300.0/24")).toThrowError(/not a valid IPv4 CIDR/);
+        expect(networkOfCidr("10.0.1.5/24")).toMatchObject({ cidr: "10.0.1.0/24", prefix: 24 });
+        expect([networkOfCidr("10.0.1.5"), networkOfCidr(42), networkOfCidr("x/8")]).toEqual([undefined, undefined, undefined]);
         expect(isNetworkCidr("10.0.0.0/16")).toBe(true);
         expect(isNetworkCidr("10.0.0.1/16")).toBe(false);
     });

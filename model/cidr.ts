@@ -1,6 +1,7 @@
 /**
- * IPv4 CIDR arithmetic over the `ip-address` library (`Address4`, bigint offsets). The plan
- * never shifts bits by hand: every network, host and containment test goes through here.
+ * IPv4 CIDR arithmetic over the `ip-address` library (`Address4`, bigint offsets): the one CIDR
+ * parser of the project. It lives in the lowest layer so that the model's validation, the plan,
+ * render, the policies and the offline mocks all import it; nobody shifts bits by hand.
  */
 import { Address4 } from "ip-address";
 
@@ -19,12 +20,24 @@ export function isNetworkCidr(text: string): boolean {
     return new Address4(text).networkForm() === text;
 }
 
+const CIDR_SYNTAX = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
 /** Parses a CIDR (host bits must be zero). Throws `Error` with the reason otherwise. */
 export function parseNetwork(cidr: string): Network {
-    if (!/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr) || !Address4.isValid(cidr)) throw new Error(`"${cidr}" is not an IPv4 CIDR`);
+    if (!CIDR_SYNTAX.test(cidr) || !Address4.isValid(cidr)) throw new Error(`"${cidr}" is not a valid IPv4 CIDR`);
     const address = new Address4(cidr);
-    if (address.networkForm() !== cidr) throw new Error(`"${cidr}" has host bits set (the network is ${address.networkForm()})`);
+    if (address.networkForm() !== cidr) throw new Error(`"${cidr}" has host bits set; the network is ${address.networkForm()}`);
     return networkOf(address);
+}
+
+/**
+ * The network a CIDR names, host bits ignored (as OCI reads a rule's source); undefined when
+ * `cidr` is not an `a.b.c.d/n` string. For values read back from resources, which the model
+ * did not validate.
+ */
+export function networkOfCidr(cidr: unknown): Network | undefined {
+    if (typeof cidr !== "string" || !CIDR_SYNTAX.test(cidr) || !Address4.isValid(cidr)) return undefined;
+    return networkOf(new Address4(cidr));
 }
 
 function networkOf(address: Address4): Network {
