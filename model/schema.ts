@@ -60,6 +60,11 @@ export const ServicePort = z.strictObject({
     metricsParams: z.record(z.string(), z.array(z.string())).optional(),
     /** Only reachable on 127.0.0.1; never opened in any firewall. */
     localOnly: z.boolean().default(false),
+    /**
+     * The listener speaks TLS with a certificate of the deployment's internal CA
+     * (render/internalPki.ts): clients and scrapes use `https://` and verify it.
+     */
+    tls: z.boolean().default(false),
     description: z.string().optional(),
 });
 export type ServicePort = z.infer<typeof ServicePort>;

@@ -38,6 +38,8 @@ export interface PortPlan {
     metrics: boolean;
     metricsPath: string;
     localOnly: boolean;
+    /** TLS with a certificate of the internal CA (clients use `https://`). */
+    tls: boolean;
 }
 
 /** One VM that serves a dependency. */
@@ -232,6 +234,8 @@ export interface ScrapeTarget {
     ip: string;
     port: number;
     metricsPath: string;
+    /** `https` when the port speaks TLS (internal CA, trusted system-wide on every VM). */
+    scheme: "http" | "https";
     service: string;
     /** `ip:port`. */
     address: string;

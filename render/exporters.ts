@@ -4,6 +4,7 @@
  * stub_status, Redis's logs in with the Redis password. Each listens on the VM's private IP, where
  * Prometheus scrapes it; the unit (from the package) reads `/etc/default/<package>`.
  */
+import { INTERNAL_CA_BUNDLE_PATH } from "./internalPki";
 import { portOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -32,7 +33,10 @@ export function nginxExporterFiles(ctx: ServiceContext): FileSpec[] {
     ];
 }
 
-/** `/etc/default/prometheus-redis-exporter`: the password only in the environment, never in argv. */
+/**
+ * `/etc/default/prometheus-redis-exporter`: Redis over TLS (verified against the internal CA in
+ * the system trust store) as the ACL user `exporter`; the password only in the environment, never in argv.
+ */
 export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, redisPort: number): FileSpec[] {
     const pkg = exporterPackage(ctx);
     if (!pkg) return [];
@@ -43,7 +47,7 @@ export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, 
             path: `/etc/default/${pkg}`,
             content: renderTemplate("exporters/defaults.hbs", {
                 vmLabel: label,
-                args: `-redis.addr redis://127.0.0.1:${redisPort} -web.listen-address ${ctx.vm.privateIp}:${metrics.port}`,
+                args: `-redis.addr rediss://127.0.0.1:${redisPort} -redis.user exporter -tls-ca-cert-file ${INTERNAL_CA_BUNDLE_PATH} -web.listen-address ${ctx.vm.privateIp}:${metrics.port}`,
                 env: [{ name: "REDIS_PASSWORD", value: `@@secret:${passwordSecret}@@` }],
             }),
             mode: "0640",

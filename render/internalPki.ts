@@ -235,6 +235,7 @@ export const INTERNAL_CA_BUNDLE_PATH = "/etc/ssl/certs/blitzhub-internal-ca.pem"
 /** Placeholder path of the CA certificate (public, but known only once the seed exists). */
 export const PKI_CA_CERT_SECRET = "secret/pki/ca_cert";
 const LEAF_PATH = /^secret\/pki\/leaf\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)\/(cert|key)$/;
+const DERIVED_PASSWORD_PATH = /^secret\/derived\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)$/;
 
 function slug(value: string): string {
     return value.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
@@ -311,9 +312,29 @@ export function internalCaTrustFile(): FileSpec {
     };
 }
 
-/** True for placeholder paths this module fills (`secret/pki/...`). */
+/**
+ * Placeholder path of a password that belongs to one account's instance of a service and one of
+ * its users (`secret/derived/eu_be_01/redis/app`): Redis's ACL users, one set per cluster. Its
+ * value is derived from the deployment's seed (HKDF, one-way), so each cluster has its own
+ * credentials without a catalogue secret per account.
+ */
+export function derivedPasswordPath(account: AccountPlan, service: string, user: string): string {
+    return `secret/derived/${slug(account.name)}/${slug(service)}/${slug(user)}`;
+}
+
+/** 40 letters and digits (≈238 bits) for `path`; letters and digits only, like the catalogue's. */
+function derivedPassword(ca: InternalCa, path: string): string {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const bytes = Buffer.from(hkdfSync("sha256", ca.seed, Buffer.from("blitzhub-derived-password"), Buffer.from(path, "utf8"), 160));
+    // Rejection sampling keeps every character equally likely (248 = 4 × 62).
+    const chars = [...bytes].filter((b) => b < 248).map((b) => alphabet[b % 62]);
+    if (chars.length < 40) throw new Error(`derived password ${path}: not enough bytes`);
+    return chars.slice(0, 40).join("");
+}
+
+/** True for placeholder paths this module fills (`secret/pki/...`, `secret/derived/...`). */
 export function isPkiSecretPath(path: string): boolean {
-    return path === PKI_CA_CERT_SECRET || LEAF_PATH.test(path);
+    return path === PKI_CA_CERT_SECRET || LEAF_PATH.test(path) || DERIVED_PASSWORD_PATH.test(path);
 }
 
 /**
@@ -327,6 +348,12 @@ export function pkiSecretValues(plan: TopologyPlan, ca: InternalCa, refs: Iterab
     for (const ref of refs) {
         if (ref === PKI_CA_CERT_SECRET) {
             values[ref] = ca.certPem;
+            continue;
+        }
+        const derived = DERIVED_PASSWORD_PATH.exec(ref);
+        if (derived) {
+            if (!plan.accounts.some((a) => slug(a.name) === derived[1])) throw new Error(`${ref}: names no account of the plan`);
+            values[ref] = derivedPassword(ca, ref);
             continue;
         }
         const match = LEAF_PATH.exec(ref);

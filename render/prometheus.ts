@@ -46,6 +46,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     const jobs = scrapeJobs(plan.scrapeTargets).map((j) => ({
         ...j,
         params: metricsParams(plan, j.targets[0]),
+        https: j.targets[0].scheme === "https",
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
     }));
     if (jobs.length === 0) throw new Error(`${label} prometheus: the plan has no scrape targets`);
