@@ -361,6 +361,10 @@ export const Listener = z.strictObject({
     protocol: z.enum(["HTTP", "TCP"]),
     backendSet: Label,
     idleTimeoutSeconds: z.number().int().min(1).max(7200).optional(),
+    /** HTTPS: an HTTP listener that terminates TLS with the stack's edge certificate (`blitzhub-edge:*`). */
+    tls: z.boolean().default(false),
+    /** Answers every request with a 301 to the load balancer's HTTPS listener (port 80 of a public LB). */
+    redirectToHttps: z.boolean().default(false),
 });
 
 export const LoadBalancer = z.strictObject({

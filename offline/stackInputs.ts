@@ -4,6 +4,7 @@
  * overrides (example OCI config, placeholder delivery key), and everything validated — topology,
  * stack config, OCI profiles, the plan — before any stack runs.
  */
+import { throwawayTestCertificate } from "../render/internalPki";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -75,6 +76,16 @@ export const OFFLINE_OCI_CONFIG = "config/oci-config.example";
 export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
     "blitzhub-delivery:sshPrivateKey": "offline-placeholder-not-a-private-key",
 };
+
+/**
+ * The edge certificate the offline engine supplies when a stack file has none: a throwaway one
+ * made for this run (render/internalPki.ts), so the plan shows the HTTPS listeners; secret, like
+ * a real one. Nothing is written to disk.
+ */
+function offlineEdgeCertificate(): Record<string, string> {
+    const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] });
+    return { "blitzhub-edge:certificate": cert.certPem, "blitzhub-edge:privateKey": cert.keyPem, "blitzhub-edge:caCertificate": cert.caPem };
+}
 
 export const PROJECT = "blitzhub";
 export const ORGANIZATION = "organization";
@@ -212,7 +223,8 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         const values: Record<string, string> = { ...project, ...file.config };
         for (const [key, value] of Object.entries(file.raw)) values[`${CONFIG_NAMESPACE}:${key}`] = configString(value);
         const secretKeys = [...file.secretKeys];
-        for (const [key, value] of Object.entries(OFFLINE_SECRET_DEFAULTS)) {
+        const edge = "blitzhub-edge:certificate" in values ? {} : offlineEdgeCertificate();
+        for (const [key, value] of Object.entries({ ...OFFLINE_SECRET_DEFAULTS, ...edge })) {
             if (key in values) continue;
             values[key] = value;
             secretKeys.push(key);

@@ -176,6 +176,10 @@ export interface LoadBalancerListener {
     protocol: "HTTP" | "TCP";
     backendSet: string;
     idleTimeoutSeconds?: number;
+    /** HTTPS with the stack's edge certificate (`oci.loadbalancer.Certificate`). */
+    tls: boolean;
+    /** Port of the HTTPS listener every request is redirected to (301); absent for a serving listener. */
+    redirectToHttpsPort?: number;
 }
 
 /** The account's flexible load balancer (Always Free: 10 Mbps min = max). */

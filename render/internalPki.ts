@@ -16,7 +16,7 @@
  * runs `update-ca-certificates`, and {@link internalCaTrustFile} delivers the same file to VMs that
  * booted before the CA existed.
  */
-import { createHash, createPrivateKey, createPublicKey, hkdfSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
     AlgorithmIdentifier,
@@ -224,6 +224,17 @@ export function issueLeaf(ca: InternalCa, subject: LeafSubject): CertifiedKey {
         ]),
     });
     return { certPem: pem("CERTIFICATE", signCertificate(tbs, ca.key)), keyPem: key.export({ format: "pem", type: "pkcs8" }).toString() };
+}
+
+/**
+ * A throwaway certificate for `names` (and its issuer as the chain) from a fresh random seed:
+ * what the offline engine gives the HTTPS listeners, and the lab's load-balancer stand-in
+ * presents, when no real edge certificate is configured. Never stored; never a real edge's.
+ */
+export function throwawayTestCertificate(names: { dnsNames: string[]; ipAddresses?: string[] }): CertifiedKey & { caPem: string } {
+    const ca = internalCaFromSeed(randomBytes(32).toString("base64"), "BlitzHub offline test CA (not trusted anywhere)");
+    const leaf = issueLeaf(ca, { commonName: names.dnsNames[0] ?? "blitzhub.invalid", dnsNames: names.dnsNames, ipAddresses: names.ipAddresses ?? [] });
+    return { ...leaf, caPem: ca.certPem };
 }
 
 // ---- Files and placeholders -------------------------------------------------------------
