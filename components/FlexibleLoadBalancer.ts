@@ -34,6 +34,9 @@ export const EDGE_TLS = {
     cipherSuiteName: "oci-modern-ssl-cipher-suite-v1",
 } as const;
 
+/** Name of the rule set of a port-80 listener: a 301 to HTTPS for every path. */
+export const HTTPS_REDIRECT_RULE_SET = "https_redirect";
+
 export interface FlexibleLoadBalancerArgs {
     ctx: AccountContext;
     lb: LoadBalancerPlan;
@@ -122,7 +125,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         const redirectRuleSet = redirects.length > 0
             ? new oci.loadbalancer.RuleSet(`${lb.resourceName}-https-redirect`, {
                   loadBalancerId,
-                  name: "https_redirect",
+                  name: HTTPS_REDIRECT_RULE_SET,
                   items: [{
                       action: "REDIRECT",
                       conditions: [{ attributeName: "PATH", attributeValue: "/", operator: "PREFIX_MATCH" }],
@@ -155,8 +158,9 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                           },
                       }
                     : {}),
-                ...(listener.redirectToHttpsPort !== undefined && redirectRuleSet ? { ruleSetNames: [redirectRuleSet.name] } : {}),
-            }, o());
+                // The rule set's name as a literal (known in a preview, for the TLS policy), the set as a dependency.
+                ...(listener.redirectToHttpsPort !== undefined && redirectRuleSet ? { ruleSetNames: [HTTPS_REDIRECT_RULE_SET] } : {}),
+            }, o(redirectRuleSet && listener.redirectToHttpsPort !== undefined ? { dependsOn: [redirectRuleSet] } : undefined));
         }
 
         this.ipAddress = this.loadBalancer.ipAddressDetails.apply((details) => details?.[0]?.ipAddress);
