@@ -99,8 +99,16 @@ describe("configs without a Debian checker", () => {
             const ip = ipOf("EU-SEC-01", vm);
             expect(hcl).toContain(`address         = "${ip}:8200"`);
             expect(hcl).toMatch(/storage "raft" \{/);
-            const joins = [...hcl.matchAll(/leader_api_addr = "http:\/\/([\d.]+):8200"/g)].map((m) => m[1]).sort();
+            const joins = [...hcl.matchAll(/leader_api_addr\s+= "https:\/\/([\d.]+):8200"/g)].map((m) => m[1]).sort();
             expect(joins).toEqual(peers.filter((p) => p !== vm).map((p) => ipOf("EU-SEC-01", p)).sort());
+            // TLS with the internal CA's certificate; peers verified against the CA.
+            expect(hcl).toMatch(/^\s*tls_disable\s+= false$/m);
+            expect(hcl).toContain('tls_cert_file   = "/etc/vault/tls/vault.crt"');
+            expect(hcl).toContain('tls_key_file    = "/etc/vault/tls/vault.key"');
+            expect(hcl.match(/leader_ca_cert_file = "\/etc\/vault\/tls\/ca\.crt"/g)?.length).toBe(2);
+            expect(hcl).toContain(`api_addr      = "https://${ip}:8200"`);
+            const slug = vm.replace(/-/g, "_");
+            expect(content("EU-SEC-01", vm, "/etc/vault/tls/vault.key").trim()).toBe(`@@secret:secret/pki/leaf/eu_sec_01/${slug}/vault/key@@`);
             const open = (hcl.match(/\{/g) ?? []).length;
             expect((hcl.match(/\}/g) ?? []).length).toBe(open);
         }
@@ -113,7 +121,7 @@ describe("configs without a Debian checker", () => {
         expect(content("EU-SEC-01", "vault-1", "/etc/vault/vault.hcl")).not.toContain('seal "ocikms"');
         const kms = ["secret/vault/kms_key_id", "secret/vault/kms_crypto_endpoint", "secret/vault/kms_management_endpoint"];
         const withKms = { ...placement, def: { ...placement.def, secrets: [...placement.def.secrets, ...kms.map((path) => ({ path, source: "manual" as const, length: 32 }))] } };
-        const [hcl] = renderVault({ plan, account, vm, placement: withKms, options: {} });
+        const hcl = renderVault({ plan, account, vm, placement: withKms, options: {} }).find((f) => f.path.endsWith(".hcl"))!;
         expect(hcl.content).toContain('seal "ocikms" {');
         for (const k of kms) expect(hcl.content).toContain(`"@@secret:${k}@@"`);
     });
