@@ -299,7 +299,9 @@ export const FLOWS: Flow[] = [
             await eventually("the replica has the primary's write", 15, () => (redisCli(from, replica.vm.privateIp, app, "GET lab:k") === value ? true : undefined));
             const ro = redisCli(from, replica.vm.privateIp, app, "SET lab:k y");
             expect(/READONLY/.test(ro), `SET on the replica: expected READONLY, got "${ro}"`);
-            const link = redisCli(from, replica.vm.privateIp, app, "INFO replication");
+            const info = redisCli(from, ip, app, "INFO replication");
+            expect(/NOPERM/.test(info), `INFO as the app: expected NOPERM (INFO is the exporter's), got "${info.slice(0, 80)}"`);
+            const link = redisCli(from, replica.vm.privateIp, { user: "exporter", password: lab.secrets.valueOf(users.exporter) }, "INFO replication");
             expect(/master_link_status:up/.test(link), `replica link: ${/master_link_status:\S+/.exec(link)?.[0] ?? link.slice(0, 100)}`);
             return "TLS only (CA verified, another CA refused); NOAUTH, WRONGPASS, NOPERM for CONFIG; replicated over TLS, READONLY replica";
         },
@@ -363,8 +365,10 @@ export const FLOWS: Flow[] = [
                 return /Verify return code: 0 \(ok\)/.test(r.stdout) ? r.stdout : undefined;
             });
             expect(/TLSv1\.3/.test(handshake), "not TLS 1.3");
-            const clear = from.run(`(exec 3<>/dev/tcp/${ip}/5672) 2>/dev/null && echo open || echo closed`, { timeout: 10 }).stdout.trim();
-            expect(clear === "closed", `clear-text AMQP 5672 is ${clear}`);
+            const listening = broker.machine.run("ss -ltnH", { timeout: 10 }).stdout;
+            expect(!/:5672\s/.test(listening), `something listens on 5672 on the broker: ${listening.split("\n").filter((l) => /:5672\s/.test(l)).join("; ")}`);
+            const clear = from.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ip}/5672' 2>/dev/null && echo open || echo closed`, { timeout: 10 }).stdout.trim();
+            expect(clear === "closed", `clear-text AMQP 5672 from the API VM: ${clear}`);
             const users = broker.machine.run("rabbitmqctl -q list_users", { timeout: 60 }).stdout;
             const app = users.split("\n").find((l) => l.startsWith(`${RABBITMQ_APP_USER}\t`));
             expect(app !== undefined && /\[\]/.test(app), `${RABBITMQ_APP_USER}: ${app ?? "missing"} (users: ${users.replace(/\n/g, "; ")})`);
