@@ -32,15 +32,9 @@ export interface CheckOutputOptions {
     today?: Date;
 }
 
-/** Billing mode of an account; Always Free (docs/design.md §2) until the topology declares one. */
-function kindOf(account: object): TenancyKind {
-    const mode = (account as { billingMode?: unknown }).billingMode;
-    return mode === "payAsYouGo" ? "payAsYouGo" : "alwaysFree";
-}
-
 function kindsOf(stacks: PlannedStack[], requested: TenancyKind | undefined): TenancyKind[] {
     if (requested !== undefined) return [requested];
-    const kinds = new Set(stacks.flatMap((s) => (s.plan?.accounts ?? []).filter((a) => a.region === s.stack).map(kindOf)));
+    const kinds = new Set(stacks.flatMap((s) => (s.plan?.accounts ?? []).filter((a) => a.region === s.stack).map((a) => a.freeTier.billing.mode)));
     const present = TENANCY_KINDS.filter((k) => kinds.has(k));
     return present.length > 0 ? present : ["alwaysFree"];
 }

@@ -158,9 +158,12 @@ describe("render --out", () => {
             const parent = tempDir();
             const out = path.join(parent, "out");
             const child = spawn(process.execPath, [LAUNCH, "render", "--stack", "eu", "--out", out], { cwd: PROJECT_DIR, stdio: "ignore" });
+            // Listen before waiting: a child that ends within the delay would otherwise emit
+            // "exit" unheard, and the test would hang instead of checking what it left.
+            const exited = new Promise((resolve) => child.once("exit", resolve));
             await new Promise((resolve) => setTimeout(resolve, delay));
             child.kill("SIGINT");
-            await new Promise((resolve) => child.on("exit", resolve));
+            await exited;
             const left = fs.readdirSync(parent);
             expect(left.filter((n) => n !== "out"), `after ${delay} ms`).toEqual([]);
             if (left.includes("out")) {

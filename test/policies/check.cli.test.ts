@@ -162,11 +162,13 @@ describe("npm run check", () => {
         ]);
     }, 60_000);
 
-    it("--cis-report: every CIS recommendation answered for Always Free tenancies", async () => {
+    it("--cis-report: every CIS recommendation answered, once per billing mode the stack's tenancies have", async () => {
         const run = await check("--stack", "eu", "--cis-report", "--format", "json");
         expect(run.code).toBe(0);
         const { cisReports } = JSON.parse(run.stdout) as { cisReports: { tenancyKind: string; items: { id: string; status: string; why: string }[] }[] };
-        expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree"]);
+        // eu holds EU-FE-01 (alwaysFree) and four payAsYouGo tenancies (topology accounts[].billing).
+        expect(cisReports.map((r) => r.tenancyKind)).toEqual(["alwaysFree", "payAsYouGo"]);
+        expect(cisReports[1].items.find((i) => i.id === "4.14")?.status).not.toBe("not applicable");
         const items = cisReports[0].items;
         expect(items).toHaveLength(54);
         const status = (id: string) => items.find((i) => i.id === id)?.status;
