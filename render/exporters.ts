@@ -31,16 +31,6 @@ export function nginxExporterFiles(ctx: ServiceContext): FileSpec[] {
             }),
             reload: `systemctl restart ${pkg}`,
         },
-        // Its own copy of the CA, delivered with it: the exporter exits when the file is missing, and
-        // the system store's copy may arrive later (another delivery) on a VM that booted before the CA.
-        {
-            path: REDIS_EXPORTER_CA_PATH,
-            content: secretPlaceholder(PKI_CA_CERT_SECRET),
-            mode: "0644",
-            owner: "root",
-            group: "root",
-            reload: `systemctl restart ${pkg}`,
-        },
     ];
 }
 
@@ -48,8 +38,8 @@ export function nginxExporterFiles(ctx: ServiceContext): FileSpec[] {
 export const REDIS_EXPORTER_CA_PATH = "/etc/blitzhub/tls/redis-exporter-ca.crt";
 
 /**
- * `/etc/default/prometheus-redis-exporter`: Redis over TLS (verified against the internal CA in
- * the system trust store) as the ACL user `exporter`; the password only in the environment, never in argv.
+ * `/etc/default/prometheus-redis-exporter`: Redis over TLS (verified against its own copy of the
+ * internal CA) as the ACL user `exporter`; the password only in the environment, never in argv.
  */
 export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, redisPort: number): FileSpec[] {
     const pkg = exporterPackage(ctx);
@@ -67,6 +57,16 @@ export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, 
             mode: "0640",
             owner: "root",
             group: "prometheus",
+            reload: `systemctl restart ${pkg}`,
+        },
+        // Its own copy of the CA, delivered with it: the exporter exits when the file is missing, and
+        // the system store's copy may arrive later (another delivery) on a VM that booted before the CA.
+        {
+            path: REDIS_EXPORTER_CA_PATH,
+            content: secretPlaceholder(PKI_CA_CERT_SECRET),
+            mode: "0644",
+            owner: "root",
+            group: "root",
             reload: `systemctl restart ${pkg}`,
         },
     ];
