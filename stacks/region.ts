@@ -184,8 +184,9 @@ export function deployRegion(args: RegionArgs): {
         // The other regions' deliveries jump through this bastion and pin its host key.
         outputs.deliveryBastionHostKey = components[bastion.account].vms[bastion.vm].hostPublicKey;
     }
-    // Public: what a client outside the VMs (an operator's vault CLI) trusts.
-    outputs.internalCaCert = pki.caCert;
+    // Public: what a client outside the VMs (an operator's vault CLI) trusts. In an object, so
+    // `pulumi stack output` prints the PEM on one line (JSON) instead of breaking its table.
+    outputs.internalCa = { certificatePem: pki.caCert };
     if (pki.generatedSeed) outputs.internalCaSeed = pki.generatedSeed;
     if (generated) {
         outputs.secretValues = pulumi.secret(generated.values);
