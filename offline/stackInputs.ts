@@ -79,11 +79,12 @@ export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
 
 /**
  * The edge certificate the offline engine supplies when a stack file has none: a throwaway one
- * made for this run (render/internalPki.ts), so the plan shows the HTTPS listeners; secret, like
- * a real one. Nothing is written to disk.
+ * (render/internalPki.ts) for `blitzhub.invalid`, derived from a public label so that plans,
+ * diffs and the baseline do not change from run to run; secret in the plan, like a real one.
+ * Nothing is written to disk, and nothing trusts its CA.
  */
 function offlineEdgeCertificate(): Record<string, string> {
-    const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] });
+    const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] }, "blitzhub offline plan: placeholder edge certificate");
     return { "blitzhub-edge:certificate": cert.certPem, "blitzhub-edge:privateKey": cert.keyPem, "blitzhub-edge:caCertificate": cert.caPem };
 }
 

@@ -227,12 +227,15 @@ export function issueLeaf(ca: InternalCa, subject: LeafSubject): CertifiedKey {
 }
 
 /**
- * A throwaway certificate for `names` (and its issuer as the chain) from a fresh random seed:
- * what the offline engine gives the HTTPS listeners, and the lab's load-balancer stand-in
- * presents, when no real edge certificate is configured. Never stored; never a real edge's.
+ * A throwaway certificate for `names` (and its issuer as the chain): what the lab's load-balancer
+ * stand-in presents (a fresh random seed) and the offline plan's HTTPS listeners carry when no
+ * real edge certificate is configured (`seedLabel`: derived from that public label, so the plan is
+ * the same on every run; its key is public by construction and its CA trusted nowhere). Never
+ * stored; never a real edge's.
  */
-export function throwawayTestCertificate(names: { dnsNames: string[]; ipAddresses?: string[] }): CertifiedKey & { caPem: string } {
-    const ca = internalCaFromSeed(randomBytes(32).toString("base64"), "BlitzHub offline test CA (not trusted anywhere)");
+export function throwawayTestCertificate(names: { dnsNames: string[]; ipAddresses?: string[] }, seedLabel?: string): CertifiedKey & { caPem: string } {
+    const seed = seedLabel === undefined ? randomBytes(32) : createHash("sha256").update(seedLabel).digest();
+    const ca = internalCaFromSeed(seed.toString("base64"), "BlitzHub offline test CA (not trusted anywhere)");
     const leaf = issueLeaf(ca, { commonName: names.dnsNames[0] ?? "blitzhub.invalid", dnsNames: names.dnsNames, ipAddresses: names.ipAddresses ?? [] });
     return { ...leaf, caPem: ca.certPem };
 }
