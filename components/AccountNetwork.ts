@@ -5,7 +5,7 @@
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import type { FirewallRule, FirewallTarget, SubnetName } from "../plan/types";
+import type { EgressRule, FirewallRule, FirewallTarget, SubnetName } from "../plan/types";
 import { type AccountContext, childOptions, invokeOptions } from "./accountContext";
 
 export interface AccountNetworkArgs {
@@ -156,15 +156,12 @@ export class AccountNetwork extends pulumi.ComponentResource {
             const name = nsgName(key);
             const nsg = new oci.core.NetworkSecurityGroup(name, { ...base, vcnId, displayName: name }, o());
             this.nsgs[key] = nsg;
-            new oci.core.NetworkSecurityGroupSecurityRule(`${name}-egress`, {
-                networkSecurityGroupId: nsg.id,
-                direction: "EGRESS",
-                protocol: PROTOCOL_NUMBER.all,
-                destination: "0.0.0.0/0",
-                destinationType: "CIDR_BLOCK",
-                stateless: false,
-                description: "egress: peers over the DRG, packages through NAT/internet gateway",
-            }, o());
+        }
+        // Least egress (plan/egress.ts): the address space, the VCN resolver, and the internet only on the ports installs and services need.
+        for (const rule of plan.egress) {
+            const nsg = this.nsgs[nsgKey(rule.target)];
+            if (!nsg) throw new Error(`${slug}: egress rule ${rule.key} targets ${nsgKey(rule.target)}, which has no NSG`);
+            new oci.core.NetworkSecurityGroupSecurityRule(`${slug}-${rule.key}`, egressRule(rule, nsg.id), o());
         }
         for (const rule of plan.firewall) {
             new oci.core.NetworkSecurityGroupSecurityRule(`${slug}-${rule.key}`, ingressRule(rule, this.nsgs[nsgKey(rule.target)].id), o());
@@ -177,6 +174,21 @@ export class AccountNetwork extends pulumi.ComponentResource {
             drgAttachmentId: this.drgAttachment.id,
         });
     }
+}
+
+/** An NSG egress rule from one plan `EgressRule` (stateful: replies need no rule). */
+export function egressRule(rule: EgressRule, networkSecurityGroupId: pulumi.Input<string>): oci.core.NetworkSecurityGroupSecurityRuleArgs {
+    const portRange = rule.port === undefined ? undefined : { destinationPortRange: { min: rule.port, max: rule.toPort ?? rule.port } };
+    return {
+        networkSecurityGroupId,
+        direction: "EGRESS",
+        protocol: PROTOCOL_NUMBER[rule.protocol],
+        destination: rule.destination,
+        destinationType: "CIDR_BLOCK",
+        stateless: false,
+        description: `egress: ${rule.reason}`.slice(0, 255),
+        ...(portRange ? (rule.protocol === "tcp" ? { tcpOptions: portRange } : rule.protocol === "udp" ? { udpOptions: portRange } : {}) : {}),
+    };
 }
 
 /** An NSG ingress rule from one plan `FirewallRule` (stateful: replies need no rule). */

@@ -461,20 +461,84 @@ export const FLOWS: Flow[] = [
     },
     {
         name: "backup-to-s3",
-        description: "a backup timer's job writes its copy to the S3 API the backups use",
+        description: "a backup timer's job writes its copy to the S3 API as its VM's own user, with object puts only",
         run: async (lab) => {
-            const vm = one(lab, "nginx");
-            const unit = vm.files.find((f) => /blitzhub-backup-nginx.*\.service$/.test(f.path)) ?? vm.files.find((f) => /blitzhub-backup-.*\.service$/.test(f.path));
-            if (!unit) throw new NotRun(`${vm.label} has no backup timer`);
-            const name = unit.path.split("/").pop()!;
+            const { vm, name } = backupSource(lab);
             const r = vm.machine.run(`systemctl start ${name}`, { timeout: 60 });
             expect(r.code === 0, `systemctl start ${name}: exit ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}`);
             const s3 = one(lab, "minio");
             const env = file(s3, "/etc/default/minio");
             const volumes = /MINIO_VOLUMES="?([^"\n]+)"?/.exec(env)?.[1];
-            const listed = s3.machine.run(`find ${volumes} -type f -path '*${vm.vm.resourceName}*' | head -5`);
+            const listed = s3.machine.run(`find ${volumes} -type f -path '*${vm.vm.resourceName}*' -name '*._S3rver_object' | head -5`);
             expect(listed.stdout.trim() !== "", `no object under ${volumes} for ${vm.vm.resourceName} after ${name}`);
-            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects`;
+            const user = /ACCESS_KEY_ID=(\S+)/.exec(file(vm, "/etc/blitzhub/backup.env"))?.[1];
+            expect(user === `backup-${vm.vm.resourceName}`, `${vm.label} writes as ${user}, not its own user`);
+            const requests = s3Requests(lab).filter((q) => q.key === user);
+            expect(requests.length > 0, `the S3 stand-in logged no request from ${user}`);
+            // rclone asks once whether the destination is a file (HEAD, refused: the key cannot read); every request let through is a put.
+            const served = requests.filter((q) => q.status < 300);
+            const puts = served.filter((q) => q.action === "s3:PutObject");
+            expect(puts.length > 0 && puts.length === served.length, `${user} was served requests other than puts: ${JSON.stringify(served.filter((q) => q.action !== "s3:PutObject").slice(0, 3))}`);
+            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects; ${user}: ${puts.length} puts served, ${requests.length - served.length} other requests refused`;
+        },
+    },
+    {
+        name: "backup-cannot-be-erased-from-host",
+        description: "a backup source's own key can neither delete, overwrite-read nor list backups, its own or another host's",
+        run: async (lab) => {
+            const { vm } = backupSource(lab);
+            const s3 = one(lab, "minio");
+            const volumes = /MINIO_VOLUMES="?([^"\n]+)"?/.exec(file(s3, "/etc/default/minio"))?.[1];
+            const object = s3.machine.run(`cd ${volumes} && find . -type f -path '*${vm.vm.resourceName}*' -name '*._S3rver_object' | head -1`).stdout.trim().replace(/^\.\//, "");
+            if (!object) throw new NotRun(`no backup of ${vm.label} in the store yet (backup-to-s3 runs first)`);
+            // s3rver keeps an object's bytes in `<bucket>/<key>._S3rver_object`, beside its metadata.
+            const key = object.replace(/\._S3rver_object$/, "");
+            const [bucket, ...rest] = key.split("/");
+            const remote = `blitzhub:${bucket}/${rest.join("/")}`;
+            const attempts = [
+                { what: "delete one of its own backups", command: `rclone deletefile ${remote}` },
+                { what: "read one of its own backups", command: `rclone cat ${remote}` },
+                { what: "list the bucket", command: `rclone lsf blitzhub:${bucket}` },
+                { what: "purge its own prefix", command: `rclone purge blitzhub:${bucket}/${rest[0]}/${vm.vm.resourceName}` },
+            ];
+            const denied: string[] = [];
+            for (const a of attempts) {
+                const r = vm.machine.run(`set -a; . /etc/blitzhub/backup.env; set +a; ${a.command} --retries 1 --low-level-retries 1`, { timeout: 60 });
+                expect(r.code !== 0, `${vm.label}'s backup key could ${a.what} (${a.command} exited 0)`);
+                denied.push(a.what);
+            }
+            const still = s3.machine.run(`test -e ${volumes}/${object} && echo present`);
+            expect(still.stdout.trim() === "present", `${object} is gone after the attempts`);
+            const refused = s3Requests(lab).filter((q) => q.status === 403).length;
+            return `refused: ${denied.join(", ")}; ${refused} requests denied (403), the object is still there`;
+        },
+    },
+    {
+        name: "restore-from-s3",
+        description: "blitzhub-restore brings the latest backup back with the read-only key on stdin, identical to the source",
+        run: async (lab) => {
+            const { vm, unit } = backupSource(lab);
+            const target = /ExecStart=\S+ (\S+) \d+ (\S+)/.exec(unit.content);
+            expect(target, `no target and path in ${unit.path}`);
+            const [, prefix, source] = target!;
+            const key = lab.secrets.valueOf("secret/minio/backup_reader_key");
+            const destination = "/var/tmp/lab-restore";
+            vm.machine.run(`rm -rf ${destination}`);
+            const noKey = vm.machine.run(`/usr/local/sbin/blitzhub-restore ${prefix} latest ${destination}`, { input: "" });
+            expect(noKey.code === 2, `blitzhub-restore without a key on stdin: exit ${noKey.code}, expected 2`);
+            const list = vm.machine.run(`/usr/local/sbin/blitzhub-restore ${prefix} list ${destination}`, { input: `${key}\n`, timeout: 60 });
+            expect(list.code === 0 && list.stdout.trim() !== "", `blitzhub-restore list: exit ${list.code}: ${(list.stderr || list.stdout).trim()}`);
+            const r = vm.machine.run(`/usr/local/sbin/blitzhub-restore ${prefix} latest ${destination}`, { input: `${key}\n`, timeout: 60 });
+            expect(r.code === 0, `blitzhub-restore: exit ${r.code}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}`);
+            const base = source.split("/").pop()!;
+            const sums = (dir: string) => vm.machine.run(`cd ${dir} && find . -type f | LC_ALL=C sort | xargs -r sha256sum`).stdout;
+            const original = sums(source);
+            const restored = sums(`${destination}/${base}`);
+            expect(original.trim() !== "", `${source} has no regular file to compare`);
+            expect(restored === original, `the restored ${base} differs from ${source}:\n${restored.slice(0, 400)}\nvs\n${original.slice(0, 400)}`);
+            const readerRequests = s3Requests(lab).filter((q) => q.key === "backup-reader");
+            expect(readerRequests.every((q) => q.action !== "s3:PutObject" && q.action !== "s3:DeleteObject"), "the restore wrote or deleted in the store");
+            return `${prefix} ${list.stdout.trim().split("\n").pop()}: ${original.trim().split("\n").length} files restored identical to ${source} (${readerRequests.length} read requests as backup-reader)`;
         },
     },
     {
@@ -495,6 +559,21 @@ export const FLOWS: Flow[] = [
         },
     },
 ];
+
+/** The FE VM's Nginx backup job (or the first backup job of the Nginx VM). */
+function backupSource(lab: Lab): { vm: LabVm; unit: LabVm["files"][number]; name: string } {
+    const vm = one(lab, "nginx");
+    const unit = vm.files.find((f) => /blitzhub-backup-nginx.*\.service$/.test(f.path)) ?? vm.files.find((f) => /blitzhub-backup-.*\.service$/.test(f.path));
+    if (!unit) throw new NotRun(`${vm.label} has no backup timer`);
+    return { vm, unit, name: unit.path.split("/").pop()! };
+}
+
+/** The S3 stand-in's request log on MinIO's VM. */
+function s3Requests(lab: Lab): { key: string; method: string; action: string; path: string; status: number }[] {
+    const s3 = one(lab, "minio");
+    const log = s3.machine.run(`cat ${(lab.constructor as typeof import("./lab").Lab).S3_REQUEST_LOG} 2>/dev/null`).stdout;
+    return log.split("\n").filter(Boolean).map((line) => JSON.parse(line) as { key: string; method: string; action: string; path: string; status: number });
+}
 
 export async function runFlows(lab: Lab, only: string[] | undefined, print: (line: string) => void): Promise<FlowResult[]> {
     const results: FlowResult[] = [];

@@ -63,6 +63,9 @@ export class Lab {
     /** Sink of Alertmanager's receivers inside the lab (a Slack-compatible webhook on its VM's loopback). */
     static readonly SINK = { port: 9099 };
 
+    /** Where the S3 stand-in logs each request (JSON lines: key, method, action, path, status) on MinIO's VM. */
+    static readonly S3_REQUEST_LOG = "/var/log/lab-units/s3-requests.jsonl";
+
     async build(): Promise<void> {
         const topology = this.options.topology ?? resolve(import.meta.dirname, "../topology/blitzhub.yaml");
         this.plan = buildPlan(loadTopology(topology), loadAllowances());
@@ -150,15 +153,21 @@ export class Lab {
                 const env = v.files.find((f) => f.path === "/etc/default/minio")?.content ?? "";
                 const address = /--address\s+([0-9.]+):(\d+)/.exec(env);
                 const volumes = /MINIO_VOLUMES="?([^"\n]+)"?/.exec(env)?.[1];
-                const backupEnv = [...this.vms.values()].flatMap((x) => x.files).find((f) => f.path === "/etc/blitzhub/backup.env")?.content ?? "";
-                const bucket = /MINIO_BUCKET=(\S+)/.exec(backupEnv)?.[1] ?? "backups";
-                const accessKey = /(?:MC_HOST_blitzhub=https?:\/\/|ACCESS_KEY_ID=)([a-z0-9-]+)/.exec(backupEnv)?.[1] ?? "backup-writer";
-                if (!address || !volumes) {
-                    this.log(`${v.label}: no MinIO address in /etc/default/minio`);
+                const provision = v.files.find((f) => f.path.endsWith("/minio-provision.sh"))?.content ?? "";
+                const bucket = /mc_local mb --ignore-existing "local\/([^"]+)"/.exec(provision)?.[1];
+                // The users and policies the rendered provisioning script would create in MinIO.
+                const policies = Object.fromEntries(
+                    [...provision.matchAll(/cat > "\$cfg\/([a-z0-9-]+)\.json" <<'BLITZHUB_POLICY'\n(.*)\nBLITZHUB_POLICY/g)].map((m) => [m[1], JSON.parse(m[2]) as unknown]),
+                );
+                if (!address || !volumes || !bucket || Object.keys(policies).length === 0) {
+                    this.log(`${v.label}: no MinIO address, bucket or users in /etc/default/minio and minio-provision.sh`);
                     continue;
                 }
                 const script = resolve(import.meta.dirname, "standins/s3.mjs");
-                v.machine.run(`mkdir -p ${volumes} /var/log/lab-units; (setsid node ${script} ${address[1]} ${address[2]} ${volumes} ${bucket} ${accessKey} >> /var/log/lab-units/s3-stand-in.log 2>&1 < /dev/null &)`);
+                v.machine.run(`mkdir -p ${volumes} /var/log/lab-units /var/lib/lab-s3 && cat > /var/lib/lab-s3/policies.json`, { input: JSON.stringify(policies) });
+                v.machine.run(
+                    `(setsid node ${script} ${address[1]} ${address[2]} ${volumes} ${bucket} /var/lib/lab-s3/policies.json ${Lab.S3_REQUEST_LOG} >> /var/log/lab-units/s3-stand-in.log 2>&1 < /dev/null &)`,
+                );
             }
         }
     }

@@ -121,6 +121,8 @@ export class LabMachine {
         let stderr = "";
         child.stdout!.on("data", (d) => (stdout += d));
         child.stderr!.on("data", (d) => (stderr += d));
+        // A script that exits before reading its stdin closes the pipe: that is not an error of the lab.
+        child.stdin!.on("error", () => undefined);
         child.stdin!.end(options.input ?? "");
         return new Promise((resolve) => {
             const timer = setTimeout(() => child.kill("SIGKILL"), (options.timeout ?? 120) * 1000);

@@ -75,6 +75,7 @@ export const OFFLINE_OCI_CONFIG = "config/oci-config.example";
  */
 export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
     "blitzhub-delivery:sshPrivateKey": "offline-placeholder-not-a-private-key",
+    "blitzhub-offsite:secretKey": "offline-placeholder-not-a-secret-key",
 };
 
 /**

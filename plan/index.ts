@@ -10,6 +10,7 @@ import { addressPlan, accountSlug } from "./addressPlan";
 import type { FreeTierAllowances } from "../model/allowances";
 import { hostCidr } from "./cidr";
 import { indexServices, resolveDependencies } from "./dependencies";
+import { loadBalancerEgress, vmEgress } from "./egress";
 import { hostFirewall, planFirewall } from "./firewall";
 import { freeTierReport, freeTierUsage, roundCents, secretCount } from "./freeTier";
 import { planLoadBalancer, planNetworkLoadBalancer } from "./loadBalancers";
@@ -105,6 +106,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
                 publicIp: address.publicIp,
                 services: placements.get(account.name)?.get(vm.name) ?? [],
                 firewall: hostFirewall(rules, vm.name),
+                egress: vmEgress(vm.name, placements.get(account.name)?.get(vm.name) ?? [], addresses.addressSpace),
             };
         });
         const regionHub = topology.regions[account.region].hub;
@@ -150,6 +152,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, op
             ...(role.ociVault ? { ociVault: { name: role.ociVault.name, purpose: role.ociVault.purpose } } : {}),
             buckets: role.buckets.map((b) => ({ name: b.name, purpose: b.purpose, versioning: b.versioning })),
             firewall: rules,
+            egress: [...vms.flatMap((v) => v.egress), ...loadBalancerEgress("lb", addresses.addressSpace), ...(nlb ? loadBalancerEgress("nlb", addresses.addressSpace) : [])],
             storage,
             freeTier: freeTierUsage(account.name, role, storage, allowances, role.ociVault ? secrets : 0, account.billing, gatewaysOf(accountAddresses.subnets)),
         };

@@ -11,9 +11,6 @@ import { formatPath } from "../model/yamlPath";
 import { admitAttachmentStatements, admitRemotePeeringStatements, endorseAttachmentStatements, endorseRemotePeeringStatements } from "./iamStatements";
 import type { AccountPlan, FirewallTarget, TopologyPlan } from "./types";
 
-/** Egress rules every NSG carries besides its ingress rules (components/AccountNetwork.ts: one, all egress). */
-export const EGRESS_RULES_PER_NSG = 1;
-
 /** NSGs a VNIC joins: its own target's (components: a VM's, the LB's, the NLB's). */
 function nsgsOfTarget(account: AccountPlan, target: FirewallTarget): number {
     return new Set(account.firewall.filter((r) => sameTarget(r.target, target)).map((r) => targetId(r.target))).size || 1;
@@ -50,13 +47,15 @@ export function planLimitProblems(topology: Topology, plan: TopologyPlan, limits
             entry.rules++;
             perTarget.set(id, entry);
         }
+        const egressOf = (id: string) => account.egress.filter((r) => targetId(r.target) === id).length;
         for (const { target, rules } of perTarget.values()) {
-            const total = rules + EGRESS_RULES_PER_NSG;
+            const egress = egressOf(targetId(target));
+            const total = rules + egress;
             if (total > l.securityRulesPerNsg.max) {
                 problems.push({
                     path: targetPath(topology, account, target),
                     message:
-                        `${account.name}: the NSG of ${targetId(target)} would hold ${total} security rules (${rules} ingress + ${EGRESS_RULES_PER_NSG} egress); ` +
+                        `${account.name}: the NSG of ${targetId(target)} would hold ${total} security rules (${rules} ingress + ${egress} egress); ` +
                         `OCI allows ${l.securityRulesPerNsg.max} per NSG ${cite("securityRulesPerNsg")}: fewer client groups or dependencies on this VM`,
                 });
             }

@@ -7,6 +7,7 @@
  */
 import type { RegionKey, RoleName, ServiceDef } from "../model/schema";
 import type { Shape } from "../model/shapes";
+import type { EgressRule } from "./egress";
 
 /**
  * Subnets of an account's VCN. `public-vm` exists only when a VM overrides exposure to public
@@ -98,6 +99,9 @@ export interface BlockVolumePlan {
     for: string[];
 }
 
+
+export type { EgressRule };
+
 export interface VmPlan {
     account: string;
     name: string;
@@ -115,6 +119,8 @@ export interface VmPlan {
     services: ServicePlacementPlan[];
     /** Host firewall (ingress) for this VM: the account's rules whose target is this VM. */
     firewall: FirewallRule[];
+    /** What this VM may reach (its NSG's egress rules and its host firewall's output chain). */
+    egress: EgressRule[];
 }
 
 export type FirewallTarget = { kind: "vm"; vm: string } | { kind: "lb" } | { kind: "nlb" };
@@ -390,6 +396,8 @@ export interface AccountPlan {
     buckets: { name: string; purpose: string; versioning: boolean }[];
     /** Every ingress rule of the account (NSGs and host firewalls come from this list). */
     firewall: FirewallRule[];
+    /** Every egress rule of the account's NSGs (VMs, LB, NLB). */
+    egress: EgressRule[];
     storage: StorageBudget;
     freeTier: FreeTierUsage;
 }

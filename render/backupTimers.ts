@@ -1,30 +1,31 @@
-/** systemd timers that copy each service's backup paths to MinIO at the spec's times. */
+/**
+ * systemd timers that copy each service's backup paths to MinIO at the spec's times, each VM
+ * with its own write-only MinIO user (render/backupCredentials.ts), and the restore command.
+ */
 import type { TopologyPlan, VmPlan } from "../plan/types";
-import { instancesOf, requirePort } from "./lookup";
+import { BACKUP_BUCKET, BACKUP_READER_SECRET, BACKUP_READER_USER, backupJobsOf, backupWriterOf } from "./backupCredentials";
+import { instancesOf, requirePort, type ServiceInstance } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec } from "./types";
 
-/** MinIO user every backup job writes as (its secret key is `secret/minio/backup_writer_key`). */
-export const BACKUP_ACCESS_KEY = "backup-writer";
+export { BACKUP_BUCKET } from "./backupCredentials";
 
-/** MinIO bucket holding every `/backups/<name>` prefix of the spec. */
-export const BACKUP_BUCKET = "backups";
+/** The MinIO every backup writes to: the first non-replica placement. */
+export function backupStore(plan: TopologyPlan): ServiceInstance | undefined {
+    return instancesOf(plan, "minio").filter((i) => i.placement.mode !== "replica")[0] ?? instancesOf(plan, "minio")[0];
+}
 
 export function renderBackupTimers(plan: TopologyPlan, vmLabel: string, vm: VmPlan): FileSpec[] {
-    const jobs = vm.services.flatMap((s) =>
-        s.def.backup.map((b, i) => ({ service: s.service, unit: `blitzhub-backup-${s.service}${s.def.backup.length > 1 ? `-${i + 1}` : ""}`, ...b })),
-    );
+    const jobs = backupJobsOf(vm);
     if (jobs.length === 0) return [];
-    const minio = instancesOf(plan, "minio").filter((i) => i.placement.mode !== "replica")[0] ?? instancesOf(plan, "minio")[0];
+    const minio = backupStore(plan);
     if (!minio) throw new Error(`${vmLabel}: backups are scheduled but the plan has no minio`);
     const minioPort = requirePort(minio.placement, `${vmLabel} backup → minio`, "api", "s3", "http").port;
-    const secret = (re: RegExp) => {
-        const found = minio.placement.def.secrets.find((s) => re.test(s.path));
-        if (!found) throw new Error(`${vmLabel}: the minio catalogue entry declares no secret matching ${re}`);
-        return found.path;
-    };
-    const validate = "sh -n /usr/local/bin/blitzhub-backup && systemd-analyze verify --man=no /etc/systemd/system/blitzhub-backup-*.timer";
+    const account = plan.accounts.find((a) => a.vms.includes(vm))!;
+    const writer = backupWriterOf(account, vm)!;
+    const validate = "sh -n /usr/local/bin/blitzhub-backup && sh -n /usr/local/sbin/blitzhub-restore && systemd-analyze verify --man=no /etc/systemd/system/blitzhub-backup-*.timer";
     const reload = `systemctl daemon-reload && systemctl enable --now ${jobs.map((j) => `${j.unit}.timer`).join(" ")}`;
+    const common = { vmLabel, minioIp: minio.vm.privateIp, minioPort, bucket: BACKUP_BUCKET, host: writer.host };
     const files: FileSpec[] = [
         {
             path: "/usr/local/bin/blitzhub-backup",
@@ -32,15 +33,13 @@ export function renderBackupTimers(plan: TopologyPlan, vmLabel: string, vm: VmPl
             mode: "0755",
         },
         {
+            path: "/usr/local/sbin/blitzhub-restore",
+            content: renderTemplate("backup/blitzhub-restore.sh.hbs", { ...common, readerUser: BACKUP_READER_USER, readerSecret: BACKUP_READER_SECRET }),
+            mode: "0750",
+        },
+        {
             path: "/etc/blitzhub/backup.env",
-            content: renderTemplate("backup/backup.env.hbs", {
-                vmLabel,
-                minioIp: minio.vm.privateIp,
-                minioPort,
-                bucket: BACKUP_BUCKET,
-                accessKey: BACKUP_ACCESS_KEY,
-                secretKeySecret: secret(/backup_writer_key/),
-            }),
+            content: renderTemplate("backup/backup.env.hbs", { ...common, prefixes: writer.prefixes, accessKey: writer.user, secretKeySecret: writer.secretPath }),
             mode: "0600",
         },
     ];

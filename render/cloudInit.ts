@@ -279,7 +279,7 @@ export function renderCloudInit(plan: TopologyPlan, account: string | AccountPla
         sudoers: renderSudoers(operators),
         entryPointPath: DELIVERY_ENTRY_POINT,
         entryPoint: renderDeliveryEntryPoint(),
-        packages: ["nftables", "curl", "unzip", "python3-pip", "unattended-upgrades", ...(v.services.some((s) => s.def.backup.length > 0) ? ["rclone"] : [])],
+        packages: ["nftables", "curl", "unzip", "python3-pip", "unattended-upgrades", ...(v.services.some((s) => s.def.backup.length > 0 || s.service === "minio") ? ["rclone"] : [])],
         pinned,
         exporters,
         repositories,

@@ -4,7 +4,8 @@
  * ruleset stays small (cloud-init user data is limited to 32 KB) and reads by port.
  */
 import { Address4 } from "ip-address";
-import type { FirewallRule, VmPlan } from "../plan/types";
+import { INTERNET, VCN_RESOLVER } from "../plan/egress";
+import type { EgressRule, FirewallRule, VmPlan } from "../plan/types";
 import { renderTemplate } from "./templates";
 
 interface GroupedRule {
@@ -45,6 +46,32 @@ export interface FirewallWireguard {
     interface: string;
     tunnelCidr: string;
     addressSpace: string;
+    /** The UDP port WireGuard listens on (its handshakes leave from it). */
+    listenPort: number;
+}
+
+/** One line of the output chain: `ip daddr 10.0.0.0/16 accept`, `tcp dport 443 accept`. */
+interface OutputLine {
+    match: string;
+    reasons: string[];
+}
+
+/** The instance metadata service: it serves the user data (the host key, operators' password hashes). */
+export const METADATA_ADDRESS = VCN_RESOLVER.replace(/\/32$/, "");
+
+/** Output lines from the VM's egress rules, one per destination, protocol and ports. */
+export function outputLines(egress: EgressRule[]): OutputLine[] {
+    const lines = new Map<string, OutputLine>();
+    for (const r of egress) {
+        const daddr = r.destination === INTERNET ? "" : `ip daddr ${r.destination} `;
+        const ports = r.port === undefined ? "" : r.toPort !== undefined && r.toPort !== r.port ? `${r.port}-${r.toPort}` : `${r.port}`;
+        const proto = r.protocol === "all" ? "" : `${r.protocol} dport ${ports} `;
+        const match = `${daddr}${proto}`.trim() || "meta l4proto != 0";
+        const line = lines.get(match) ?? { match, reasons: [] };
+        if (!line.reasons.includes(r.reason)) line.reasons.push(r.reason);
+        lines.set(match, line);
+    }
+    return [...lines.values()];
 }
 
 /**
@@ -56,5 +83,5 @@ export function renderFirewall(vmLabel: string, vm: VmPlan, wireguard?: Firewall
         ...g,
         saddr: g.sources.length === 1 ? g.sources[0] : `{ ${g.sources.join(", ")} }`,
     }));
-    return renderTemplate("firewall/nftables.conf.hbs", { vmLabel, rules, wireguard });
+    return renderTemplate("firewall/nftables.conf.hbs", { vmLabel, rules, wireguard, output: outputLines(vm.egress), metadata: METADATA_ADDRESS });
 }

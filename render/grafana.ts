@@ -14,8 +14,10 @@ export function renderGrafana(ctx: ServiceContext): FileSpec[] {
     const { account, vm, placement } = ctx;
     const label = vmLabel(account, vm);
     const port = requirePort(placement, `${label} grafana`, "http", "web", "ui");
-    const admin = placement.def.secrets.find((s) => /grafana/.test(s.path)) ?? placement.def.secrets[0];
-    if (!admin) throw new Error(`${label} grafana: the catalogue declares no admin password secret`);
+    const admin = placement.def.secrets.find((s) => /admin_password/.test(s.path));
+    if (!admin) throw new Error(`${label} grafana: the catalogue declares no admin password secret (a path with admin_password)`);
+    const secretKey = placement.def.secrets.find((s) => /secret_key/.test(s.path));
+    if (!secretKey) throw new Error(`${label} grafana: the catalogue declares no secret key (a path with secret_key) to sign cookies and encrypt datasource secrets`);
     const datasources = DATASOURCES.map((d) => {
         const target = dependencyTargets(ctx, d.service)[0];
         if (!target) throw new Error(`${label} grafana: the plan resolves no ${d.service} target for its datasource`);
@@ -34,6 +36,7 @@ export function renderGrafana(ctx: ServiceContext): FileSpec[] {
                 port: port.port,
                 rootUrl: `http://${vm.privateIp}:${port.port}/`,
                 adminPasswordSecret: admin.path,
+                secretKeySecret: secretKey.path,
             }),
             mode: "0640",
             owner: "root",

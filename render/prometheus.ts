@@ -3,12 +3,17 @@
  * targets of all accounts, alert rules from the topology, and the Alertmanagers to notify.
  */
 import type { ScrapeTarget, VmPlan } from "../plan/types";
+import { MINIO_METRICS_TOKEN_SECRET } from "./backupCredentials";
 import { capacityAlert } from "./capacityAlerts";
 import { runbookUrl } from "./runbooks";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 import { serviceDataDir } from "./volumes";
+
+/** The bearer token of MinIO's metrics, read by Prometheus' MinIO job. */
+export const MINIO_METRICS_TOKEN_FILE = "/etc/prometheus/minio-metrics.token";
 
 /** Scrape jobs grouped by job name and metrics path, in the plan's order. */
 export function scrapeJobs(targets: ScrapeTarget[]): { name: string; metricsPath: string; targets: ScrapeTarget[] }[] {
@@ -48,6 +53,8 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
         params: metricsParams(plan, j.targets[0]),
         https: j.targets[0].scheme === "https",
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
+        // MinIO serves its metrics only with a bearer token (MINIO_PROMETHEUS_AUTH_TYPE=jwt).
+        ...(j.targets.every((t) => t.service === "minio") ? { bearerTokenFile: MINIO_METRICS_TOKEN_FILE } : {}),
     }));
     if (jobs.length === 0) throw new Error(`${label} prometheus: the plan has no scrape targets`);
     const files: FileSpec[] = [
@@ -71,6 +78,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
             }),
             reload: "systemctl restart prometheus",
         },
+        ...(jobs.some((j) => j.bearerTokenFile) ? [{ path: MINIO_METRICS_TOKEN_FILE, content: secretPlaceholder(MINIO_METRICS_TOKEN_SECRET), mode: "0640", owner: "root", group: "prometheus" }] : []),
         ...renderAlertRules(ctx),
     ];
     return files.map((f) => ({

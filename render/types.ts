@@ -53,6 +53,20 @@ export interface WireguardPeer {
 export interface RenderOptions {
     /** WireGuard clients the bastions admit; none renders a VPN entry nobody can use (the program warns). */
     wireguardPeers?: WireguardPeer[];
+    /**
+     * Where MinIO's nightly offsite copy goes (stack config `blitzhub:offsiteBackup`): the
+     * tenancy's Object Storage namespace and the access key id of an OCI customer secret key
+     * (its secret half is `blitzhub-offsite:secretKey`). None renders no offsite copy (the program warns).
+     */
+    offsiteBackup?: OffsiteBackup;
+}
+
+/** The offsite bucket's S3-compatible endpoint and access key id (the secret key is a secret). */
+export interface OffsiteBackup {
+    /** Object Storage namespace of the tenancy holding the offsite bucket. */
+    namespace: string;
+    /** Access key id of an OCI customer secret key allowed to inspect and create objects in the bucket. */
+    accessKeyId: string;
 }
 
 /** Everything a per-service renderer may read: the whole plan and where it renders for. */

@@ -5,7 +5,7 @@
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderAnsible } from "./ansible";
 import { renderArgocd } from "./argocd";
-import { renderBackupTimers } from "./backupTimers";
+import { backupStore, renderBackupTimers } from "./backupTimers";
 import { renderCrowdsec } from "./crowdsec";
 import { renderFastify } from "./fastify";
 import { renderFirewall } from "./firewall";
@@ -17,7 +17,7 @@ import { renderLogrotate } from "./logrotate";
 import { internalCaTrustFile, PKI_CA_CERT_SECRET } from "./internalPki";
 import { renderLoki } from "./loki";
 import { vmLabel } from "./lookup";
-import { renderMinio } from "./minio";
+import { renderMinio, renderOffsiteBackup } from "./minio";
 import { renderModsecurity, renderNginx, renderRpcGateway } from "./nginx";
 import { renderNodeExporter } from "./nodeExporter";
 import { renderOtelCollector } from "./otelCollector";
@@ -111,6 +111,10 @@ export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan, o
     files.push(complete(account, vm, "internal-ca", internalCaTrustFile()));
     for (const spec of renderLogrotate(label, vm)) files.push(complete(account, vm, "logrotate", spec));
     for (const spec of renderBackupTimers(plan, label, vm)) files.push(complete(account, vm, "backup", spec));
+    const store = backupStore(plan);
+    if (store && store.vm === vm) {
+        for (const spec of renderOffsiteBackup({ plan, account, vm, placement: store.placement, options })) files.push(complete(account, vm, "backup-offsite", spec));
+    }
     const seen = new Set<string>();
     for (const f of files) {
         if (seen.has(f.path)) throw new Error(`${label}: two renderers write ${f.path}`);

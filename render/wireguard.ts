@@ -6,7 +6,7 @@
  * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
 import { overlaps, parseNetwork, sliceOf, addressAt } from "../plan/cidr";
-import { wireguardPortOf } from "../plan/bastions";
+import { WIREGUARD_SERVICE, wireguardPortOf } from "../plan/bastions";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { FirewallWireguard } from "./firewall";
 import { instancesOf, vmLabel } from "./lookup";
@@ -59,7 +59,8 @@ function tunnelOf(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): ReturnT
 /** The host-firewall part of WireGuard on `vm`: undefined when it runs no WireGuard. */
 export function wireguardFirewall(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): FirewallWireguard | undefined {
     const tunnel = tunnelOf(plan, account, vm);
-    return tunnel && { interface: WIREGUARD_INTERFACE, tunnelCidr: tunnel.cidr, addressSpace: plan.addressSpace };
+    const placement = vm.services.find((s) => s.service === WIREGUARD_SERVICE);
+    return tunnel && placement && { interface: WIREGUARD_INTERFACE, tunnelCidr: tunnel.cidr, addressSpace: plan.addressSpace, listenPort: wireguardPortOf(placement, `${account.name}/${vm.name}`).port };
 }
 
 export function renderWireguard(ctx: ServiceContext): FileSpec[] {

@@ -31,7 +31,7 @@ export { CONFIG_NAMESPACE, parseStackConfig } from "./configSchema";
 export const PROJECT_DIR = PROJECT_ROOT;
 
 /** Keys of `StackConfig` read as JSON objects/arrays; the rest are plain strings. */
-const OBJECT_KEYS = new Set(["accounts", "operators", "image", "autonomousDatabaseRemoteClients", "wireguardPeers"]);
+const OBJECT_KEYS = new Set(["accounts", "operators", "image", "autonomousDatabaseRemoteClients", "wireguardPeers", "offsiteBackup"]);
 
 /**
  * Stack config as loaded: the schema's `StackConfig` with `topology` and `ociConfigFile` made

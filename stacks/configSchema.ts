@@ -131,6 +131,19 @@ export const StackConfig = z.strictObject({
      */
     wireguardPeers: WireguardPeers.default([]),
     /**
+     * MinIO's nightly offsite copy to the data account's `backups-offsite` bucket: the tenancy's
+     * Object Storage namespace (`oci os ns get`) and the access key id of a customer secret key
+     * whose user may only inspect and create objects in that bucket; the secret half is
+     * `blitzhub-offsite:secretKey` (a secret). Set on the stack of the data account (eu); unset,
+     * no offsite copy is made and the program warns.
+     */
+    offsiteBackup: z
+        .strictObject({
+            namespace: z.string().regex(/^[a-z0-9]{1,64}$/, "must be the tenancy's Object Storage namespace (oci os ns get), lower-case letters and digits"),
+            accessKeyId: z.string().regex(/^[0-9a-f]{40}$/, "must be the access key id of an OCI customer secret key (40 hexadecimal characters)"),
+        })
+        .optional(),
+    /**
      * Fully qualified name (`<organization>/<project>/<stack>`) of the eu stack, read by the other
      * regions' StackReference. Unset: the eu stack of the organization and project this stack
      * runs under (`euStackName` in stacks/config.ts), so CI and every operator reach the same eu

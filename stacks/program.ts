@@ -77,6 +77,9 @@ export function checkTopologyForComponents(topology: Topology, plan: TopologyPla
 /** Config namespace of the delivery key (kept out of `blitzhub:*`, which the stack schema owns). */
 export const DELIVERY_CONFIG_NAMESPACE = "blitzhub-delivery";
 
+/** Config namespace of the offsite copy's customer secret key (`blitzhub-offsite:secretKey`). */
+export const OFFSITE_CONFIG_NAMESPACE = "blitzhub-offsite";
+
 /**
  * The body of the `pulumi up -s <region>` program (`index.ts` default-exports it): one account
  * component per account of the stack's region. Returns the stack outputs: per account its VCN,
@@ -94,7 +97,19 @@ export async function program(): Promise<Record<string, unknown>> {
     checkRemoteAdbClients(config, plan);
     const hostsAutonomousDatabase = plan.accounts.some((a) => a.region === config.region && a.autonomousDatabase);
     const remoteHubs = config.region === "eu" ? readRemoteHubs(plan, config.ociConfigFile) : [];
-    const renderOptions: CloudInitOptions = { operators: config.operators, deployPublicKey: config.deployPublicKey, wireguardPeers: config.wireguardPeers };
+    const offsiteSecretKey = new pulumi.Config(OFFSITE_CONFIG_NAMESPACE).getSecret("secretKey");
+    const runsBackupStore = plan.accounts.some((a) => a.region === config.region && a.vms.some((v) => v.services.some((s) => s.service === "minio")));
+    if (runsBackupStore && (config.offsiteBackup === undefined || offsiteSecretKey === undefined)) {
+        pulumi.log.warn(
+            `no offsite copy of the backups: set ${CONFIG_NAMESPACE}:offsiteBackup (namespace, accessKeyId) and the secret ${OFFSITE_CONFIG_NAMESPACE}:secretKey (docs/backups.md)`,
+        );
+    }
+    const renderOptions: CloudInitOptions = {
+        operators: config.operators,
+        deployPublicKey: config.deployPublicKey,
+        wireguardPeers: config.wireguardPeers,
+        ...(config.offsiteBackup && offsiteSecretKey !== undefined ? { offsiteBackup: config.offsiteBackup } : {}),
+    };
     const rendered = renderRegion(plan, config.region, renderOptions);
     if (!config.operators.some((o) => o.sudoPasswordHash)) {
         pulumi.log.warn(`no operator in ${CONFIG_NAMESPACE}:operators has a sudoPasswordHash: nobody can sudo on the VMs (docs/security.md)`);
@@ -133,6 +148,7 @@ export async function program(): Promise<Record<string, unknown>> {
         deliveryBastionHostKey: eu?.requireOutput("deliveryBastionHostKey") as pulumi.Output<string> | undefined,
         sharedInternalCaSeed: eu?.requireOutput("internalCaSeed") as pulumi.Output<string> | undefined,
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
+        ...(offsiteSecretKey !== undefined ? { offsiteSecretKey } : {}),
     });
     if (hostsAutonomousDatabase) {
         const remote = remoteAdbClients(plan, config.region);

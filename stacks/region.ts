@@ -16,6 +16,8 @@ import type { EdgeCertificate } from "../components/FlexibleLoadBalancer";
 import { adbClients } from "../plan/autonomousDatabase";
 import { deliveryBastion } from "../plan/bastions";
 import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
+import { BACKUP_WRITER_SEED, backupWriters, deriveBackupWriterKey, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_TOKEN_SECRET, MINIO_METRICS_USER, minioMetricsToken } from "../render/backupCredentials";
+import { OFFSITE_SECRET } from "../render/minio";
 import type { ImageQuery } from "../components/accountLookups";
 
 /** What the region needs of each of its accounts, from stack config and OCI profiles. */
@@ -68,6 +70,8 @@ export interface RegionArgs {
     delivery?: { files: Record<string, RenderedFile[]>; privateKey: pulumi.Input<string> };
     /** Egress addresses of the Autonomous Database's clients in other regions (stack config). */
     autonomousDatabaseRemoteClients?: string[];
+    /** The offsite copy's OCI customer secret key (stack config `blitzhub-offsite:secretKey`). */
+    offsiteSecretKey?: pulumi.Input<string>;
 }
 
 /** Account components of the region, by account name, and the stack outputs. */
@@ -94,7 +98,7 @@ export function deployRegion(args: RegionArgs): {
     const secrets = catalogueSecrets(topology);
     const generated = args.sharedSecretValues ? undefined : new CatalogueSecrets("catalogue-secrets", { secrets });
     const secretValues: Record<string, pulumi.Output<string>> = generated
-        ? generated.values
+        ? { ...generated.values }
         : Object.fromEntries(
               secrets
                   .filter((s) => s.source === "random")
@@ -105,6 +109,19 @@ export function deployRegion(args: RegionArgs): {
                   }))]),
           );
 
+    // Each backup source's own write-only key, derived from the shared seed: every region's
+    // stack computes the same value, and the seed itself is delivered to no host.
+    const seed = secretValues[BACKUP_WRITER_SEED];
+    if (seed) {
+        for (const writer of backupWriters(plan)) {
+            secretValues[writer.secretPath] = pulumi.secret(seed.apply((value) => deriveBackupWriterKey(value, writer.user)));
+        }
+        // MinIO's metrics user and the token Prometheus scrapes with, from the same seed.
+        const metricsKey = seed.apply((value) => deriveBackupWriterKey(value, MINIO_METRICS_USER));
+        secretValues[MINIO_METRICS_KEY_SECRET] = pulumi.secret(metricsKey);
+        secretValues[MINIO_METRICS_TOKEN_SECRET] = pulumi.secret(metricsKey.apply((key) => minioMetricsToken(key)));
+    }
+    if (args.offsiteSecretKey !== undefined) secretValues[OFFSITE_SECRET] = pulumi.secret(args.offsiteSecretKey);
     // One private CA per deployment: the eu stack makes its seed, the others derive the same CA.
     const pki = new InternalPki("internal-pki", { plan, sharedSeed: args.sharedInternalCaSeed });
     const pkiRefs = Object.values(args.delivery?.files ?? {}).flat().flatMap((f) => f.secretRefs);

@@ -60,7 +60,12 @@ function stackSettings(stack: RegionKey): { topology?: string; options: CloudIni
     const parsed = parseStackConfig(raw, stackFile);
     return {
         topology: typeof raw.topology === "string" ? raw.topology : undefined,
-        options: { operators: parsed.operators, deployPublicKey: parsed.deployPublicKey, wireguardPeers: parsed.wireguardPeers },
+        options: {
+            operators: parsed.operators,
+            deployPublicKey: parsed.deployPublicKey,
+            wireguardPeers: parsed.wireguardPeers,
+            ...(parsed.offsiteBackup ? { offsiteBackup: parsed.offsiteBackup } : {}),
+        },
     };
 }
 

@@ -28,17 +28,21 @@ describe("plan limits", () => {
     it("the default plan is within every limit; its largest NSG holds the counted rules", () => {
         expect(planLimitProblems(topology, plan, limits)).toEqual([]);
         const perNsg = new Map<string, number>();
-        for (const a of plan.accounts) for (const r of a.firewall) perNsg.set(`${a.name} ${r.target.kind === "vm" ? r.target.vm : r.target.kind}`, (perNsg.get(`${a.name} ${r.target.kind === "vm" ? r.target.vm : r.target.kind}`) ?? 0) + 1);
-        expect(Math.max(...perNsg.values()) + 1).toBeLessThanOrEqual(limits.limits.securityRulesPerNsg.max);
+        // Ingress and egress rules alike count against the NSG's limit.
+        for (const a of plan.accounts) for (const r of [...a.firewall, ...a.egress]) perNsg.set(`${a.name} ${r.target.kind === "vm" ? r.target.vm : r.target.kind}`, (perNsg.get(`${a.name} ${r.target.kind === "vm" ? r.target.vm : r.target.kind}`) ?? 0) + 1);
+        expect(Math.max(...perNsg.values())).toBeLessThanOrEqual(limits.limits.securityRulesPerNsg.max);
     });
 
     it("an NSG over the rule limit names the VM's services in the topology and the limit's source", () => {
-        const api = plan.accounts.find((a) => a.name === "EU-BE-01")!.firewall.filter((r) => r.target.kind === "vm" && r.target.vm === "api").length;
+        const account = plan.accounts.find((a) => a.name === "EU-BE-01")!;
+        const api = account.firewall.filter((r) => r.target.kind === "vm" && r.target.vm === "api").length;
+        const egress = account.egress.filter((r) => r.target.kind === "vm" && r.target.vm === "api").length;
+        expect(egress).toBeGreaterThan(1);
         const problems = planLimitProblems(topology, plan, lowered("securityRulesPerNsg", api));
         expect(problems).toContainEqual({
             path: "roles.backend.vms[0].services",
             message:
-                `EU-BE-01: the NSG of vm:api would hold ${api + 1} security rules (${api} ingress + 1 egress); OCI allows ${api} per NSG ` +
+                `EU-BE-01: the NSG of vm:api would hold ${api + egress} security rules (${api} ingress + ${egress} egress); OCI allows ${api} per NSG ` +
                 `(${limits.sources.find((s) => s.id === "nsg-security-rules")!.url}): fewer client groups or dependencies on this VM`,
         });
     });

@@ -2,6 +2,7 @@ import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { adminPorts } from "../../policies/exposure/adminPorts";
 import { loadPolicyContext } from "../../policies/lib/context";
+import { privateEgress } from "../../policies/exposure/privateEgress";
 import { privateInstances } from "../../policies/exposure/privateInstances";
 import { privateSubnets } from "../../policies/exposure/privateSubnets";
 import { publicIngress } from "../../policies/exposure/publicIngress";
@@ -141,6 +142,38 @@ describe("private-instances-no-public-ip (mandatory)", () => {
                 message: "eu-be-01-cache (role backend) is a private VM but createVnicDetails.assignPublicIp is true",
             },
         ]);
+    });
+});
+
+describe("private-egress-not-all-protocols (mandatory)", () => {
+    const egress = (account: string, name: string, inputs: Record<string, unknown>, provider: string) =>
+        resource(oci.core.NetworkSecurityGroupSecurityRule, name, { direction: "EGRESS", destinationType: "CIDR_BLOCK", stateless: false, ...inputs }, { account, provider });
+    it("passes a private role's egress to the address space on all protocols and to the internet on 443", async () => {
+        const ok = [
+            ...base,
+            egress("EU-BE-01", "eu-be-01-app-egress-all-all-to-address-space", { protocol: "all", destination: "10.0.0.0/16" }, base[0].urn),
+            egress("EU-BE-01", "eu-be-01-app-egress-tcp-443-to-internet", { protocol: "6", destination: "0.0.0.0/0", tcpOptions: { destinationPortRange: { min: 443, max: 443 } } }, base[0].urn),
+        ];
+        expect(await check(privateEgress, ok)).toEqual([]);
+    });
+    it("rejects a private role's NSG egress to 0.0.0.0/0 on all protocols (the rule every NSG had)", async () => {
+        const bad = [...base, egress("EU-BE-01", "eu-be-01-app-nsg-egress", { protocol: "all", destination: "0.0.0.0/0" }, base[0].urn)];
+        expect(await check(privateEgress, bad)).toEqual([
+            {
+                policy: "private-egress-not-all-protocols",
+                enforcement: "mandatory",
+                account: "EU-BE-01",
+                resourceName: "eu-be-01-app-nsg-egress",
+                message:
+                    "EU-BE-01 (role backend, private): eu-be-01-app-nsg-egress allows egress to 0.0.0.0/0 on all protocols; allow the address space, and the internet only on the ports installs and services need",
+            },
+        ]);
+    });
+    it("rejects it in a private role's security list too, and leaves a public role to its own rules", async () => {
+        const sl = modify(base, "eu-be-01-vm-sl", withInputs({ egressSecurityRules: [{ protocol: "all", destination: "0.0.0.0/0" }] }));
+        expect((await check(privateEgress, sl)).map((v) => v.resourceName)).toEqual(["eu-be-01-vm-sl"]);
+        const fe = compliantAccount({ account: "EU-FE-01", role: "frontend", region: "eu", vcnCidr: "10.0.1.0/27" });
+        expect(await check(privateEgress, [...fe, egress("EU-FE-01", "eu-fe-01-app-nsg-egress", { protocol: "all", destination: "0.0.0.0/0" }, fe[0].urn)])).toEqual([]);
     });
 });
 

@@ -181,9 +181,9 @@ describe("cloud-init user data", () => {
         expect(backup).toContain("/var/lib/observability/prometheus/snapshots");
     });
 
-    it("backup VMs get rclone from the distribution; only MinIO's VM downloads the MinIO client", () => {
+    it("backup VMs and MinIO's (the offsite copy) get rclone from the distribution; only MinIO's VM downloads the MinIO client", () => {
         for (const d of docs) {
-            const backups = d.vm.services.some((s) => s.def.backup.length > 0);
+            const backups = d.vm.services.some((s) => s.def.backup.length > 0 || s.service === "minio");
             expect(d.text.includes('  - "rclone"'), d.vm.resourceName).toBe(backups);
             expect(d.text.includes("dl.min.io/client/mc"), d.vm.resourceName).toBe(d.vm.services.some((s) => s.service === "minio"));
         }

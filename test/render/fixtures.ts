@@ -10,10 +10,13 @@ import type { RenderedFile, RenderOptions } from "../../render/types";
 
 export const TOPOLOGY_FILE = "topology/blitzhub.yaml";
 
-/** What `npm run render` takes from `Pulumi.eu.yaml` besides SSH keys: its WireGuard peers. */
+/** What `npm run render` takes from `Pulumi.eu.yaml` besides SSH keys: its WireGuard peers and offsite copy. */
 export function euRenderOptions(): RenderOptions {
     const config = (parse(readFileSync("Pulumi.eu.yaml", "utf8")) as { config: Record<string, unknown> }).config;
-    return { wireguardPeers: config["blitzhub:wireguardPeers"] as RenderOptions["wireguardPeers"] };
+    return {
+        wireguardPeers: config["blitzhub:wireguardPeers"] as RenderOptions["wireguardPeers"],
+        offsiteBackup: config["blitzhub:offsiteBackup"] as RenderOptions["offsiteBackup"],
+    };
 }
 
 let cached: { plan: TopologyPlan; files: RenderedFile[] } | undefined;

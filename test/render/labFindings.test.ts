@@ -128,6 +128,6 @@ describe("render fixes from the lab", () => {
         const sources = (/ip saddr \{ ([^}]*) \}/.exec(rule)?.[1] ?? "").split(",").map((c) => parseNetwork(c.trim()));
         for (const ip of ["10.0.1.74", "10.0.2.19", "10.0.9.18", "10.0.5.18"]) expect(sources.some((n) => containsAddress(n, ip)), `${ip} in ${rule}`).toBe(true);
         expect(at("EU-FE-01", "app", "/usr/local/bin/blitzhub-backup").content).toContain("rclone copy");
-        expect(at("EU-FE-01", "app", "/etc/blitzhub/backup.env").content).toContain("RCLONE_CONFIG_BLITZHUB_ACCESS_KEY_ID=backup-writer");
+        expect(at("EU-FE-01", "app", "/etc/blitzhub/backup.env").content).toContain("RCLONE_CONFIG_BLITZHUB_ACCESS_KEY_ID=backup-eu-fe-01-app");
     });
 });

@@ -1,5 +1,7 @@
 /** Properties of the rendered files over the real topology: addresses, coverage, secrets, and which files a template change touches. */
+import { backupWriters, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_TOKEN_SECRET } from "../../render/backupCredentials";
 import { isPkiSecretPath } from "../../render/internalPki";
+import { OFFSITE_SECRET } from "../../render/minio";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,11 +134,19 @@ describe("rendered files", () => {
             expect(f.secretRefs).toEqual(secretRefsIn(f.content));
             for (const m of f.content.matchAll(credentialLine)) expect(m[0], `${f.account}/${f.vm} ${f.path}`).toMatch(/@@secret:secret\/[a-z0-9_/]+@@/);
         }
-        const declared = new Set(plan.accounts.flatMap((a) => a.vms.flatMap((v) => v.services.flatMap((s) => s.def.secrets.map((x) => x.path)))));
+        // Declared in the catalogue, or one of the values the program derives or takes from stack config:
+        // each backup source's writer key and MinIO's metrics key and token (from the catalogue's seed), the offsite copy's key.
+        const declared = new Set([
+            ...plan.accounts.flatMap((a) => a.vms.flatMap((v) => v.services.flatMap((s) => s.def.secrets.map((x) => x.path)))),
+            ...backupWriters(plan).map((w) => w.secretPath),
+            MINIO_METRICS_KEY_SECRET,
+            MINIO_METRICS_TOKEN_SECRET,
+            OFFSITE_SECRET,
+        ]);
         const used = new Set(files.flatMap((f) => f.secretRefs));
-        // Certificates, keys and per-cluster passwords come from the deployment's seed (render/internalPki.ts), not the catalogue.
+        // The private CA's certificate and leaves (secret/pki/...) and the per-cluster Redis passwords (secret/derived/...) are derived by the program from its seed.
         for (const r of used) expect(declared.has(r) || isPkiSecretPath(r), `${r} is not declared in the catalogue`).toBe(true);
-        expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_writer_key", "secret/rabbitmq/app_password", "secret/derived/eu_be_01/redis/app"]));
+        expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_reader_key", "secret/minio/backup_writers/eu_fe_01_app", "secret/rabbitmq/app_password", "secret/derived/eu_be_01/redis/app"]));
     });
 
     it("is deterministic", () => {

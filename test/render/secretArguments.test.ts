@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { backupWriters } from "../../render/backupCredentials";
 import { realPlan } from "./fixtures";
 import { fakeSecrets } from "./sandbox";
 
@@ -19,13 +20,14 @@ function fill(content: string, values: Record<string, string>): string {
 }
 
 describe("MinIO provisioning", () => {
-    it("hands the root password and the writer's key to mc on stdin, never as arguments", () => {
+    it("hands the root password and every backup user's key to mc on stdin, never as arguments", () => {
         const { files } = realPlan();
         const minio = files.filter((f) => f.service === "minio");
         const script = minio.find((f) => f.path.endsWith("minio-provision.sh"))!;
         const env = minio.find((f) => f.path.startsWith("/etc/default/"))!;
         const values = fakeSecrets(minio);
-        expect(Object.keys(values).length).toBe(2);
+        // The root password, backup-reader's and prometheus-metrics' keys, and one key per backup source.
+        expect(Object.keys(values).length).toBe(3 + backupWriters(realPlan().plan).length);
         const bin = join(dir, "bin");
         mkdirSync(bin, { recursive: true });
         // Records each call's arguments and stdin; answers like a reachable MinIO.
