@@ -5,6 +5,7 @@
  * (`blitzhub:<role>:<Role>Account`), so the URNs of every account and child stay what the
  * per-role classes gave them.
  */
+import type { EdgeCertificate } from "./FlexibleLoadBalancer";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { RoleName } from "../model/schema";
@@ -58,6 +59,8 @@ export interface AccountArgs {
     cloudInit: (vm: VmPlan, hostKey: SshHostKey, internalCaCert?: string) => string;
     /** The deployment's internal CA certificate (PEM), trusted by every VM from first boot. */
     internalCaCert?: pulumi.Input<string>;
+    /** The public certificate of the stack's HTTPS listeners (required when the plan's LB has one). */
+    edgeCertificate?: EdgeCertificate;
     /** Required when the plan gives the account an OCI Vault: what it stores. */
     secretVault?: SecretVaultSettings;
     /** Required when the plan gives the account an Autonomous Database. */

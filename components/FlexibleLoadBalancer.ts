@@ -2,6 +2,7 @@
  * The account's flexible load balancer (Always Free: 10 Mbps minimum = maximum): listeners,
  * backend sets with their health checks, and the VMs' static IPs as backends.
  */
+import { createHash } from "node:crypto";
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerBackendSet, LoadBalancerPlan } from "../plan/types";
@@ -17,11 +18,32 @@ export const LB_POLICY = {
     IP_HASH: "IP_HASH",
 } as const satisfies Record<LoadBalancerBackendSet["policy"], string>;
 
+/** A public certificate for the HTTPS listeners (stack config `blitzhub-edge:*`), PEM. */
+export interface EdgeCertificate {
+    /** The server certificate (public). */
+    certificate: pulumi.Input<string>;
+    /** Its private key (secret). */
+    privateKey: pulumi.Input<string>;
+    /** The intermediate chain, when the issuer has one. */
+    caCertificate?: pulumi.Input<string>;
+}
+
+/** TLS at the edge: what every HTTPS listener accepts (OCI's predefined suite without CBC or RSA key exchange). */
+export const EDGE_TLS = {
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuiteName: "oci-modern-ssl-cipher-suite-v1",
+} as const;
+
+/** Name of the rule set of a port-80 listener: a 301 to HTTPS for every path. */
+export const HTTPS_REDIRECT_RULE_SET = "https_redirect";
+
 export interface FlexibleLoadBalancerArgs {
     ctx: AccountContext;
     lb: LoadBalancerPlan;
     subnetId: pulumi.Input<string>;
     nsgId: pulumi.Input<string>;
+    /** Required when a listener has `tls`: the certificate its HTTPS listeners present. */
+    edgeCertificate?: EdgeCertificate;
 }
 
 export class FlexibleLoadBalancer extends pulumi.ComponentResource {
@@ -84,6 +106,35 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
             }
         }
 
+        // The certificate's name carries a hash of it: OCI certificates are immutable, so a renewed
+        // one is a new resource, created before the listeners move to it and the old one goes.
+        let certificate: oci.loadbalancer.Certificate | undefined;
+        if (lb.listeners.some((l) => l.tls)) {
+            const edge = args.edgeCertificate;
+            if (!edge) throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} has HTTPS listeners but no edge certificate (stack config blitzhub-edge:certificate and blitzhub-edge:privateKey)`, this);
+            const certificateName = pulumi.unsecret(pulumi.output(edge.certificate).apply((pem) => `edge-${createHash("sha256").update(pem).digest("hex").slice(0, 12)}`));
+            certificate = new oci.loadbalancer.Certificate(`${lb.resourceName}-edge-certificate`, {
+                loadBalancerId,
+                certificateName,
+                publicCertificate: edge.certificate,
+                privateKey: pulumi.secret(edge.privateKey),
+                ...(edge.caCertificate ? { caCertificate: edge.caCertificate } : {}),
+            }, o({ additionalSecretOutputs: ["privateKey"] }));
+        }
+        const redirects = lb.listeners.filter((l) => l.redirectToHttpsPort !== undefined);
+        const redirectRuleSet = redirects.length > 0
+            ? new oci.loadbalancer.RuleSet(`${lb.resourceName}-https-redirect`, {
+                  loadBalancerId,
+                  name: HTTPS_REDIRECT_RULE_SET,
+                  items: [{
+                      action: "REDIRECT",
+                      conditions: [{ attributeName: "PATH", attributeValue: "/", operator: "PREFIX_MATCH" }],
+                      redirectUri: { protocol: "HTTPS", port: redirects[0].redirectToHttpsPort!, host: "{host}", path: "{path}", query: "{query}" },
+                      responseCode: 301,
+                  }],
+              }, o())
+            : undefined;
+
         for (const listener of lb.listeners) {
             const backendSet = backendSets.get(listener.backendSet);
             if (!backendSet) throw new pulumi.ResourceError(`${lb.account}: listener ${listener.name} names unknown backend set ${listener.backendSet}`, this);
@@ -96,7 +147,20 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                 ...(listener.idleTimeoutSeconds
                     ? { connectionConfiguration: { idleTimeoutInSeconds: String(listener.idleTimeoutSeconds) } }
                     : {}),
-            }, o());
+                ...(listener.tls && certificate
+                    ? {
+                          sslConfiguration: {
+                              certificateName: certificate.certificateName,
+                              protocols: [...EDGE_TLS.protocols],
+                              cipherSuiteName: EDGE_TLS.cipherSuiteName,
+                              serverOrderPreference: "ENABLED",
+                              verifyPeerCertificate: false,
+                          },
+                      }
+                    : {}),
+                // The rule set's name as a literal (known in a preview, for the TLS policy), the set as a dependency.
+                ...(listener.redirectToHttpsPort !== undefined && redirectRuleSet ? { ruleSetNames: [HTTPS_REDIRECT_RULE_SET] } : {}),
+            }, o(redirectRuleSet && listener.redirectToHttpsPort !== undefined ? { dependsOn: [redirectRuleSet] } : undefined));
         }
 
         this.ipAddress = this.loadBalancer.ipAddressDetails.apply((details) => details?.[0]?.ipAddress);

@@ -21,8 +21,11 @@ export class InternalPki extends pulumi.ComponentResource {
     readonly caCert: pulumi.Output<string>;
     /** The seed (secret), exported by the eu stack; undefined when it came from there. */
     readonly generatedSeed?: pulumi.Output<string>;
-    private readonly ca: pulumi.Output<InternalCa>;
+    /** The seed (secret); the CA is derived again in each `apply` (an Output would copy its keys into plain objects). */
+    private readonly seed: pulumi.Output<string>;
+    private readonly validity: PkiValidity;
     private readonly plan: TopologyPlan;
+    private cached?: { seed: string; ca: InternalCa };
 
     constructor(name: string, args: InternalPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:security:InternalPki", name, {}, opts);
@@ -31,16 +34,21 @@ export class InternalPki extends pulumi.ComponentResource {
             ? pulumi.secret(args.sharedSeed)
             : new random.RandomBytes(`${name}-ca-seed`, { length: 32 }, { parent: this }).base64;
         if (!args.sharedSeed) this.generatedSeed = pulumi.secret(seed);
-        const validity = args.validity ?? DEFAULT_PKI_VALIDITY;
-        this.ca = pulumi.secret(seed.apply((s) => internalCaFromSeed(s, "BlitzHub internal CA", validity)));
-        this.caCert = pulumi.unsecret(this.ca.apply((ca) => ca.certPem));
+        this.seed = pulumi.secret(seed);
+        this.validity = args.validity ?? DEFAULT_PKI_VALIDITY;
+        this.caCert = pulumi.unsecret(this.seed.apply((s) => this.caOf(s).certPem));
         this.registerOutputs({ caCert: this.caCert });
+    }
+
+    private caOf(seed: string): InternalCa {
+        if (this.cached?.seed !== seed) this.cached = { seed, ca: internalCaFromSeed(seed, "BlitzHub internal CA", this.validity) };
+        return this.cached.ca;
     }
 
     /** Secret values of the `secret/pki/...` paths among `refs`, by path (certificates and keys). */
     values(refs: Iterable<string>): Record<string, pulumi.Output<string>> {
         const paths = [...new Set(refs)].filter(isPkiSecretPath).sort();
-        const all = this.ca.apply((ca) => pkiSecretValues(this.plan, ca, paths));
+        const all = this.seed.apply((seed) => pkiSecretValues(this.plan, this.caOf(seed), paths));
         return Object.fromEntries(paths.map((p) => [p, pulumi.secret(all.apply((v) => v[p]))]));
     }
 }

@@ -132,6 +132,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         lb: plan.loadBalancer,
         subnetId: subnetId(plan.loadBalancer.subnet),
         nsgId: network.nsgs.lb.id,
+        edgeCertificate: args.edgeCertificate,
     }, parent);
     const nlb = plan.networkLoadBalancer;
     const networkLoadBalancer = nlb

@@ -5,6 +5,10 @@
  */
 import type { Lab, LabVm } from "./lab";
 import type { LabMachine } from "./machine";
+import { resolve } from "node:path";
+import { throwawayTestCertificate } from "../render/internalPki";
+import { RABBITMQ_APP_USER } from "../render/rabbitmq";
+import { redisUsers } from "../render/redis";
 import { LAB_CLIENTS } from "./services";
 
 export type FlowStatus = "passed" | "failed" | "not run";
@@ -143,23 +147,33 @@ m.send("subscribe", { txId: "lab-1" });
     }
 }
 
-function redisCli(from: LabMachine, host: string, password: string | undefined, args: string): string {
-    const r = from.run(`redis-cli --no-auth-warning -h ${host} -p 6379 ${args}`, { env: password ? { REDISCLI_AUTH: password } : {}, timeout: 10 });
+/** The internal CA as every VM has it after delivery (the system trust store's source file). */
+const INTERNAL_CA = "/usr/local/share/ca-certificates/blitzhub-internal-ca.crt";
+
+/** redis-cli over TLS, verifying the server against `ca` (the VM's internal CA by default), as `user` when given. */
+function redisCli(from: LabMachine, host: string, login: { user: string; password: string } | undefined, args: string, ca = INTERNAL_CA): string {
+    const r = from.run(`redis-cli --no-auth-warning --tls --cacert ${ca} -h ${host} -p 6379 ${login ? `--user ${login.user}` : ""} ${args}`, {
+        env: login ? { REDISCLI_AUTH: login.password } : {},
+        timeout: 10,
+    });
     return `${r.stdout}${r.stderr}`.trim();
 }
 
 export const FLOWS: Flow[] = [
     {
         name: "fe-health-headers",
-        description: "FE /health answers 200 with every security header of the rendered snippet",
+        description: "FE /health answers 200 with every security header of the rendered snippet (HSTS only when the LB says the request came over HTTPS)",
         run: async (lab) => {
             const nginx = one(lab, "nginx");
-            const r = http(client(lab, "fe-lb"), `${fe(lab)}/health`);
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/health`, { headers: { "X-Forwarded-Proto": "https" } });
             expect(r.status === 200, `GET /health: expected 200, got ${r.status}`);
             const wanted = [...file(nginx, "/etc/nginx/snippets/security-headers.conf").matchAll(/^add_header\s+(\S+)/gm)].map((m) => m[1].toLowerCase());
             const missing = wanted.filter((h) => !(h in r.headers));
             expect(wanted.length > 0 && missing.length === 0, `GET /health lacks ${missing.join(", ")}`);
-            return `200, ${wanted.length} security headers`;
+            // The LB's health check carries no X-Forwarded-Proto: served, without HSTS.
+            const check = http(client(lab, "fe-lb"), `${fe(lab)}/health`);
+            expect(check.status === 200 && !("strict-transport-security" in check.headers), `a health check: ${check.status}, HSTS ${"strict-transport-security" in check.headers}`);
+            return `200, ${wanted.length} security headers over HTTPS; none of HSTS to a health check`;
         },
     },
     {
@@ -256,23 +270,112 @@ export const FLOWS: Flow[] = [
     },
     {
         name: "redis-auth-replication",
-        description: "Redis: auth required, a write on the primary reaches the replica, the replica refuses writes",
+        description: "Redis over TLS only, verified against the internal CA; ACL users: NOAUTH without one, a wrong password or user refused, CONFIG refused to the app; a write on the primary reaches the replica over TLS, the replica refuses writes",
         run: async (lab) => {
             const [primary, replica] = ["EU-BE-01/redis-primary", "EU-BE-01/redis-replica"].map((l) => lab.vms.get(l));
             if (!primary || !replica) throw new NotRun("the lab has no Redis primary and replica");
             const from = one(lab, "fastify").machine;
-            const password = lab.secrets.valueOf("secret/redis_password");
-            const noAuth = redisCli(from, primary.vm.privateIp, undefined, "SET lab:k x");
-            expect(/NOAUTH|Authentication required/i.test(noAuth), `SET without a password: expected NOAUTH, got "${noAuth}"`);
+            const users = redisUsers(primary.account);
+            const app = { user: "app", password: lab.secrets.valueOf(users.app) };
+            const ip = primary.vm.privateIp;
+            const clear = from.run(`redis-cli --no-auth-warning -h ${ip} -p 6379 PING`, { timeout: 10 });
+            expect(!/PONG|NOAUTH/.test(clear.stdout + clear.stderr), `a clear-text connection got an answer: "${(clear.stdout + clear.stderr).trim()}"`);
+            const noAuth = redisCli(from, ip, undefined, "SET lab:k x");
+            expect(/NOAUTH|Authentication required/i.test(noAuth), `SET without a user: expected NOAUTH, got "${noAuth}"`);
+            const wrong = redisCli(from, ip, { user: "app", password: "not-the-password" }, "PING");
+            expect(/WRONGPASS/.test(wrong), `a wrong password: expected WRONGPASS, got "${wrong}"`);
+            const otherUser = redisCli(from, ip, { user: "replication", password: app.password }, "PING");
+            expect(/WRONGPASS/.test(otherUser), `the app's password as another user: expected WRONGPASS, got "${otherUser}"`);
+            const config = redisCli(from, ip, app, "CONFIG GET maxmemory");
+            expect(/NOPERM/.test(config), `CONFIG as the app: expected NOPERM, got "${config}"`);
+            // A CA other than the deployment's is not trusted: the handshake fails.
+            const otherCa = throwawayTestCertificate({ dnsNames: ["other.invalid"] }).caPem;
+            from.run("cat > /tmp/lab-other-ca.pem", { input: otherCa });
+            const untrusted = redisCli(from, ip, app, "PING", "/tmp/lab-other-ca.pem");
+            expect(!/PONG/.test(untrusted), `a server certificate checked against another CA was accepted: "${untrusted}"`);
             const value = `v${Date.now()}`;
-            const set = redisCli(from, primary.vm.privateIp, password, `SET lab:k ${value}`);
+            const set = redisCli(from, ip, app, `SET lab:k ${value}`);
             expect(set === "OK", `SET on the primary: "${set}"`);
-            await eventually("the replica has the primary's write", 15, () => (redisCli(from, replica.vm.privateIp, password, "GET lab:k") === value ? true : undefined));
-            const ro = redisCli(from, replica.vm.privateIp, password, "SET lab:k y");
+            await eventually("the replica has the primary's write", 15, () => (redisCli(from, replica.vm.privateIp, app, "GET lab:k") === value ? true : undefined));
+            const ro = redisCli(from, replica.vm.privateIp, app, "SET lab:k y");
             expect(/READONLY/.test(ro), `SET on the replica: expected READONLY, got "${ro}"`);
-            const link = redisCli(from, replica.vm.privateIp, password, "INFO replication");
+            const info = redisCli(from, ip, app, "INFO replication");
+            expect(/NOPERM/.test(info), `INFO as the app: expected NOPERM (INFO is the exporter's), got "${info.slice(0, 80)}"`);
+            const link = redisCli(from, replica.vm.privateIp, { user: "exporter", password: lab.secrets.valueOf(users.exporter) }, "INFO replication");
             expect(/master_link_status:up/.test(link), `replica link: ${/master_link_status:\S+/.exec(link)?.[0] ?? link.slice(0, 100)}`);
-            return "NOAUTH without password, replicated, READONLY replica";
+            return "TLS only (CA verified, another CA refused); NOAUTH, WRONGPASS, NOPERM for CONFIG; replicated over TLS, READONLY replica";
+        },
+    },
+    {
+        name: "fe-https-edge",
+        description: "client → load balancer (stand-in, the plan's listeners) over HTTPS with the edge certificate → Nginx: 200 with HSTS; port 80 answers 301 to HTTPS without HSTS; Nginx redirects a plain-HTTP request itself",
+        run: async (lab) => {
+            const nginx = one(lab, "nginx");
+            const lb = lab.plan.accounts.find((a) => a.name === nginx.account.name)!.loadBalancer;
+            const tls = lb.listeners.filter((l) => l.tls);
+            const redirect = lb.listeners.filter((l) => l.redirectToHttpsPort !== undefined);
+            expect(tls.length > 0 && redirect.length > 0, `${lb.resourceName}: the plan has ${tls.length} HTTPS and ${redirect.length} redirecting listeners`);
+            const set = lb.backendSets.find((s) => s.name === tls[0].backendSet)!;
+            const c = client(lab, "fe-lb");
+            const address = LAB_CLIENTS.eu.find((x) => x.name === "fe-lb")!.ip;
+            const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.lab"], ipAddresses: [address] });
+            c.run("mkdir -p /tmp/lab-edge && cat > /tmp/lab-edge/edge.crt", { input: cert.certPem });
+            c.run("umask 077 && cat > /tmp/lab-edge/edge.key", { input: cert.keyPem });
+            c.run("cat > /tmp/lab-edge/ca.crt", { input: cert.caPem });
+            const config = {
+                address,
+                backend: { host: nginx.vm.privateIp, port: set.port },
+                https: tls.map((l) => ({ port: l.port, cert: "/tmp/lab-edge/edge.crt", key: "/tmp/lab-edge/edge.key" })),
+                redirect: redirect.map((l) => ({ port: l.port, toPort: l.redirectToHttpsPort })),
+            };
+            c.run("cat > /tmp/lab-edge/lb.json", { input: JSON.stringify(config) });
+            const standIn = c.spawn(["node", resolve(import.meta.dirname, "standins/lb.mjs"), "/tmp/lab-edge/lb.json"]);
+            try {
+                const base = `https://${address}${tls[0].port === 443 ? "" : `:${tls[0].port}`}`;
+                const ok = await eventually("HTTPS through the load balancer stand-in", 15, () => {
+                    const r = c.run(`curl -sS -i -m 5 --cacert /tmp/lab-edge/ca.crt ${base}/health`, { timeout: 10 });
+                    return r.code === 0 ? r.stdout : undefined;
+                });
+                expect(/^HTTP\/1\.1 200/.test(ok), `GET ${base}/health: ${ok.split("\r\n")[0]}`);
+                expect(/^strict-transport-security: max-age=31536000; includeSubDomains/im.test(ok), "no HSTS header over HTTPS");
+                const unverified = c.run(`curl -sS -m 5 ${base}/health`, { timeout: 10 });
+                expect(unverified.code !== 0, "curl accepted the edge certificate without its CA");
+                const plain = http(c, `http://${address}:${redirect[0].port}/api/v1/status?x=1`);
+                expect(plain.status === 301, `GET on port ${redirect[0].port}: expected 301, got ${plain.status}`);
+                expect(plain.headers.location === `https://${address}/api/v1/status?x=1`, `redirect to "${plain.headers.location}"`);
+                expect(!("strict-transport-security" in plain.headers), "HSTS sent over plain HTTP");
+                const direct = http(c, `${fe(lab)}/api/v1/status`, { headers: { "X-Forwarded-Proto": "http" } });
+                expect(direct.status === 301 && !("strict-transport-security" in direct.headers), `Nginx on a plain-HTTP request: ${direct.status}, HSTS ${"strict-transport-security" in direct.headers}`);
+                return `HTTPS ${tls.map((l) => l.port).join(",")} → Nginx 200 with HSTS (CA verified), ${redirect.map((l) => l.port).join(",")} → 301 ${plain.headers.location}, no HSTS over HTTP`;
+            } finally {
+                standIn.kill("SIGTERM");
+            }
+        },
+    },
+    {
+        name: "amqp-tls",
+        description: "RabbitMQ: AMQP only over TLS 1.3 with the internal CA's certificate (5672 closed); the app's user has no tags and authenticates",
+        run: async (lab) => {
+            const broker = one(lab, "rabbitmq");
+            const amqp = broker.vm.services.find((s) => s.service === "rabbitmq")!.ports.find((p) => p.name === "amqp")!;
+            const from = one(lab, "fastify").machine;
+            const ip = broker.vm.privateIp;
+            const handshake = await eventually("a TLS handshake with RabbitMQ", 60, () => {
+                const r = from.run(`openssl s_client -connect ${ip}:${amqp.port} -tls1_3 -CAfile ${INTERNAL_CA} -verify_ip ${ip} -verify_return_error </dev/null`, { timeout: 10 });
+                return /Verify return code: 0 \(ok\)/.test(r.stdout) ? r.stdout : undefined;
+            });
+            expect(/TLSv1\.3/.test(handshake), "not TLS 1.3");
+            const listening = broker.machine.run("ss -ltnH", { timeout: 10 }).stdout;
+            expect(!/:5672\s/.test(listening), `something listens on 5672 on the broker: ${listening.split("\n").filter((l) => /:5672\s/.test(l)).join("; ")}`);
+            const clear = from.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ip}/5672' 2>/dev/null && echo open || echo closed`, { timeout: 10 }).stdout.trim();
+            expect(clear === "closed", `clear-text AMQP 5672 from the API VM: ${clear}`);
+            const users = broker.machine.run("rabbitmqctl -q list_users", { timeout: 60 }).stdout;
+            const app = users.split("\n").find((l) => l.startsWith(`${RABBITMQ_APP_USER}\t`));
+            expect(app !== undefined && /\[\]/.test(app), `${RABBITMQ_APP_USER}: ${app ?? "missing"} (users: ${users.replace(/\n/g, "; ")})`);
+            expect(!/administrator/.test(users.split("\n").filter((l) => !l.startsWith("guest")).join("\n")), `an administrator besides the loopback-only guest: ${users.replace(/\n/g, "; ")}`);
+            const auth = broker.machine.run(`rabbitmqctl -q authenticate_user ${RABBITMQ_APP_USER} "$P"`, { env: { P: lab.secrets.valueOf("secret/rabbitmq/app_password") }, timeout: 60 });
+            expect(auth.code === 0, `the app's user does not authenticate: ${(auth.stdout + auth.stderr).trim()}`);
+            return `TLS 1.3 on ${amqp.port} (CA verified), 5672 closed, ${RABBITMQ_APP_USER} without tags authenticates`;
         },
     },
     {

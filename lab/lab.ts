@@ -48,7 +48,7 @@ export class Lab {
     readonly prefix = `blz${process.pid}`;
     readonly network = new LabNetwork(this.prefix);
     readonly scratch = `/tmp/${this.prefix}`;
-    readonly secrets = new LabSecrets();
+    readonly secrets = new LabSecrets(() => this.plan);
     readonly vms = new Map<string, LabVm>();
     readonly clients = new Map<string, LabMachine>();
     readonly notRun: NotRun[] = [];

@@ -3,6 +3,8 @@
  * no internet (users, write_files, runcmd), then the project's own delivery script of each
  * service (`remoteScript`, the bash ConfigDelivery pipes over SSH), with lab-made secrets.
  */
+import type { TopologyPlan } from "../plan/types";
+import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../render/internalPki";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { parse } from "yaml";
@@ -38,9 +40,18 @@ export const DEBIAN_BUILDS: Record<string, Record<string, string>> = {
 /** Lines of a release install script that fetch or unpack the download. */
 const DOWNLOAD_STEP = /\bcurl\b|\btar\b|\bunzip\b|\$tmp|\$\(mktemp/;
 
-/** Test secrets: one random value per Vault path for the whole lab (a password shared by VMs stays shared). */
+/**
+ * Test secrets: one random value per Vault path for the whole lab (a password shared by VMs stays
+ * shared); certificates, keys and derived passwords (`secret/pki/...`, `secret/derived/...`) from
+ * a CA made for this lab run (render/internalPki.ts), as the stack derives them from its seed.
+ */
 export class LabSecrets {
     private readonly values = new Map<string, string>();
+    /** The lab's private CA (a fresh seed per run). */
+    readonly ca = internalCaFromSeed(randomBytes(32).toString("base64"), "BlitzHub lab CA");
+
+    /** @param planOf the lab's plan, once known (leaf names come from its VMs) */
+    constructor(private readonly planOf: () => TopologyPlan | undefined = () => undefined) {}
 
     /** Fixes a path's value (a webhook URL that must point at the lab's sink). */
     set(path: string, value: string): void {
@@ -48,6 +59,8 @@ export class LabSecrets {
     }
 
     valueOf(path: string): string {
+        const plan = this.planOf();
+        if (!this.values.has(path) && plan && isPkiSecretPath(path)) this.values.set(path, pkiSecretValues(plan, this.ca, [path])[path]);
         if (!this.values.has(path)) this.values.set(path, randomBytes(18).toString("base64url"));
         return this.values.get(path)!;
     }

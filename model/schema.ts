@@ -60,6 +60,11 @@ export const ServicePort = z.strictObject({
     metricsParams: z.record(z.string(), z.array(z.string())).optional(),
     /** Only reachable on 127.0.0.1; never opened in any firewall. */
     localOnly: z.boolean().default(false),
+    /**
+     * The listener speaks TLS with a certificate of the deployment's internal CA
+     * (render/internalPki.ts): clients and scrapes use `https://` and verify it.
+     */
+    tls: z.boolean().default(false),
     description: z.string().optional(),
 });
 export type ServicePort = z.infer<typeof ServicePort>;
@@ -356,6 +361,10 @@ export const Listener = z.strictObject({
     protocol: z.enum(["HTTP", "TCP"]),
     backendSet: Label,
     idleTimeoutSeconds: z.number().int().min(1).max(7200).optional(),
+    /** HTTPS: an HTTP listener that terminates TLS with the stack's edge certificate (`blitzhub-edge:*`). */
+    tls: z.boolean().default(false),
+    /** Answers every request with a 301 to the load balancer's HTTPS listener (port 80 of a public LB). */
+    redirectToHttps: z.boolean().default(false),
 });
 
 export const LoadBalancer = z.strictObject({

@@ -4,6 +4,7 @@
  * overrides (example OCI config, placeholder delivery key), and everything validated — topology,
  * stack config, OCI profiles, the plan — before any stack runs.
  */
+import { throwawayTestCertificate } from "../render/internalPki";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -77,6 +78,17 @@ export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
     "blitzhub-delivery:sshPrivateKey": "offline-placeholder-not-a-private-key",
     "blitzhub-offsite:secretKey": "offline-placeholder-not-a-secret-key",
 };
+
+/**
+ * The edge certificate the offline engine supplies when a stack file has none: a throwaway one
+ * (render/internalPki.ts) for `blitzhub.invalid`, derived from a public label so that plans,
+ * diffs and the baseline do not change from run to run; secret in the plan, like a real one.
+ * Nothing is written to disk, and nothing trusts its CA.
+ */
+function offlineEdgeCertificate(): Record<string, string> {
+    const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] }, "blitzhub offline plan: placeholder edge certificate");
+    return { "blitzhub-edge:certificate": cert.certPem, "blitzhub-edge:privateKey": cert.keyPem, "blitzhub-edge:caCertificate": cert.caPem };
+}
 
 export const PROJECT = "blitzhub";
 export const ORGANIZATION = "organization";
@@ -214,7 +226,8 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         const values: Record<string, string> = { ...project, ...file.config };
         for (const [key, value] of Object.entries(file.raw)) values[`${CONFIG_NAMESPACE}:${key}`] = configString(value);
         const secretKeys = [...file.secretKeys];
-        for (const [key, value] of Object.entries(OFFLINE_SECRET_DEFAULTS)) {
+        const edge = "blitzhub-edge:certificate" in values ? {} : offlineEdgeCertificate();
+        for (const [key, value] of Object.entries({ ...OFFLINE_SECRET_DEFAULTS, ...edge })) {
             if (key in values) continue;
             values[key] = value;
             secretKeys.push(key);

@@ -45,6 +45,7 @@ export function portPlan(port: ServicePort): PortPlan {
         metrics: port.metrics,
         metricsPath: port.metricsPath,
         localOnly: port.localOnly,
+        tls: port.tls,
     };
 }
 

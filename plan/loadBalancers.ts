@@ -79,9 +79,19 @@ export function planLoadBalancer(
             backends,
         };
     });
+    const https = lb.listeners.find((l) => l.tls);
     lb.listeners.forEach((listener, i) => {
         if (!lb.backendSets.some((s) => s.name === listener.backendSet)) {
             problems.push({ path: `${path}.listeners[${i}].backendSet`, message: `no backend set "${listener.backendSet}"` });
+        }
+        if (listener.tls && listener.protocol !== "HTTP") {
+            problems.push({ path: `${path}.listeners[${i}].tls`, message: "TLS termination is for HTTP listeners; a TCP listener passes TLS through to its backends" });
+        }
+        if (listener.redirectToHttps && (listener.protocol !== "HTTP" || listener.tls)) {
+            problems.push({ path: `${path}.listeners[${i}].redirectToHttps`, message: "only a plain HTTP listener redirects to HTTPS" });
+        }
+        if (listener.redirectToHttps && !https) {
+            problems.push({ path: `${path}.listeners[${i}].redirectToHttps`, message: "the load balancer has no HTTPS listener (tls: true) to redirect to" });
         }
     });
     return {
@@ -97,6 +107,8 @@ export function planLoadBalancer(
             protocol: l.protocol,
             backendSet: l.backendSet,
             ...(l.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: l.idleTimeoutSeconds } : {}),
+            tls: l.tls,
+            ...(l.redirectToHttps && https ? { redirectToHttpsPort: https.port } : {}),
         })),
         backendSets,
     };

@@ -32,6 +32,7 @@ export function planScrapeTargets(
                         ip: vm.privateIp,
                         port: port.port,
                         metricsPath: port.metricsPath,
+                        scheme: port.tls ? "https" : "http",
                         service: placement.service,
                         address: `${vm.privateIp}:${port.port}`,
                     });

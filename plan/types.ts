@@ -39,6 +39,8 @@ export interface PortPlan {
     metrics: boolean;
     metricsPath: string;
     localOnly: boolean;
+    /** TLS with a certificate of the internal CA (clients use `https://`). */
+    tls: boolean;
 }
 
 /** One VM that serves a dependency. */
@@ -180,6 +182,10 @@ export interface LoadBalancerListener {
     protocol: "HTTP" | "TCP";
     backendSet: string;
     idleTimeoutSeconds?: number;
+    /** HTTPS with the stack's edge certificate (`oci.loadbalancer.Certificate`). */
+    tls: boolean;
+    /** Port of the HTTPS listener every request is redirected to (301); absent for a serving listener. */
+    redirectToHttpsPort?: number;
 }
 
 /** The account's flexible load balancer (Always Free: 10 Mbps min = max). */
@@ -238,6 +244,8 @@ export interface ScrapeTarget {
     ip: string;
     port: number;
     metricsPath: string;
+    /** `https` when the port speaks TLS (internal CA, trusted system-wide on every VM). */
+    scheme: "http" | "https";
     service: string;
     /** `ip:port`. */
     address: string;

@@ -10,6 +10,7 @@ import { exposurePolicies } from "./exposure";
 import { freeTierPolicies } from "./freeTier";
 import { hygienePolicies } from "./hygiene";
 import { identityPolicies } from "./identity";
+import { transportPolicies } from "./transport";
 import type { BlitzPolicy } from "./lib/policy";
 
 /** The pack: what `pulumi preview --policy-pack policies` enforces on each stack. */
@@ -20,10 +21,11 @@ export const policies: BlitzPolicy[] = [
     ...dataProtectionPolicies,
     ...hygienePolicies,
     ...identityPolicies,
+    ...transportPolicies,
     ...cisPolicies,
 ];
 
 /** Stack policies the offline runner applies to all planned stacks together (the CLI sees one stack). */
 export const topologyPolicies: BlitzPolicy[] = [vcnOverlapTopology];
 
-export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, identityPolicies, cisPolicies };
+export { freeTierPolicies, exposurePolicies, computePolicies, dataProtectionPolicies, hygienePolicies, identityPolicies, transportPolicies, cisPolicies };

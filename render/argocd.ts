@@ -25,7 +25,10 @@ export function renderArgocd(ctx: ServiceContext): FileSpec[] {
     const http = requirePort(placement, `${label} argocd`, "http");
     const websocketTargets = instancesOf(plan, "fastify").map((i) => `${i.vm.privateIp}:${requirePort(i.placement, vmLabel(i.account, i.vm), "ws").port}`);
     if (websocketTargets.length === 0) throw new Error(`${label} argocd: no Fastify in the plan for fastify-websocket`);
-    const vaultAddrs = dependencyTargets(ctx, "vault").map((t) => `http://${t.ip}:${(t.ports.find((p) => p.name === "api") ?? t.ports[0]).port}`);
+    const vaultAddrs = dependencyTargets(ctx, "vault").map((t) => {
+        const api = t.ports.find((p) => p.name === "api") ?? t.ports[0];
+        return `${api.tls ? "https" : "http"}://${t.ip}:${api.port}`;
+    });
     if (vaultAddrs.length === 0) throw new Error(`${label} argocd: no Vault dependency target`);
     return [
         {

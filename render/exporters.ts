@@ -4,6 +4,8 @@
  * stub_status, Redis's logs in with the Redis password. Each listens on the VM's private IP, where
  * Prometheus scrapes it; the unit (from the package) reads `/etc/default/<package>`.
  */
+import { PKI_CA_CERT_SECRET } from "./internalPki";
+import { secretPlaceholder } from "./secrets";
 import { portOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -32,7 +34,13 @@ export function nginxExporterFiles(ctx: ServiceContext): FileSpec[] {
     ];
 }
 
-/** `/etc/default/prometheus-redis-exporter`: the password only in the environment, never in argv. */
+/** The internal CA as the Redis exporter reads it. */
+export const REDIS_EXPORTER_CA_PATH = "/etc/blitzhub/tls/redis-exporter-ca.crt";
+
+/**
+ * `/etc/default/prometheus-redis-exporter`: Redis over TLS (verified against its own copy of the
+ * internal CA) as the ACL user `exporter`; the password only in the environment, never in argv.
+ */
 export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, redisPort: number): FileSpec[] {
     const pkg = exporterPackage(ctx);
     if (!pkg) return [];
@@ -43,12 +51,22 @@ export function redisExporterFiles(ctx: ServiceContext, passwordSecret: string, 
             path: `/etc/default/${pkg}`,
             content: renderTemplate("exporters/defaults.hbs", {
                 vmLabel: label,
-                args: `-redis.addr redis://127.0.0.1:${redisPort} -web.listen-address ${ctx.vm.privateIp}:${metrics.port}`,
+                args: `-redis.addr rediss://127.0.0.1:${redisPort} -redis.user exporter -tls-ca-cert-file ${REDIS_EXPORTER_CA_PATH} -web.listen-address ${ctx.vm.privateIp}:${metrics.port}`,
                 env: [{ name: "REDIS_PASSWORD", value: `@@secret:${passwordSecret}@@` }],
             }),
             mode: "0640",
             owner: "root",
             group: "prometheus",
+            reload: `systemctl restart ${pkg}`,
+        },
+        // Its own copy of the CA, delivered with it: the exporter exits when the file is missing, and
+        // the system store's copy may arrive later (another delivery) on a VM that booted before the CA.
+        {
+            path: REDIS_EXPORTER_CA_PATH,
+            content: secretPlaceholder(PKI_CA_CERT_SECRET),
+            mode: "0644",
+            owner: "root",
+            group: "root",
             reload: `systemctl restart ${pkg}`,
         },
     ];

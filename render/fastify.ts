@@ -1,8 +1,16 @@
 /** Fastify's application config on the BE A1: `/app/config/fastify.js` and `websocket.js`, peers by IP, secrets as placeholders. */
+import { INTERNAL_CA_BUNDLE_PATH } from "./internalPki";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { RABBITMQ_APP_USER } from "./rabbitmq";
+import { redisUsers } from "./redis";
 import { pm2Reload } from "./pm2";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
+
+/** `https`/`amqps` for a port that speaks TLS, the plain scheme otherwise. */
+function scheme(port: { tls: boolean }, plain: "http" | "amqp"): string {
+    return port.tls ? `${plain}s` : plain;
+}
 
 export function renderFastify(ctx: ServiceContext): FileSpec[] {
     const { account, vm, placement } = ctx;
@@ -16,10 +24,8 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
     const replicaVms = new Set(instancesOf(ctx.plan, "redis").filter((i) => i.placement.mode === "replica").map((i) => `${i.account.name}/${i.vm.name}`));
     const primary = need(redisTargets.find((t) => !replicaVms.has(`${t.account}/${t.vm}`)), "no redis primary among its dependencies");
     const replicas = redisTargets.filter((t) => replicaVms.has(`${t.account}/${t.vm}`));
-    const redisPassword = need(
-        instancesOf(ctx.plan, "redis", primary.account).find((i) => i.vm.name === primary.vm)?.placement.def.secrets.find((s) => /redis/.test(s.path))?.path,
-        "redis declares no password secret",
-    );
+    const redisAccount = need(instancesOf(ctx.plan, "redis", primary.account)[0]?.account, "no redis account");
+    const redisPassword = redisUsers(redisAccount).app;
     const rabbitPassword = need(
         instancesOf(ctx.plan, "rabbitmq")[0]?.placement.def.secrets.find((s) => /app_password/.test(s.path))?.path,
         "rabbitmq declares no app password secret",
@@ -51,11 +57,14 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
                 redis: {
                     primary: { ip: primary.ip, port: requirePort(primary, label, "redis").port },
                     replicas: replicas.map((t) => ({ ip: t.ip, port: requirePort(t, label, "redis").port })),
+                    user: "app",
                     passwordSecret: redisPassword,
                 },
+                // Redis, RabbitMQ and Vault speak TLS with certificates of the internal CA.
+                caFile: INTERNAL_CA_BUNDLE_PATH,
                 apiCacheTtl: String(settings.apiCacheTtl ?? "1h"),
                 rabbitmq: {
-                    urls: dependencyTargets(ctx, "rabbitmq").map((t) => `amqp://blitzhub:@@secret:${rabbitPassword}@@@${t.ip}:${requirePort(t, label, "amqp").port}`),
+                    urls: dependencyTargets(ctx, "rabbitmq").map((t) => `${scheme(requirePort(t, label, "amqp"), "amqp")}://${RABBITMQ_APP_USER}:@@secret:${rabbitPassword}@@@${t.ip}:${requirePort(t, label, "amqp").port}`),
                 },
                 publishQueue: String(settings.publishQueue ?? "buy_queue"),
                 consumeQueues: list(settings.consumeQueues, ["buy_queue", "transaction_notifications"]),
@@ -64,7 +73,7 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
                     passwordSecret: need(def.secrets.find((s) => /adb/.test(s.path))?.path, "no ADB password secret"),
                     connectString: `${adbDep.managedTarget!.dbName.toLowerCase()}_high`,
                 },
-                vault: dependencyTargets(ctx, "vault").map((t) => `http://${t.ip}:${requirePort(t, label, "api").port}`),
+                vault: dependencyTargets(ctx, "vault").map((t) => `${scheme(requirePort(t, label, "api"), "http")}://${t.ip}:${requirePort(t, label, "api").port}`),
                 solanaRpc: dependencyTargets(ctx, "rpc-gateway").map((t) => `http://${t.ip}:${requirePort(t, label, "rpc").port}`),
                 otelEndpoint: otel ? `http://${otel.ip}:${requirePort(otel, label, "otlp-grpc").port}` : "",
                 fluentd: { ip: fluentd.ip, port: requirePort(fluentd, label, "forward").port },

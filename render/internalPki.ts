@@ -16,7 +16,7 @@
  * runs `update-ca-certificates`, and {@link internalCaTrustFile} delivers the same file to VMs that
  * booted before the CA existed.
  */
-import { createHash, createPrivateKey, createPublicKey, hkdfSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
     AlgorithmIdentifier,
@@ -226,6 +226,20 @@ export function issueLeaf(ca: InternalCa, subject: LeafSubject): CertifiedKey {
     return { certPem: pem("CERTIFICATE", signCertificate(tbs, ca.key)), keyPem: key.export({ format: "pem", type: "pkcs8" }).toString() };
 }
 
+/**
+ * A throwaway certificate for `names` (and its issuer as the chain): what the lab's load-balancer
+ * stand-in presents (a fresh random seed) and the offline plan's HTTPS listeners carry when no
+ * real edge certificate is configured (`seedLabel`: derived from that public label, so the plan is
+ * the same on every run; its key is public by construction and its CA trusted nowhere). Never
+ * stored; never a real edge's.
+ */
+export function throwawayTestCertificate(names: { dnsNames: string[]; ipAddresses?: string[] }, seedLabel?: string): CertifiedKey & { caPem: string } {
+    const seed = seedLabel === undefined ? randomBytes(32) : createHash("sha256").update(seedLabel).digest();
+    const ca = internalCaFromSeed(seed.toString("base64"), "BlitzHub offline test CA (not trusted anywhere)");
+    const leaf = issueLeaf(ca, { commonName: names.dnsNames[0] ?? "blitzhub.invalid", dnsNames: names.dnsNames, ipAddresses: names.ipAddresses ?? [] });
+    return { ...leaf, caPem: ca.certPem };
+}
+
 // ---- Files and placeholders -------------------------------------------------------------
 
 /** Where every VM keeps the CA for `update-ca-certificates` (Debian/Ubuntu). */
@@ -235,6 +249,7 @@ export const INTERNAL_CA_BUNDLE_PATH = "/etc/ssl/certs/blitzhub-internal-ca.pem"
 /** Placeholder path of the CA certificate (public, but known only once the seed exists). */
 export const PKI_CA_CERT_SECRET = "secret/pki/ca_cert";
 const LEAF_PATH = /^secret\/pki\/leaf\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)\/(cert|key)$/;
+const DERIVED_PASSWORD_PATH = /^secret\/derived\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)$/;
 
 function slug(value: string): string {
     return value.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
@@ -311,9 +326,29 @@ export function internalCaTrustFile(): FileSpec {
     };
 }
 
-/** True for placeholder paths this module fills (`secret/pki/...`). */
+/**
+ * Placeholder path of a password that belongs to one account's instance of a service and one of
+ * its users (`secret/derived/eu_be_01/redis/app`): Redis's ACL users, one set per cluster. Its
+ * value is derived from the deployment's seed (HKDF, one-way), so each cluster has its own
+ * credentials without a catalogue secret per account.
+ */
+export function derivedPasswordPath(account: AccountPlan, service: string, user: string): string {
+    return `secret/derived/${slug(account.name)}/${slug(service)}/${slug(user)}`;
+}
+
+/** 40 letters and digits (≈238 bits) for `path`; letters and digits only, like the catalogue's. */
+function derivedPassword(ca: InternalCa, path: string): string {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const bytes = Buffer.from(hkdfSync("sha256", ca.seed, Buffer.from("blitzhub-derived-password"), Buffer.from(path, "utf8"), 160));
+    // Rejection sampling keeps every character equally likely (248 = 4 × 62).
+    const chars = [...bytes].filter((b) => b < 248).map((b) => alphabet[b % 62]);
+    if (chars.length < 40) throw new Error(`derived password ${path}: not enough bytes`);
+    return chars.slice(0, 40).join("");
+}
+
+/** True for placeholder paths this module fills (`secret/pki/...`, `secret/derived/...`). */
 export function isPkiSecretPath(path: string): boolean {
-    return path === PKI_CA_CERT_SECRET || LEAF_PATH.test(path);
+    return path === PKI_CA_CERT_SECRET || LEAF_PATH.test(path) || DERIVED_PASSWORD_PATH.test(path);
 }
 
 /**
@@ -327,6 +362,12 @@ export function pkiSecretValues(plan: TopologyPlan, ca: InternalCa, refs: Iterab
     for (const ref of refs) {
         if (ref === PKI_CA_CERT_SECRET) {
             values[ref] = ca.certPem;
+            continue;
+        }
+        const derived = DERIVED_PASSWORD_PATH.exec(ref);
+        if (derived) {
+            if (!plan.accounts.some((a) => slug(a.name) === derived[1])) throw new Error(`${ref}: names no account of the plan`);
+            values[ref] = derivedPassword(ca, ref);
             continue;
         }
         const match = LEAF_PATH.exec(ref);

@@ -51,6 +51,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     const jobs = scrapeJobs(plan.scrapeTargets).map((j) => ({
         ...j,
         params: metricsParams(plan, j.targets[0]),
+        https: j.targets[0].scheme === "https",
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
         // MinIO serves its metrics only with a bearer token (MINIO_PROMETHEUS_AUTH_TYPE=jwt).
         ...(j.targets.every((t) => t.service === "minio") ? { bearerTokenFile: MINIO_METRICS_TOKEN_FILE } : {}),

@@ -1,8 +1,12 @@
 /** RabbitMQ on EU-DATA-01: a three-node cluster (classic peer discovery by hostname), the spec's queues as quorum queues. */
+import { internalTlsFiles } from "./internalPki";
 import { instancesOf, requirePort, vmLabel } from "./lookup";
 import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
+
+/** The application's RabbitMQ user: no tags (no management, no administration), its queues only. */
+export const RABBITMQ_APP_USER = "blitzhub-app";
 
 /** The queues the spec names when the catalogue does not list them (`settings.queues`). */
 export const DEFAULT_RABBITMQ_QUEUES = ["buy_queue", "transaction_notifications"];
@@ -23,7 +27,11 @@ export function renderRabbitmq(ctx: ServiceContext): FileSpec[] {
     const peers = instancesOf(plan, "rabbitmq", account.name).map((i) => ({ host: i.vm.resourceName, ip: i.vm.privateIp }));
     const owner = { owner: "rabbitmq", group: "rabbitmq" };
     const reload = "systemctl restart rabbitmq-server";
+    const tls = internalTlsFiles(account, vm, "rabbitmq", { dir: "/etc/rabbitmq/tls", owner: "rabbitmq", reload });
+    const escape = (q: string) => q.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const queuePattern = `^(${queues.map(escape).join("|")})$`;
     return [
+        ...tls.files,
         {
             path: "/etc/rabbitmq/rabbitmq.conf",
             content: renderTemplate("rabbitmq/rabbitmq.conf.hbs", {
@@ -34,7 +42,7 @@ export function renderRabbitmq(ctx: ServiceContext): FileSpec[] {
                 amqpPort: amqp.port,
                 managementPort: management.port,
                 metricsPort: metrics.port,
-                passwordSecret: password.path,
+                tls,
                 memoryWatermarkMb: Math.floor(placement.memoryMb * watermark),
                 peers,
             }),
@@ -44,7 +52,15 @@ export function renderRabbitmq(ctx: ServiceContext): FileSpec[] {
         },
         {
             path: "/etc/rabbitmq/definitions.json",
-            content: renderTemplate("rabbitmq/definitions.json.hbs", { queues, queueType }),
+            content: renderTemplate("rabbitmq/definitions.json.hbs", {
+                queues,
+                queueType,
+                appUser: RABBITMQ_APP_USER,
+                passwordSecret: password.path,
+                queuePattern,
+                // Publishing goes through the default exchange to the queues.
+                writePattern: `^(amq\\.default|${queues.map(escape).join("|")})$`,
+            }),
             mode: "0640",
             ...owner,
             reload,

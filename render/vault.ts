@@ -1,4 +1,5 @@
 /** HashiCorp Vault on EU-SEC-01: `vault.hcl` with raft storage joined to the three peers by IP; OCI KMS auto-unseal when the role has an OCI Vault. */
+import { internalTlsFiles } from "./internalPki";
 import { instancesOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -17,7 +18,10 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
     const kms = { keySecret: secret(/kms_key/), cryptoSecret: secret(/kms_crypto/), managementSecret: secret(/kms_management/) };
     const kmsSeal = kms.keySecret && kms.cryptoSecret && kms.managementSecret ? { ...kms, vaultName: account.name } : undefined;
     const configPath = placement.def.files.find((f) => f.endsWith(".hcl")) ?? "/etc/vault/vault.hcl";
+    const reload = "systemctl reload vault";
+    const tls = internalTlsFiles(account, vm, "vault", { dir: "/etc/vault/tls", owner: "vault", reload });
     return [
+        ...tls.files,
         {
             path: configPath,
             content: renderTemplate("vault/vault.hcl.hbs", {
@@ -31,12 +35,13 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
                 nodeId: vm.resourceName,
                 peers,
                 kmsSeal,
+                tls,
             }),
             mode: "0600",
             owner: "vault",
             group: "vault",
             validate: `vault operator diagnose -skip=storage -skip=listener -config=${configPath} >/dev/null`,
-            reload: "systemctl reload vault",
+            reload,
         },
     ];
 }

@@ -7,7 +7,7 @@
 import type { Problem } from "../model/errors";
 
 /** Config keys whose values are always secrets (namespace included). */
-export const SECRET_CONFIG_KEYS = ["blitzhub-delivery:sshPrivateKey", "blitzhub-offsite:secretKey"] as const;
+export const SECRET_CONFIG_KEYS = ["blitzhub-delivery:sshPrivateKey", "blitzhub-edge:privateKey", "blitzhub-offsite:secretKey"] as const;
 
 /** Key names that hold credentials, in any namespace (`blitzhub:adminPassword`, `x:apiToken`). */
 const SECRET_LIKE = /(password|passphrase|privatekey|private_key|secret|token|apikey|api_key)$/i;

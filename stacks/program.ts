@@ -10,6 +10,7 @@
  * Within a stack every account deploys in parallel; spokes wait only for their hub's DRG and
  * the IAM statements of the attachment (see `stacks/region.ts`).
  */
+import type { EdgeCertificate } from "../components/FlexibleLoadBalancer";
 import * as pulumi from "@pulumi/pulumi";
 import { UserInputError, type Problem } from "../model/errors";
 import { loadTopology } from "../model/load";
@@ -121,6 +122,7 @@ export async function program(): Promise<Record<string, unknown>> {
             `no ${CONFIG_NAMESPACE}:wireguardPeers: the WireGuard bastions admit nobody, so neither operators nor config delivery can reach the VMs (README, "First deployment")`,
         );
     }
+    const edgeCertificate = readEdgeCertificate(config, plan);
     const deliveryKey = new pulumi.Config(DELIVERY_CONFIG_NAMESPACE).getSecret("sshPrivateKey");
     if (deliveryKey === undefined) {
         pulumi.log.warn(`config delivery is off: no ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey (pulumi config set --secret ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey < key)`);
@@ -140,6 +142,7 @@ export async function program(): Promise<Record<string, unknown>> {
             const vmFiles = rendered.files[account.name].filter((f) => f.vm === vm.name);
             return renderCloudInit(plan, account, vm, { ...renderOptions, files: vmFiles, hostKey, internalCaCert });
         },
+        edgeCertificate,
         delivery: deliveryKey === undefined ? undefined : { files: rendered.files, privateKey: deliveryKey },
         remoteHubs,
         globalHub: eu?.requireOutput("globalHub") as pulumi.Output<GlobalHubOutputs> | undefined,
@@ -161,6 +164,32 @@ export async function program(): Promise<Record<string, unknown>> {
         }
     }
     return outputs;
+}
+
+/** Config namespace of the public certificate the HTTPS listeners present. */
+export const EDGE_CONFIG_NAMESPACE = "blitzhub-edge";
+
+/**
+ * The stack's edge certificate (`blitzhub-edge:certificate`, `privateKey`, optional
+ * `caCertificate`, all PEM, set with `pulumi config set --secret`), required when one of the
+ * stack's load balancers has an HTTPS listener. Plain-text private keys are refused earlier
+ * (stacks/plaintextSecrets.ts).
+ */
+export function readEdgeCertificate(config: LoadedStackConfig, plan: TopologyPlan): EdgeCertificate | undefined {
+    const needs = plan.accounts.some((a) => a.region === config.region && a.loadBalancer.listeners.some((l) => l.tls));
+    const edge = new pulumi.Config(EDGE_CONFIG_NAMESPACE);
+    const certificate = edge.getSecret("certificate");
+    const privateKey = edge.getSecret("privateKey");
+    if (!needs) return undefined;
+    const missing = [certificate === undefined ? "certificate" : undefined, privateKey === undefined ? "privateKey" : undefined].filter((k): k is string => !!k);
+    if (missing.length > 0) {
+        throw new UserInputError(missing.map((key) => ({
+            path: `${config.stackFile}: ${EDGE_CONFIG_NAMESPACE}:${key}`,
+            message: `the stack's HTTPS listeners need it: pulumi config set --secret ${EDGE_CONFIG_NAMESPACE}:${key} -s ${config.region} < <PEM file> (docs/security.md, "TLS at the edge")`,
+        })));
+    }
+    const caCertificate = edge.getSecret("caCertificate");
+    return { certificate: certificate!, privateKey: privateKey!, ...(caCertificate ? { caCertificate } : {}) };
 }
 
 /** `blitzhub:autonomousDatabaseRemoteClients` belongs only to the stack of the database's account. */

@@ -12,6 +12,7 @@ import { Account, type AccountArgs, type DeliverySettings } from "../components/
 import type { RemoteHub } from "../components/Peering";
 import { CatalogueSecrets } from "../components/CatalogueSecrets";
 import { InternalPki } from "../components/InternalPki";
+import type { EdgeCertificate } from "../components/FlexibleLoadBalancer";
 import { adbClients } from "../plan/autonomousDatabase";
 import { deliveryBastion } from "../plan/bastions";
 import { adbAdminSecretPath, catalogueSecrets } from "../plan/secrets";
@@ -58,6 +59,8 @@ export interface RegionArgs {
      * The eu stack generates them itself (`CatalogueSecrets`).
      */
     sharedSecretValues?: pulumi.Output<Record<string, string>>;
+    /** The public certificate of the stack's HTTPS listeners (stack config `blitzhub-edge:*`). */
+    edgeCertificate?: EdgeCertificate;
     /** Other regions: the seed of the deployment's internal CA, read from the eu stack (a secret output). */
     sharedInternalCaSeed?: pulumi.Output<string>;
     /** Other regions: the delivery bastion's SSH host public key, read from the eu stack. */
@@ -145,6 +148,7 @@ export function deployRegion(args: RegionArgs): {
             availabilityDomain: own.availabilityDomain,
             cloudInit: (vm, hostKey, internalCaCert) => args.cloudInit(account, vm, hostKey, internalCaCert),
             internalCaCert: pki.caCert,
+            edgeCertificate: args.edgeCertificate,
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
                 ? {
@@ -200,8 +204,9 @@ export function deployRegion(args: RegionArgs): {
         // The other regions' deliveries jump through this bastion and pin its host key.
         outputs.deliveryBastionHostKey = components[bastion.account].vms[bastion.vm].hostPublicKey;
     }
-    // Public: what a client outside the VMs (an operator's vault CLI) trusts.
-    outputs.internalCaCert = pki.caCert;
+    // Public: what a client outside the VMs (an operator's vault CLI) trusts. In an object, so
+    // `pulumi stack output` prints the PEM on one line (JSON) instead of breaking its table.
+    outputs.internalCa = { certificatePem: pki.caCert };
     if (pki.generatedSeed) outputs.internalCaSeed = pki.generatedSeed;
     if (generated) {
         outputs.secretValues = pulumi.secret(generated.values);

@@ -329,7 +329,10 @@ describe("data and secrets", () => {
 
     it("the backup bucket is private, versioned and protected", () => {
         const bucket = named(resources, "eu-data-01-backups");
-        expect(bucket.inputs).toMatchObject({ accessType: "NoPublicAccess", versioning: "Enabled", namespace: namespaceOf(bucket.inputs.compartmentId) });
+        // The namespace is the tenancy's; the bucket sits in the account's data compartment, under the tenancy's key.
+        expect(bucket.inputs).toMatchObject({ accessType: "NoPublicAccess", versioning: "Enabled", namespace: namespaceOf(tenancyOf("EU-DATA-01")), objectEventsEnabled: true });
+        expect(bucket.inputs.compartmentId).toBe(idOf(resources, "eu-data-01-data-compartment"));
+        expect(bucket.inputs.kmsKeyId).toBe(idOf(resources, "eu-data-01-cmk"));
         expect(bucket.opts.protect).toBe(true);
     });
 

@@ -96,7 +96,8 @@ describe("policy context of the default topology (what the pack loads under the 
     it("builds the plan: address space, private roles, public bastions, WireGuard, NLB ranges, unbacked ledgers", () => {
         const loaded = loadPolicyContext();
         expect(loaded.addressSpace).toBe("10.0.0.0/16");
-        expect(loaded.roleExposure.backend).toEqual({ vms: "private", loadBalancer: "public" });
+        // The BE load balancer is private: the API reaches the internet only through the FE path (Nginx).
+        expect(loaded.roleExposure.backend).toEqual({ vms: "private", loadBalancer: "private" });
         expect(loaded.roleExposure.management).toEqual({ vms: "private", loadBalancer: "private" });
         expect(loaded.vmExposure.management).toEqual({ ops: "private", "bastion-1": "public", "bastion-2": "public" });
         expect(loaded.wireGuardPorts).toEqual([51820]);

@@ -108,7 +108,7 @@ export interface AccountSpec {
 
 /**
  * One tenancy that every policy accepts: provider, VCN, subnets, an A1 at the 2/12 allowance,
- * two micros, a public LB with a 443 listener, NSG rules (443 public, SSH from the bastion),
+ * two micros, a public LB with an HTTPS 443 listener, NSG rules (443 public, SSH from the bastion),
  * a backed-up protected volume, a private versioned bucket, a free-tier ADB with a secret password.
  */
 export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role: "backend", region: "eu", vcnCidr: "10.0.2.0/27" }): PlannedResource[] {
@@ -182,7 +182,12 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
             dependsOn: [volume.urn],
         }),
         lb,
-        r(oci.loadbalancer.Listener, "lb-https", { port: 443, protocol: "HTTP", loadBalancerId: `${slug}-lb-id` }, { propertyDependencies: { loadBalancerId: [lb.urn] } }),
+        r(oci.loadbalancer.Listener, "lb-https", {
+            port: 443,
+            protocol: "HTTP",
+            loadBalancerId: `${slug}-lb-id`,
+            sslConfiguration: { certificateName: "edge-0123456789ab", protocols: ["TLSv1.2", "TLSv1.3"], cipherSuiteName: "oci-modern-ssl-cipher-suite-v1" },
+        }, { propertyDependencies: { loadBalancerId: [lb.urn] } }),
         r(oci.core.NetworkSecurityGroup, "lb-nsg", { freeformTags: tags }),
         r(oci.core.NetworkSecurityGroupSecurityRule, "lb-nsg-tcp-443-from-internet", {
             direction: "INGRESS",

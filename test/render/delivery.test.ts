@@ -136,9 +136,11 @@ describe("ConfigDelivery component (mocks)", () => {
     const nginxFiles = files.filter((f) => f.account === "EU-FE-01" && f.vm === "app" && f.service === "nginx");
     const redisFiles = files.filter((f) => f.account === "EU-BE-01" && f.vm === "redis-primary" && f.service === "redis");
     const SECRET = "Very-Secret-Redis-Value-42";
+    /** The app user's password of EU-BE-01's Redis cluster (derived from the deployment's seed at deploy). */
+    const APP_PASSWORD = "secret/derived/eu_be_01/redis/app";
     const redisVmFiles = files.filter((f) => f.account === "EU-BE-01" && f.vm === "redis-primary");
     const vmSecrets = Object.fromEntries(
-        [...new Set(redisVmFiles.flatMap((f) => f.secretRefs))].map((ref) => [ref, pulumi.secret(ref === "secret/redis_password" ? SECRET : `value-of-${ref}`)]),
+        [...new Set(redisVmFiles.flatMap((f) => f.secretRefs))].map((ref) => [ref, pulumi.secret(ref === APP_PASSWORD ? SECRET : `value-of-${ref}`)]),
     );
 
     it("registers one component per VM and a local command per service, triggered by its content hash only", async () => {
@@ -171,12 +173,12 @@ describe("ConfigDelivery component (mocks)", () => {
         }
         const redis = d.services.redis.command;
         const stdin = await new Promise<string | undefined>((resolve) => redis.stdin.apply(resolve));
-        expect(stdin).toContain("requirepass @@secret:secret/redis_password@@");
+        expect(stdin).toContain(`user app on >@@secret:${APP_PASSWORD}@@ `);
         expect(stdin).not.toContain(SECRET);
         const env = redis.environment;
         expect(await pulumi.isSecret(env)).toBe(true);
         const envValue = await new Promise<Record<string, string> | undefined>((resolve) => env.apply(resolve));
-        expect(envValue?.[secretEnvName("secret/redis_password")]).toBe(SECRET);
+        expect(envValue?.[secretEnvName(APP_PASSWORD)]).toBe(SECRET);
         const create = await new Promise<string | undefined>((resolve) => redis.create.apply(resolve));
         // The engine applies additionalSecretOutputs (mocks do not): every command asks for it.
         expect(commandOptions.length).toBe(services.length);
@@ -198,7 +200,7 @@ describe("ConfigDelivery component (mocks)", () => {
 
     it("refuses files without their secret values, or of two VMs", async () => {
         const { deliveryPlan, deliveryPlans } = await import("../../components/delivery/ConfigDelivery");
-        expect(() => deliveryPlan({ files: redisFiles })).toThrow(/no value for secret\/redis_password/);
+        expect(() => deliveryPlan({ files: redisFiles })).toThrow(/no value for .*secret\/derived\/eu_be_01\/redis\/app/);
         expect(() => deliveryPlan({ files: [...redisFiles, ...nginxFiles] })).toThrow(/more than one VM\/service/);
         expect(() => deliveryPlans({ files: [...redisFiles, ...nginxFiles] })).toThrow(/more than one VM: EU-BE-01\/redis-primary, EU-FE-01\/app/);
         expect(() => deliveryPlans({ files: [] })).toThrow(/no files to deliver/);

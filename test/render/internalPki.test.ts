@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { internalCaFromSeed, issueLeaf, leafSecretPaths, leafSubjectOf, PKI_CA_CERT_SECRET, pkiSecretValues } from "../../render/internalPki";
+import { parse } from "yaml";
+import { renderCloudInit } from "../../render/index";
+import { derivedPasswordPath, INTERNAL_CA_TRUST_PATH, internalCaFromSeed, issueLeaf, leafSecretPaths, leafSubjectOf, PKI_CA_CERT_SECRET, pkiSecretValues } from "../../render/internalPki";
 import { realPlan } from "./fixtures";
 
 const SEED = Buffer.alloc(32, 7).toString("base64");
@@ -52,6 +54,29 @@ describe("internal PKI", () => {
         expect(() => openssl(["verify", "-CAfile", otherCa, leafFile])).toThrow();
         // The key is the certificate's.
         expect(openssl(["pkey", "-in", keyFile, "-pubout"])).toBe(openssl(["x509", "-in", leafFile, "-noout", "-pubkey"]));
+    });
+
+    it("cloud-init writes the CA into the trust store and runs update-ca-certificates; every VM's deliveries carry it too", () => {
+        const ca = internalCaFromSeed(SEED);
+        const doc = parse(renderCloudInit(plan, account.name, vm.name, { internalCaCert: ca.certPem })) as { write_files: { path: string; content: string }[]; runcmd: unknown[] };
+        const trust = doc.write_files.find((f) => f.path === INTERNAL_CA_TRUST_PATH);
+        expect(trust?.content.trim()).toBe(ca.certPem.trim());
+        expect(doc.runcmd).toContainEqual(["update-ca-certificates"]);
+        expect(renderCloudInit(plan, account.name, vm.name, {})).not.toContain(INTERNAL_CA_TRUST_PATH);
+        const { files } = realPlan();
+        const vms = new Set(plan.accounts.flatMap((a) => a.vms.map((v) => `${a.name}/${v.name}`)));
+        const withCa = new Set(files.filter((f) => f.path === INTERNAL_CA_TRUST_PATH && f.secretRefs.includes(PKI_CA_CERT_SECRET) && f.mode === "0644").map((f) => `${f.account}/${f.vm}`));
+        expect(withCa).toEqual(vms);
+    });
+
+    it("derives one password per cluster and user: different across accounts, the same on every run", () => {
+        const ca = internalCaFromSeed(SEED);
+        const [a, b] = plan.accounts.filter((x) => x.vms.some((v) => v.services.some((s) => s.service === "redis")));
+        const paths = [derivedPasswordPath(a, "redis", "app"), derivedPasswordPath(b, "redis", "app"), derivedPasswordPath(a, "redis", "replication")];
+        const values = pkiSecretValues(plan, ca, paths);
+        expect(new Set(Object.values(values)).size).toBe(3);
+        for (const v of Object.values(values)) expect(v).toMatch(/^[A-Za-z0-9]{40}$/);
+        expect(pkiSecretValues(plan, internalCaFromSeed(SEED), paths)).toEqual(values);
     });
 
     it("refuses a leaf path that names no VM", () => {

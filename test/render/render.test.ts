@@ -96,7 +96,10 @@ describe("rendered files", () => {
         expect(fe).toMatch(/limit_req_zone \$binary_remote_addr zone=api:10m rate=10r\/s;/);
         const headers = files.find((f) => f.account === "EU-FE-01" && f.vm === "app" && f.path === "/etc/nginx/snippets/security-headers.conf")!.content;
         expect(headers).toMatch(/^add_header X-Frame-Options "SAMEORIGIN" always;$/m);
-        expect(headers).toMatch(/^add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;$/m);
+        // HSTS only on responses to HTTPS requests (the LB's X-Forwarded-Proto), and plain HTTP redirected.
+        expect(headers).toMatch(/^add_header Strict-Transport-Security \$blitzhub_hsts always;$/m);
+        expect(fe).toMatch(/map \$http_x_forwarded_proto \$blitzhub_hsts \{\s*https\s+"max-age=31536000; includeSubDomains";\s*default "";\s*\}/);
+        expect(fe).toMatch(/if \(\$blitzhub_plain_http\) \{\s*return 301 https:\/\/\$host\$request_uri;\s*\}/);
         expect(fe).toMatch(/proxy_cache_valid 200 10s;/);
         expect(fe).toMatch(/limit_conn total 1000;/);
         expect(fe).toMatch(/location = \/health/);
@@ -111,14 +114,22 @@ describe("rendered files", () => {
         expect(redis).toMatch(/^maxmemory 512mb$/m);
         expect(redis).toMatch(/^maxmemory-policy allkeys-lru$/m);
         expect(redis).toMatch(/^notify-keyspace-events Ex$/m);
-        expect(redis).toMatch(/^requirepass @@secret:secret\/redis_password@@$/m);
+        // TLS only, ACL users of this cluster, the default user off, admin commands no user's.
+        expect(redis).toMatch(/^port 0$/m);
+        expect(redis).toMatch(/^tls-port 6379$/m);
+        expect(redis).toMatch(/^user default off$/m);
+        expect(redis).toMatch(/^user app on >@@secret:secret\/derived\/eu_be_01\/redis\/app@@ .* -@dangerous -@admin$/m);
+        expect(redis).not.toMatch(/^requirepass/m);
         const replica = files.find((f) => f.account === "EU-BE-01" && f.vm === "redis-replica" && f.path === "/etc/redis/redis.conf")!.content;
         const primaryIp = plan.accounts.find((a) => a.name === "EU-BE-01")!.vms.find((v) => v.name === "redis-primary")!.privateIp;
         expect(replica).toMatch(new RegExp(`^replicaof ${primaryIp.replace(/\./g, "\\.")} 6379$`, "m"));
+        expect(replica).toMatch(/^tls-replication yes$/m);
+        expect(replica).toMatch(/^masteruser replication$/m);
+        expect(replica).toMatch(/^masterauth @@secret:secret\/derived\/eu_be_01\/redis\/replication@@$/m);
     });
 
     it("keeps secrets out: every secret appears only as a placeholder listed in secretRefs", () => {
-        const credentialLine = /^\s*(requirepass|masterauth|admin_password|default_pass|MC_HOST_\w+)\b.*$/gm;
+        const credentialLine = /^\s*(requirepass|masterauth|admin_password|default_pass|user \S+ on|MC_HOST_\w+)\b.*$/gm;
         for (const f of files) {
             expect(f.secretRefs).toEqual(secretRefsIn(f.content));
             for (const m of f.content.matchAll(credentialLine)) expect(m[0], `${f.account}/${f.vm} ${f.path}`).toMatch(/@@secret:secret\/[a-z0-9_/]+@@/);
@@ -133,9 +144,9 @@ describe("rendered files", () => {
             OFFSITE_SECRET,
         ]);
         const used = new Set(files.flatMap((f) => f.secretRefs));
-        // The private CA's certificate and leaves (secret/pki/...) are derived by the program from its seed.
+        // The private CA's certificate and leaves (secret/pki/...) and the per-cluster Redis passwords (secret/derived/...) are derived by the program from its seed.
         for (const r of used) expect(declared.has(r) || isPkiSecretPath(r), `${r} is not declared in the catalogue`).toBe(true);
-        expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_reader_key", "secret/minio/backup_writers/eu_fe_01_app", "secret/rabbitmq/app_password", "secret/redis_password"]));
+        expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_reader_key", "secret/minio/backup_writers/eu_fe_01_app", "secret/rabbitmq/app_password", "secret/derived/eu_be_01/redis/app"]));
     });
 
     it("is deterministic", () => {

@@ -9,7 +9,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
+import { realPlan } from "./fixtures";
 import type { RenderedFile } from "../../render/types";
 
 /** A Debian program the tests use as a checker, and the package that ships it. */
@@ -69,10 +71,18 @@ export function installHint(checker: Checker): string {
     return `apt-get install -y --no-install-recommends ${checker.pkg} (or: bash .ci/install-checkers.sh)`;
 }
 
-/** Deterministic stand-ins for secret values, as delivery would substitute them. */
+/** The CA of the checks: a fixed test seed, so certificates and keys are real and the same each run. */
+const TEST_CA = internalCaFromSeed(Buffer.alloc(32, 0x42).toString("base64"), "BlitzHub test CA");
+
+/**
+ * Deterministic stand-ins for secret values, as delivery would substitute them: real certificates
+ * and keys (of a test CA) for `secret/pki/...`, since daemons load them; fake strings for the rest.
+ */
 export function fakeSecrets(files: RenderedFile[]): Record<string, string> {
     const values: Record<string, string> = {};
-    for (const f of files) for (const ref of f.secretRefs) values[ref] = `Fake${Buffer.from(ref).toString("hex").slice(0, 24)}Value`;
+    const refs = [...new Set(files.flatMap((f) => f.secretRefs))];
+    for (const ref of refs) values[ref] = `Fake${Buffer.from(ref).toString("hex").slice(0, 24)}Value`;
+    if (refs.some(isPkiSecretPath)) Object.assign(values, pkiSecretValues(realPlan().plan, TEST_CA, refs));
     return values;
 }
 

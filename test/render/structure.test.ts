@@ -99,8 +99,16 @@ describe("configs without a Debian checker", () => {
             const ip = ipOf("EU-SEC-01", vm);
             expect(hcl).toContain(`address         = "${ip}:8200"`);
             expect(hcl).toMatch(/storage "raft" \{/);
-            const joins = [...hcl.matchAll(/leader_api_addr = "http:\/\/([\d.]+):8200"/g)].map((m) => m[1]).sort();
+            const joins = [...hcl.matchAll(/leader_api_addr\s+= "https:\/\/([\d.]+):8200"/g)].map((m) => m[1]).sort();
             expect(joins).toEqual(peers.filter((p) => p !== vm).map((p) => ipOf("EU-SEC-01", p)).sort());
+            // TLS with the internal CA's certificate; peers verified against the CA.
+            expect(hcl).toMatch(/^\s*tls_disable\s+= false$/m);
+            expect(hcl).toContain('tls_cert_file   = "/etc/vault/tls/vault.crt"');
+            expect(hcl).toContain('tls_key_file    = "/etc/vault/tls/vault.key"');
+            expect(hcl.match(/leader_ca_cert_file = "\/etc\/vault\/tls\/ca\.crt"/g)?.length).toBe(2);
+            expect(hcl).toContain(`api_addr      = "https://${ip}:8200"`);
+            const slug = vm.replace(/-/g, "_");
+            expect(content("EU-SEC-01", vm, "/etc/vault/tls/vault.key").trim()).toBe(`@@secret:secret/pki/leaf/eu_sec_01/${slug}/vault/key@@`);
             const open = (hcl.match(/\{/g) ?? []).length;
             expect((hcl.match(/\}/g) ?? []).length).toBe(open);
         }
@@ -113,18 +121,27 @@ describe("configs without a Debian checker", () => {
         expect(content("EU-SEC-01", "vault-1", "/etc/vault/vault.hcl")).not.toContain('seal "ocikms"');
         const kms = ["secret/vault/kms_key_id", "secret/vault/kms_crypto_endpoint", "secret/vault/kms_management_endpoint"];
         const withKms = { ...placement, def: { ...placement.def, secrets: [...placement.def.secrets, ...kms.map((path) => ({ path, source: "manual" as const, length: 32 }))] } };
-        const [hcl] = renderVault({ plan, account, vm, placement: withKms, options: {} });
+        const hcl = renderVault({ plan, account, vm, placement: withKms, options: {} }).find((f) => f.path.endsWith(".hcl"))!;
         expect(hcl.content).toContain('seal "ocikms" {');
         for (const k of kms) expect(hcl.content).toContain(`"@@secret:${k}@@"`);
     });
 
-    it("RabbitMQ: definitions declare the spec's queues, the cluster names its three peers", () => {
+    it("RabbitMQ: definitions declare the spec's queues and a tagless app user limited to them, the cluster names its three peers, AMQP only over TLS", () => {
         for (const vm of ["broker", "rabbitmq-2", "rabbitmq-3"]) {
-            const defs = JSON.parse(content("EU-DATA-01", vm, "/etc/rabbitmq/definitions.json")) as { queues: { name: string; durable: boolean }[] };
+            type Defs = { queues: { name: string }[]; users: { name: string; password: string; tags: string }[]; permissions: { user: string; configure: string; write: string; read: string }[] };
+            const defs = JSON.parse(content("EU-DATA-01", vm, "/etc/rabbitmq/definitions.json")) as Defs;
             expect(defs.queues.map((q) => q.name).sort()).toEqual(["buy_queue", "transaction_notifications"]);
+            expect(defs.users).toEqual([{ name: "blitzhub-app", password: "@@secret:secret/rabbitmq/app_password@@", tags: "" }]);
+            const [perm] = defs.permissions;
+            expect(perm.user).toBe("blitzhub-app");
+            for (const q of ["buy_queue", "transaction_notifications"]) for (const p of [perm.configure, perm.write, perm.read]) expect(q).toMatch(new RegExp(p));
+            for (const p of [perm.configure, perm.write, perm.read]) expect("amq.gen-other").not.toMatch(new RegExp(p));
             const conf = content("EU-DATA-01", vm, "/etc/rabbitmq/rabbitmq.conf");
             expect(conf.match(/^cluster_formation\.classic_config\.nodes\.\d+ = rabbit@eu-data-01-/gm)?.length).toBe(3);
-            expect(conf).toMatch(/^default_pass = @@secret:secret\/rabbitmq\/app_password@@$/m);
+            expect(conf).not.toMatch(/^default_(user|pass)\b/m);
+            expect(conf).toMatch(/^listeners\.tcp = none$/m);
+            expect(conf).toMatch(new RegExp(`^listeners\\.ssl\\.default = ${ipOf("EU-DATA-01", vm).replace(/\./g, "\\.")}:5671$`, "m"));
+            expect(conf).toMatch(/^ssl_options\.versions\.1 = tlsv1\.3$/m);
             for (const line of conf.split("\n").filter((l) => l && !l.startsWith("#"))) expect(line, vm).toMatch(/^[a-z_.0-9]+ = \S/);
         }
     });
@@ -150,9 +167,13 @@ describe("configs without a Debian checker", () => {
             }
             const cfg = content(account, "api", "/app/config/fastify.js");
             const redisPrimary = ipOf(account, "redis-primary");
-            expect(cfg).toContain(`primary: { host: "${redisPrimary}", port: 6379 }`);
-            expect(cfg).toMatch(/password: "@@secret:secret\/redis_password@@"/);
-            for (const m of cfg.matchAll(/"(?:amqp|http):\/\/(?:[^@"]*@@@)?(\d+\.\d+\.\d+\.\d+):\d+"/g)) expect(vmByIp.has(m[1]), m[0]).toBe(true);
+            expect(cfg).toContain(`primary: { host: "${redisPrimary}", port: 6379, tls: true }`);
+            expect(cfg).toContain('username: "app",');
+            expect(cfg).toContain(`password: "@@secret:secret/derived/${account.toLowerCase().replace(/-/g, "_")}/redis/app@@"`);
+            expect(cfg).toMatch(/"amqps:\/\/blitzhub-app:@@secret:secret\/rabbitmq\/app_password@@@[\d.]+:5671"/);
+            expect(cfg).toMatch(/"https:\/\/[\d.]+:8200"/);
+            expect(cfg).not.toMatch(/"(amqp|http):\/\/[^"]*:(5672|8200)"/);
+            for (const m of cfg.matchAll(/"(?:amqps?|https?):\/\/(?:[^@"]*@@@)?(\d+\.\d+\.\d+\.\d+):\d+"/g)) expect(vmByIp.has(m[1]), m[0]).toBe(true);
             expect(content(account, "api", "/app/config/websocket.js")).toContain("maxConnections: 1000,");
         }
     });

@@ -1,0 +1,103 @@
+/** The transport policies: TLS on public HTTP listeners and on the internal services' configs. */
+import * as oci from "@pulumi/oci";
+import { describe, expect, it } from "vitest";
+import { remoteScript } from "../../components/delivery/deliveryScript";
+import { deliveredFiles, LOCAL_COMMAND } from "../../policies/lib/deliveredFiles";
+import { clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
+import { publicHttpWithoutTls } from "../../policies/transport/publicHttpWithoutTls";
+import type { RenderedFile } from "../../render/types";
+import { realPlan } from "../render/fixtures";
+import { check, compliantAccount, modify, resource, token } from "./fixtures";
+
+const slug = "eu-be-01";
+const account = () => compliantAccount();
+const lbUrn = (resources: ReturnType<typeof account>) => resources.find((r) => r.type === token(oci.loadbalancer.LoadBalancer))!.urn;
+const listener = (resources: ReturnType<typeof account>, name: string, inputs: Record<string, unknown>) =>
+    resource(oci.loadbalancer.Listener, `${slug}-${name}`, { loadBalancerId: `${slug}-lb-id`, ...inputs }, {
+        account: "EU-BE-01",
+        provider: resources[0].urn,
+        propertyDependencies: { loadBalancerId: [lbUrn(resources)] },
+    });
+const ruleSet = (resources: ReturnType<typeof account>, protocol: string) =>
+    resource(oci.loadbalancer.RuleSet, `${slug}-https-redirect`, {
+        loadBalancerId: `${slug}-lb-id`,
+        name: "https_redirect",
+        items: [{ action: "REDIRECT", conditions: [{ attributeName: "PATH", attributeValue: "/", operator: "PREFIX_MATCH" }], redirectUri: { protocol, port: 443 }, responseCode: 301 }],
+    }, { account: "EU-BE-01", provider: resources[0].urn, propertyDependencies: { loadBalancerId: [lbUrn(resources)] } });
+
+describe("no-public-http-listener-without-tls (mandatory)", () => {
+    it("passes an HTTPS listener and a port-80 listener that only redirects to HTTPS", async () => {
+        const base = account();
+        const resources = [...base, ruleSet(base, "HTTPS"), listener(base, "lb-http", { port: 80, protocol: "HTTP", ruleSetNames: ["https_redirect"] })];
+        expect(await check(publicHttpWithoutTls, resources)).toEqual([]);
+    });
+
+    it("rejects a public HTTP listener without TLS, and one whose rule set redirects to plain HTTP", async () => {
+        const base = account();
+        const plain = modify(base, `${slug}-lb-https`, (r) => ({ inputs: { ...r.inputs, sslConfiguration: undefined } }));
+        const violations = await check(publicHttpWithoutTls, plain);
+        expect(violations).toHaveLength(1);
+        expect(violations[0]).toMatchObject({ policy: "no-public-http-listener-without-tls", enforcement: "mandatory", resourceName: `${slug}-lb-https` });
+        expect(violations[0].message).toMatch(/port 443 without TLS/);
+        const toHttp = [...base, ruleSet(base, "HTTP"), listener(base, "lb-http", { port: 80, protocol: "HTTP", ruleSetNames: ["https_redirect"] })];
+        expect((await check(publicHttpWithoutTls, toHttp)).map((v) => v.resourceName)).toEqual([`${slug}-lb-http`]);
+    });
+
+    it("leaves a private load balancer's HTTP listeners and TCP listeners alone", async () => {
+        const base = account();
+        const privateLb = modify(
+            modify(base, `${slug}-lb`, (r) => ({ inputs: { ...r.inputs, isPrivate: true } })),
+            `${slug}-lb-https`,
+            (r) => ({ inputs: { ...r.inputs, sslConfiguration: undefined } }),
+        );
+        expect(await check(publicHttpWithoutTls, privateLb)).toEqual([]);
+        expect(await check(publicHttpWithoutTls, [...base, listener(base, "lb-amqp", { port: 5671, protocol: "TCP" })])).toEqual([]);
+    });
+});
+
+/** A delivery command as ConfigDelivery makes it: the service's files in its stdin. */
+function deliveryCommand(name: string, files: RenderedFile[]) {
+    return resource(LOCAL_COMMAND, name, { stdin: remoteScript(files), interpreter: ["/bin/bash", "-c"] }, { account: files[0].account });
+}
+
+describe("no-internal-service-without-tls (mandatory)", () => {
+    const { files } = realPlan();
+    const of = (acc: string, vm: string, service: string) => files.filter((f) => f.account === acc && f.vm === vm && f.service === service);
+    const rendered = [
+        ["EU-SEC-01", "vault-1", "vault"],
+        ["EU-BE-01", "redis-primary", "redis"],
+        ["EU-BE-01", "redis-replica", "redis"],
+        ["EU-DATA-01", "broker", "rabbitmq"],
+    ] as const;
+
+    it("reads the files back from a delivery script", () => {
+        const vault = of("EU-SEC-01", "vault-1", "vault");
+        const back = deliveredFiles(remoteScript(vault));
+        expect([...back.keys()].sort()).toEqual(vault.map((f) => f.path).sort());
+        for (const f of vault) expect(back.get(f.path)).toBe(f.content);
+    });
+
+    it("passes the rendered Vault, Redis and RabbitMQ configs", async () => {
+        const resources = rendered.map(([a, v, s]) => deliveryCommand(`${a}-${v}-${s}-config`.toLowerCase(), of(a, v, s)));
+        expect(resources.every((r) => String(r.inputs.stdin).length > 0)).toBe(true);
+        expect(await check(internalTlsDisabled, resources)).toEqual([]);
+    });
+
+    it("rejects tls_disable, a clear-text Redis port or replication, and a clear-text AMQP listener", async () => {
+        const swap = (list: RenderedFile[], path: string, change: (s: string) => string) => list.map((f) => (f.path === path ? { ...f, content: change(f.content) } : f));
+        const vault = swap(of("EU-SEC-01", "vault-1", "vault"), "/etc/vault/vault.hcl", (s) => s.replace("tls_disable     = false", "tls_disable     = true"));
+        const redis = swap(of("EU-BE-01", "redis-primary", "redis"), "/etc/redis/redis.conf", (s) => s.replace(/^port 0$/m, "port 6379"));
+        const replica = swap(of("EU-BE-01", "redis-replica", "redis"), "/etc/redis/redis.conf", (s) => s.replace("tls-replication yes", "tls-replication no"));
+        const amqp = swap(of("EU-DATA-01", "broker", "rabbitmq"), "/etc/rabbitmq/rabbitmq.conf", (s) => s.replace("listeners.tcp = none", "listeners.tcp.default = 10.0.7.10:5672"));
+        const violations = await check(internalTlsDisabled, [
+            deliveryCommand("vault-config", vault),
+            deliveryCommand("redis-config", redis),
+            deliveryCommand("redis-replica-config", replica),
+            deliveryCommand("rabbitmq-config", amqp),
+        ]);
+        expect(violations.map((v) => v.resourceName).sort()).toEqual(["rabbitmq-config", "redis-config", "redis-replica-config", "vault-config"]);
+        expect(violations.every((v) => v.enforcement === "mandatory")).toBe(true);
+        expect(clearTextListener("/etc/redis/redis.conf", "bind 127.0.0.1\nmaxmemory 1mb\n")).toMatch(/6379 \(the default\)/);
+        expect(clearTextListener("/etc/rabbitmq/rabbitmq.conf", "loopback_users.guest = true\n")).toMatch(/default 5672/);
+    });
+});
