@@ -97,7 +97,11 @@ describe("OCI limits in the model", () => {
 
     it("more listeners than OCI allows per load balancer", () => {
         const listeners = Array.from({ length: 17 }, (_, i) => `        - { name: l${i}, port: ${8100 + i}, protocol: HTTP, backendSet: web }`).join("\n");
-        const text = TEXT.replace("        - { name: http, port: 80, protocol: HTTP, backendSet: web, idleTimeoutSeconds: 3600 }", listeners);
+        const frontendListeners =
+            "        - { name: https, port: 443, protocol: HTTP, tls: true, backendSet: web, idleTimeoutSeconds: 3600 }\n" +
+            "        - { name: http, port: 80, protocol: HTTP, redirectToHttps: true, backendSet: web }";
+        expect(TEXT).toContain(frontendListeners);
+        const text = TEXT.replace(frontendListeners, listeners);
         expect(problems(text)).toEqual([
             {
                 path: "roles.frontend.loadBalancer.listeners",
@@ -123,7 +127,8 @@ describe("secrets in a service's env", () => {
     });
 
     it("a password inside a URL is refused too; a *_FILE path is not a secret", () => {
-        const text = TEXT.replace("RABBITMQ_URL: amqp://rabbitmq:5672", "RABBITMQ_URL: amqp://app:s3cret@rabbitmq:5672");
+        expect(TEXT).toContain("RABBITMQ_URL: amqps://rabbitmq:5671");
+        const text = TEXT.replace("RABBITMQ_URL: amqps://rabbitmq:5671", "RABBITMQ_URL: amqps://app:s3cret@rabbitmq:5671");
         expect(problems(text).map((p) => p.path)).toEqual(["services.fastify.env.RABBITMQ_URL"]);
         expect(() => parseTopology(TEXT, "t.yaml")).not.toThrow();
     });

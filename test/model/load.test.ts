@@ -251,7 +251,7 @@ describe("cross-field checks", () => {
     });
 
     it("checks load balancer listener and backend set references", () => {
-        const listener = edit("- { name: http, port: 80, protocol: HTTP, backendSet: web,", "- { name: http, port: 80, protocol: HTTP, backendSet: www,");
+        const listener = edit("- { name: https, port: 443, protocol: HTTP, tls: true, backendSet: web,", "- { name: https, port: 443, protocol: HTTP, tls: true, backendSet: www,");
         expect(problemAt(listener, "roles.frontend.loadBalancer.listeners[0].backendSet").message).toBe('no backend set named "www" (has: web)');
         const port = edit("          service: nginx\n          port: http\n", "          service: nginx\n          port: https\n");
         expect(problemAt(port, "roles.frontend.loadBalancer.backendSets[0].port").message).toMatch(/service "nginx" has no port named "https"/);

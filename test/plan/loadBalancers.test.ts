@@ -56,7 +56,8 @@ describe("load balancer plans", () => {
         expect(real.accounts.map((a) => a.loadBalancer)).toHaveLength(15);
         for (const a of real.accounts) {
             expect(a.loadBalancer.bandwidthMbps).toEqual({ min: 10, max: 10 });
-            expect(a.loadBalancer.public).toBe(["frontend", "backend", "solana"].includes(a.role));
+            // The backend's LB is private: the API and WebSocket reach the internet only through the FE path.
+            expect(a.loadBalancer.public).toBe(["frontend", "solana"].includes(a.role));
             for (const set of [...a.loadBalancer.backendSets, ...(a.networkLoadBalancer?.backendSets ?? [])]) {
                 expect(set.backends.length).toBeGreaterThan(0);
                 for (const b of set.backends) expect(a.vms.find((v) => v.name === b.vm)!.privateIp).toBe(b.ip);

@@ -164,6 +164,8 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
         r(oci.audit.Configuration, "audit-retention", { compartmentId: "ocid1.tenancy.oc1..example", retentionPeriodDays: 365 }),
         r(oci.budget.Budget, "budget", { compartmentId: "ocid1.tenancy.oc1..example", amount: 30, resetPeriod: "MONTHLY", targetType: "COMPARTMENT", targets: ["ocid1.tenancy.oc1..example"] }),
         r(oci.budget.Rule, "budget-actual-100", { budgetId: `${slug}-budget-id`, type: "ACTUAL", thresholdType: "PERCENTAGE", threshold: 100 }),
+        // The first-cent alert an Always Free tenancy needs (the pack under the CLI reads EU-FE-01 as one).
+        r(oci.budget.Rule, "budget-first-cent", { budgetId: `${slug}-budget-id`, type: "ACTUAL", thresholdType: "ABSOLUTE", threshold: 0.01 }),
         // Paid-only controls: the fixture tenancy is pay-as-you-go (see `context.billing`).
         r(oci.cloudguard.CloudGuardConfiguration, "cloud-guard", { compartmentId: "ocid1.tenancy.oc1..example", reportingRegion: "eu-frankfurt-1", status: "ENABLED" }),
         r(oci.cloudguard.SecurityRecipe, "security-zone-recipe", { compartmentId: compartment, securityPolicies: ["ocid1.securityzonessecuritypolicy.oc1..publicbuckets"] }),

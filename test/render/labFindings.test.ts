@@ -29,7 +29,7 @@ describe("render fixes from the lab", () => {
         expect(nginx.content).toContain('ARGS="-nginx.scrape-uri http://127.0.0.1:8081/stub_status -web.listen-address 10.0.1.74:9113"');
         const redis = at("EU-BE-01", "redis-primary", "/etc/default/prometheus-redis-exporter");
         expect(redis.content).toContain("-web.listen-address 10.0.2.19:9121");
-        expect(redis.content).toMatch(/^REDIS_PASSWORD=@@secret:secret\/redis_password@@$/m);
+        expect(redis.content).toMatch(/^REDIS_PASSWORD=@@secret:secret\/derived\/eu_be_01\/redis\/exporter@@$/m);
         expect(redis.content).not.toMatch(/ARGS="[^"]*password/);
         expect(redis.mode).toBe("0640");
         expect(redis.reload).toBe("systemctl restart prometheus-redis-exporter");
