@@ -85,6 +85,9 @@ export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
  * diffs and the baseline do not change from run to run; secret in the plan, like a real one.
  * Nothing is written to disk, and nothing trusts its CA.
  */
+/** Config keys of that certificate: what the offline engine adds when the stack file has none. */
+export const OFFLINE_EDGE_CERTIFICATE_KEYS = ["blitzhub-edge:certificate", "blitzhub-edge:privateKey", "blitzhub-edge:caCertificate"] as const;
+
 function offlineEdgeCertificate(): Record<string, string> {
     const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] }, "blitzhub offline plan: placeholder edge certificate");
     return { "blitzhub-edge:certificate": cert.certPem, "blitzhub-edge:privateKey": cert.keyPem, "blitzhub-edge:caCertificate": cert.caPem };

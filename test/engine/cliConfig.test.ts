@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { OFFLINE_OCI_CONFIG, OFFLINE_SECRET_DEFAULTS, prepareStacks } from "../../offline/stackInputs";
+import { OFFLINE_EDGE_CERTIFICATE_KEYS, OFFLINE_OCI_CONFIG, OFFLINE_SECRET_DEFAULTS, prepareStacks } from "../../offline/stackInputs";
 import { REGION_KEYS } from "../../model/schema";
 import { PROJECT_DIR } from "../../stacks/config";
 import { CliSandbox, engineMissing } from "./realCli";
@@ -24,7 +24,7 @@ if (missing !== undefined && process.env.CI === "true") {
 }
 
 /** Keys whose value the offline engine sets itself (README, "The offline engine"). */
-const OFFLINE_OVERRIDES = new Set(["blitzhub:ociConfigFile", "blitzhub:topology", ...Object.keys(OFFLINE_SECRET_DEFAULTS)]);
+const OFFLINE_OVERRIDES = new Set<string>(["blitzhub:ociConfigFile", "blitzhub:topology", ...Object.keys(OFFLINE_SECRET_DEFAULTS), ...OFFLINE_EDGE_CERTIFICATE_KEYS]);
 
 /** A config value as the program reads it: `requireObject` parses JSON, `require` takes the string. */
 function asProgramReadsIt(value: string): unknown {
@@ -71,7 +71,7 @@ describe.skipIf(missing !== undefined)(`the real Pulumi CLI${missing ? ` (skippe
             // The overridden key is there for real too: the offline engine replaces, never invents it.
             expect(shown["blitzhub:ociConfigFile"]?.value).toBe("~/.oci/config");
             expect(offline.config["blitzhub:ociConfigFile"]).toContain(OFFLINE_OCI_CONFIG);
-            expect(offline.secretKeys.filter((k) => !(k in OFFLINE_SECRET_DEFAULTS))).toEqual(
+            expect(offline.secretKeys.filter((k) => !OFFLINE_OVERRIDES.has(k))).toEqual(
                 Object.entries(shown).filter(([, e]) => e.secret).map(([k]) => k),
             );
         });
