@@ -15,9 +15,26 @@ import { PROJECT_DIR } from "../../stacks/config";
 const LAUNCH = path.join(PROJECT_DIR, "offline", "launch.mjs");
 const TOPOLOGY = fs.readFileSync(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"), "utf8");
 
+/**
+ * Runs a child to its end without blocking the test worker: a synchronous child that outlives
+ * Vitest's 60 s RPC timeout makes the worker report "Timeout calling onTaskUpdate" and fail the run.
+ */
+function runChild(file: string, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(file, args, { cwd: PROJECT_DIR });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on("data", (b: Buffer) => out.push(b));
+        child.stderr.on("data", (b: Buffer) => err.push(b));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+        child.stdin.on("error", () => {}); // a child that exits before reading its input
+        child.stdin.end(input ?? "");
+    });
+}
+
 function run(command: string, args: string[], input?: string) {
-    const child = spawnSync(process.execPath, [LAUNCH, command, ...args], { cwd: PROJECT_DIR, encoding: "utf8", input, maxBuffer: 256 * 1024 * 1024 });
-    return { code: child.status, stdout: child.stdout, stderr: child.stderr };
+    return runChild(process.execPath, [LAUNCH, command, ...args], input);
 }
 
 function tempDir(): string {
@@ -50,38 +67,38 @@ const BOMB = [
 const ALIASES = "aliases expand beyond 100 copies (an alias bomb exhausts memory): write the values out or use fewer aliases";
 
 describe("resource-exhaustion input", () => {
-    it("an alias bomb in the topology: exit 2, file and line of the first alias", () => {
+    it("an alias bomb in the topology: exit 2, file and line of the first alias", async () => {
         const f = file("bomb.yaml", BOMB + TOPOLOGY);
-        const { code, stdout, stderr } = run("plan", ["--stack", "sa", "--topology", f]);
+        const { code, stdout, stderr } = await run("plan", ["--stack", "sa", "--topology", f]);
         expect(stderr).toBe(`${f}:2: ${ALIASES}\n`);
         expect(code).toBe(2);
         expect(stdout).toBe("");
     });
 
-    it("an alias bomb in Pulumi.<stack>.yaml: exit 2, the stack file and line", () => {
+    it("an alias bomb in Pulumi.<stack>.yaml: exit 2, the stack file and line", async () => {
         const dir = projectCopy();
         const stackFile = path.join(dir, "Pulumi.sa.yaml");
         const bomb = BOMB.trimEnd().split("\n").map((l) => `  blitzhub:${l}`).join("\n");
         fs.writeFileSync(stackFile, `${fs.readFileSync(stackFile, "utf8")}${bomb}\n`);
         const line = fs.readFileSync(stackFile, "utf8").split("\n").findIndex((l) => l.includes("*a")) + 1;
-        const { code, stderr } = run("plan", ["--stack", "sa", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml")]);
+        const { code, stderr } = await run("plan", ["--stack", "sa", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml")]);
         expect(stderr).toBe(`Pulumi.sa.yaml:${line}: ${ALIASES}\n`);
         expect(code).toBe(2);
     });
 
-    it("deep nesting and a huge file are refused before parsing", () => {
+    it("deep nesting and a huge file are refused before parsing", async () => {
         const deep = file("deep.yaml", `a: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`);
-        let r = run("plan", ["--stack", "sa", "--topology", deep]);
+        let r = await run("plan", ["--stack", "sa", "--topology", deep]);
         expect(r.stderr).toBe(`${deep}:1: brackets nested deeper than 64 levels: refused before parsing, as such nesting exhausts the parser\n`);
         expect(r.code).toBe(2);
         const huge = file("huge.yaml", `${TOPOLOGY}\n${"# padding\n".repeat(Math.ceil(MAX_INPUT_BYTES / 10))}`);
-        r = run("plan", ["--stack", "sa", "--topology", huge]);
+        r = await run("plan", ["--stack", "sa", "--topology", huge]);
         expect(r.stderr).toBe(`${huge}: the topology file is too large: at most ${MAX_INPUT_BYTES} bytes are read (${fs.statSync(huge).size} bytes)\n`);
         expect(r.code).toBe(2);
     });
 
-    it("the topology from a stream (--topology /dev/stdin) is read once and plans", () => {
-        const { code, stdout, stderr } = run("plan", ["--stack", "sa", "--topology", "/dev/stdin"], TOPOLOGY);
+    it("the topology from a stream (--topology /dev/stdin) is read once and plans", async () => {
+        const { code, stdout, stderr } = await run("plan", ["--stack", "sa", "--topology", "/dev/stdin"], TOPOLOGY);
         expect(stderr).not.toMatch(/cannot read|\n\s+at /);
         expect(code).toBe(0);
         expect(stdout).toMatch(/^Stack sa: 1 account, \d+ resources$/m);
@@ -90,12 +107,12 @@ describe("resource-exhaustion input", () => {
 });
 
 describe("secrets in plain text in a stack file", () => {
-    it("blitzhub-delivery:sshPrivateKey not under secure: is refused with the command that stores it", () => {
+    it("blitzhub-delivery:sshPrivateKey not under secure: is refused with the command that stores it", async () => {
         const dir = projectCopy();
         const stackFile = path.join(dir, "Pulumi.sa.yaml");
         fs.appendFileSync(stackFile, '  blitzhub-delivery:sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----"\n');
         const line = fs.readFileSync(stackFile, "utf8").trimEnd().split("\n").length;
-        const { code, stdout, stderr } = run("plan", ["--stack", "sa", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml")]);
+        const { code, stdout, stderr } = await run("plan", ["--stack", "sa", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml")]);
         expect(stderr).toBe(
             `Pulumi.sa.yaml: blitzhub-delivery:sshPrivateKey:${line}: a secret in plain text in a committed file: remove it and store it encrypted with ` +
                 "`pulumi config set --secret blitzhub-delivery:sshPrivateKey -s sa < <file>` (the value never appears in the repository, the plan or the logs)\n",
@@ -106,24 +123,24 @@ describe("secrets in plain text in a stack file", () => {
 });
 
 describe("render --out", () => {
-    it("a file, or a non-empty directory without --force, is refused and left as it was", () => {
+    it("a file, or a non-empty directory without --force, is refused and left as it was", async () => {
         const f = file("out.txt", "keep me");
-        let r = run("render", ["--stack", "sa", "--out", f]);
+        let r = await run("render", ["--stack", "sa", "--out", f]);
         expect(r.stderr).toBe(`--out ${f}: is a file, not a directory: name a directory to render into\n`);
         expect(r.code).toBe(2);
         expect(fs.readFileSync(f, "utf8")).toBe("keep me");
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "mine.txt"), "keep me");
-        r = run("render", ["--stack", "sa", "--out", dir]);
+        r = await run("render", ["--stack", "sa", "--out", dir]);
         expect(r.stderr).toBe(`--out ${dir}: is not empty: render never merges into existing files; name a new or empty directory, or pass --force to replace it\n`);
         expect(r.code).toBe(2);
         expect(fs.readdirSync(dir)).toEqual(["mine.txt"]);
     });
 
-    it("--force replaces a non-empty directory as a whole: nothing of the old content stays", () => {
+    it("--force replaces a non-empty directory as a whole: nothing of the old content stays", async () => {
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "mine.txt"), "old");
-        const r = run("render", ["--stack", "sa", "--out", dir, "--force"]);
+        const r = await run("render", ["--stack", "sa", "--out", dir, "--force"]);
         expect(r.stderr).toBe("");
         expect(r.code).toBe(0);
         expect(fs.existsSync(path.join(dir, "mine.txt"))).toBe(false);
@@ -132,16 +149,16 @@ describe("render --out", () => {
         expect(fs.readdirSync(path.dirname(dir)).filter((n) => n.startsWith(`.${path.basename(dir)}.render-`))).toEqual([]);
     });
 
-    it("an unwritable place is refused (a read-only mount)", () => {
+    it("an unwritable place is refused (a read-only mount)", async () => {
         if (process.getuid?.() !== 0 || spawnSync("unshare", ["--help"]).status !== 0) return expect.fail("needs root and unshare (CI runs as root)");
         const ro = tempDir();
         const script = `mount -t tmpfs -o ro tmpfs ${ro} && exec ${process.execPath} ${LAUNCH} render --stack sa --out ${ro}/out`;
-        const child = spawnSync("unshare", ["-m", "sh", "-c", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const child = await runChild("unshare", ["-m", "sh", "-c", script]);
         expect(child.stderr).toBe(`--out ${ro}/out: cannot write into ${ro}: read-only file system\n`);
-        expect(child.status).toBe(2);
+        expect(child.code).toBe(2);
     });
 
-    it("an error while writing leaves neither the directory nor a temporary one", () => {
+    it("an error while writing leaves neither the directory nor a temporary one", async () => {
         const parent = tempDir();
         const out = path.join(parent, "out");
         expect(() =>
@@ -175,24 +192,24 @@ describe("render --out", () => {
 });
 
 describe("a read-only checkout", () => {
-    it("plans without writing the bundle (sources run unbundled)", () => {
+    it("plans without writing the bundle (sources run unbundled)", async () => {
         if (process.getuid?.() !== 0 || spawnSync("unshare", ["--help"]).status !== 0) return expect.fail("needs root and unshare (CI runs as root)");
         const build = path.join(PROJECT_DIR, ".build");
         fs.mkdirSync(build, { recursive: true });
         const script = `mount -t tmpfs -o ro tmpfs ${build} && exec ${process.execPath} ${LAUNCH} plan --stack sa`;
-        const child = spawnSync("unshare", ["-m", "sh", "-c", script], { cwd: PROJECT_DIR, encoding: "utf8" });
+        const child = await runChild("unshare", ["-m", "sh", "-c", script]);
         expect(child.stderr).toMatch(/^note: .*\.build is not writable \((EROFS|ENOENT)\); running the sources unbundled\n/);
         expect(child.stderr).not.toMatch(/\n\s+at /);
-        expect(child.status).toBe(0);
+        expect(child.code).toBe(0);
         expect(child.stdout).toMatch(/^Stack sa: 1 account, \d+ resources$/m);
     }, 300_000);
 });
 
 describe("npm run check with billing modes", () => {
-    it("an Always Free tenancy over its A1 allowance is a mandatory violation naming the resource and the allowance", () => {
+    it("an Always Free tenancy over its A1 allowance is a mandatory violation naming the resource and the allowance", async () => {
         const text = TOPOLOGY.replace(/(- name: app\n\s+shape: VM.Standard.A1.Flex\n\s+)ocpus: 2\n(\s+)memoryGb: 12/, "$1ocpus: 4\n$2memoryGb: 24");
         const f = file("topology.yaml", text);
-        const { code, stdout, stderr } = run("check", ["--stack", "sa", "--topology", f]);
+        const { code, stdout, stderr } = await run("check", ["--stack", "sa", "--topology", f]);
         expect(stderr).not.toMatch(/\n\s+at |failed/);
         expect(stdout).toContain("Billing modes (1 alwaysFree, 0 payAsYouGo):\n  SA-FE-01: alwaysFree — ");
         expect(stdout).toContain(
