@@ -9,32 +9,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_INPUT_BYTES } from "../../model/yamlInput";
+import { runChild } from "../childProcess";
 import { writeOutputDir } from "../../offline/outputDir";
 import { PROJECT_DIR } from "../../stacks/config";
 
 const LAUNCH = path.join(PROJECT_DIR, "offline", "launch.mjs");
 const TOPOLOGY = fs.readFileSync(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"), "utf8");
 
-/**
- * Runs a child to its end without blocking the test worker: a synchronous child that outlives
- * Vitest's 60 s RPC timeout makes the worker report "Timeout calling onTaskUpdate" and fail the run.
- */
-function runChild(file: string, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(file, args, { cwd: PROJECT_DIR });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (b: Buffer) => out.push(b));
-        child.stderr.on("data", (b: Buffer) => err.push(b));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-        child.stdin.on("error", () => {}); // a child that exits before reading its input
-        child.stdin.end(input ?? "");
-    });
-}
-
 function run(command: string, args: string[], input?: string) {
-    return runChild(process.execPath, [LAUNCH, command, ...args], input);
+    return runChild(process.execPath, [LAUNCH, command, ...args], { cwd: PROJECT_DIR, input });
 }
 
 function tempDir(): string {
@@ -153,7 +136,7 @@ describe("render --out", () => {
         if (process.getuid?.() !== 0 || spawnSync("unshare", ["--help"]).status !== 0) return expect.fail("needs root and unshare (CI runs as root)");
         const ro = tempDir();
         const script = `mount -t tmpfs -o ro tmpfs ${ro} && exec ${process.execPath} ${LAUNCH} render --stack sa --out ${ro}/out`;
-        const child = await runChild("unshare", ["-m", "sh", "-c", script]);
+        const child = await runChild("unshare", ["-m", "sh", "-c", script], { cwd: PROJECT_DIR });
         expect(child.stderr).toBe(`--out ${ro}/out: cannot write into ${ro}: read-only file system\n`);
         expect(child.code).toBe(2);
     });
@@ -197,7 +180,7 @@ describe("a read-only checkout", () => {
         const build = path.join(PROJECT_DIR, ".build");
         fs.mkdirSync(build, { recursive: true });
         const script = `mount -t tmpfs -o ro tmpfs ${build} && exec ${process.execPath} ${LAUNCH} plan --stack sa`;
-        const child = await runChild("unshare", ["-m", "sh", "-c", script]);
+        const child = await runChild("unshare", ["-m", "sh", "-c", script], { cwd: PROJECT_DIR });
         expect(child.stderr).toMatch(/^note: .*\.build is not writable \((EROFS|ENOENT)\); running the sources unbundled\n/);
         expect(child.stderr).not.toMatch(/\n\s+at /);
         expect(child.code).toBe(0);

@@ -3,7 +3,7 @@
  * reviewer runs it: a template change, a topology field, an instance shape, a field that
  * forces replacement, and no change at all. Each case plans the eu stack for real.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,6 +12,7 @@ import type { ResourceChange, StackDiff } from "../../offline/diff/compare";
 import { formatDiffText, paletteFor, type DiffReport } from "../../offline/diff/format";
 import type { FileChange } from "../../offline/diff/renderedFiles";
 import { PROJECT_ROOT } from "../../model/projectRoot";
+import { type ChildRun, runChild } from "../childProcess";
 
 const TIMEOUT = 600_000;
 let copy = "";
@@ -29,17 +30,9 @@ function repositoryCopy(): string {
     return dir;
 }
 
-/** `npm run -s …` in `cwd`, asynchronously (a run takes a minute; the test worker must stay responsive). */
-function npm(cwd: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "-s", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on("data", (b: Buffer) => out.push(b));
-        child.stderr.on("data", (b: Buffer) => err.push(b));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
-    });
+/** `npm run -s …` in `cwd` (a run takes a minute: asynchronously, test/childProcess.ts). */
+function npm(cwd: string, ...args: string[]): Promise<ChildRun> {
+    return runChild("npm", ["run", "-s", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } });
 }
 
 interface JsonReport extends DiffReport {

@@ -67,19 +67,13 @@ describe("buildPlan on the real topology", () => {
 });
 
 describe("buildPlan at scale", () => {
-    it("plans the ×10 synthetic topology (150 accounts, 450 VMs) in well under two seconds of CPU", () => {
+    // How fast is `npm run bench`'s concern (its ×10 row and the per-resource ratio), not a timed test's.
+    it("plans the ×10 synthetic topology (150 accounts, 450 VMs), every account and VM addressed", () => {
         const scaled = scaledTopology(topology, 10);
-        // Best of three, in CPU time: the machine running the tests is shared.
-        let best = Infinity;
-        let plan = buildPlan(scaled, allowances, loadOciLimits(), { addressSpace: "10.0.0.0/12" });
-        for (let run = 0; run < 3; run++) {
-            const start = process.cpuUsage();
-            plan = buildPlan(scaled, allowances, loadOciLimits(), { addressSpace: "10.0.0.0/12" });
-            const used = process.cpuUsage(start);
-            best = Math.min(best, (used.user + used.system) / 1000);
-        }
+        const plan = buildPlan(scaled, allowances, loadOciLimits(), { addressSpace: "10.0.0.0/12" });
         expect(plan.totals).toMatchObject({ accounts: 150, vms: 450 });
-        expect(best).toBeLessThan(2000);
+        expect(new Set(plan.accounts.map((a) => a.vcnCidr)).size).toBe(150);
+        expect(new Set(plan.accounts.flatMap((a) => a.vms.map((v) => v.privateIp))).size).toBe(450);
     });
 
     it("plans the fixture ×4 with the address space widened", () => {
