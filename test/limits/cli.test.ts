@@ -12,6 +12,7 @@ import { MAX_INPUT_BYTES } from "../../model/yamlInput";
 import { runChild } from "../childProcess";
 import { writeOutputDir } from "../../offline/outputDir";
 import { PROJECT_DIR } from "../../stacks/config";
+import { projectCopy } from "../projectCopy";
 
 const LAUNCH = path.join(PROJECT_DIR, "offline", "launch.mjs");
 const TOPOLOGY = fs.readFileSync(path.join(PROJECT_DIR, "topology", "blitzhub.yaml"), "utf8");
@@ -30,14 +31,6 @@ function file(name: string, text: string): string {
     return f;
 }
 
-/** A project folder for `--project-dir`: the stack files and the example OCI config. */
-function projectCopy(): string {
-    const dir = tempDir();
-    for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-    fs.mkdirSync(path.join(dir, "config"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
-    return dir;
-}
 
 const BOMB = [
     'a: &a ["x","x","x","x","x","x","x","x","x"]',

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mockSecretValue } from "../../offline/mocks";
 import { PROJECT_DIR } from "../../stacks/config";
+import { projectCopy } from "../projectCopy";
 
 /** Asynchronous, so the test worker stays responsive to vitest while a whole plan runs. */
 function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -25,14 +26,6 @@ function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-cli-test-"));
 }
 
-/** A project folder for `--project-dir`: the stack files and the example OCI config, to edit. */
-function projectCopy(): string {
-    const dir = tempDir();
-    for (const f of fs.readdirSync(PROJECT_DIR).filter((f) => /^Pulumi\..*yaml$/.test(f))) fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-    fs.mkdirSync(path.join(dir, "config"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "config", "oci-config.example"), path.join(dir, "config", "oci-config.example"));
-    return dir;
-}
 
 describe("npm run plan", { timeout: 300_000 }, () => {
     it("--stack all --json prints the docs/design.md §4 JSON of all 15 accounts with secrets as [secret]", async () => {
