@@ -6,7 +6,7 @@
  * same ones delivery runs on the VM.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../../render/internalPki";
@@ -118,6 +118,7 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
             writeFileSync(target, substituteSecrets(f.content, secrets));
             chmodSync(target, parseInt(f.mode, 8));
         }
+        writeFileSync(join(stage, "bootstrap.pem"), await haproxyBootstrapPem(), { mode: 0o600 });
         const accounts = new Set<string>(["nginx"]);
         for (const f of files) {
             accounts.add(f.owner);
@@ -145,7 +146,7 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
                         `getent passwd ${a} >/dev/null || echo "${a}:x:${SANDBOX_ID_BASE + i}:$(getent group ${a} | cut -d: -f3)::/nonexistent:/usr/sbin/nologin" >> /etc/passwd`,
                 ),
             // HAProxy's bootstrap certificate, made by cloud-init before any delivery (its https bind needs one).
-            `if [ -e /etc/haproxy/haproxy.cfg ] && [ -z "$(ls -A /etc/haproxy/certs 2>/dev/null)" ]; then mkdir -p /etc/haproxy/certs && openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sandbox -keyout ${stage}/hk.pem -out ${stage}/hc.pem >/dev/null 2>&1 && cat ${stage}/hc.pem ${stage}/hk.pem > /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
+            `if [ -e /etc/haproxy/haproxy.cfg ] && [ -z "$(ls -A /etc/haproxy/certs 2>/dev/null)" ]; then mkdir -p /etc/haproxy/certs && cp ${stage}/bootstrap.pem /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
             ...checks.flatMap((c, i) => [`echo "@@BEGIN ${i}"`, `( ${c.command} ) </dev/null 2>&1`, `echo "@@END ${i} $?"`]),
         ];
         const { status, stdout } = await run("unshare", ["-m", "--propagation", "private", "sh", "-c", lines.join("\n")]);
@@ -157,6 +158,29 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
     } finally {
         rmSync(stage, { recursive: true, force: true });
     }
+}
+
+let bootstrapPem: Promise<string> | undefined;
+
+/**
+ * A self-signed certificate and its key in one PEM, as cloud-init makes for HAProxy's first start.
+ * Made once per process: an RSA key takes openssl about 0.6 s of CPU, and every sandbox (the host
+ * has Debian's haproxy.cfg) would otherwise make its own.
+ */
+function haproxyBootstrapPem(): Promise<string> {
+    bootstrapPem ??= (async () => {
+        const dir = mkdtempSync(join(tmpdir(), "blitzhub-bootstrap-"));
+        try {
+            const key = join(dir, "k.pem");
+            const cert = join(dir, "c.pem");
+            const r = await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=sandbox", "-keyout", key, "-out", cert]);
+            if (r.status !== 0) throw new Error(`openssl req (HAProxy's bootstrap certificate) exited ${r.status}:\n${r.stdout}`);
+            return readFileSync(cert, "utf8") + readFileSync(key, "utf8");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    })();
+    return bootstrapPem;
 }
 
 /** Runs a program to completion; resolves with its exit status and combined output. */
