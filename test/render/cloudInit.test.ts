@@ -24,6 +24,15 @@ const deployPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployKeyForTheTes
 const docs = plan.accounts.flatMap((a) =>
     a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { operators, deployPublicKey, ...euRenderOptions() }) })),
 );
+const parsed = new Map<string, unknown>();
+/**
+ * The parsed YAML of a VM's user data, parsed once for all the tests below (a document is
+ * about 1,000 lines; parsing each in every test cost seconds); each caller gets its own copy.
+ */
+function docOf(d: (typeof docs)[number]): unknown {
+    if (!parsed.has(d.text)) parsed.set(d.text, parse(d.text));
+    return structuredClone(parsed.get(d.text));
+}
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-cloud-init-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -32,7 +41,7 @@ describe("cloud-init user data", () => {
         expect(docs.length).toBe(45);
         for (const d of docs) {
             expect(d.text.startsWith("#cloud-config\n"), d.vm.resourceName).toBe(true);
-            const doc = parse(d.text) as Record<string, unknown>;
+            const doc = docOf(d) as Record<string, unknown>;
             const unknown = Object.keys(doc).filter((k) => !(CLOUD_CONFIG_KEYS as readonly string[]).includes(k));
             expect(unknown, d.vm.resourceName).toEqual([]);
             expect(doc.hostname).toBe(d.vm.resourceName);
@@ -42,7 +51,7 @@ describe("cloud-init user data", () => {
     it("makes one login per operator and a deploy account with a forced command; no shared or image user", () => {
         for (const d of docs) {
             type User = { name: string; ssh_authorized_keys: string[]; sudo?: unknown; groups?: string[]; lock_passwd: boolean; hashed_passwd?: string };
-            const doc = parse(d.text) as { users: User[]; write_files: { path: string; content: string; permissions: string }[] };
+            const doc = docOf(d) as { users: User[]; write_files: { path: string; content: string; permissions: string }[] };
             expect(doc.users.map((u) => u.name), d.vm.resourceName).toEqual(["alice", "bob", "deploy"]);
             expect(doc.users.some((u) => u.sudo !== undefined), "no cloud-init sudo rules: the sudoers drop-in is the only one").toBe(false);
             expect(doc.users[0].ssh_authorized_keys).toEqual(operators[0].sshPublicKeys);
@@ -82,7 +91,7 @@ describe("cloud-init user data", () => {
 
     it("writes the VM's host firewall (the same ruleset delivery keeps up to date) and starts node_exporter and Promtail", () => {
         for (const d of docs) {
-            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
+            const doc = docOf(d) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
             const nft = doc.write_files.find((w) => w.path === "/etc/nftables.conf")?.content;
             const delivered = files.find((f) => f.account === d.account.name && f.vm === d.vm.name && f.service === "host-firewall")?.content;
             expect(nft, d.vm.resourceName).toBe(delivered);
@@ -98,7 +107,7 @@ describe("cloud-init user data", () => {
         let verified = 0;
         let refusedCount = 0;
         for (const d of docs) {
-            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
+            const doc = docOf(d) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
             const arch = d.vm.shape === "VM.Standard.A1.Flex" ? "linux-arm64" : "linux-amd64";
             const scripts = [...doc.write_files.map((w) => w.content), ...doc.runcmd.map((c) => c.join(" "))];
             for (const script of scripts) {
@@ -135,7 +144,7 @@ describe("cloud-init user data", () => {
 
     it("upgrades from the security archive only and never a pinned package", () => {
         for (const d of docs) {
-            const doc = parse(d.text) as { packages: string[]; write_files: { path: string; content: string }[] };
+            const doc = docOf(d) as { packages: string[]; write_files: { path: string; content: string }[] };
             expect(doc.packages).toContain("unattended-upgrades");
             const conf = doc.write_files.find((w) => w.path === "/etc/apt/apt.conf.d/52blitzhub-unattended-upgrades")!.content;
             expect(conf).toContain("#clear Unattended-Upgrade::Allowed-Origins;");
@@ -196,7 +205,7 @@ describe("cloud-init user data", () => {
                 ...d.vm.services.filter((s) => s.def.install.method === "apt").flatMap((s) => s.def.install.repositories),
                 ...d.vm.services.flatMap((s) => s.def.install.runtime?.repositories ?? []),
             ];
-            const doc = parse(d.text) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
+            const doc = docOf(d) as { write_files: { path: string; content: string }[]; runcmd: unknown[][] };
             const script = doc.write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")?.content;
             const order = doc.runcmd.map((c) => c.join(" "));
             if (repositories.length === 0) {
@@ -217,7 +226,7 @@ describe("cloud-init user data", () => {
 
     it("the repository script keys each repository on its own and logs a failed one without stopping", () => {
         const d = docs.find((x) => x.account.name === "EU-FE-01" && x.vm.name === "app")!;
-        const script = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")!.content;
+        const script = (docOf(d) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/add-apt-repositories.sh")!.content;
         const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-apt-repos-"));
         const bin = join(sandbox, "bin");
         mkdirSync(bin);
@@ -254,7 +263,7 @@ describe("cloud-init user data", () => {
 
     it("pins a package's companions to its own version, without shell globbing", () => {
         const d = docs.find((x) => x.account.name === "EU-BE-01" && x.vm.name === "redis-primary")!;
-        const script = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/install-pinned.sh")!.content;
+        const script = (docOf(d) as { write_files: { path: string; content: string }[] }).write_files.find((w) => w.path === "/usr/local/lib/blitzhub/install-pinned.sh")!.content;
         expect(script).toContain('pin redis-server 6:7.2.0 "packages.redis.io (pinned 7.2.0)" redis-tools\n');
         const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-pins-"));
         try {
@@ -280,7 +289,7 @@ describe("cloud-init user data", () => {
         for (const d of docs) {
             const delivered = files.filter((f) => f.account === d.account.name && f.vm === d.vm.name);
             const names = [...new Set(delivered.flatMap((f) => [f.owner, f.group]))].filter((n) => n !== "root");
-            const order = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
+            const order = (docOf(d) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
             const script = order.find((c) => c.includes("useradd --system"));
             if (names.length === 0) {
                 expect(script, d.vm.resourceName).toBeUndefined();
@@ -295,7 +304,7 @@ describe("cloud-init user data", () => {
 
     it("the owner script reuses a group a package already made and makes the rest with their own group", () => {
         const d = docs.find((x) => x.account.name === "EU-BE-01" && x.vm.name === "api")!;
-        const script = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("useradd --system"))!.replace(/^sh -c /, "");
+        const script = (docOf(d) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("useradd --system"))!.replace(/^sh -c /, "");
         const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-owners-"));
         try {
             mkdirSync(join(sandbox, "bin"));
@@ -319,7 +328,7 @@ describe("cloud-init user data", () => {
         let withRuntime = 0;
         for (const d of docs) {
             const runtime = d.vm.services.map((s) => s.def.install.runtime).find((r) => r !== undefined);
-            const order = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
+            const order = (docOf(d) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" "));
             const setup = order.findIndex((c) => c.includes("pm2 startup"));
             if (!runtime) {
                 expect(setup, d.vm.resourceName).toBe(-1);
@@ -342,7 +351,7 @@ describe("cloud-init user data", () => {
     it("carries no service configuration and no secret placeholder, except the VPN entry delivery needs", () => {
         for (const d of docs) {
             expect(d.text).not.toMatch(/@@secret:/);
-            const written = (parse(d.text) as { write_files: { path: string; content: string }[] }).write_files;
+            const written = (docOf(d) as { write_files: { path: string; content: string }[] }).write_files;
             const delivered = files.filter((x) => x.account === d.account.name && x.vm === d.vm.name && x.service !== "host-firewall");
             const overlap = written.filter((w) => delivered.some((f) => f.path === w.path));
             const bastion = d.vm.services.some((s) => s.service === "wireguard");
@@ -356,7 +365,7 @@ describe("cloud-init user data", () => {
         const bastions = docs.filter((d) => d.vm.services.some((s) => s.service === "wireguard"));
         expect(bastions.length).toBe(2);
         for (const d of bastions) {
-            const doc = parse(d.text) as { runcmd: unknown[][] };
+            const doc = docOf(d) as { runcmd: unknown[][] };
             const commands = doc.runcmd.map((c) => c.join(" "));
             const pinned = commands.findIndex((c) => c.includes("install-pinned.sh"));
             const bootstrap = commands.findIndex((c) => c.includes("wg genkey"));
@@ -373,7 +382,7 @@ describe("cloud-init user data", () => {
 
     it("the bastion bootstrap keeps an existing key, and says so on the console when WireGuard cannot start", () => {
         const d = docs.find((x) => x.vm.services.some((s) => s.service === "wireguard"))!;
-        const script = (parse(d.text) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("wg genkey"))!.replace(/^sh -c /, "");
+        const script = (docOf(d) as { runcmd: unknown[][] }).runcmd.map((c) => c.join(" ")).find((c) => c.includes("wg genkey"))!.replace(/^sh -c /, "");
         const sandbox = mkdtempSync(join(tmpdir(), "blitzhub-wg-bootstrap-"));
         const bin = join(sandbox, "bin");
         mkdirSync(bin);
@@ -464,7 +473,7 @@ describe("every unit a delivered config reloads exists on its VM", () => {
         const { NOT_BOOTSTRAPPED } = await import("../../render/releases");
         const missing: string[] = [];
         for (const d of docs) {
-            const written = (parse(d.text) as { write_files: { path: string }[] }).write_files
+            const written = (docOf(d) as { write_files: { path: string }[] }).write_files
                 .map((w) => /^\/etc\/systemd\/system\/(.+)\.service$/.exec(w.path)?.[1])
                 .filter((u): u is string => !!u);
             const fromApt = d.vm.services
@@ -488,7 +497,7 @@ describe("block volumes", () => {
         const { volumeDevice } = await import("../../plan/volumes");
         let volumes = 0;
         for (const d of docs) {
-            const doc = parse(d.text) as { runcmd: unknown[][]; write_files: { path: string; content: string }[] };
+            const doc = docOf(d) as { runcmd: unknown[][]; write_files: { path: string; content: string }[] };
             const script = doc.write_files.find((w) => w.path === "/usr/local/lib/blitzhub/mount-volumes.sh")?.content;
             if (d.vm.blockVolumes.length === 0) {
                 expect(script, d.vm.resourceName).toBeUndefined();
