@@ -15,6 +15,9 @@ import { DIAGRAM_FONT_FAMILY, topologyDot } from "../../render/diagram";
 import { hasBinary } from "../render/sandbox";
 
 const plan = planOf(join(PROJECT_ROOT, "topology", "blitzhub.yaml"));
+let svgOnce: Promise<string> | undefined;
+/** The topology's SVG, laid out by Graphviz once for both Chromium tests (a string: nothing to share by mistake). */
+const planSvg = (): Promise<string> => (svgOnce ??= topologySvg(plan));
 const dir = mkdtempSync(join(tmpdir(), "blitzhub-diagram-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -143,7 +146,7 @@ describe("topology diagram", () => {
     else if (!hasChromium) it.skip("chromium missing — install: apt-get install -y --no-install-recommends chromium", () => {});
 
     it.runIf(hasChromium)("the title's bold and plain runs do not overlap in Chromium: the SVG names a font Debian has and Graphviz measures", async () => {
-        const svg = await topologySvg(plan);
+        const svg = await planSvg();
         const families = new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((m) => m[1]));
         expect([...families]).toEqual([DIAGRAM_FONT_FAMILY]);
         const runs = await textRunsInChromium(svg);
@@ -154,7 +157,7 @@ describe("topology diagram", () => {
     }, 180_000);
 
     it.runIf(hasChromium)("the SVG names all 15 accounts and renders in headless Chromium to a screenshot that is not blank", async () => {
-        const svg = await topologySvg(plan);
+        const svg = await planSvg();
         expect(svg).toMatch(/^<\?xml[\s\S]*<svg [\s\S]*<\/svg>\s*$/);
         // Graphviz writes text with numeric entities (`EU&#45;FE&#45;01`).
         const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))));
