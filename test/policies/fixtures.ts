@@ -136,7 +136,7 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
             metadata: { ssh_authorized_keys: "ssh-ed25519 AAAA example" },
             freeformTags: tags,
         });
-    const key = r(oci.kms.Key, "cmk", { compartmentId: compartment, managementEndpoint: "https://example-management.kms.eu-frankfurt-1.oraclecloud.com", keyShape: { algorithm: "AES", length: 32 }, protectionMode: "HSM" }, { protect: true });
+    const key = r(oci.kms.Key, "cmk", { compartmentId: compartment, managementEndpoint: "https://example-management.kms.eu-frankfurt-1.oraclecloud.com", keyShape: { algorithm: "AES", length: 32 }, protectionMode: "HSM", freeformTags: tags }, { protect: true });
     const volume = r(oci.core.Volume, "app-data", { compartmentId: compartment, sizeInGbs: "50", kmsKeyId: `${slug}-key-id`, freeformTags: tags }, { protect: true });
     const lb = r(oci.loadbalancer.LoadBalancer, "lb", {
         shape: "flexible",
