@@ -161,7 +161,7 @@ describe("npm run check", () => {
         const late = await check("--stack", "au", "--topology", rotated, "--today", "2027-01-16");
         expect(late.code).toBe(1);
         // AU-FE-01 is the au stack's one tenancy: one finding for its key.
-        expect(mandatory(late.stdout)).toMatch(/^ {2}cis-key-rotation {2}\[au\] AU-FE-01 au-fe-01-cmk\n {6}AU-FE-01\/au-fe-01-cmk is not rotated within 365 days: the newest version \(2026-01-15\) is 366 days old on 2027-01-16, more than 365$/m);
+        expect(mandatory(late.stdout)).toMatch(/^ {2}cis-key-rotation {2}\[au\] AU-FE-01 au-fe-01-cmk {2}\(CIS 4\.16\)\n {6}AU-FE-01\/au-fe-01-cmk is not rotated within 365 days: the newest version \(2026-01-15\) is 366 days old on 2027-01-16, more than 365$/m);
         const bad = await check("--stack", "au", "--today", "2027-02-30");
         expect(bad.code).toBe(2);
         expect(bad.stderr).toMatch(/--today: "2027-02-30" is not a date such as 2026-11-30/);
