@@ -479,7 +479,20 @@ export const FLOWS: Flow[] = [
             const served = requests.filter((q) => q.status < 300);
             const puts = served.filter((q) => q.action === "s3:PutObject");
             expect(puts.length > 0 && puts.length === served.length, `${user} was served requests other than puts: ${JSON.stringify(served.filter((q) => q.action !== "s3:PutObject").slice(0, 3))}`);
-            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects; ${user}: ${puts.length} puts served, ${requests.length - served.length} other requests refused`;
+            // Over TLS only: the rendered endpoint is https://, MinIO's leaf verifies against the internal
+            // CA the VM trusts, a clear-text request gets no HTTP answer, and another CA's trust is refused.
+            const endpoint = /RCLONE_CONFIG_BLITZHUB_ENDPOINT=(\S+)/.exec(file(vm, "/etc/blitzhub/backup.env"))?.[1] ?? "";
+            const caCert = /RCLONE_CA_CERT=(\S+)/.exec(file(vm, "/etc/blitzhub/backup.env"))?.[1] ?? "";
+            expect(endpoint.startsWith("https://") && caCert !== "", `${vm.label}'s backup endpoint is ${endpoint} (CA ${caCert || "none"}), not https:// with the internal CA`);
+            // An empty --capath: Debian's curl also reads /etc/ssl/certs (where the internal CA is) besides --cacert.
+            const verified = vm.machine.run(`mkdir -p /tmp/lab-no-capath && curl -sS -m 5 -o /dev/null -w '%{http_code}' --capath /tmp/lab-no-capath --cacert ${caCert} ${endpoint}/`);
+            expect(verified.code === 0 && /^[1-5]\d\d$/.test(verified.stdout), `curl ${endpoint} verifying against ${caCert}: exit ${verified.code} ${verified.stderr.trim()}`);
+            const plain = vm.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' ${endpoint.replace("https://", "http://")}/`);
+            expect(plain.code !== 0 || plain.stdout === "000" || plain.stdout === "400", `a clear-text request to ${endpoint} was answered ${plain.stdout}`);
+            vm.machine.run("cat > /tmp/lab-other-ca.pem", { input: throwawayTestCertificate({ dnsNames: ["other.invalid"] }).caPem });
+            const otherCa = vm.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' --capath /tmp/lab-no-capath --cacert /tmp/lab-other-ca.pem ${endpoint}/`);
+            expect(otherCa.code !== 0, `${endpoint} verified against another CA (curl exit ${otherCa.code}, HTTP ${otherCa.stdout}, ${otherCa.stderr.trim()})`);
+            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects over ${endpoint} (verified against ${caCert}; clear text and another CA refused); ${user}: ${puts.length} puts served, ${requests.length - served.length} other requests refused`;
         },
     },
     {

@@ -268,7 +268,7 @@ describe("configs without a Debian checker", () => {
             expect(service).toContain(`ExecStart=/usr/local/bin/blitzhub-backup ${b.target} ${b.retentionDays} ${b.paths.join(" ")}\n`);
         }
         for (const f of files.filter((x) => x.path === "/etc/blitzhub/backup.env")) {
-            expect(f.content).toContain(`MINIO_ENDPOINT=http://${minio}:9000`);
+            expect(f.content).toContain(`MINIO_ENDPOINT=https://${minio}:9000`);
             expect(f.mode).toBe("0600");
         }
     });
