@@ -37,8 +37,13 @@ interface HttpResponse {
 }
 
 /** An HTTP request made with curl from inside a lab host. */
-export function http(from: LabMachine, url: string, options: { headers?: Record<string, string>; insecure?: boolean; timeout?: number } = {}): HttpResponse {
+export function http(
+    from: LabMachine,
+    url: string,
+    options: { headers?: Record<string, string>; insecure?: boolean; timeout?: number; tls?: { ca: string; cert?: string; key?: string } } = {},
+): HttpResponse {
     const args = ["curl", "-sS", "-i", "-m", String(options.timeout ?? 8), ...(options.insecure ? ["-k"] : [])];
+    if (options.tls) args.push("--cacert", options.tls.ca, ...(options.tls.cert && options.tls.key ? ["--cert", options.tls.cert, "--key", options.tls.key] : []));
     for (const [k, v] of Object.entries(options.headers ?? {})) args.push("-H", `${k}: ${v}`);
     args.push("--", url);
     const r = from.run(args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "), { timeout: (options.timeout ?? 8) + 5 });
@@ -420,7 +425,17 @@ export const FLOWS: Flow[] = [
             const notRunServices = new Set(lab.notRun.map((n) => n.what.split(" on ")[0]));
             type Target = { labels: { job: string; service?: string; instance: string }; health: string; lastError: string; scrapeUrl: string };
             const inLab = (t: Target) => labIps.has(t.labels.instance.split(":")[0]);
-            const read = () => (JSON.parse(http(prom.machine, `http://${listen}/api/v1/targets?state=active`).body) as { data: { activeTargets: Target[] } }).data.activeTargets.filter(inLab);
+            // Prometheus' API takes only clients with a certificate of the internal CA (web.yml): the flow
+            // uses Prometheus' own leaf, and checks that a client without one is refused.
+            const web = file(prom, "/etc/prometheus/web.yml");
+            const tlsFile = (key: string) => new RegExp(`${key}:\\s*"?([^"\\n]+)"?`).exec(web)?.[1] ?? "";
+            const tls = { ca: tlsFile("client_ca_file"), cert: tlsFile("cert_file"), key: tlsFile("key_file") };
+            expect(/client_auth_type:\s*RequireAndVerifyClientCert/.test(web) && tls.ca && tls.cert && tls.key, "web.yml does not require client certificates of the internal CA");
+            const anonymous = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' --cacert ${tls.ca} https://${listen}/api/v1/targets`);
+            expect(anonymous.code !== 0, `Prometheus answered a client without a certificate (HTTP ${anonymous.stdout})`);
+            const plain = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' http://${listen}/api/v1/targets`);
+            expect(plain.code !== 0 || !/^2/.test(plain.stdout), `Prometheus answered clear-text HTTP ${plain.stdout}`);
+            const read = () => (JSON.parse(http(prom.machine, `https://${listen}/api/v1/targets?state=active`, { tls }).body) as { data: { activeTargets: Target[] } }).data.activeTargets.filter(inLab);
             const runs = (t: Target) => !notRunServices.has(t.labels.service ?? t.labels.job);
             const describe = (t: Target) => `${t.labels.job}@${t.labels.instance} (${labIps.get(t.labels.instance.split(":")[0])!.label}): ${t.lastError || t.health}`;
             // Slow starters (RabbitMQ boots in tens of seconds) get until the deadline; a target still down then fails.
@@ -434,7 +449,7 @@ export const FLOWS: Flow[] = [
             const skipped = targets.filter((t) => !runs(t)).map((t) => `${t.labels.job}@${t.labels.instance}`);
             const down = targets.filter(runs).filter((t) => t.health !== "up").map(describe);
             expect(down.length === 0, `targets down: ${down.join("; ")}`);
-            return `${targets.length - skipped.length} lab targets up${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`;
+            return `${targets.length - skipped.length} lab targets up; the API over mutual TLS only (no client certificate: refused)${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`;
         },
     },
     {
