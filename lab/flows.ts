@@ -380,7 +380,16 @@ export const FLOWS: Flow[] = [
             expect(!/administrator/.test(users.split("\n").filter((l) => !l.startsWith("guest")).join("\n")), `an administrator besides the loopback-only guest: ${users.replace(/\n/g, "; ")}`);
             const auth = broker.machine.run(`rabbitmqctl -q authenticate_user ${RABBITMQ_APP_USER} "$P"`, { env: { P: lab.secrets.valueOf("secret/rabbitmq/app_password") }, timeout: 60 });
             expect(auth.code === 0, `the app's user does not authenticate: ${(auth.stdout + auth.stderr).trim()}`);
-            return `TLS 1.3 on ${amqp.port} (CA verified), 5672 closed, ${RABBITMQ_APP_USER} without tags authenticates`;
+            // The Erlang distribution (what rabbitmqctl above used too) is TLS 1.3 with the node's leaf,
+            // and refuses a peer that presents no certificate.
+            const dist = broker.vm.services.find((s) => s.service === "rabbitmq")!.ports.find((p) => p.name === "dist")!;
+            const distTls = /\{certfile, "([^"]+)"\}[\s\S]*?\{keyfile, "([^"]+)"\}/.exec(file(broker, "/etc/rabbitmq/inter_node_tls.config"));
+            expect(distTls, "no certfile/keyfile in inter_node_tls.config");
+            const peer = broker.machine.run(`openssl s_client -connect ${ip}:${dist.port} -tls1_3 -CAfile ${INTERNAL_CA} -verify_ip ${ip} -verify_return_error -cert ${distTls![1]} -key ${distTls![2]} </dev/null`, { timeout: 10 });
+            expect(/Verify return code: 0 \(ok\)/.test(peer.stdout) && /TLSv1\.3/.test(peer.stdout), `the distribution port ${dist.port} with the node's certificate: ${peer.stdout.split("\n").find((l) => /Verify return|error/i.test(l)) ?? peer.stderr.trim()}`);
+            const anonymous = broker.machine.run(`printf 'x' | openssl s_client -connect ${ip}:${dist.port} -tls1_3 -CAfile ${INTERNAL_CA} -ign_eof 2>&1`, { timeout: 10 });
+            expect(/alert certificate required/i.test(anonymous.stdout), `the distribution port ${dist.port} accepted a peer without a certificate: ${anonymous.stdout.slice(-300)}`);
+            return `TLS 1.3 on ${amqp.port} (CA verified), 5672 closed, ${RABBITMQ_APP_USER} without tags authenticates; Erlang distribution on ${dist.port} over mutual TLS 1.3 (no certificate: refused)`;
         },
     },
     {

@@ -5,6 +5,7 @@
  * Node TLS server with the same semantics (RequireAndVerifyClientCert = request a certificate and
  * refuse the handshake without a valid one), and each client's rendered TLS settings push to it.
  */
+import { spawn, spawnSync } from "node:child_process";
 import { request } from "node:https";
 import { createServer, type Server } from "node:https";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -212,4 +213,58 @@ describe("Prometheus over mutual TLS", () => {
         expect(self.scheme).toBe("https");
         expect(self.tls_config?.cert_file).toBe("/etc/prometheus/tls/prometheus.crt");
     });
+});
+
+describe.runIf(spawnSync("sh", ["-c", "command -v erl && command -v epmd"]).status === 0)("RabbitMQ's Erlang distribution over mutual TLS", () => {
+    const dir = mkdtempSync(join(tmpdir(), "blitzhub-dist-tls-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const brokers = ["broker", "rabbitmq-2"].map((vm) => of("EU-DATA-01", vm, "rabbitmq"));
+    const secrets = fakeSecrets(brokers.flat());
+
+    /** The rendered option file of one broker, its TLS paths moved into `dir` with the delivered contents. */
+    function optionFile(list: RenderedFile[], name: string, override?: { cert: string; key: string }): string {
+        let options = content(list, "/etc/rabbitmq/inter_node_tls.config");
+        for (const f of list.filter((x) => x.path.startsWith("/etc/rabbitmq/tls/"))) {
+            const local = join(dir, `${name}-${f.path.split("/").pop()}`);
+            let value = substituteSecrets(f.content, secrets);
+            if (override && f.path.endsWith(".crt") && !f.path.endsWith("/ca.crt")) value = override.cert;
+            if (override && f.path.endsWith(".key")) value = override.key;
+            writeFileSync(local, value);
+            options = options.split(`"${f.path}"`).join(`"${local}"`);
+        }
+        const path = join(dir, `${name}.config`);
+        writeFileSync(path, options);
+        return path;
+    }
+    const erl = (name: string, optfile: string, evalExpr: string, timeoutMs: number) =>
+        spawnSync("erl", ["-noinput", "-sname", `${name}@localhost`, "-setcookie", "blitzhubdisttest", "-proto_dist", "inet_tls", "-ssl_dist_optfile", optfile, "-eval", evalExpr], { encoding: "utf8", timeout: timeoutMs });
+
+    it("the env file starts the server and the CLI with inet_tls and the option file; EPMD stays (names and ports only)", () => {
+        for (const list of brokers) {
+            const env = content(list, "/etc/rabbitmq/rabbitmq-env.conf");
+            expect(env).toMatch(/^SERVER_ADDITIONAL_ERL_ARGS="-proto_dist inet_tls -ssl_dist_optfile \/etc\/rabbitmq\/inter_node_tls\.config"$/m);
+            expect(env).toMatch(/^CTL_ERL_ARGS="-proto_dist inet_tls -ssl_dist_optfile \/etc\/rabbitmq\/inter_node_tls\.config"$/m);
+        }
+    });
+
+    it("two brokers' rendered option files connect over TLS distribution; a node with another CA's certificate is refused", () => {
+        const tag = `blz${process.pid}`;
+        const server = spawn("erl", ["-noinput", "-sname", `${tag}b@localhost`, "-setcookie", "blitzhubdisttest", "-proto_dist", "inet_tls", "-ssl_dist_optfile", optionFile(brokers[1], "b"), "-eval", "timer:sleep(60000), halt()."], { stdio: "ignore" });
+        try {
+            // Waits for the second broker to register with EPMD, then pings it over the TLS distribution.
+            const ping = (name: string, optfile: string, attempts = 30) =>
+                erl(name, optfile, `Peer = list_to_atom("${tag}b@localhost"), R = lists:foldl(fun(_, pong) -> pong; (_, _) -> timer:sleep(500), net_adm:ping(Peer) end, pang, lists:seq(1, ${attempts})), io:format("~nresult: ~p~n", [R]), halt().`, 40_000);
+            const result = (r: { stdout: string }) => /^result: (\w+)$/m.exec(r.stdout)?.[1];
+            const ok = ping(`${tag}a`, optionFile(brokers[0], "a"));
+            expect(result(ok), ok.stdout + ok.stderr).toBe("pong");
+            const other = throwawayTestCertificate({ dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"] });
+            // The second broker is up by now (the first ping reached it): three attempts are enough.
+            const refused = ping(`${tag}x`, optionFile(brokers[0], "x", { cert: other.certPem, key: other.keyPem }), 3);
+            // Erlang logs each refused handshake (a TLS alert) beside the answer.
+            expect(result(refused)).toBe("pang");
+            expect(refused.stdout).toMatch(/TLS (client|server)/);
+        } finally {
+            server.kill();
+        }
+    }, 120_000);
 });
