@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { request } from "node:https";
 import { createServer, type Server } from "node:https";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -267,4 +267,57 @@ describe.runIf(spawnSync("sh", ["-c", "command -v erl && command -v epmd"]).stat
             server.kill();
         }
     }, 120_000);
+});
+
+describe("Vault's metrics need Prometheus' token", () => {
+    const vault = of("EU-SEC-01", "vault-1", "vault");
+    const prometheus = of("EU-MON-01", "observability", "prometheus");
+    const dir = mkdtempSync(join(tmpdir(), "blitzhub-vault-metrics-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("the listener refuses anonymous metrics; Prometheus' Vault job sends the token whose ID the Vault VMs hold too", () => {
+        expect(content(vault, "/etc/vault/vault.hcl")).toMatch(/^\s*unauthenticated_metrics_access = false$/m);
+        const job = (parse(content(prometheus, "/etc/prometheus/prometheus.yml")) as { scrape_configs: { job_name: string; authorization?: Record<string, string> }[] }).scrape_configs.find((j) => j.job_name === "vault")!;
+        expect(job.authorization).toEqual({ type: "Bearer", credentials_file: "/etc/prometheus/vault-metrics.token" });
+        const onPrometheus = content(prometheus, "/etc/prometheus/vault-metrics.token").trim();
+        expect(onPrometheus).toBe("@@secret:secret/derived/eu_sec_01/vault/prometheus_metrics@@");
+        for (const vm of ["vault-1", "vault-2", "vault-3"]) expect(content(of("EU-SEC-01", vm, "vault"), "/etc/vault/prometheus-metrics.token").trim()).toBe(onPrometheus);
+        const policy = content(vault, "/etc/vault/policies/prometheus-metrics.hcl").replace(/#.*$/gm, "");
+        expect([...policy.matchAll(/path "([^"]+)"/g)].map((m) => m[1])).toEqual(["sys/metrics", "auth/token/renew-self"]);
+    });
+
+    it("creating the token and renewing it put no token on a command line", () => {
+        const secrets = fakeSecrets([...vault, ...prometheus]);
+        const tokenId = secrets["secret/derived/eu_sec_01/vault/prometheus_metrics"];
+        expect(tokenId).toMatch(/^[A-Za-z0-9]{40}$/);
+        const admin = "root-token-of-the-test";
+        const bin = join(dir, "bin");
+        mkdirSync(bin, { recursive: true });
+        // Record every call's arguments and environment token; `vault read` fails (no token yet), the rest succeeds.
+        for (const tool of ["vault", "curl"]) {
+            writeFileSync(join(bin, tool), `#!/bin/sh\nprintf '%s ' "$@" >> ${dir}/${tool}.args\necho >> ${dir}/${tool}.args\nprintf '%s\\n' "\${VAULT_TOKEN:-}" >> ${dir}/${tool}.env\n[ "$1" = read ] && exit 2\nfor a in "$@"; do case "$a" in id=@*) cat "\${a#id=@}" >> ${dir}/vault.id;; esac; done\nexit 0\n`);
+            chmodSync(join(bin, tool), 0o755);
+        }
+        const tokenFile = join(dir, "token");
+        writeFileSync(tokenFile, `${tokenId}\n`);
+        const script = content(vault, "/usr/local/sbin/blitzhub-vault-metrics-token").split("/etc/vault/prometheus-metrics.token").join(tokenFile);
+        writeFileSync(join(dir, "create.sh"), script);
+        const created = spawnSync("sh", [join(dir, "create.sh")], { env: { PATH: `${bin}:${process.env.PATH}` }, input: `${admin}\n`, encoding: "utf8" });
+        expect(created.status, created.stderr).toBe(0);
+        const vaultArgs = readFileSync(join(dir, "vault.args"), "utf8");
+        expect(vaultArgs).toContain("policy write prometheus-metrics");
+        expect(vaultArgs).toMatch(/write -f auth\/token\/create-orphan id=@\S+ policies=prometheus-metrics no_default_policy=true period=72h/);
+        expect(vaultArgs).not.toContain(tokenId);
+        expect(vaultArgs).not.toContain(admin);
+        expect(readFileSync(join(dir, "vault.id"), "utf8")).toBe(tokenId);
+        expect(readFileSync(join(dir, "vault.env"), "utf8")).toContain(admin);
+
+        const renew = content(prometheus, "/usr/local/bin/blitzhub-vault-token-renew").split("/etc/prometheus/vault-metrics.token").join(tokenFile);
+        writeFileSync(join(dir, "renew.sh"), renew);
+        const renewed = spawnSync("sh", [join(dir, "renew.sh")], { env: { PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8" });
+        expect(renewed.status, renewed.stderr).toBe(0);
+        const curlArgs = readFileSync(join(dir, "curl.args"), "utf8");
+        expect(curlArgs).toMatch(/-H @\S+ -X POST https:\/\/10\.0\.4\.18:8200\/v1\/auth\/token\/renew-self/);
+        expect(curlArgs).not.toContain(tokenId);
+    });
 });
