@@ -20,6 +20,7 @@ import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
 import { renderCloudInit, type CloudInitOptions } from "../render/cloudInit";
 import { renderRegion } from "../render/region";
+import { operatorHashSecretPath } from "../render/identities";
 import { remoteAdbClients } from "../plan/autonomousDatabase";
 import { bastionVms } from "../plan/bastions";
 import { adbAdminSecretPath } from "../plan/secrets";
@@ -153,6 +154,10 @@ export async function program(): Promise<Record<string, unknown>> {
         sharedInternalCaSeed: eu?.requireOutput("internalCaSeed") as pulumi.Output<string> | undefined,
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
         ...(offsiteSecretKey !== undefined ? { offsiteSecretKey } : {}),
+        // The identities sync's operators file names each sudo password hash by a path (render/identities.ts).
+        configSecrets: Object.fromEntries(
+            config.operators.filter((o) => o.sudoPasswordHash).map((o) => [operatorHashSecretPath(o.name), pulumi.secret(o.sudoPasswordHash!)]),
+        ),
     });
     if (hostsAutonomousDatabase) {
         const remote = remoteAdbClients(plan, config.region);

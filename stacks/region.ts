@@ -74,6 +74,8 @@ export interface RegionArgs {
     autonomousDatabaseRemoteClients?: string[];
     /** The offsite copy's OCI customer secret key (stack config `blitzhub-offsite:secretKey`). */
     offsiteSecretKey?: pulumi.Input<string>;
+    /** Secrets of the stack config the delivered files name by path (operators' sudo password hashes). */
+    configSecrets?: Record<string, pulumi.Output<string>>;
 }
 
 /** Account components of the region, by account name, and the stack outputs. */
@@ -127,7 +129,7 @@ export function deployRegion(args: RegionArgs): {
     // One private CA per deployment: the eu stack makes its seed, the others derive the same CA.
     const pki = new InternalPki("internal-pki", { plan, sharedSeed: args.sharedInternalCaSeed });
     const pkiRefs = Object.values(args.delivery?.files ?? {}).flat().flatMap((f) => f.secretRefs);
-    const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs) });
+    const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs), ...args.configSecrets });
     const components: Record<string, Account> = {};
     for (const account of ordered) {
         const own = settings(account.name);
