@@ -3,6 +3,7 @@
  * its DRG, the data account last so its database admits the other accounts' VCNs. Everything
  * here is already validated (`stacks/program.ts`): no user mistake can surface mid-way.
  */
+import { tunnelRouting } from "../plan/tunnelRoutes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
@@ -130,6 +131,7 @@ export function deployRegion(args: RegionArgs): {
     const pki = new InternalPki("internal-pki", { plan, sharedSeed: args.sharedInternalCaSeed });
     const pkiRefs = Object.values(args.delivery?.files ?? {}).flat().flatMap((f) => f.secretRefs);
     const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs), ...args.configSecrets });
+    const tunnel = tunnelRouting(plan);
     const components: Record<string, Account> = {};
     for (const account of ordered) {
         const own = settings(account.name);
@@ -139,6 +141,11 @@ export function deployRegion(args: RegionArgs): {
         components[account.name] = new Account(account.name, {
             plan: account,
             addressSpace: plan.addressSpace,
+            tunnel: {
+                // Only the routes toward the DRG are wired so far (docs/security.md, "Left (identities)").
+                vcnRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "drg"),
+                forwardingVms: tunnel.skipSourceDestCheck.filter((b) => b.account === account.name).map((b) => b.vm),
+            },
             providerArgs: own.providerArgs,
             tenancyOcid: own.tenancyOcid,
             compartmentOcid: own.compartmentOcid,
