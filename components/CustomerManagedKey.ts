@@ -5,12 +5,15 @@
  * Volume and Object Storage use that key (and Vulnerability Scanning read the instances).
  *
  * The vault is a DEFAULT (shared) one: Always Free covers it and 20 HSM key versions. Automatic
- * rotation is offered only in virtual private vaults, which are billed, so the key is rotated by
- * hand once a year (docs/runbook.md); the CIS report says so for 4.16.
+ * rotation is offered only in virtual private vaults, which are billed (Oracle's "Enabling and
+ * Updating Automatic Key Rotation"), so rotation is code: one `oci.kms.KeyVersion` per date of
+ * the topology's `keyRotations`, created by the `pulumi up` that first sees the date (CIS 4.16).
+ * Versions are protected and retained on delete: OCI's delete schedules a version's destruction,
+ * after which what it encrypted cannot be read.
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceStatements, type SecurityBaselinePlan } from "../plan/securityBaseline";
+import { keyVersionName, serviceStatements, type SecurityBaselinePlan } from "../plan/securityBaseline";
 import { type AccountContext, childOptions, compartmentFor } from "./accountContext";
 
 export interface CustomerManagedKeyArgs {
@@ -24,6 +27,8 @@ export class CustomerManagedKey extends pulumi.ComponentResource {
     readonly vault?: oci.kms.Vault;
     readonly key: oci.kms.Key;
     readonly keyId: pulumi.Output<string>;
+    /** The key's rotations by date (`2026-11-30`), oldest first. */
+    readonly versions: Record<string, oci.kms.KeyVersion> = {};
     /** The services' statements: a volume or bucket under the key waits for it. */
     readonly servicePolicy: oci.identity.Policy;
 
@@ -52,6 +57,12 @@ export class CustomerManagedKey extends pulumi.ComponentResource {
             }, o({ protect: true }));
         }
         this.keyId = this.key.id;
+        for (const date of args.baseline.keyRotation.rotations) {
+            this.versions[date] = new oci.kms.KeyVersion(keyVersionName(name, date), {
+                keyId: this.key.id,
+                managementEndpoint: this.key.managementEndpoint,
+            }, o({ protect: true, retainOnDelete: true }));
+        }
 
         const ids = pulumi.all(ctx.compartments);
         this.servicePolicy = new oci.identity.Policy(`${slug}-service-policy`, {

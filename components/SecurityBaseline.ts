@@ -6,12 +6,16 @@
  * - a flow log on every subnet and a write-access log on every bucket, in one log group;
  * - audit retention at OCI's maximum, and a monthly budget with its alert rules;
  * - the operators' and the read-only preview group with their statements;
- * - pay-as-you-go tenancies: Cloud Guard, and Security Zones on the workload and data compartments;
+ * - a `BlitzHub` tag namespace with a `CreatedBy` tag defaulted to the creator's name (CIS 4.1);
+ * - pay-as-you-go tenancies: Cloud Guard with a root target of Oracle's managed configuration and
+ *   activity detector recipes and responder recipe (CIS 4.14), and Security Zones on the
+ *   workload and data compartments;
  * - Vulnerability Scanning of the workload compartment's instances.
  */
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    CLOUD_GUARD_RECIPES,
     compartmentName,
     eventRuleSlug,
     operatorStatements,
@@ -146,6 +150,29 @@ export class SecurityBaseline extends pulumi.ComponentResource {
             }, o());
         }
 
+        // CIS 4.1. OCI deletes a tag namespace only once it is retired and empty, and a tag only
+        // once retired (up to 48 hours, one at a time): `pulumi destroy` leaves both in the
+        // tenancy (free) instead of failing; the tag default goes.
+        const tagSpec = baseline.createdByTag;
+        const tagNamespace = new oci.identity.TagNamespace(`${slug}-tag-namespace`, {
+            compartmentId: ctx.tenancyOcid,
+            name: tagSpec.namespace,
+            description: `${ctx.plan.name}: tags the BlitzHub program defines`,
+            freeformTags: tags,
+        }, o({ retainOnDelete: true }));
+        const createdBy = new oci.identity.Tag(`${slug}-created-by-tag`, {
+            tagNamespaceId: tagNamespace.id,
+            name: tagSpec.name,
+            description: "Who created the resource (tag default: the creating principal's name)",
+            freeformTags: tags,
+        }, o({ retainOnDelete: true }));
+        new oci.identity.TagDefault(`${slug}-created-by-tag-default`, {
+            compartmentId: ctx.tenancyOcid,
+            tagDefinitionId: createdBy.id,
+            value: tagSpec.value,
+            isRequired: false,
+        }, o());
+
         const ids = pulumi.all(ctx.compartments);
         const group = (groupName: string, description: string, statements: pulumi.Input<string[]>) => {
             const g = new oci.identity.Group(`${slug}-${groupName.toLowerCase()}`, { compartmentId: ctx.tenancyOcid, name: groupName, description, freeformTags: tags }, o());
@@ -167,11 +194,38 @@ export class SecurityBaseline extends pulumi.ComponentResource {
                 status: "ENABLED",
                 selfManageResources: false,
             }, o());
+            // Oracle's managed recipes are listed once Cloud Guard is enabled: look them up after it.
+            const lookup = { ...invokeOptions(this, ctx), dependsOn: [cloudGuard] };
+            const oracleRecipe = <T extends { displayName: string; owner: string; id: string }>(items: T[], wanted: string): string => {
+                const found = items.find((item) => item.displayName === wanted && item.owner === "ORACLE");
+                if (!found) throw new pulumi.ResourceError(`${ctx.plan.name}: Cloud Guard lists no Oracle-managed recipe '${wanted}'`, this);
+                return found.id;
+            };
+            const detectorRecipeIds = CLOUD_GUARD_RECIPES.detectors.map((wanted) =>
+                oci.cloudguard.getDetectorRecipesOutput({ compartmentId: ctx.tenancyOcid, displayName: wanted }, lookup).detectorRecipeCollections.apply((collections) =>
+                    oracleRecipe(collections.flatMap((c) => c.items), wanted),
+                ),
+            );
+            const responderRecipeId = oci.cloudguard.getResponderRecipesOutput({ compartmentId: ctx.tenancyOcid, displayName: CLOUD_GUARD_RECIPES.responder }, lookup).responderRecipeCollections.apply((collections) =>
+                oracleRecipe(collections.flatMap((c) => c.items), CLOUD_GUARD_RECIPES.responder),
+            );
+            new oci.cloudguard.Target(`${slug}-cloud-guard-target`, {
+                compartmentId: ctx.tenancyOcid,
+                displayName: `${slug}-root`,
+                description: `${ctx.plan.name}: every compartment, Oracle-managed configuration and activity detectors`,
+                targetResourceId: ctx.tenancyOcid,
+                targetResourceType: "COMPARTMENT",
+                targetDetectorRecipes: detectorRecipeIds.map((detectorRecipeId) => ({ detectorRecipeId })),
+                targetResponderRecipes: [{ responderRecipeId }],
+                freeformTags: tags,
+            }, o({ dependsOn: [cloudGuard] }));
+
             if (baseline.securityZone) {
                 const policies = oci.cloudguard.getSecurityPoliciesOutput({ compartmentId: ctx.tenancyOcid }, invokeOptions(this, ctx)).securityPolicyCollections.apply((collections) => {
                     const items = collections.flatMap((c) => c.items);
                     return SECURITY_ZONE_POLICIES.map((wanted) => {
-                        const found = items.find((item) => item.displayName === wanted);
+                        // Oracle's landing zone keys the policies by friendlyName; displayName carries the same text.
+                        const found = items.find((item) => item.friendlyName === wanted || item.displayName === wanted);
                         if (!found) throw new pulumi.ResourceError(`${ctx.plan.name}: Cloud Guard has no Security Zone policy '${wanted}'`, this);
                         return found.id;
                     });

@@ -536,6 +536,14 @@ export const Topology = z.strictObject({
     services: z.record(Label, ServiceDef),
     roles: z.record(RoleName, Role),
     accounts: z.array(Account).min(1),
+    /**
+     * The dates each tenancy's customer-managed key is rotated (CIS 4.16), oldest first: every
+     * date is one new key version (`oci.kms.KeyVersion`) created by the `pulumi up` that first
+     * sees it. A DEFAULT vault has no automatic rotation, so rotating is adding a date here
+     * (docs/runbook.md). Dates are never removed: a key version's deletion would leave the data
+     * it encrypted unreadable. The CIS policy fails when the newest is older than 365 days.
+     */
+    keyRotations: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date such as 2026-11-30")).default([]),
 });
 export type Topology = z.infer<typeof Topology>;
 /** The topology as written, before defaults. Used by tests only (fixtures built in code). */

@@ -29,6 +29,7 @@ export function validateTopology(topology: Topology, limits: OciLimits): PathPro
     checkEveryVm(topology, report);
     checkAddressSpace(topology, report);
     checkAccounts(topology, report);
+    checkKeyRotations(topology, report);
     for (const roleName of Object.keys(topology.roles) as RoleName[]) {
         checkRole(topology, roleName, report);
     }
@@ -36,6 +37,18 @@ export function validateTopology(topology: Topology, limits: OciLimits): PathPro
 }
 
 type Report = (path: PathSegment[], message: string) => void;
+
+/** Real calendar dates, strictly increasing: each names one key version, made once. */
+function checkKeyRotations(topology: Topology, report: Report): void {
+    topology.keyRotations.forEach((date, index) => {
+        const parsed = new Date(`${date}T00:00:00Z`);
+        if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== date) {
+            report(["keyRotations", index], `${date} is not a calendar date`);
+        } else if (index > 0 && date <= topology.keyRotations[index - 1]) {
+            report(["keyRotations", index], `${date} is not after ${topology.keyRotations[index - 1]}: rotations are listed oldest first, once each`);
+        }
+    });
+}
 
 function checkServices(topology: Topology, report: Report): void {
     const managedBy = new Set(

@@ -38,6 +38,17 @@ const ORACLE_SECURITY_ZONE_POLICIES = [
     "deny instance_without_sanctioned_image",
 ];
 
+/**
+ * Cloud Guard's Oracle-managed recipes as a tenancy lists them (names as Oracle's landing zone
+ * looks them up). Owner ORACLE; the program must not pick a CUSTOMER clone of the same name.
+ */
+const ORACLE_DETECTOR_RECIPES = [
+    { displayName: "OCI Configuration Detector Recipe", detector: "IAAS_CONFIGURATION_DETECTOR" },
+    { displayName: "OCI Activity Detector Recipe", detector: "IAAS_ACTIVITY_DETECTOR" },
+    { displayName: "OCI Threat Detector Recipe", detector: "IAAS_THREAT_DETECTOR" },
+];
+const ORACLE_RESPONDER_RECIPES = ["OCI Responder Recipe"];
+
 export function mockSecretValue(type: string, name: string, length = 32): string {
     let out = "";
     for (let block = 0; out.length < length; block++) {
@@ -242,6 +253,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                 };
             case "oci:Kms/key:Key":
                 return { id, state: { ...common, state: "ENABLED", currentKeyVersion: this.ocid("oci:Kms/keyVersion:KeyVersion", name, region, "keyversion") } };
+            case "oci:Kms/keyVersion:KeyVersion":
+                // CreateKeyVersion answers with the new, now primary version of an enabled key.
+                return { id, state: { ...common, keyVersionId: id, state: "ENABLED", isPrimary: true, isAutoRotated: false } };
             case "oci:Vault/secret:Secret":
                 return { id, state: { ...common, state: "ACTIVE", currentVersionNumber: "1" } };
             case "oci:ObjectStorage/bucket:Bucket":
@@ -437,6 +451,57 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                             owner: "ORACLE",
                             category: "RESTRICT_DATA_ACCESS",
                             state: "ACTIVE",
+                        })),
+                    }],
+                };
+            case "oci:CloudGuard/getDetectorRecipes:getDetectorRecipes":
+                // Oracle-managed detector recipes exist in the root compartment once Cloud Guard is on.
+                return {
+                    ...inputs,
+                    id: `detector-recipes-${region}`,
+                    detectorRecipeCollections: [{
+                        items: ORACLE_DETECTOR_RECIPES.filter((r) => inputs.displayName === undefined || r.displayName === inputs.displayName).map((r) => ({
+                            id: this.ocid("oci:CloudGuard/detectorRecipe:DetectorRecipe", r.displayName, region, "cloudguarddetectorrecipe"),
+                            compartmentId: inputs.compartmentId,
+                            displayName: r.displayName,
+                            description: r.displayName,
+                            detector: r.detector,
+                            detectorRecipeType: "STANDARD",
+                            owner: "ORACLE",
+                            state: "ACTIVE",
+                            detectorRules: [],
+                            effectiveDetectorRules: [],
+                            targetIds: [],
+                            sourceDetectorRecipeId: "",
+                            freeformTags: {},
+                            definedTags: {},
+                            systemTags: {},
+                            timeCreated: "2020-01-01T00:00:00.000Z",
+                            timeUpdated: "2020-01-01T00:00:00.000Z",
+                        })),
+                    }],
+                };
+            case "oci:CloudGuard/getResponderRecipes:getResponderRecipes":
+                return {
+                    ...inputs,
+                    id: `responder-recipes-${region}`,
+                    responderRecipeCollections: [{
+                        items: ORACLE_RESPONDER_RECIPES.filter((displayName) => inputs.displayName === undefined || displayName === inputs.displayName).map((displayName) => ({
+                            id: this.ocid("oci:CloudGuard/responderRecipe:ResponderRecipe", displayName, region, "cloudguardresponderrecipe"),
+                            compartmentId: inputs.compartmentId,
+                            displayName,
+                            description: displayName,
+                            owner: "ORACLE",
+                            state: "ACTIVE",
+                            lifecycleDetails: "",
+                            responderRules: [],
+                            effectiveResponderRules: [],
+                            sourceResponderRecipeId: "",
+                            freeformTags: {},
+                            definedTags: {},
+                            systemTags: {},
+                            timeCreated: "2020-01-01T00:00:00.000Z",
+                            timeUpdated: "2020-01-01T00:00:00.000Z",
                         })),
                     }],
                 };

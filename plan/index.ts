@@ -156,6 +156,7 @@ export function buildPlan(topology: Topology, allowances: FreeTierAllowances, li
             ...(autonomousDatabase ? { autonomousDatabase } : {}),
             ...(role.ociVault ? { ociVault: { name: role.ociVault.name, purpose: role.ociVault.purpose } } : {}),
             buckets: role.buckets.map((b) => ({ name: b.name, purpose: b.purpose, versioning: b.versioning })),
+            keyRotations: [...topology.keyRotations],
             firewall: rules,
             egress: [...vms.flatMap((v) => v.egress), ...loadBalancerEgress("lb", addresses.addressSpace), ...(nlb ? loadBalancerEgress("nlb", addresses.addressSpace) : [])],
             storage,

@@ -205,6 +205,63 @@ export function budgetPlan(plan: AccountPlan): BudgetPlan {
 /** OCI's maximum audit retention (CIS 4.x asks for 365 days). */
 export const AUDIT_RETENTION_DAYS = 365;
 
+/** CIS 4.16: a customer-managed key's newest version is at most this old. */
+export const KEY_ROTATION_MAX_AGE_DAYS = 365;
+
+/** The key versions of a tenancy's customer-managed key the program creates (CIS 4.16). */
+export interface KeyRotationPlan {
+    /** One `oci.kms.KeyVersion` per date, oldest first (topology `keyRotations`). */
+    rotations: string[];
+    maxAgeDays: number;
+}
+
+/** `eu-net-01-cmk-rotation-2026-11-30`: the resource name of the key version of `date`. */
+export function keyVersionName(keyResourceName: string, date: string): string {
+    return `${keyResourceName}-rotation-${date}`;
+}
+
+/** The date a key version resource named by `keyVersionName` stands for, or undefined. */
+export function rotationDateOf(resourceName: string): string | undefined {
+    return /-rotation-(\d{4}-\d{2}-\d{2})$/.exec(resourceName)?.[1];
+}
+
+/** Whole days from `from` to `to` (ISO dates). */
+export function daysBetween(from: string, to: string): number {
+    return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * What is wrong with a key's rotations on `today`, or undefined when its newest version is at
+ * most `maxAgeDays` old. A date after today is wrong too: its version is created by the next
+ * `pulumi up`, not on that date.
+ */
+export function keyRotationProblem(rotations: string[], today: string, maxAgeDays: number = KEY_ROTATION_MAX_AGE_DAYS): string | undefined {
+    if (rotations.length === 0) return "no key version is planned (topology keyRotations is empty)";
+    const future = rotations.filter((d) => d > today);
+    if (future.length > 0) return `rotation ${future[0]} is dated after today (${today}): list a rotation on the day its pulumi up runs`;
+    const newest = [...rotations].sort().at(-1)!;
+    const age = daysBetween(newest, today);
+    return age > maxAgeDays ? `the newest version (${newest}) is ${age} days old on ${today}, more than ${maxAgeDays}` : undefined;
+}
+
+/**
+ * The tag default of CIS 4.1: the tag namespace and key every tenancy defines, and the value
+ * OCI fills in with the name of whoever creates a resource.
+ */
+export const CREATED_BY_TAG = { namespace: "BlitzHub", name: "CreatedBy", value: "${iam.principal.name}" } as const;
+
+/**
+ * Oracle-managed Cloud Guard recipes a pay-as-you-go tenancy's root target uses, by display name
+ * (the names Oracle's landing zone looks up: oci-landing-zones/terraform-oci-modules-security,
+ * `cloud-guard/data_sources.tf`, read 2026-11-30). Configuration and activity detectors
+ * cover CIS 4.14's "Cloud Guard enabled with Oracle-managed recipes"; the responder only
+ * notifies (Cloud Guard's responder rules start as notifications).
+ */
+export const CLOUD_GUARD_RECIPES = {
+    detectors: ["OCI Configuration Detector Recipe", "OCI Activity Detector Recipe"],
+    responder: "OCI Responder Recipe",
+} as const;
+
 /** The baseline of one tenancy. */
 export interface SecurityBaselinePlan {
     compartments: Concern[];
@@ -216,6 +273,10 @@ export interface SecurityBaselinePlan {
     securityZone: boolean;
     /** Vulnerability Scanning of every instance (a host scan recipe and target). */
     vulnerabilityScanning: boolean;
+    /** The customer-managed key's versions (a DEFAULT vault rotates nothing by itself). */
+    keyRotation: KeyRotationPlan;
+    /** A tag namespace, a `CreatedBy` tag and its tag default at the root (tagging is free). */
+    createdByTag: typeof CREATED_BY_TAG;
 }
 
 export function securityBaseline(plan: AccountPlan): SecurityBaselinePlan {
@@ -228,6 +289,8 @@ export function securityBaseline(plan: AccountPlan): SecurityBaselinePlan {
         cloudGuard: paid,
         securityZone: paid,
         vulnerabilityScanning: true,
+        keyRotation: { rotations: [...plan.keyRotations], maxAgeDays: KEY_ROTATION_MAX_AGE_DAYS },
+        createdByTag: CREATED_BY_TAG,
     };
 }
 
@@ -296,8 +359,12 @@ export function serviceStatements(ids: CompartmentOcids, keyOcid: string, homeRe
 }
 
 /**
- * Oracle's Security Zone policies the pay-as-you-go tenancies' zones enforce (by display name):
- * data stays private and under the tenancy's own key.
+ * Oracle's Security Zone policies the pay-as-you-go tenancies' zones enforce: data stays private
+ * and under the tenancy's own key. The names are Oracle's: the "Require encryption" and "Deny
+ * public access" policies of its Security Zone Policies reference
+ * (docs.oracle.com/iaas/Content/security-zone/using/security-zone-policies.htm), and the CIS
+ * Level 1/2 lists of Oracle's landing zone, which looks them up by `friendlyName`
+ * (oci-landing-zones/terraform-oci-modules-security, `security-zones/main.tf`, read 2026-11-30).
  */
 export const SECURITY_ZONE_POLICIES = [
     "deny public_buckets",

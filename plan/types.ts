@@ -396,6 +396,8 @@ export interface AccountPlan {
     ociVault?: { name: string; purpose: string };
     /** The role's Object Storage buckets (private; versioned when asked). */
     buckets: { name: string; purpose: string; versioning: boolean }[];
+    /** Dates of the customer-managed key's rotations, oldest first (topology `keyRotations`). */
+    keyRotations: string[];
     /** Every ingress rule of the account (NSGs and host firewalls come from this list). */
     firewall: FirewallRule[];
     /** Every egress rule of the account's NSGs (VMs, LB, NLB). */

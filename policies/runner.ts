@@ -55,6 +55,8 @@ export interface RunOptions {
     context?: PolicyContext;
     /** Policy config as `getConfig()` returns it, by policy name. */
     config?: Record<string, Record<string, unknown>>;
+    /** The day the derived context judges date-bound controls on (`2026-11-30`); today (UTC) by default. */
+    today?: string;
 }
 
 class NotApplicableError extends Error {
@@ -190,7 +192,7 @@ function failure(policy: BlitzPolicy, where: string, error: unknown): Error {
 export async function runPolicies(stacks: PlannedStack[], options: RunOptions = {}): Promise<PolicyReport> {
     const policies = options.policies ?? packPolicies;
     const topologyPolicies = options.topologyPolicies ?? packTopologyPolicies;
-    const context = options.context ?? (stacks[0]?.plan ? contextFromPlan(stacks[0].plan, loadAllowances()) : policyContext());
+    const context = options.context ?? (stacks[0]?.plan ? contextFromPlan(stacks[0].plan, loadAllowances(), options.today) : policyContext());
     const getConfig = (name: string) => ({ ...(options.config?.[name] ?? {}) });
     const previous = setPolicyContext(context);
     try {

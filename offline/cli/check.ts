@@ -1,6 +1,6 @@
 /**
  * `npm run check -- -s <eu|na|sa|as|au|all> [--topology FILE] [--format text|json|sarif]
- *  [--suppressions FILE] [--cis-report [--tenancy-kind alwaysFree|payAsYouGo]]`
+ *  [--suppressions FILE] [--cis-report [--tenancy-kind alwaysFree|payAsYouGo]] [--today YYYY-MM-DD]`
  *
  * Plans the stacks with the offline engine (the real program under mocks), runs the policy
  * pack in-process over every resource (and the topology-wide policies over all stacks), and
@@ -26,6 +26,7 @@ interface CheckOptions {
     suppressions?: string;
     cisReport?: boolean;
     tenancyKind?: TenancyKind;
+    today?: string;
 }
 
 /** The text report on a colour terminal: section titles bold, the verdict green or red. */
@@ -41,6 +42,15 @@ function colourText(text: string, style: Style): string {
         .join("\n");
 }
 
+/** A `YYYY-MM-DD` calendar day, or a user error naming the option. */
+function isoDate(option: string, value: string): string {
+    const parsed = new Date(`${value}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+        throw new UserInputError([{ path: option, message: `"${value}" is not a date such as 2026-11-30` }]);
+    }
+    return value;
+}
+
 export const subcommand: Subcommand<CheckOptions> = {
     configure: (command: Command) =>
         command
@@ -52,7 +62,8 @@ export const subcommand: Subcommand<CheckOptions> = {
             .option("--format <format>", "output format: text, json or sarif", "text")
             .option("--suppressions <file>", "suppression file, relative to the current directory (default: policies/suppressions.yaml)")
             .option("--cis-report", "print the CIS OCI Foundations Benchmark report instead of the findings")
-            .option("--tenancy-kind <kind>", "kind of tenancy of the CIS report: alwaysFree or payAsYouGo (default: the topology's)"),
+            .option("--tenancy-kind <kind>", "kind of tenancy of the CIS report: alwaysFree or payAsYouGo (default: the topology's)")
+            .option("--today <date>", "the day (YYYY-MM-DD, UTC) key rotation age and suppression expiry are judged on (default: today)"),
 
     async run(opts, ctx) {
         const stacks = requireStacks(opts.stack);
@@ -64,6 +75,7 @@ export const subcommand: Subcommand<CheckOptions> = {
         };
         choice("--format", opts.format, FORMATS);
         choice("--tenancy-kind", opts.tenancyKind, TENANCY_KINDS);
+        const today = opts.today === undefined ? undefined : isoDate("--today", opts.today);
         if (opts.cisReport && opts.format === "sarif") {
             process.stderr.write("--format: the CIS report is text or json, not sarif\n");
             return 2;
@@ -86,13 +98,14 @@ export const subcommand: Subcommand<CheckOptions> = {
                 onProgress: (p) => progress.update(() => `planning ${p.stack}… ${p.index}/${plural(p.total, "stack")}, ${plural(p.resources, "resource")}`),
             });
             progress.update(`running the policies over ${plural(planned.reduce((n, s) => n + s.resources.length, 0), "resource")}…`);
-            const report = await runPolicies(planned);
+            const report = await runPolicies(planned, { today });
             const format = opts.json ? "json" : opts.format;
             output = checkOutput(planned, report, [...policies, ...topologyPolicies], {
                 format,
                 suppressions,
                 cisReport: opts.cisReport === true,
                 tenancyKind: opts.tenancyKind,
+                ...(today !== undefined ? { today: new Date(`${today}T00:00:00Z`) } : {}),
                 topologyFile: topology?.absolute ?? resolve(PROJECT_ROOT, DEFAULT_TOPOLOGY_FILE),
             });
             if (format === "text") {

@@ -16,7 +16,7 @@ export const PRINCIPAL_NAME = "${iam.principal.name}";
 export const tagDefaults: BlitzStackPolicy = {
     name: "cis-created-by-tag-default",
     description: "Every tenancy has a tag default that records who created each resource (value ${iam.principal.name}).",
-    enforcementLevel: "advisory",
+    enforcementLevel: "mandatory",
     remediationSteps: "Create a tag namespace and definition (CreatedBy) and an oci.identity.TagDefault on the root compartment with value ${iam.principal.name}.",
     frameworks: { cis: cisFull("4.1"), checkov: [] },
     validateStack: (args, reportViolation) => {

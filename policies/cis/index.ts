@@ -2,9 +2,9 @@
  * The CIS OCI Foundations Benchmark baseline the plan can show. Mandatory: default security
  * lists, database access, compartments, the detective controls (topic, Events rules, flow and
  * bucket logs, audit retention, budget), customer-managed keys, object events, Cloud Guard and
- * Security Zones in pay-as-you-go tenancies, Vulnerability Scanning. Advisory, with why:
- * Secure Boot (changing it replaces a VM), the CreatedBy tag default (not built yet) and key
- * rotation (automatic rotation needs a billed virtual private vault).
+ * Security Zones in pay-as-you-go tenancies, Vulnerability Scanning, the CreatedBy tag default
+ * and key rotation (a key version per topology `keyRotations` date). Advisory, with why: Secure
+ * Boot (changing it replaces a VM).
  */
 import type { BlitzPolicy } from "../lib/policy";
 import { compartmentExists, noRootResources } from "./compartments";

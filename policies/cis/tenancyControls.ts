@@ -45,14 +45,24 @@ function tenancyControl(spec: {
 const read = (r: PolicyResource, key: string) => whenKnown(() => r.props[key], undefined);
 const atRoot = (r: PolicyResource) => String(read(r, "compartmentId") ?? "").startsWith("ocid1.tenancy.");
 
+/** A Cloud Guard target on the root compartment with detector and responder recipes attached. */
+function rootTarget(r: PolicyResource): boolean {
+    if (!r.isType(oci.cloudguard.Target) || read(r, "targetResourceType") !== "COMPARTMENT") return false;
+    if (!String(read(r, "targetResourceId") ?? "").startsWith("ocid1.tenancy.")) return false;
+    const recipes = (key: string) => whenKnown(() => (r.props[key] ?? []) as unknown[], []);
+    return recipes("targetDetectorRecipes").length > 0 && recipes("targetResponderRecipes").length > 0;
+}
+
 export const cloudGuardEnabled = tenancyControl({
     name: "cis-cloud-guard-enabled",
-    description: "Every pay-as-you-go tenancy enables Cloud Guard at its root compartment (Always Free tenancies cannot).",
-    remediationSteps: "Create an oci.cloudguard.CloudGuardConfiguration { compartmentId: <tenancy OCID>, status: ENABLED, reportingRegion: <home region> }.",
+    description: "Every pay-as-you-go tenancy enables Cloud Guard at its root compartment, with a root target of detector and responder recipes (Always Free tenancies cannot).",
+    remediationSteps:
+        "Create an oci.cloudguard.CloudGuardConfiguration { compartmentId: <tenancy OCID>, status: ENABLED, reportingRegion: <home region> } and an oci.cloudguard.Target on the tenancy (targetResourceType COMPARTMENT) with Oracle's managed detector recipes and responder recipe.",
     frameworks: { cis: cisFull("4.14"), checkov: [] },
     paidOnly: true,
-    problem: "do not enable Cloud Guard at the root compartment",
-    satisfied: (t) => t.resources.some((r) => r.isType(oci.cloudguard.CloudGuardConfiguration) && read(r, "status") === "ENABLED" && atRoot(r)),
+    problem: "do not enable Cloud Guard at the root compartment with a target of its recipes",
+    satisfied: (t) =>
+        t.resources.some((r) => r.isType(oci.cloudguard.CloudGuardConfiguration) && read(r, "status") === "ENABLED" && atRoot(r)) && t.resources.some(rootTarget),
 });
 
 export const securityZones = tenancyControl({

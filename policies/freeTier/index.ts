@@ -8,6 +8,7 @@ import { blockStorage } from "./blockStorage";
 import { loadBalancer } from "./loadBalancer";
 import { microInstances } from "./microInstances";
 import { networkLoadBalancer } from "./networkLoadBalancer";
+import { vaultKeyVersions } from "./vaultKeyVersions";
 
 export const freeTierPolicies: BlitzPolicy[] = [
     alwaysFreeTenancy,
@@ -18,4 +19,5 @@ export const freeTierPolicies: BlitzPolicy[] = [
     networkLoadBalancer,
     blockStorage,
     autonomousDatabase,
+    vaultKeyVersions,
 ];

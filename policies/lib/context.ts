@@ -50,6 +50,13 @@ export interface PolicyContext {
     volumesWithoutBackup: string[];
     /** Billing mode and its reason per account name (topology `accounts[].billing`). */
     billing: Record<string, { mode: "alwaysFree" | "payAsYouGo"; reason: string }>;
+    /** The day (UTC, `2026-11-30`) date-bound controls are judged on: key rotation's age. */
+    today: string;
+}
+
+/** The current day in UTC, as `PolicyContext.today` holds it. */
+export function utcToday(now: Date = new Date()): string {
+    return now.toISOString().slice(0, 10);
 }
 
 /** True when the topology declares the account Always Free (unknown accounts are not). */
@@ -60,7 +67,7 @@ export function isAlwaysFree(context: PolicyContext, account: string): boolean {
 const NLB_PROTOCOL: Record<string, ListenerRange["protocol"]> = { TCP: "tcp", UDP: "udp", TCP_AND_UDP: "tcp+udp" };
 
 /** Derives the policy context from a built plan: what is public, exactly as the program deploys it. */
-export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowances): PolicyContext {
+export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowances, today: string = utcToday()): PolicyContext {
     const roleExposure: PolicyContext["roleExposure"] = {};
     const vmExposure: PolicyContext["vmExposure"] = {};
     const nlbListenerRanges: PolicyContext["nlbListenerRanges"] = {};
@@ -91,6 +98,7 @@ export function contextFromPlan(plan: TopologyPlan, allowances: FreeTierAllowanc
         wireGuardPorts: wireGuardPorts.size > 0 ? [...wireGuardPorts] : [51820],
         nlbListenerRanges,
         billing: Object.fromEntries(plan.accounts.map((a) => [a.name, a.freeTier.billing])),
+        today,
         volumesWithoutBackup: plan.accounts.flatMap((a) =>
             a.vms.flatMap((vm) => vm.blockVolumes.filter((v) => v.backupPolicy === "none").map((v) => v.resourceName)),
         ),

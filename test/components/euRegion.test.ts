@@ -369,6 +369,63 @@ describe("data and secrets", () => {
         expect(outputs.manualSecrets).toEqual(["secret/vault_unseal_keys"]);
     });
 
+    it("each tenancy's key gets one version per rotation date, protected and kept on delete (CIS 4.16)", () => {
+        for (const a of euAccounts()) {
+            const key = a.ociVault ? named(resources, `${a.slug}-${a.ociVault.name}-master-key`) : named(resources, `${a.slug}-cmk`, "oci:Kms/key:Key");
+            const versions = ofType(resources, "oci:Kms/keyVersion:KeyVersion").filter((v) => v.name.startsWith(`${a.slug}-`));
+            expect(versions.map((v) => v.name), a.name).toEqual([`${a.slug}-cmk-rotation-2026-11-30`, `${a.slug}-cmk-rotation-2027-11-01`]);
+            for (const v of versions) {
+                expect(v.inputs).toEqual({ keyId: key.id, managementEndpoint: key.state.managementEndpoint });
+                expect(v.opts).toMatchObject({ protect: true, retainOnDelete: true });
+                expect(v.parent, v.name).toBe(resources.find((r) => r.type === "blitzhub:security:CustomerManagedKey" && r.name === `${a.slug}-cmk`)!.resource);
+            }
+        }
+    });
+
+    it("each tenancy defines BlitzHub.CreatedBy and defaults it to the creator; namespace and tag outlive a destroy (CIS 4.1)", () => {
+        for (const a of euAccounts()) {
+            const namespace = named(resources, `${a.slug}-tag-namespace`);
+            expect(namespace.inputs).toMatchObject({ compartmentId: tenancyOf(a.name), name: "BlitzHub" });
+            const tag = named(resources, `${a.slug}-created-by-tag`);
+            expect(tag.inputs).toMatchObject({ tagNamespaceId: namespace.id, name: "CreatedBy" });
+            expect([namespace.opts.retainOnDelete, tag.opts.retainOnDelete]).toEqual([true, true]);
+            const tagDefault = named(resources, `${a.slug}-created-by-tag-default`);
+            expect(tagDefault.inputs).toEqual({ compartmentId: tenancyOf(a.name), tagDefinitionId: tag.id, value: "${iam.principal.name}", isRequired: false });
+            expect(tagDefault.opts.retainOnDelete).toBeFalsy();
+        }
+    });
+
+    it("pay-as-you-go tenancies target their root with Oracle's configuration and activity detectors and responder; Always Free ones have no Cloud Guard", () => {
+        const oracleRecipe = (token: string, collection: string, displayName: string) => {
+            const call = calls.find((c) => c.token === token && c.inputs.displayName === displayName)!;
+            const item = call.result[collection][0].items[0];
+            expect(item.owner).toBe("ORACLE");
+            return item.id as string;
+        };
+        const detectors = ["OCI Configuration Detector Recipe", "OCI Activity Detector Recipe"].map((n) =>
+            oracleRecipe("oci:CloudGuard/getDetectorRecipes:getDetectorRecipes", "detectorRecipeCollections", n),
+        );
+        const responder = oracleRecipe("oci:CloudGuard/getResponderRecipes:getResponderRecipes", "responderRecipeCollections", "OCI Responder Recipe");
+        const paid = euAccounts().filter((a) => a.freeTier.billing.mode === "payAsYouGo");
+        expect(paid.length).toBeGreaterThan(0);
+        for (const a of euAccounts()) {
+            const target = resources.find((r) => r.name === `${a.slug}-cloud-guard-target`);
+            if (a.freeTier.billing.mode === "alwaysFree") {
+                expect(target, a.name).toBeUndefined();
+                continue;
+            }
+            // The lookups answer per tenancy: the ids are the mocks' for that tenancy's region, the same recipes.
+            expect(target!.inputs, a.name).toMatchObject({
+                compartmentId: tenancyOf(a.name),
+                targetResourceId: tenancyOf(a.name),
+                targetResourceType: "COMPARTMENT",
+                targetDetectorRecipes: detectors.map((detectorRecipeId) => ({ detectorRecipeId })),
+                targetResponderRecipes: [{ responderRecipeId: responder }],
+            });
+            expect(target!.opts.dependsOn, a.name).toContain(named(resources, `${a.slug}-cloud-guard`).resource);
+        }
+    });
+
     it("the ADB's ADMIN password is the generated catalogue secret, capped at the 30 characters ADB accepts", () => {
         expect(named(resources, "secret-adb-admin-password").inputs.length).toBe(30);
         const adb = named(resources, account("EU-DATA-01").autonomousDatabase!.resourceName).inputs;

@@ -19,6 +19,7 @@ export function componentTopology() {
         input.services["oracle-adb"].secrets = [{ path: "secret/adb/admin_password", length: 32 }];
         input.roles.security.ociVault = { name: "vault", purpose: "catalogue secrets" };
         input.roles.data.buckets = [{ name: "backups", purpose: "MinIO backups" }];
+        input.keyRotations = ["2026-11-30", "2027-11-01"];
     });
 }
 

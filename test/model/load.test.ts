@@ -215,6 +215,17 @@ describe("cross-field checks", () => {
         expect(problemAt(ports, "services.fastify.ports[1].name").message).toBe('duplicate port name "api"');
     });
 
+    it("rejects key rotations that are not calendar days, or not oldest first and once each", () => {
+        const line = 'keyRotations: ["2026-11-30"]';
+        const unordered = edit(line, 'keyRotations: ["2026-11-30", "2026-06-01", "2026-06-01"]');
+        expect(problemAt(unordered, "keyRotations[1]").message).toBe("2026-06-01 is not after 2026-11-30: rotations are listed oldest first, once each");
+        expect(problemAt(unordered, "keyRotations[1]").line).toBe(lineOf(unordered, "keyRotations:"));
+        expect(problemAt(unordered, "keyRotations[2]").message).toBe("2026-06-01 is not after 2026-06-01: rotations are listed oldest first, once each");
+        expect(problemAt(edit(line, 'keyRotations: ["2027-02-30"]'), "keyRotations[0]").message).toBe("2027-02-30 is not a calendar date");
+        expect(problemAt(edit(line, 'keyRotations: ["30.11.2026"]'), "keyRotations[0]").message).toBe("must be a date such as 2026-11-30");
+        expect(loadTopology(FILE).keyRotations).toEqual(["2026-11-30"]);
+    });
+
     it("rejects a hub that is not an account of its region", () => {
         const text = edit("na: { homeRegion: us-ashburn-1, hub: NA-BE-01 }", "na: { homeRegion: us-ashburn-1, hub: EU-BE-01 }");
         const problem = problemAt(text, "regions.na.hub");

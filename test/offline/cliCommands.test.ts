@@ -3,13 +3,13 @@
  * `npx blitzhub <command>` — in child processes: `--help` of every command, `-s`, relative
  * paths from another directory, colour and the progress line on a (pseudo-)terminal or not.
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../model/projectRoot";
 import { SUBCOMMANDS } from "../../offline/cli/commands";
+import { runChild } from "../childProcess";
 
 const LAUNCH = path.join(PROJECT_ROOT, "offline", "launch.mjs");
 const SGR = /\x1b\[[0-9;]*m/;
@@ -25,29 +25,16 @@ interface Run {
     ms: number;
 }
 
-function finish(child: SpawnSyncReturns<string>, started: number): Run {
-    return { code: child.status, stdout: child.stdout, stderr: child.stderr, ms: Date.now() - started };
+/** A command line run to completion without blocking the test worker (test/childProcess.ts says why). */
+async function runAsync(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+    const started = Date.now();
+    const run = await runChild(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: { ...NEUTRAL_ENV, ...options.env } });
+    return { ...run, ms: Date.now() - started };
 }
 
-/** `node offline/launch.mjs args…` from `cwd`, synchronously (the quick commands). */
-function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Run {
-    const started = Date.now();
-    const child = spawnSync(process.execPath, [LAUNCH, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: { ...NEUTRAL_ENV, ...options.env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    return finish(child, started);
-}
-
-/** A command line run to completion without blocking the other tests (the slow plans). */
-function runAsync(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-    const started = Date.now();
-    return new Promise((done, fail) => {
-        const child = spawn(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: { ...NEUTRAL_ENV, ...options.env } });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk) => (stdout += chunk));
-        child.stderr.on("data", (chunk) => (stderr += chunk));
-        child.on("error", fail);
-        child.on("close", (code) => done({ code, stdout, stderr, ms: Date.now() - started }));
-    });
+/** `node offline/launch.mjs args…` from `cwd`. */
+function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+    return runAsync(process.execPath, [LAUNCH, ...args], options);
 }
 
 /** Under a pseudo-terminal (util-linux `script`): stdout and stderr are both the terminal, merged. */
@@ -59,30 +46,30 @@ function inTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "blitzhub-cli-commands-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-beforeAll(() => {
+beforeAll(async () => {
     // Builds the bundle if a source changed, so the timings below are of the CLI alone.
-    expect(cli(["--help"]).code).toBe(0);
+    expect((await cli(["--help"])).code).toBe(0);
 }, 120_000);
 
 describe("--help", () => {
-    it.each(SUBCOMMANDS.map((s) => s.name))("%s --help prints its usage and exits 0 at once", (name) => {
-        const run = cli([name, "--help"]);
+    it.each(SUBCOMMANDS.map((s) => s.name))("%s --help prints its usage and exits 0 at once", async (name) => {
+        const run = await cli([name, "--help"]);
         expect(run.code, run.stderr).toBe(0);
         expect(run.stdout).toMatch(new RegExp(`^Usage: blitzhub ${name} \\[options\\]\\n`));
         expect(run.stderr).toBe("");
         expect(run.ms).toBeLessThan(10_000);
     });
 
-    it("plan, render and check take -s as --stack", () => {
-        for (const name of ["plan", "render", "check"]) expect(cli([name, "--help"]).stdout).toMatch(/^ {2}-s, --stack <stack> +stack to \w+: eu, na, sa, as, au or all$/m);
+    it("plan, render and check take -s as --stack", async () => {
+        for (const name of ["plan", "render", "check"]) expect((await cli([name, "--help"])).stdout).toMatch(/^ {2}-s, --stack <stack> +stack to \w+: eu, na, sa, as, au or all$/m);
     });
 
-    it("npm run bench -- --help prints the usage and exits 0 without starting the benchmark", () => {
+    it("npm run bench -- --help prints the usage and exits 0 without starting the benchmark", async () => {
         const results = path.join(PROJECT_ROOT, "bench", "results");
         const before = fs.existsSync(results) ? fs.readdirSync(results) : [];
         const started = Date.now();
-        const child = spawnSync("npm", ["run", "-s", "bench", "--", "--help"], { cwd: PROJECT_ROOT, env: NEUTRAL_ENV, encoding: "utf8" });
-        expect(child.status, child.stderr).toBe(0);
+        const child = await runAsync("npm", ["run", "-s", "bench", "--", "--help"]);
+        expect(child.code, child.stderr).toBe(0);
         expect(child.stdout).toMatch(/^Usage: blitzhub bench \[options\]/);
         expect(child.stdout).toContain("--runs <n>");
         // The benchmark announces each case on stderr ("bench: … ×3 …") and takes minutes.
@@ -91,34 +78,34 @@ describe("--help", () => {
         expect(fs.existsSync(results) ? fs.readdirSync(results) : []).toEqual(before);
     });
 
-    it("a usage error exits 2 and says what is wrong", () => {
-        const missing = cli(["plan"]);
+    it("a usage error exits 2 and says what is wrong", async () => {
+        const missing = await cli(["plan"]);
         expect(missing.code).toBe(2);
         expect(missing.stderr).toMatch(/^error: required option '-s, --stack <stack>' not specified$/m);
-        const conflict = cli(["plan", "-s", "sa", "--summary", "--json"]);
+        const conflict = await cli(["plan", "-s", "sa", "--summary", "--json"]);
         expect(conflict.code).toBe(2);
         expect(conflict.stderr).toMatch(/--summary.*cannot be used with.*--json/);
-        expect(cli(["bench", "--runs", "0"]).code).toBe(2);
+        expect((await cli(["bench", "--runs", "0"])).code).toBe(2);
     });
 });
 
 describe("relative paths", () => {
     const render = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => cli(["render", "-s", "sa", ...args], { cwd, env });
 
-    it("--out and --topology resolve against the directory the command runs in", () => {
+    it("--out and --topology resolve against the directory the command runs in", async () => {
         const dir = fs.mkdtempSync(path.join(tmp, "cwd-"));
         fs.copyFileSync(path.join(PROJECT_ROOT, "topology", "blitzhub.yaml"), path.join(dir, "topo.yaml"));
-        const run = render(dir, ["--out", "rendered-here", "--topology", "topo.yaml"]);
+        const run = await render(dir, ["--out", "rendered-here", "--topology", "topo.yaml"]);
         expect(run.code, run.stderr).toBe(0);
         expect(fs.existsSync(path.join(dir, "rendered-here", "manifest.json"))).toBe(true);
         expect(run.stdout).toMatch(new RegExp(`^rendered \\d+ files for 3 VMs into rendered-here \\(${path.join(dir, "rendered-here")}\\) \\(manifest\\.json\\)$`, "m"));
         expect(fs.existsSync(path.join(PROJECT_ROOT, "rendered-here"))).toBe(false);
     });
 
-    it("a missing --topology names the path as given and as resolved, exit 2", () => {
+    it("a missing --topology names the path as given and as resolved, exit 2", async () => {
         const dir = fs.mkdtempSync(path.join(tmp, "cwd-"));
         for (const command of ["render", "plan", "check"]) {
-            const run = cli([command, "-s", "sa", "--topology", "nope.yaml", ...(command === "render" ? ["--out", "x"] : [])], { cwd: dir });
+            const run = await cli([command, "-s", "sa", "--topology", "nope.yaml", ...(command === "render" ? ["--out", "x"] : [])], { cwd: dir });
             expect(run.code, command).toBe(2);
             expect(run.stderr, command).toBe(`--topology: nope.yaml (${path.join(dir, "nope.yaml")}): no such file\n`);
             expect(run.stdout, command).toBe("");

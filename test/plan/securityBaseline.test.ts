@@ -12,8 +12,12 @@ import { admitAttachmentStatements, admitRemotePeeringStatements, endorseRemoteP
 import {
     accountCompartments,
     compartmentOf,
+    CREATED_BY_TAG,
     EVENT_RULES,
+    keyRotationProblem,
+    keyVersionName,
     operatorStatements,
+    rotationDateOf,
     PLACEMENT,
     type PlacedKind,
     securityBaseline,
@@ -106,5 +110,34 @@ describe("IAM statements", () => {
         expect(serviceStatements(ids, "ocid1.key.oc1..k", "eu-frankfurt-1", { vulnerabilityScanning: false })).toEqual([
             "Allow service blockstorage, objectstorage-eu-frankfurt-1 to use keys in compartment id ocid1.compartment.oc1..sec where target.key.id = 'ocid1.key.oc1..k'",
         ]);
+    });
+});
+
+describe("key rotation (CIS 4.16)", () => {
+    it("plans one key version per topology date in every tenancy, and the CreatedBy tag default", () => {
+        for (const a of plan.accounts) {
+            const baseline = securityBaseline(a);
+            expect(baseline.keyRotation, a.name).toEqual({ rotations: ["2026-11-30"], maxAgeDays: 365 });
+            expect(baseline.createdByTag).toEqual({ namespace: "BlitzHub", name: "CreatedBy", value: "${iam.principal.name}" });
+        }
+        expect(CREATED_BY_TAG.value).toBe("${iam.principal.name}");
+    });
+
+    it("names a version after its key and date, and reads the date back", () => {
+        expect(keyVersionName("eu-net-01-cmk", "2026-11-30")).toBe("eu-net-01-cmk-rotation-2026-11-30");
+        expect(rotationDateOf("eu-net-01-cmk-rotation-2026-11-30")).toBe("2026-11-30");
+        expect(rotationDateOf("eu-net-01-cmk")).toBeUndefined();
+    });
+
+    it("judges the newest rotation against the day: 365 days pass, 366 fail, a future date fails, none fails", () => {
+        expect(keyRotationProblem(["2026-11-30"], "2027-11-30")).toBeUndefined();
+        expect(keyRotationProblem(["2026-11-30"], "2027-12-01")).toBe("the newest version (2026-11-30) is 366 days old on 2027-12-01, more than 365");
+        // Leap year: 2028-02-29 exists, and the age counts it.
+        expect(keyRotationProblem(["2027-03-01"], "2028-03-01")).toBe("the newest version (2027-03-01) is 366 days old on 2028-03-01, more than 365");
+        expect(keyRotationProblem(["2025-01-01", "2027-06-01"], "2028-01-01")).toBeUndefined();
+        expect(keyRotationProblem(["2026-11-30", "2027-01-10"], "2026-12-01")).toBe(
+            "rotation 2027-01-10 is dated after today (2026-12-01): list a rotation on the day its pulumi up runs",
+        );
+        expect(keyRotationProblem([], "2026-12-01")).toBe("no key version is planned (topology keyRotations is empty)");
     });
 });

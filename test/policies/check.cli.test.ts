@@ -60,7 +60,9 @@ describe("npm run check", () => {
         expect(run.stdout).toMatch(/free-tier-block-storage {2}\[as\] AS-SOL-01/);
         // 12 free-tier overages (pay-as-you-go tenancies), and per stack one finding per CIS control still advisory.
         expect(run.stdout).toMatch(/^PASS: 0 mandatory, \d+ advisory \(\d+ policies over \d+ resources in stacks eu, na, sa, as, au\)$/m);
-        expect(run.stdout.match(/^ {2}cis-created-by-tag-default /gm)).toHaveLength(5);
+        expect(run.stdout.match(/^ {2}cis-instance-secure-boot /gm)).toHaveLength(5);
+        expect(run.stdout.match(/^ {2}cis-created-by-tag-default /gm)).toBeNull();
+        expect(run.stdout.match(/^ {2}cis-key-rotation /gm)).toBeNull();
         expect(run.stdout.match(/^ {2}cis-subnet-flow-logs /gm)).toBeNull();
         // Each finding: policy and where, the message, then what to change (the policy's remediation).
         const remediation = new Map([...policies, ...topologyPolicies].map((p) => [p.name, p.remediationSteps]));
@@ -154,6 +156,17 @@ describe("npm run check", () => {
         expect(log.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^Suppression suppressions\[1\] of free-tier-a1-allowance expired on 2020-01-01/);
     }, 180_000);
 
+    it("--today: a key whose newest rotation is 366 days old fails cis-key-rotation (mandatory); a day that does not exist exits 2", async () => {
+        const rotated = variant("rotated-2026-01-15", (doc) => doc.set("keyRotations", ["2026-01-15"]));
+        const late = await check("--stack", "au", "--topology", rotated, "--today", "2027-01-16");
+        expect(late.code).toBe(1);
+        // AU-FE-01 is the au stack's one tenancy: one finding for its key.
+        expect(mandatory(late.stdout)).toMatch(/^ {2}cis-key-rotation {2}\[au\] AU-FE-01 au-fe-01-cmk {2}\(CIS 4\.16\)\n {6}AU-FE-01\/au-fe-01-cmk is not rotated within 365 days: the newest version \(2026-01-15\) is 366 days old on 2027-01-16, more than 365$/m);
+        const bad = await check("--stack", "au", "--today", "2027-02-30");
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toMatch(/--today: "2027-02-30" is not a date such as 2026-11-30/);
+    }, 120_000);
+
     it("a malformed suppression file exits 2 naming file, field and line, before planning", async () => {
         const suppressions = join(dir, "bad-suppressions.yaml");
         writeFileSync(suppressions, "suppressions:\n  - policy: bucket-versioned\n    urn: urn:x\n    reason: short\n    expires: tomorrow\n");
@@ -175,10 +188,12 @@ describe("npm run check", () => {
             expect(items).toHaveLength(54);
             const status = (id: string) => items.find((i) => i.id === id)?.status;
             // Network, compute, compartments, detective controls and customer-managed keys pass.
-            const passing = ["2.1", "2.3", "2.5", "3.1", "3.3", "4.2", "4.3", "4.12", "4.13", "4.17", "4.18", "5.1.1", "5.1.2", "5.1.3", "5.2.1", "5.2.2", "6.1", "6.2"];
+            // The CreatedBy tag default (4.1) and key rotation as code (4.16) too.
+            const passing = ["2.1", "2.3", "2.5", "3.1", "3.3", "4.1", "4.2", "4.3", "4.12", "4.13", "4.16", "4.17", "4.18", "5.1.1", "5.1.2", "5.1.3", "5.2.1", "5.2.2", "6.1", "6.2"];
             expect(passing.map(status), tenancyKind).toEqual(Array(passing.length).fill("pass"));
-            // Still open: Secure Boot, the CreatedBy tag default, automatic key rotation.
-            expect(["3.2", "4.1", "4.16"].map(status), tenancyKind).toEqual(["fail", "fail", "fail"]);
+            // Not applied, and the finding says why: Secure Boot would replace every existing VM.
+            expect(status("3.2"), tenancyKind).toBe("fail");
+            expect(items.find((i) => i.id === "3.2")!.why, tenancyKind).toMatch(/not applied: turning it on replaces each existing instance/);
             // Cloud Guard: not applicable to Always Free tenancies, enabled in pay-as-you-go ones.
             const cloudGuard = tenancyKind === "alwaysFree" ? "not applicable" : "pass";
             expect(["4.14", "4.15"].map(status), tenancyKind).toEqual([cloudGuard, cloudGuard]);

@@ -49,12 +49,16 @@ const cases: Case[] = [
         broken: withInputs("eu-be-01-cache", { sourceDetails: { sourceType: "image" } }),
         message: "1 of 3 instances boot from volumes with Oracle-managed keys (no sourceDetails.kmsKeyId): EU-BE-01/eu-be-01-cache",
     },
-    { policy: secureBoot, broken: withInputs("eu-be-01-app", { platformConfig: undefined }), message: "1 of 3 instances do not enable Secure Boot: EU-BE-01/eu-be-01-app" },
+    {
+        policy: secureBoot,
+        broken: withInputs("eu-be-01-app", { platformConfig: undefined }),
+        message: /^1 of 3 instances do not enable Secure Boot \(not applied: turning it on replaces each existing instance, .*\): EU-BE-01\/eu-be-01-app$/,
+    },
     { policy: bucketEvents, broken: withInputs("eu-be-01-backups", { objectEventsEnabled: false }), message: "1 of 1 buckets do not emit object events: EU-BE-01/eu-be-01-backups" },
     {
         policy: keyRotation,
-        broken: plus(resource(oci.kms.Key, "eu-be-01-key", { compartmentId: "ocid1.compartment.oc1..x", isAutoRotationEnabled: false }, own)),
-        message: "1 of 1 Vault keys do not rotate automatically within a year: EU-BE-01/eu-be-01-key",
+        broken: without(oci.kms.KeyVersion),
+        message: "EU-BE-01/eu-be-01-cmk is not rotated within 365 days: no key version is planned (topology keyRotations is empty)",
     },
     {
         policy: defaultSecurityListRestricted,
@@ -67,7 +71,11 @@ const cases: Case[] = [
         broken: plus(resource(oci.identity.Policy, "eu-be-01-ops", { statements: ["Allow group Ops to manage all-resources in tenancy"] }, own)),
         message: 'eu-be-01-ops lets group Ops manage all-resources in tenancy ("Allow group Ops to manage all-resources in tenancy")',
     },
-    { policy: cloudGuardEnabled, broken: withInputs("eu-be-01-cloud-guard", { status: "DISABLED" }), message: "1 of 1 pay-as-you-go tenancies do not enable Cloud Guard at the root compartment: EU-BE-01" },
+    {
+        policy: cloudGuardEnabled,
+        broken: withInputs("eu-be-01-cloud-guard", { status: "DISABLED" }),
+        message: "1 of 1 pay-as-you-go tenancies do not enable Cloud Guard at the root compartment with a target of its recipes: EU-BE-01",
+    },
     { policy: securityZones, broken: without(oci.cloudguard.SecurityZone), message: "1 of 1 pay-as-you-go tenancies have no Security Zone: EU-BE-01" },
     {
         policy: vulnerabilityScanning,
@@ -127,6 +135,37 @@ describe("CIS baseline policies", () => {
             const firstCent = withInputs("eu-be-01-budget-actual-100", { type: "ACTUAL", thresholdType: "ABSOLUTE", threshold: 0.01 });
             expect(await checkAlwaysFree(budgetAlerts, firstCent)).toEqual([]);
         });
+    });
+
+    describe("cis-key-rotation judges the newest version against the context's day", () => {
+        const on = async (today: string, resources: PlannedResource[] = base) =>
+            (await runPolicies([plannedStack(resources)], { policies: [keyRotation], topologyPolicies: [], context: { ...context, today } })).violations.map((v) => v.message);
+        it("passes up to 365 days after the newest rotation and fails the day after", async () => {
+            expect(await on("2027-11-30")).toEqual([]);
+            expect(await on("2027-12-01")).toEqual(["EU-BE-01/eu-be-01-cmk is not rotated within 365 days: the newest version (2026-11-30) is 366 days old on 2027-12-01, more than 365"]);
+        });
+        it("a later rotation resets the age; one dated after today fails", async () => {
+            const key = base.find((r) => r.name === "eu-be-01-cmk")!;
+            const rotated = plus(resource(oci.kms.KeyVersion, "eu-be-01-cmk-rotation-2027-11-15", { keyId: "eu-be-01-key-id" }, { ...own, propertyDependencies: { keyId: [key.urn] } }));
+            expect(await on("2028-06-01", rotated)).toEqual([]);
+            expect(await on("2027-11-01", rotated)).toEqual([
+                "EU-BE-01/eu-be-01-cmk is not rotated within 365 days: rotation 2027-11-15 is dated after today (2027-11-01): list a rotation on the day its pulumi up runs",
+            ]);
+        });
+        it("a version of another key does not count; OCI's automatic rotation within a year does", async () => {
+            const other = base.map((r) => (r.type === token(oci.kms.KeyVersion) ? { ...r, propertyDependencies: { keyId: ["urn:other-key"] }, inputs: { ...r.inputs, keyId: "other" } } : r));
+            expect(await on("2026-12-01", other)).toHaveLength(1);
+            const auto = modify(other, "eu-be-01-cmk", (r) => ({ inputs: { ...r.inputs, isAutoRotationEnabled: true, autoKeyRotationDetails: { rotationIntervalInDays: 90 } } }));
+            expect(await on("2026-12-01", auto)).toEqual([]);
+            const yearly = modify(auto, "eu-be-01-cmk", (r) => ({ inputs: { ...r.inputs, autoKeyRotationDetails: { rotationIntervalInDays: 400 } } }));
+            expect(await on("2026-12-01", yearly)).toHaveLength(1);
+        });
+    });
+
+    it("cis-cloud-guard-enabled needs a root target with detector and responder recipes", async () => {
+        expect(await check(cloudGuardEnabled, without(oci.cloudguard.Target))).toHaveLength(1);
+        expect(await check(cloudGuardEnabled, withInputs("eu-be-01-cloud-guard-target", { targetResponderRecipes: [] }))).toHaveLength(1);
+        expect(await check(cloudGuardEnabled, withInputs("eu-be-01-cloud-guard-target", { targetResourceId: "ocid1.compartment.oc1..workload" }))).toHaveLength(1);
     });
 
     it("an Events rule that is disabled or notifies no topic does not count", async () => {

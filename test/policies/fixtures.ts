@@ -96,6 +96,8 @@ export const context: PolicyContext = {
     volumesWithoutBackup: ["eu-sol-01-validator-ledger"],
     // Fixture tenancies are pay-as-you-go (costed) unless a test declares one Always Free.
     billing: {},
+    // The day date-bound controls are judged on: the fixture key's rotation is this day.
+    today: "2026-11-30",
 };
 
 export interface AccountSpec {
@@ -134,6 +136,7 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
             metadata: { ssh_authorized_keys: "ssh-ed25519 AAAA example" },
             freeformTags: tags,
         });
+    const key = r(oci.kms.Key, "cmk", { compartmentId: compartment, managementEndpoint: "https://example-management.kms.eu-frankfurt-1.oraclecloud.com", keyShape: { algorithm: "AES", length: 32 }, protectionMode: "HSM", freeformTags: tags }, { protect: true });
     const volume = r(oci.core.Volume, "app-data", { compartmentId: compartment, sizeInGbs: "50", kmsKeyId: `${slug}-key-id`, freeformTags: tags }, { protect: true });
     const lb = r(oci.loadbalancer.LoadBalancer, "lb", {
         shape: "flexible",
@@ -154,7 +157,16 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
         resource("pulumi:providers:oci", slug, { region: "eu-frankfurt-1", privateKey: "[secret]" }, { account: spec.account, custom: true, secretInputPaths: ["privateKey"] }, stack),
         // The CIS baseline of the tenancy: compartment, CreatedBy tag default, alerts topic, Events rules, logs.
         r(oci.identity.Compartment, "workload", { compartmentId: "ocid1.tenancy.oc1..example", name: "workload", description: "workload" }),
+        r(oci.identity.TagNamespace, "tag-namespace", { compartmentId: "ocid1.tenancy.oc1..example", name: "BlitzHub", description: "tags" }),
+        r(oci.identity.Tag, "created-by-tag", { tagNamespaceId: `${slug}-tag-namespace-id`, name: "CreatedBy", description: "creator" }),
         r(oci.identity.TagDefault, "created-by", { compartmentId: "ocid1.tenancy.oc1..example", tagDefinitionId: "ocid1.tagdefinition.oc1..createdby", value: "${iam.principal.name}" }),
+        // The customer-managed key and its one rotation (CIS 4.16), on the context's day.
+        key,
+        r(oci.kms.KeyVersion, "cmk-rotation-2026-11-30", { keyId: `${slug}-key-id`, managementEndpoint: "https://example-management.kms.eu-frankfurt-1.oraclecloud.com" }, {
+            propertyDependencies: { keyId: [key.urn] },
+            dependsOn: [key.urn],
+            protect: true,
+        }),
         r(oci.ons.NotificationTopic, "alerts", { compartmentId: compartment, name: `${slug}-alerts` }),
         r(oci.ons.Subscription, "alerts-ops", { compartmentId: compartment, topicId: `${slug}-alerts-id`, protocol: "EMAIL", endpoint: "ops@example.org" }),
         ...EVENT_RULES.map((e) => rule(e.cis.replace(".", "-"), e.eventTypes)),
@@ -168,6 +180,13 @@ export function compliantAccount(spec: AccountSpec = { account: "EU-BE-01", role
         r(oci.budget.Rule, "budget-first-cent", { budgetId: `${slug}-budget-id`, type: "ACTUAL", thresholdType: "ABSOLUTE", threshold: 0.01 }),
         // Paid-only controls: the fixture tenancy is pay-as-you-go (see `context.billing`).
         r(oci.cloudguard.CloudGuardConfiguration, "cloud-guard", { compartmentId: "ocid1.tenancy.oc1..example", reportingRegion: "eu-frankfurt-1", status: "ENABLED" }),
+        r(oci.cloudguard.Target, "cloud-guard-target", {
+            compartmentId: "ocid1.tenancy.oc1..example",
+            targetResourceId: "ocid1.tenancy.oc1..example",
+            targetResourceType: "COMPARTMENT",
+            targetDetectorRecipes: [{ detectorRecipeId: "ocid1.cloudguarddetectorrecipe.oc1..configuration" }, { detectorRecipeId: "ocid1.cloudguarddetectorrecipe.oc1..activity" }],
+            targetResponderRecipes: [{ responderRecipeId: "ocid1.cloudguardresponderrecipe.oc1..responder" }],
+        }),
         r(oci.cloudguard.SecurityRecipe, "security-zone-recipe", { compartmentId: compartment, securityPolicies: ["ocid1.securityzonessecuritypolicy.oc1..publicbuckets"] }),
         r(oci.cloudguard.SecurityZone, "workload-security-zone", { compartmentId: compartment, securityZoneRecipeId: `${slug}-security-zone-recipe-id` }),
         r(oci.vulnerabilityscanning.HostScanRecipe, "host-scan-recipe", { compartmentId: compartment, agentSettings: { scanLevel: "STANDARD" }, portSettings: { scanLevel: "STANDARD" }, schedule: { type: "DAILY" } }),

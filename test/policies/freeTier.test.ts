@@ -7,7 +7,9 @@ import { blockStorage } from "../../policies/freeTier/blockStorage";
 import { loadBalancer } from "../../policies/freeTier/loadBalancer";
 import { microInstances } from "../../policies/freeTier/microInstances";
 import { networkLoadBalancer } from "../../policies/freeTier/networkLoadBalancer";
-import { check, compliantAccount, modify, ref, resource, usd } from "./fixtures";
+import { vaultKeyVersions } from "../../policies/freeTier/vaultKeyVersions";
+import { runPolicies } from "../../policies/runner";
+import { check, compliantAccount, context, modify, plannedStack, ref, resource, usd } from "./fixtures";
 
 const base = compliantAccount();
 const shape = (ocpus: number, memoryInGbs: number) => (r: { inputs: Record<string, unknown> }) => ({ inputs: { ...r.inputs, shapeConfig: { ocpus, memoryInGbs } } });
@@ -148,5 +150,29 @@ describe("free-tier-autonomous-database (mandatory)", () => {
                 `EU-BE-01: 3 Always Free Autonomous Databases exceed the allowance of 2; eu-be-01-adb-3 cannot be created as free (paid: ${usd(["autonomousDbEcpuHour", 2], ["autonomousDbStorageGbMonth", 20])})`,
             ],
         ]);
+    });
+});
+
+describe("free-tier-vault-key-versions (mandatory, Always Free tenancies)", () => {
+    const alwaysFree = { ...context, billing: { "EU-BE-01": { mode: "alwaysFree" as const, reason: "test" } } };
+    const run = async (resources: typeof base, ctx = alwaysFree) =>
+        (await runPolicies([plannedStack(resources)], { policies: [vaultKeyVersions], topologyPolicies: [], context: ctx })).violations.map((v) => [v.resourceName, v.message]);
+    /** The fixture's key with `n` more yearly rotations after its first. */
+    const rotated = (n: number) => {
+        const version = base.find((r) => r.type === "oci:Kms/keyVersion:KeyVersion")!;
+        return [...base, ...Array.from({ length: n }, (_, i) => ({ ...version, name: `eu-be-01-cmk-rotation-${2028 + i}-01-01`, urn: version.urn.replace(/::[^:]+$/, `::eu-be-01-cmk-rotation-${2028 + i}-01-01`) }))];
+    };
+    it("passes a key with up to 19 rotations (20 versions)", async () => {
+        expect(await run(base)).toEqual([]);
+        expect(await run(rotated(18))).toEqual([]);
+    });
+    it("rejects the 21st version, naming the tenancy and the allowance", async () => {
+        expect(await run(rotated(19))).toEqual([
+            ["eu-be-01-cmk-rotation-2046-01-01", "EU-BE-01: 1 HSM key(s) with 20 rotation(s) hold 21 key versions, more than the Always Free 20 (allowances.vault.hsmKeyVersions); the API would answer LimitExceeded"],
+        ]);
+    });
+    it("leaves pay-as-you-go tenancies alone (extra versions are billed) and does not count software keys", async () => {
+        expect(await run(rotated(19), context)).toEqual([]);
+        expect(await run(modify(rotated(19), "eu-be-01-cmk", (r) => ({ inputs: { ...r.inputs, protectionMode: "SOFTWARE" } })))).toEqual([]);
     });
 });

@@ -40,12 +40,12 @@ describe("the pack over the planned stacks", () => {
         expect(report.violations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
         const cis = new Set(cisPolicies.map((p) => p.name));
         expect(report.violations.filter((v) => !cis.has(v.policy)).map((v) => v.policy).sort()).toEqual([...Array(10).fill("free-tier-a1-allowance"), "free-tier-block-storage", "free-tier-block-storage"]);
-        // What the baseline still lacks, advisory, one finding per stack and control: Secure Boot (it
-        // would replace every VM), the CreatedBy tag default, automatic key rotation (billed vaults only).
+        // What the baseline does not apply, advisory, one finding per stack: Secure Boot (it would
+        // replace every existing VM). The tag default and key rotation are planned and pass.
         const cisFindings = report.violations.filter((v) => cis.has(v.policy));
         expect(cisFindings.every((v) => v.enforcement === "advisory")).toBe(true);
-        expect([...new Set(cisFindings.map((v) => v.policy))].sort()).toEqual(["cis-created-by-tag-default", "cis-instance-secure-boot", "cis-key-rotation"]);
-        expect(cisFindings.filter((v) => v.policy === "cis-created-by-tag-default").map((v) => v.stack)).toEqual(["eu", "na", "sa", "as", "au"]);
+        expect([...new Set(cisFindings.map((v) => v.policy))]).toEqual(["cis-instance-secure-boot"]);
+        expect(cisFindings.map((v) => v.stack)).toEqual(["eu", "na", "sa", "as", "au"]);
         for (const policy of policies.filter((p) => !isStackPolicy(p))) expect(report.applied[policy.name], policy.name).toBeGreaterThan(0);
         expect(report.applied["no-overlapping-vcn-cidrs-topology"]).toBe(1);
     });
