@@ -38,8 +38,13 @@ interface HttpResponse {
 }
 
 /** An HTTP request made with curl from inside a lab host. */
-export function http(from: LabMachine, url: string, options: { headers?: Record<string, string>; insecure?: boolean; timeout?: number } = {}): HttpResponse {
+export function http(
+    from: LabMachine,
+    url: string,
+    options: { headers?: Record<string, string>; insecure?: boolean; timeout?: number; tls?: { ca: string; cert?: string; key?: string } } = {},
+): HttpResponse {
     const args = ["curl", "-sS", "-i", "-m", String(options.timeout ?? 8), ...(options.insecure ? ["-k"] : [])];
+    if (options.tls) args.push("--cacert", options.tls.ca, ...(options.tls.cert && options.tls.key ? ["--cert", options.tls.cert, "--key", options.tls.key] : []));
     for (const [k, v] of Object.entries(options.headers ?? {})) args.push("-H", `${k}: ${v}`);
     args.push("--", url);
     const r = from.run(args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" "), { timeout: (options.timeout ?? 8) + 5 });
@@ -377,7 +382,16 @@ export const FLOWS: Flow[] = [
             expect(!/administrator/.test(users.split("\n").filter((l) => !l.startsWith("guest")).join("\n")), `an administrator besides the loopback-only guest: ${users.replace(/\n/g, "; ")}`);
             const auth = broker.machine.run(`rabbitmqctl -q authenticate_user ${RABBITMQ_APP_USER} "$P"`, { env: { P: lab.secrets.valueOf("secret/rabbitmq/app_password") }, timeout: 60 });
             expect(auth.code === 0, `the app's user does not authenticate: ${(auth.stdout + auth.stderr).trim()}`);
-            return `TLS 1.3 on ${amqp.port} (CA verified), 5672 closed, ${RABBITMQ_APP_USER} without tags authenticates`;
+            // The Erlang distribution (what rabbitmqctl above used too) is TLS 1.3 with the node's leaf,
+            // and refuses a peer that presents no certificate.
+            const dist = broker.vm.services.find((s) => s.service === "rabbitmq")!.ports.find((p) => p.name === "dist")!;
+            const distTls = /\{certfile, "([^"]+)"\}[\s\S]*?\{keyfile, "([^"]+)"\}/.exec(file(broker, "/etc/rabbitmq/inter_node_tls.config"));
+            expect(distTls, "no certfile/keyfile in inter_node_tls.config");
+            const peer = broker.machine.run(`openssl s_client -connect ${ip}:${dist.port} -tls1_3 -CAfile ${INTERNAL_CA} -verify_ip ${ip} -verify_return_error -cert ${distTls![1]} -key ${distTls![2]} </dev/null`, { timeout: 10 });
+            expect(/Verify return code: 0 \(ok\)/.test(peer.stdout) && /TLSv1\.3/.test(peer.stdout), `the distribution port ${dist.port} with the node's certificate: ${peer.stdout.split("\n").find((l) => /Verify return|error/i.test(l)) ?? peer.stderr.trim()}`);
+            const anonymous = broker.machine.run(`printf 'x' | openssl s_client -connect ${ip}:${dist.port} -tls1_3 -CAfile ${INTERNAL_CA} -ign_eof 2>&1`, { timeout: 10 });
+            expect(/alert certificate required/i.test(anonymous.stdout), `the distribution port ${dist.port} accepted a peer without a certificate: ${anonymous.stdout.slice(-300)}`);
+            return `TLS 1.3 on ${amqp.port} (CA verified), 5672 closed, ${RABBITMQ_APP_USER} without tags authenticates; Erlang distribution on ${dist.port} over mutual TLS 1.3 (no certificate: refused)`;
         },
     },
     {
@@ -422,7 +436,17 @@ export const FLOWS: Flow[] = [
             const notRunServices = new Set(lab.notRun.map((n) => n.what.split(" on ")[0]));
             type Target = { labels: { job: string; service?: string; instance: string }; health: string; lastError: string; scrapeUrl: string };
             const inLab = (t: Target) => labIps.has(t.labels.instance.split(":")[0]);
-            const read = () => (JSON.parse(http(prom.machine, `http://${listen}/api/v1/targets?state=active`).body) as { data: { activeTargets: Target[] } }).data.activeTargets.filter(inLab);
+            // Prometheus' API takes only clients with a certificate of the internal CA (web.yml): the flow
+            // uses Prometheus' own leaf, and checks that a client without one is refused.
+            const web = file(prom, "/etc/prometheus/web.yml");
+            const tlsFile = (key: string) => new RegExp(`${key}:\\s*"?([^"\\n]+)"?`).exec(web)?.[1] ?? "";
+            const tls = { ca: tlsFile("client_ca_file"), cert: tlsFile("cert_file"), key: tlsFile("key_file") };
+            expect(/client_auth_type:\s*RequireAndVerifyClientCert/.test(web) && tls.ca && tls.cert && tls.key, "web.yml does not require client certificates of the internal CA");
+            const anonymous = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' --cacert ${tls.ca} https://${listen}/api/v1/targets`);
+            expect(anonymous.code !== 0, `Prometheus answered a client without a certificate (HTTP ${anonymous.stdout})`);
+            const plain = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' http://${listen}/api/v1/targets`);
+            expect(plain.code !== 0 || !/^2/.test(plain.stdout), `Prometheus answered clear-text HTTP ${plain.stdout}`);
+            const read = () => (JSON.parse(http(prom.machine, `https://${listen}/api/v1/targets?state=active`, { tls }).body) as { data: { activeTargets: Target[] } }).data.activeTargets.filter(inLab);
             const runs = (t: Target) => !notRunServices.has(t.labels.service ?? t.labels.job);
             const describe = (t: Target) => `${t.labels.job}@${t.labels.instance} (${labIps.get(t.labels.instance.split(":")[0])!.label}): ${t.lastError || t.health}`;
             // Slow starters (RabbitMQ boots in tens of seconds) get until the deadline; a target still down then fails.
@@ -436,7 +460,7 @@ export const FLOWS: Flow[] = [
             const skipped = targets.filter((t) => !runs(t)).map((t) => `${t.labels.job}@${t.labels.instance}`);
             const down = targets.filter(runs).filter((t) => t.health !== "up").map(describe);
             expect(down.length === 0, `targets down: ${down.join("; ")}`);
-            return `${targets.length - skipped.length} lab targets up${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`;
+            return `${targets.length - skipped.length} lab targets up; the API over mutual TLS only (no client certificate: refused)${skipped.length ? `; not run: ${skipped.join(", ")}` : ""}`;
         },
     },
     {
@@ -481,7 +505,20 @@ export const FLOWS: Flow[] = [
             const served = requests.filter((q) => q.status < 300);
             const puts = served.filter((q) => q.action === "s3:PutObject");
             expect(puts.length > 0 && puts.length === served.length, `${user} was served requests other than puts: ${JSON.stringify(served.filter((q) => q.action !== "s3:PutObject").slice(0, 3))}`);
-            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects; ${user}: ${puts.length} puts served, ${requests.length - served.length} other requests refused`;
+            // Over TLS only: the rendered endpoint is https://, MinIO's leaf verifies against the internal
+            // CA the VM trusts, a clear-text request gets no HTTP answer, and another CA's trust is refused.
+            const endpoint = /RCLONE_CONFIG_BLITZHUB_ENDPOINT=(\S+)/.exec(file(vm, "/etc/blitzhub/backup.env"))?.[1] ?? "";
+            const caCert = /RCLONE_CA_CERT=(\S+)/.exec(file(vm, "/etc/blitzhub/backup.env"))?.[1] ?? "";
+            expect(endpoint.startsWith("https://") && caCert !== "", `${vm.label}'s backup endpoint is ${endpoint} (CA ${caCert || "none"}), not https:// with the internal CA`);
+            // An empty --capath: Debian's curl also reads /etc/ssl/certs (where the internal CA is) besides --cacert.
+            const verified = vm.machine.run(`mkdir -p /tmp/lab-no-capath && curl -sS -m 5 -o /dev/null -w '%{http_code}' --capath /tmp/lab-no-capath --cacert ${caCert} ${endpoint}/`);
+            expect(verified.code === 0 && /^[1-5]\d\d$/.test(verified.stdout), `curl ${endpoint} verifying against ${caCert}: exit ${verified.code} ${verified.stderr.trim()}`);
+            const plain = vm.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' ${endpoint.replace("https://", "http://")}/`);
+            expect(plain.code !== 0 || plain.stdout === "000" || plain.stdout === "400", `a clear-text request to ${endpoint} was answered ${plain.stdout}`);
+            vm.machine.run("cat > /tmp/lab-other-ca.pem", { input: throwawayTestCertificate({ dnsNames: ["other.invalid"] }).caPem });
+            const otherCa = vm.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' --capath /tmp/lab-no-capath --cacert /tmp/lab-other-ca.pem ${endpoint}/`);
+            expect(otherCa.code !== 0, `${endpoint} verified against another CA (curl exit ${otherCa.code}, HTTP ${otherCa.stdout}, ${otherCa.stderr.trim()})`);
+            return `${name} → ${listed.stdout.trim().split("\n").length}+ objects over ${endpoint} (verified against ${caCert}; clear text and another CA refused); ${user}: ${puts.length} puts served, ${requests.length - served.length} other requests refused`;
         },
     },
     {

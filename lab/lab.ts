@@ -11,6 +11,7 @@ import { loadAllowances } from "../model/allowances";
 import { buildPlan } from "../plan/index";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import { renderCloudInit } from "../render/cloudInit";
+import { substituteSecrets } from "../render/secrets";
 import type { RenderedFile } from "../render/types";
 import { renderVm } from "../render/vm";
 import { LabMachine } from "./machine";
@@ -164,10 +165,23 @@ export class Lab {
                     this.log(`${v.label}: no MinIO address, bucket or users in /etc/default/minio and minio-provision.sh`);
                     continue;
                 }
+                // MinIO's rendered TLS files (its --certs-dir), filled like a delivery fills them: the
+                // stand-in serves the rendered leaf, so the clients' rendered https:// and CA are what is tested.
+                const certsDir = /--certs-dir\s+([^\s"]+)/.exec(env)?.[1];
+                const certFile = v.files.find((f) => f.service === "minio" && f.path === `${certsDir}/public.crt`);
+                const keyFile = v.files.find((f) => f.service === "minio" && f.path === `${certsDir}/private.key`);
+                const tlsArgs: string[] = [];
+                if (certsDir && certFile && keyFile) {
+                    for (const f of [certFile, keyFile]) {
+                        const content = substituteSecrets(f.content, Object.fromEntries(f.secretRefs.map((ref) => [ref, this.secrets.valueOf(ref)])));
+                        v.machine.run(`install -d -m 0755 ${certsDir} && umask 077 && cat > ${f.path}`, { input: content });
+                    }
+                    tlsArgs.push(certFile.path, keyFile.path);
+                }
                 const script = resolve(import.meta.dirname, "standins/s3.mjs");
                 v.machine.run(`mkdir -p ${volumes} /var/log/lab-units /var/lib/lab-s3 && cat > /var/lib/lab-s3/policies.json`, { input: JSON.stringify(policies) });
                 v.machine.run(
-                    `(setsid node ${script} ${address[1]} ${address[2]} ${volumes} ${bucket} /var/lib/lab-s3/policies.json ${Lab.S3_REQUEST_LOG} >> /var/log/lab-units/s3-stand-in.log 2>&1 < /dev/null &)`,
+                    `(setsid node ${script} ${address[1]} ${address[2]} ${volumes} ${bucket} /var/lib/lab-s3/policies.json ${Lab.S3_REQUEST_LOG} ${tlsArgs.join(" ")} >> /var/log/lab-units/s3-stand-in.log 2>&1 < /dev/null &)`,
                 );
             }
         }

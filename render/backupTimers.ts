@@ -3,6 +3,7 @@
  * with its own write-only MinIO user (render/backupCredentials.ts), and the restore command.
  */
 import type { TopologyPlan, VmPlan } from "../plan/types";
+import { INTERNAL_CA_BUNDLE_PATH } from "./internalPki";
 import { BACKUP_BUCKET, BACKUP_READER_SECRET, BACKUP_READER_USER, backupJobsOf, backupWriterOf } from "./backupCredentials";
 import { instancesOf, requirePort, type ServiceInstance } from "./lookup";
 import { renderTemplate } from "./templates";
@@ -25,7 +26,8 @@ export function renderBackupTimers(plan: TopologyPlan, vmLabel: string, vm: VmPl
     const writer = backupWriterOf(account, vm)!;
     const validate = "sh -n /usr/local/bin/blitzhub-backup && sh -n /usr/local/sbin/blitzhub-restore && systemd-analyze verify --man=no /etc/systemd/system/blitzhub-backup-*.timer";
     const reload = `systemctl daemon-reload && systemctl enable --now ${jobs.map((j) => `${j.unit}.timer`).join(" ")}`;
-    const common = { vmLabel, minioIp: minio.vm.privateIp, minioPort, bucket: BACKUP_BUCKET, host: writer.host };
+    // MinIO serves its S3 API only over TLS (render/minio.ts); rclone trusts the internal CA alone for it.
+    const common = { vmLabel, minioIp: minio.vm.privateIp, minioPort, caBundle: INTERNAL_CA_BUNDLE_PATH, bucket: BACKUP_BUCKET, host: writer.host };
     const files: FileSpec[] = [
         {
             path: "/usr/local/bin/blitzhub-backup",

@@ -2,6 +2,7 @@
  * Fluentd on EU-LOG-01: the aggregator sends to Loki (with the spec's `websocket.**` match);
  * the forwarders on the LOG micros forward to the aggregator.
  */
+import { internalTlsFiles, type InternalTlsFiles } from "./internalPki";
 import { dependencyTargets, instancesOf, portOf, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -13,6 +14,8 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
     const forwarder = placement.mode === "forwarder";
     let upstreams: { name: string; ip: string; port: number }[] = [];
     let lokiUrl = "";
+    let tls: InternalTlsFiles | undefined;
+    const reload = "systemctl reload fluentd";
     if (forwarder) {
         const aggregators = instancesOf(plan, "fluentd", account.name).filter((i) => i.placement.mode !== "forwarder");
         if (aggregators.length === 0) throw new Error(`${label} fluentd forwarder: no aggregator in ${account.name}`);
@@ -20,10 +23,14 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
     } else {
         const loki = dependencyTargets(ctx, "loki")[0];
         if (!loki) throw new Error(`${label} fluentd: the plan resolves no loki target`);
-        lokiUrl = `http://${loki.ip}:${requirePort(loki, `${label} fluentd → loki`, "http", "api").port}`;
+        const port = requirePort(loki, `${label} fluentd → loki`, "http", "api");
+        lokiUrl = `${port.tls ? "https" : "http"}://${loki.ip}:${port.port}`;
+        // Loki takes pushes only over mutual TLS: the aggregator's own client certificate.
+        tls = internalTlsFiles(account, vm, "fluentd", { dir: "/etc/fluentd/tls", owner: "fluentd", reload });
     }
     const configPath = placement.def.files.find((f) => f.endsWith("fluent.conf")) ?? "/etc/fluentd/fluent.conf";
     return [
+        ...(tls?.files ?? []),
         {
             path: configPath,
             content: renderTemplate("fluentd/fluent.conf.hbs", {
@@ -35,9 +42,10 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
                 monitorPort: portOf(placement, "metrics")?.port,
                 upstreams: forwarder ? upstreams : undefined,
                 lokiUrl,
+                tls,
             }),
             validate: `fluentd --dry-run -c ${configPath}`,
-            reload: "systemctl reload fluentd",
+            reload,
         },
     ];
 }

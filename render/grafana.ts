@@ -1,5 +1,6 @@
 /** Grafana on EU-MON-01: anonymous access off, admin password from the secret, datasources Prometheus/Loki/Jaeger by IP. */
 import { DASHBOARDS_DIR, renderDashboards } from "./grafanaDashboards";
+import { internalTlsFiles } from "./internalPki";
 import { dependencyTargets, requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -18,15 +19,19 @@ export function renderGrafana(ctx: ServiceContext): FileSpec[] {
     if (!admin) throw new Error(`${label} grafana: the catalogue declares no admin password secret (a path with admin_password)`);
     const secretKey = placement.def.secrets.find((s) => /secret_key/.test(s.path));
     if (!secretKey) throw new Error(`${label} grafana: the catalogue declares no secret key (a path with secret_key) to sign cookies and encrypt datasource secrets`);
+    const reload = "systemctl restart grafana-server";
+    // Grafana's own leaf: its client certificate toward the mutual-TLS datasources (Prometheus, Loki).
+    const tls = internalTlsFiles(account, vm, "grafana", { dir: "/etc/grafana/tls", owner: "root", group: "grafana", reload });
     const datasources = DATASOURCES.map((d) => {
         const target = dependencyTargets(ctx, d.service)[0];
         if (!target) throw new Error(`${label} grafana: the plan resolves no ${d.service} target for its datasource`);
-        return { ...d, url: `http://${target.ip}:${requirePort(target, `${label} grafana → ${d.service}`, ...d.ports).port}` };
+        const port = requirePort(target, `${label} grafana → ${d.service}`, ...d.ports);
+        return { ...d, url: `${port.tls ? "https" : "http"}://${target.ip}:${port.port}`, tls: port.tls ? tls : undefined };
     });
-    const reload = "systemctl restart grafana-server";
     const grafanaOwned = { mode: "0640", owner: "root", group: "grafana", reload };
     const dashboards = Object.entries(renderDashboards(ctx.plan)).map(([name, content]) => ({ path: `${DASHBOARDS_DIR}/${name}`, content, ...grafanaOwned }));
     return [
+        ...tls.files,
         {
             path: "/etc/grafana/grafana.ini",
             content: renderTemplate("grafana/grafana.ini.hbs", {

@@ -286,21 +286,36 @@ export interface InternalTlsFiles {
     caPath: string;
 }
 
+/** Options of {@link internalTlsFiles}. */
+export interface InternalTlsOptions {
+    /** Directory of the three files (`/etc/vault/tls`). */
+    dir: string;
+    /** Owner of the files (the service's user). */
+    owner: string;
+    /** Group of the files; the owner's by default. */
+    group?: string;
+    /** The service's reload command, run when one of the files changes. */
+    reload?: string;
+    /**
+     * File names inside `dir` when the daemon insists on its own (MinIO's `public.crt`,
+     * `private.key`, `CAs/...`); `<service>.crt`, `<service>.key` and `ca.crt` by default.
+     */
+    names?: { cert: string; key: string; ca: string };
+}
+
 /**
  * The CA, certificate and key files of `service` on `vm`, in `dir` (`/etc/vault/tls`), owned by
  * `owner`:`group` (the key 0600 when the group is root, else 0640), with the service's reload.
+ * `service` names the leaf (its key and certificate): a client's own leaf (mutual TLS) is a
+ * service name of its own (`promtail`, `grafana`).
  */
-export function internalTlsFiles(
-    account: AccountPlan,
-    vm: VmPlan,
-    service: string,
-    opts: { dir: string; owner: string; group?: string; reload?: string },
-): InternalTlsFiles {
+export function internalTlsFiles(account: AccountPlan, vm: VmPlan, service: string, opts: InternalTlsOptions): InternalTlsFiles {
     const paths = leafSecretPaths(account, vm, service);
     const group = opts.group ?? opts.owner;
-    const certPath = `${opts.dir}/${service}.crt`;
-    const keyPath = `${opts.dir}/${service}.key`;
-    const caPath = `${opts.dir}/ca.crt`;
+    const names = opts.names ?? { cert: `${service}.crt`, key: `${service}.key`, ca: "ca.crt" };
+    const certPath = `${opts.dir}/${names.cert}`;
+    const keyPath = `${opts.dir}/${names.key}`;
+    const caPath = `${opts.dir}/${names.ca}`;
     const common = { owner: opts.owner, group, ...(opts.reload ? { reload: opts.reload } : {}) };
     return {
         certPath,

@@ -3,6 +3,7 @@
  * users (render/backupCredentials.ts), and the nightly offsite copy to OCI Object Storage.
  */
 import { BACKUP_BUCKET, BACKUP_READER_SECRET, BACKUP_READER_USER, backupRetentions, backupWriters, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_USER, metricsPolicy, readerPolicy, writerPolicy } from "./backupCredentials";
+import { INTERNAL_CA_BUNDLE_PATH, internalTlsFiles } from "./internalPki";
 import { requirePort, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -12,6 +13,9 @@ export const MINIO_ROOT_USER = "blitzhub-admin";
 
 /** The one read-write writer every host shared before per-host users; provisioning removes it. */
 export const LEGACY_BACKUP_USER = "backup-writer";
+
+/** MinIO's `--certs-dir`: `public.crt` and `private.key` (the names MinIO looks for), the CA under `CAs/`. */
+export const MINIO_CERTS_DIR = "/etc/minio/certs";
 
 /** The OCI customer secret key of the offsite copy (stack config `blitzhub-offsite:secretKey`). */
 export const OFFSITE_SECRET = "secret/minio/offsite_secret_key";
@@ -34,7 +38,18 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         throw new Error(`${label} minio: the catalogue declares no secret ${BACKUP_READER_SECRET} (the key of ${BACKUP_READER_USER})`);
     }
     const envPath = placement.def.files.find((f) => f.startsWith("/etc/default/")) ?? "/etc/default/minio";
-    const apiPort = requirePort(placement, `${label} minio`, "api").port;
+    const api = requirePort(placement, `${label} minio`, "api");
+    if (!api.tls) throw new Error(`${label} minio: the catalogue's port api must say tls: true (MinIO serves it over TLS; clients use https://)`);
+    const apiPort = api.port;
+    const reload = "systemctl restart minio && /usr/local/lib/blitzhub/minio-provision.sh";
+    // The S3 API only over TLS: with public.crt in --certs-dir MinIO serves HTTPS on the API port
+    // and has no clear-text listener at all.
+    const tls = internalTlsFiles(account, vm, "minio", {
+        dir: MINIO_CERTS_DIR,
+        owner: "minio",
+        reload,
+        names: { cert: "public.crt", key: "private.key", ca: "CAs/blitzhub-internal-ca.crt" },
+    });
     const data = {
         vmLabel: label,
         envPath,
@@ -55,10 +70,12 @@ export function renderMinio(ctx: ServiceContext): FileSpec[] {
         metricsUser: MINIO_METRICS_USER,
         metricsSecret: MINIO_METRICS_KEY_SECRET,
         metricsPolicy: JSON.stringify(metricsPolicy()),
+        certsDir: MINIO_CERTS_DIR,
+        caPath: tls.caPath,
     };
-    const reload = "systemctl restart minio && /usr/local/lib/blitzhub/minio-provision.sh";
     const validate = `sh -n /usr/local/lib/blitzhub/minio-provision.sh && sh -c 'set -a; . ${envPath}; test -n "$MINIO_ROOT_PASSWORD" && test -n "$MINIO_VOLUMES"'`;
     const files: FileSpec[] = [
+        ...tls.files,
         { path: envPath, content: renderTemplate("minio/minio.env.hbs", data), mode: "0640", owner: "root", group: "minio", validate, reload },
         { path: "/usr/local/lib/blitzhub/minio-provision.sh", content: renderTemplate("minio/provision.sh.hbs", data), mode: "0700", validate, reload },
     ];
@@ -80,6 +97,7 @@ export function renderOffsiteBackup(ctx: ServiceContext): FileSpec[] {
         vmLabel: label,
         minioIp: vm.privateIp,
         minioPort: requirePort(placement, `${label} minio`, "api").port,
+        caBundle: INTERNAL_CA_BUNDLE_PATH,
         bucket: BACKUP_BUCKET,
         readerUser: BACKUP_READER_USER,
         readerSecret: BACKUP_READER_SECRET,

@@ -5,8 +5,10 @@
 import type { ScrapeTarget, VmPlan } from "../plan/types";
 import { MINIO_METRICS_TOKEN_SECRET } from "./backupCredentials";
 import { capacityAlert } from "./capacityAlerts";
+import { internalTlsFiles } from "./internalPki";
 import { runbookUrl } from "./runbooks";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
+import { vaultMetricsTokenPath } from "./vault";
 import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
@@ -14,6 +16,12 @@ import { serviceDataDir } from "./volumes";
 
 /** The bearer token of MinIO's metrics, read by Prometheus' MinIO job. */
 export const MINIO_METRICS_TOKEN_FILE = "/etc/prometheus/minio-metrics.token";
+
+/** Prometheus' Vault token (read by the Vault job; renewed daily by blitzhub-vault-token-renew). */
+export const VAULT_METRICS_TOKEN_FILE = "/etc/prometheus/vault-metrics.token";
+
+/** Prometheus' web configuration (`--web.config.file`): its HTTPS listener and who may use it. */
+export const PROMETHEUS_WEB_CONFIG = "/etc/prometheus/web.yml";
 
 /** Scrape jobs grouped by job name and metrics path, in the plan's order. */
 export function scrapeJobs(targets: ScrapeTarget[]): { name: string; metricsPath: string; targets: ScrapeTarget[] }[] {
@@ -43,6 +51,10 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     const { plan, account, vm, placement } = ctx;
     const label = vmLabel(account, vm);
     const web = requirePort(placement, `${label} prometheus`, "http", "web");
+    if (!web.tls) throw new Error(`${label} prometheus: the catalogue's port ${web.name} must say tls: true (Prometheus serves it over mutual TLS, --web.config.file)`);
+    // One leaf for both sides: the server certificate of its API, and the client certificate of
+    // its scrapes (Loki and Prometheus itself require one; the other TLS targets ignore it).
+    const tls = internalTlsFiles(account, vm, "prometheus", { dir: "/etc/prometheus/tls", owner: "root", group: "prometheus" });
     let alertmanagers = dependencyTargets(ctx, "alertmanager").map((t) => `${t.ip}:${requirePort(t, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
     if (alertmanagers.length === 0) {
         alertmanagers = instancesOf(plan, "alertmanager").map((i) => `${i.vm.privateIp}:${requirePort(i.placement, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
@@ -52,10 +64,15 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
         ...j,
         params: metricsParams(plan, j.targets[0]),
         https: j.targets[0].scheme === "https",
+        tls: j.targets[0].scheme === "https" ? tls : undefined,
         targets: j.targets.map((t) => ({ ...t, host: t.vmResourceName })),
-        // MinIO serves its metrics only with a bearer token (MINIO_PROMETHEUS_AUTH_TYPE=jwt).
+        // MinIO serves its metrics only with a bearer token (MINIO_PROMETHEUS_AUTH_TYPE=jwt); Vault
+        // only with a token (unauthenticated_metrics_access = false), sent as a bearer token too.
         ...(j.targets.every((t) => t.service === "minio") ? { bearerTokenFile: MINIO_METRICS_TOKEN_FILE } : {}),
+        ...(j.targets.every((t) => t.service === "vault") ? { bearerTokenFile: VAULT_METRICS_TOKEN_FILE } : {}),
     }));
+    const vaultToken = vaultMetricsTokenPath(plan);
+    const vaultJob = jobs.find((j) => j.bearerTokenFile === VAULT_METRICS_TOKEN_FILE);
     if (jobs.length === 0) throw new Error(`${label} prometheus: the plan has no scrape targets`);
     const files: FileSpec[] = [
         {
@@ -75,17 +92,45 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
                 dataDir: prometheusTsdbPath(vm),
                 retention: placement.def.env.RETENTION ?? "15d",
                 listen: `${vm.privateIp}:${web.port}`,
+                webConfig: PROMETHEUS_WEB_CONFIG,
             }),
             reload: "systemctl restart prometheus",
         },
-        ...(jobs.some((j) => j.bearerTokenFile) ? [{ path: MINIO_METRICS_TOKEN_FILE, content: secretPlaceholder(MINIO_METRICS_TOKEN_SECRET), mode: "0640", owner: "root", group: "prometheus" }] : []),
+        {
+            path: PROMETHEUS_WEB_CONFIG,
+            content: renderTemplate("prometheus/web.yml.hbs", { vmLabel: label, tls }),
+            mode: "0640",
+            owner: "root",
+            group: "prometheus",
+        },
+        ...tls.files,
+        ...(jobs.some((j) => j.bearerTokenFile === MINIO_METRICS_TOKEN_FILE) ? [{ path: MINIO_METRICS_TOKEN_FILE, content: secretPlaceholder(MINIO_METRICS_TOKEN_SECRET), mode: "0640", owner: "root", group: "prometheus" }] : []),
+        ...(vaultJob && vaultToken ? renderVaultTokenRenewal(vaultJob.targets.map((t) => t.address), vaultToken.path, tls.caPath) : []),
         ...renderAlertRules(ctx),
     ];
     return files.map((f) => ({
         ...f,
-        validate: "promtool check config /etc/prometheus/prometheus.yml && promtool check rules /etc/prometheus/rules/*.rules.yml",
+        validate: `promtool check config /etc/prometheus/prometheus.yml && promtool check rules /etc/prometheus/rules/*.rules.yml && promtool check web-config ${PROMETHEUS_WEB_CONFIG}`,
         reload: f.reload ?? "systemctl reload prometheus",
     }));
+}
+
+/**
+ * Prometheus' Vault token (its ID derived from the seed; created in Vault by
+ * blitzhub-vault-metrics-token) and the daily renewal that keeps the periodic token alive.
+ */
+function renderVaultTokenRenewal(vaultAddresses: string[], tokenPath: string, caPath: string): FileSpec[] {
+    const unit = "blitzhub-vault-token-renew";
+    const validate = `sh -n /usr/local/bin/${unit} && systemd-analyze verify --man=no /etc/systemd/system/${unit}.timer`;
+    const reload = `systemctl daemon-reload && systemctl enable --now ${unit}.timer`;
+    return [
+        { path: VAULT_METRICS_TOKEN_FILE, content: secretPlaceholder(tokenPath), mode: "0640", owner: "root", group: "prometheus" },
+        ...[
+            { path: `/usr/local/bin/${unit}`, content: renderTemplate("prometheus/vault-token-renew.sh.hbs", { tokenFile: VAULT_METRICS_TOKEN_FILE, caPath, addresses: vaultAddresses }), mode: "0755" },
+            { path: `/etc/systemd/system/${unit}.service`, content: renderTemplate("prometheus/vault-token-renew.service.hbs", { unit }) },
+            { path: `/etc/systemd/system/${unit}.timer`, content: renderTemplate("prometheus/vault-token-renew.timer.hbs", { unit }) },
+        ].map((f) => ({ ...f, validate, reload })),
+    ];
 }
 
 /** Query parameters of a target's metrics port (Vault wants `format=prometheus`). */

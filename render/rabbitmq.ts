@@ -8,6 +8,9 @@ import type { FileSpec, ServiceContext } from "./types";
 /** The application's RabbitMQ user: no tags (no management, no administration), its queues only. */
 export const RABBITMQ_APP_USER = "blitzhub-app";
 
+/** Erlang's TLS options for the distribution between the brokers (`-ssl_dist_optfile`). */
+export const RABBITMQ_DIST_TLS_OPTIONS = "/etc/rabbitmq/inter_node_tls.config";
+
 /** The queues the spec names when the catalogue does not list them (`settings.queues`). */
 export const DEFAULT_RABBITMQ_QUEUES = ["buy_queue", "transaction_notifications"];
 
@@ -63,6 +66,23 @@ export function renderRabbitmq(ctx: ServiceContext): FileSpec[] {
             }),
             mode: "0640",
             ...owner,
+            reload,
+        },
+        // The Erlang distribution between the brokers (25672: cluster membership, queue replication,
+        // the CLI tools) over mutual TLS with each broker's leaf, for the server and the CLI alike.
+        {
+            path: "/etc/rabbitmq/rabbitmq-env.conf",
+            content: renderTemplate("rabbitmq/rabbitmq-env.conf.hbs", { vmLabel: label, optionsFile: RABBITMQ_DIST_TLS_OPTIONS }),
+            mode: "0644",
+            ...owner,
+            reload,
+        },
+        {
+            path: RABBITMQ_DIST_TLS_OPTIONS,
+            content: renderTemplate("rabbitmq/inter_node_tls.config.hbs", { vmLabel: label, tls }),
+            mode: "0640",
+            ...owner,
+            validate: `erl -noinput -eval '{ok, [Opts]} = file:consult("${RABBITMQ_DIST_TLS_OPTIONS}"), true = is_list(proplists:get_value(server, Opts)), true = is_list(proplists:get_value(client, Opts)), halt().'`,
             reload,
         },
         { path: "/etc/rabbitmq/enabled_plugins", content: renderTemplate("rabbitmq/enabled_plugins.hbs", {}), mode: "0644", ...owner, reload },

@@ -1,8 +1,29 @@
 /** HashiCorp Vault on EU-SEC-01: `vault.hcl` with raft storage joined to the three peers by IP; OCI KMS auto-unseal when the role has an OCI Vault. */
-import { internalTlsFiles } from "./internalPki";
+import type { AccountPlan, TopologyPlan } from "../plan/types";
+import { derivedPasswordPath, INTERNAL_CA_BUNDLE_PATH, internalTlsFiles } from "./internalPki";
 import { instancesOf, requirePort, vmLabel } from "./lookup";
+import { secretPlaceholder } from "./secrets";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
+
+/** Vault's policy for Prometheus: read the metrics, renew its own token; nothing else. */
+export const VAULT_METRICS_POLICY = "prometheus-metrics";
+
+/** Where the metrics token's ID waits on the Vault VMs until an operator creates the token. */
+export const VAULT_METRICS_TOKEN_ID_FILE = "/etc/vault/prometheus-metrics.token";
+
+/** The command that creates the metrics policy and token once (the admin token on stdin). */
+export const VAULT_METRICS_TOKEN_COMMAND = "/usr/local/sbin/blitzhub-vault-metrics-token";
+
+/**
+ * The placeholder path of Prometheus' Vault token: derived from the deployment's seed (HKDF) like
+ * the Redis users' passwords, so the Vault stack and the monitoring stack (other tenancies) know
+ * the same value without a shared catalogue secret. It is the token's ID, set when it is created.
+ */
+export function vaultMetricsTokenPath(plan: TopologyPlan): { path: string; account: AccountPlan } | undefined {
+    const vault = instancesOf(plan, "vault")[0];
+    return vault ? { path: derivedPasswordPath(vault.account, "vault", "prometheus_metrics"), account: vault.account } : undefined;
+}
 
 export function renderVault(ctx: ServiceContext): FileSpec[] {
     const { plan, account, vm, placement } = ctx;
@@ -20,6 +41,8 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
     const configPath = placement.def.files.find((f) => f.endsWith(".hcl")) ?? "/etc/vault/vault.hcl";
     const reload = "systemctl reload vault";
     const tls = internalTlsFiles(account, vm, "vault", { dir: "/etc/vault/tls", owner: "vault", reload });
+    const metricsToken = vaultMetricsTokenPath(plan)!;
+    const policyPath = `/etc/vault/policies/${VAULT_METRICS_POLICY}.hcl`;
     return [
         ...tls.files,
         {
@@ -42,6 +65,23 @@ export function renderVault(ctx: ServiceContext): FileSpec[] {
             group: "vault",
             validate: `vault operator diagnose -skip=storage -skip=listener -config=${configPath} >/dev/null`,
             reload,
+        },
+        { path: policyPath, content: renderTemplate("vault/prometheus-metrics.hcl.hbs", { vmLabel: label }), mode: "0640", owner: "vault", group: "vault" },
+        { path: VAULT_METRICS_TOKEN_ID_FILE, content: secretPlaceholder(metricsToken.path), mode: "0600", owner: "root", group: "root" },
+        {
+            path: VAULT_METRICS_TOKEN_COMMAND,
+            content: renderTemplate("vault/metrics-token.sh.hbs", {
+                vmLabel: label,
+                address: `https://${vm.privateIp}:${api.port}`,
+                caBundle: INTERNAL_CA_BUNDLE_PATH,
+                policy: VAULT_METRICS_POLICY,
+                policyPath,
+                tokenIdFile: VAULT_METRICS_TOKEN_ID_FILE,
+            }),
+            mode: "0750",
+            owner: "root",
+            group: "root",
+            validate: `sh -n ${VAULT_METRICS_TOKEN_COMMAND}`,
         },
     ];
 }

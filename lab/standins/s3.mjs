@@ -1,6 +1,8 @@
 // The S3 API at MinIO's address (MinIO is in neither Debian nor npm): s3rver, an S3 server from
 // npm, over the VM's MinIO data directory.
-// Usage: node s3.mjs <host> <port> <directory> <bucket> <policies.json> <request log>
+// Usage: node s3.mjs <host> <port> <directory> <bucket> <policies.json> <request log> [<cert> <key>]
+// With <cert> and <key> (MinIO's rendered public.crt and private.key) it serves HTTPS only, as
+// MinIO does with a --certs-dir.
 // <policies.json> maps each access key id to the IAM statements the MinIO provisioning script
 // attaches to that user; this stand-in enforces their Allow actions on bucket and object ARNs
 // (MinIO's own policy check, reduced to what the backup users need) and logs every request
@@ -10,7 +12,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import S3rver from "s3rver";
 import account from "s3rver/lib/models/account.js";
 
-const [host, port, directory, bucket, policyFile, requestLog] = process.argv.slice(2);
+const [host, port, directory, bucket, policyFile, requestLog, certFile, keyFile] = process.argv.slice(2);
 const policies = JSON.parse(readFileSync(policyFile, "utf8"));
 for (const key of Object.keys(policies)) account.DUMMY_ACCOUNT.createKeyPair(key, "signature-not-checked");
 
@@ -34,7 +36,8 @@ function allowed(statements, action, arn) {
     return statements.some((s) => s.Effect === "Allow" && [].concat(s.Action).some((a) => matches(a, action)) && [].concat(s.Resource ?? []).some((r) => matches(r, arn)));
 }
 
-const server = new S3rver({ address: host, port: Number(port), directory, silent: true, configureBuckets: [{ name: bucket }] });
+const tls = certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : {};
+const server = new S3rver({ address: host, port: Number(port), directory, silent: true, configureBuckets: [{ name: bucket }], ...tls });
 server.middleware.unshift(async (ctx, next) => {
     const key = /Credential=([^/]+)\//.exec(ctx.get("authorization"))?.[1] ?? "";
     const path = decodeURIComponent(ctx.path);
@@ -49,5 +52,5 @@ server.middleware.unshift(async (ctx, next) => {
     appendFileSync(requestLog, `${JSON.stringify({ key, method: ctx.method, action, path, status: ctx.status })}\n`);
 });
 await server.run();
-process.stdout.write(`s3 stand-in on ${host}:${port}, bucket ${bucket}, ${Object.keys(policies).length} users\n`);
+process.stdout.write(`s3 stand-in on ${certFile ? "https" : "http"}://${host}:${port}, bucket ${bucket}, ${Object.keys(policies).length} users\n`);
 process.on("SIGTERM", () => server.close().then(() => process.exit(0)));

@@ -17,6 +17,35 @@ export function clearTextListener(path: string, content: string): string | undef
         if (replicaOf && !lines.some((l) => /^tls-replication\s+yes$/.test(l))) return "Redis replica replicating in clear text (tls-replication no)";
         return undefined;
     }
+    if (/^\/etc\/default\/minio$/.test(path) || (/^\/etc\/default\//.test(path) && lines.some((l) => /^MINIO_VOLUMES=/.test(l)))) {
+        // MinIO serves HTTPS only when it finds public.crt/private.key in its certs directory.
+        const opts = lines.find((l) => /^MINIO_OPTS=/.test(l)) ?? "";
+        if (!/--certs-dir\s+\S/.test(opts)) return "MinIO without --certs-dir (its S3 API would be clear text)";
+        return undefined;
+    }
+    // A MinIO/S3 client (the backup timers' rclone remote, the restore command, the offsite source)
+    // pointed at a private address over clear text.
+    const clearEndpoint = lines.find((l) => /ENDPOINT="?http:\/\/(10|127)\./.test(l));
+    if (clearEndpoint) return `S3 client endpoint in clear text (${clearEndpoint.replace(/^.*ENDPOINT="?/, "").replace(/"$/, "")})`;
+    if (/^\/etc\/loki\/.+\.ya?ml$/.test(path) && lines.some((l) => /^http_listen_port:/.test(l))) {
+        if (!lines.some((l) => /^http_tls_config:$/.test(l)) || !lines.some((l) => /^cert_file:\s*\S/.test(l))) return "Loki HTTP API without http_tls_config (push and queries in clear text)";
+        if (!lines.some((l) => /^client_auth_type:\s*"?RequireAndVerifyClientCert"?$/.test(l))) return "Loki accepting clients without a verified certificate (client_auth_type is not RequireAndVerifyClientCert)";
+        return undefined;
+    }
+    if (/^\/etc\/promtail\/.+\.ya?ml$/.test(path)) {
+        const url = lines.find((l) => /^-?\s*url:\s*"?http:\/\//.test(l));
+        if (url) return `Promtail pushing to Loki in clear text (${url.replace(/^-?\s*url:\s*/, "")})`;
+        return undefined;
+    }
+    if (/fluent\.conf$/.test(path)) {
+        const url = lines.find((l) => /^url\s+http:\/\//.test(l));
+        if (url) return `Fluentd sending to Loki in clear text (${url})`;
+        return undefined;
+    }
+    if (/^\/etc\/default\/prometheus$/.test(path)) {
+        if (!lines.some((l) => /--web\.config\.file=\S/.test(l))) return "Prometheus API without --web.config.file (no TLS, no client authentication)";
+        return undefined;
+    }
     if (/^\/etc\/rabbitmq\/rabbitmq\.conf$/.test(path)) {
         const tcp = lines.filter((l) => /^listeners\.tcp(\.|\s*=)/.test(l));
         const off = tcp.length > 0 && tcp.every((l) => /^listeners\.tcp\s*=\s*none$/.test(l));
@@ -30,21 +59,44 @@ export function clearTextListener(path: string, content: string): string | undef
 
 /**
  * Mandatory: the internal services that carry credentials or user data across hosts (Vault,
- * Redis, RabbitMQ) speak TLS. Reads the configs each delivery command installs (its `stdin`),
+ * Redis, RabbitMQ, MinIO, Loki, Prometheus) speak TLS, and their clients use it. Reads the configs each delivery command installs (its `stdin`),
  * so it judges what will land on the VMs, not what the topology claims.
  */
+/**
+ * What one delivery says about RabbitMQ's Erlang distribution: a broker with cluster peers needs a
+ * `rabbitmq-env.conf` starting the server with `-proto_dist inet_tls` and an `-ssl_dist_optfile`.
+ */
+export function clearTextDistribution(files: Map<string, string>): string | undefined {
+    const conf = files.get("/etc/rabbitmq/rabbitmq.conf");
+    if (conf === undefined || !/^cluster_formation\.classic_config\.nodes\./m.test(conf)) return undefined;
+    const env = files.get("/etc/rabbitmq/rabbitmq-env.conf") ?? "";
+    const server = /^SERVER_ADDITIONAL_ERL_ARGS=(.*)$/m.exec(env)?.[1] ?? "";
+    if (!/-proto_dist\s+inet_tls/.test(server) || !/-ssl_dist_optfile\s+\S/.test(server)) return "RabbitMQ cluster peers with a clear-text Erlang distribution (25672; rabbitmq-env.conf needs -proto_dist inet_tls -ssl_dist_optfile)";
+    return undefined;
+}
+
 export const internalTlsDisabled: BlitzStackPolicy = {
     name: "no-internal-service-without-tls",
-    description: "Vault, Redis and RabbitMQ configs delivered to the VMs keep TLS on: no tls_disable, no clear-text Redis port, no clear-text AMQP listener.",
+    description:
+        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, and Prometheus keep TLS on in the configs delivered to the VMs; Loki and Prometheus require client certificates.",
     enforcementLevel: "mandatory",
     // Inside the VMs' configs: neither CIS OCI nor Checkov looks there.
     frameworks: PROJECT_RULE,
     remediationSteps:
-        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default.",
+        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file.",
     validateStack: (args, reportViolation) => {
-        for (const file of deliveredFilesOf(args.resources)) {
+        const delivered = deliveredFilesOf(args.resources);
+        const perCommand = new Map<string, { command: (typeof delivered)[number]["command"]; files: Map<string, string> }>();
+        for (const file of delivered) {
             const reason = clearTextListener(file.path, file.content);
             if (reason) reportViolation(`${file.command.name}: ${file.path}: ${reason}; credentials and data would cross the network in clear text`, file.command.urn);
+            const entry = perCommand.get(file.command.urn) ?? { command: file.command, files: new Map<string, string>() };
+            entry.files.set(file.path, file.content);
+            perCommand.set(file.command.urn, entry);
+        }
+        for (const { command, files } of perCommand.values()) {
+            const reason = clearTextDistribution(files);
+            if (reason) reportViolation(`${command.name}: ${reason}; queue contents and the cluster's state would cross the network in clear text`, command.urn);
         }
     },
 };

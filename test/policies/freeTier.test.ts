@@ -9,6 +9,7 @@ import { microInstances } from "../../policies/freeTier/microInstances";
 import { networkLoadBalancer } from "../../policies/freeTier/networkLoadBalancer";
 import { vaultKeyVersions } from "../../policies/freeTier/vaultKeyVersions";
 import { runPolicies } from "../../policies/runner";
+import type { PolicyContext } from "../../policies/lib/context";
 import { check, compliantAccount, context, modify, plannedStack, ref, resource, usd } from "./fixtures";
 
 const base = compliantAccount();
@@ -155,7 +156,7 @@ describe("free-tier-autonomous-database (mandatory)", () => {
 
 describe("free-tier-vault-key-versions (mandatory, Always Free tenancies)", () => {
     const alwaysFree = { ...context, billing: { "EU-BE-01": { mode: "alwaysFree" as const, reason: "test" } } };
-    const run = async (resources: typeof base, ctx = alwaysFree) =>
+    const run = async (resources: typeof base, ctx: PolicyContext = alwaysFree) =>
         (await runPolicies([plannedStack(resources)], { policies: [vaultKeyVersions], topologyPolicies: [], context: ctx })).violations.map((v) => [v.resourceName, v.message]);
     /** The fixture's key with `n` more yearly rotations after its first. */
     const rotated = (n: number) => {

@@ -3,7 +3,7 @@ import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { remoteScript } from "../../components/delivery/deliveryScript";
 import { deliveredFiles, LOCAL_COMMAND } from "../../policies/lib/deliveredFiles";
-import { clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
+import { clearTextDistribution, clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
 import { publicHttpWithoutTls } from "../../policies/transport/publicHttpWithoutTls";
 import type { RenderedFile } from "../../render/types";
 import { realPlan } from "../render/fixtures";
@@ -68,6 +68,12 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         ["EU-BE-01", "redis-primary", "redis"],
         ["EU-BE-01", "redis-replica", "redis"],
         ["EU-DATA-01", "broker", "rabbitmq"],
+        ["EU-DATA-01", "broker", "minio"],
+        ["EU-FE-01", "app", "backup"],
+        ["EU-LOG-01", "loki", "loki"],
+        ["EU-LOG-01", "loki", "fluentd"],
+        ["EU-FE-01", "app", "promtail"],
+        ["EU-MON-01", "observability", "prometheus"],
     ] as const;
 
     it("reads the files back from a delivery script", () => {
@@ -77,7 +83,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         for (const f of vault) expect(back.get(f.path)).toBe(f.content);
     });
 
-    it("passes the rendered Vault, Redis and RabbitMQ configs", async () => {
+    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail and Prometheus configs", async () => {
         const resources = rendered.map(([a, v, s]) => deliveryCommand(`${a}-${v}-${s}-config`.toLowerCase(), of(a, v, s)));
         expect(resources.every((r) => String(r.inputs.stdin).length > 0)).toBe(true);
         expect(await check(internalTlsDisabled, resources)).toEqual([]);
@@ -99,5 +105,28 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         expect(violations.every((v) => v.enforcement === "mandatory")).toBe(true);
         expect(clearTextListener("/etc/redis/redis.conf", "bind 127.0.0.1\nmaxmemory 1mb\n")).toMatch(/6379 \(the default\)/);
         expect(clearTextListener("/etc/rabbitmq/rabbitmq.conf", "loopback_users.guest = true\n")).toMatch(/default 5672/);
+    });
+
+    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config, and a clear-text Erlang distribution", async () => {
+        const swap = (list: RenderedFile[], path: string, change: (s: string) => string) => {
+            expect(list.some((f) => f.path === path), path).toBe(true);
+            return list.map((f) => (f.path === path ? { ...f, content: change(f.content) } : f));
+        };
+        const broken = {
+            "minio-config": swap(of("EU-DATA-01", "broker", "minio"), "/etc/default/minio", (s) => s.replace(/ --certs-dir \S+"/, '"')),
+            "backup-config": swap(of("EU-FE-01", "app", "backup"), "/etc/blitzhub/backup.env", (s) => s.replace("ENDPOINT=https://", "ENDPOINT=http://")),
+            "restore-config": swap(of("EU-FE-01", "app", "backup"), "/usr/local/sbin/blitzhub-restore", (s) => s.replace('ENDPOINT="https://', 'ENDPOINT="http://')),
+            "loki-config": swap(of("EU-LOG-01", "loki", "loki"), "/etc/loki/config.yml", (s) => s.replace(/  http_tls_config:\n(    .*\n)+/, "")),
+            "loki-anyone-config": swap(of("EU-LOG-01", "loki", "loki"), "/etc/loki/config.yml", (s) => s.replace("RequireAndVerifyClientCert", "VerifyClientCertIfGiven")),
+            "fluentd-config": swap(of("EU-LOG-01", "loki", "fluentd"), "/etc/fluentd/fluent.conf", (s) => s.replace("url https://", "url http://")),
+            "promtail-config": swap(of("EU-FE-01", "app", "promtail"), "/etc/promtail/config.yml", (s) => s.replace('url: "https://', 'url: "http://')),
+            "prometheus-config": swap(of("EU-MON-01", "observability", "prometheus"), "/etc/default/prometheus", (s) => s.replace(/ --web\.config\.file=\S+"/, '"')),
+            "rabbitmq-dist-config": swap(of("EU-DATA-01", "broker", "rabbitmq"), "/etc/rabbitmq/rabbitmq-env.conf", (s) => s.replace(/^SERVER_ADDITIONAL_ERL_ARGS=.*$/m, "")),
+        };
+        const violations = await check(internalTlsDisabled, Object.entries(broken).map(([name, list]) => deliveryCommand(name, list)));
+        expect(violations.map((v) => v.resourceName).sort()).toEqual(Object.keys(broken).sort());
+        expect(violations.every((v) => v.enforcement === "mandatory")).toBe(true);
+        // A single broker (no cluster peers) has no distribution to protect.
+        expect(clearTextDistribution(new Map([["/etc/rabbitmq/rabbitmq.conf", "listeners.tcp = none\n"]]))).toBeUndefined();
     });
 });

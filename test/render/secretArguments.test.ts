@@ -25,7 +25,8 @@ describe("MinIO provisioning", () => {
         const minio = files.filter((f) => f.service === "minio");
         const script = minio.find((f) => f.path.endsWith("minio-provision.sh"))!;
         const env = minio.find((f) => f.path.startsWith("/etc/default/"))!;
-        const values = fakeSecrets(minio);
+        // The TLS files (CA, leaf, key) are MinIO's, not mc's: only the script's and env's secrets here.
+        const values = fakeSecrets([script, env]);
         // The root password, backup-reader's and prometheus-metrics' keys, and one key per backup source.
         expect(Object.keys(values).length).toBe(3 + backupWriters(realPlan().plan).length);
         const bin = join(dir, "bin");
@@ -34,7 +35,11 @@ describe("MinIO provisioning", () => {
         writeFileSync(join(bin, "mc"), `#!/bin/sh\nprintf '%s ' "$@" >> ${dir}/mc.args\necho >> ${dir}/mc.args\n[ -t 0 ] || cat >> ${dir}/mc.stdin\nexit 0\n`);
         chmodSync(join(bin, "mc"), 0o755);
         writeFileSync(join(dir, "minio.env"), fill(env.content, values));
-        writeFileSync(join(dir, "provision.sh"), fill(script.content, values).replace(`. ${env.path}`, `. ${dir}/minio.env`));
+        // mc trusts the internal CA from MinIO's certs directory (it serves HTTPS only).
+        const ca = minio.find((f) => f.path.endsWith(".crt") && f.path.includes("/CAs/"))!;
+        expect(script.content).toContain(`cp "${ca.path}"`);
+        writeFileSync(join(dir, "ca.crt"), "test CA\n");
+        writeFileSync(join(dir, "provision.sh"), fill(script.content, values).replace(`. ${env.path}`, `. ${dir}/minio.env`).replace(ca.path, join(dir, "ca.crt")));
         expect(script.content).toContain(`. ${env.path}`);
         const res = spawnSync("sh", [join(dir, "provision.sh")], { env: { PATH: `${bin}:${process.env.PATH}` }, input: "" });
         expect(res.status, String(res.stderr)).toBe(0);

@@ -33,7 +33,7 @@ describe("configs without a Debian checker", () => {
             const doc = parse(f.content) as { clients: { url: string }[]; scrape_configs: { job_name: string }[]; server: { http_listen_port: number } };
             expect(doc.clients.length).toBeGreaterThan(0);
             for (const c of doc.clients) {
-                const m = /^http:\/\/(\d+\.\d+\.\d+\.\d+):3100\/loki\/api\/v1\/push$/.exec(c.url);
+                const m = /^https:\/\/(\d+\.\d+\.\d+\.\d+):3100\/loki\/api\/v1\/push$/.exec(c.url);
                 expect(m, c.url).not.toBeNull();
                 expect(runs(m![1], "loki"), c.url).toBe(true);
             }
@@ -60,7 +60,7 @@ describe("configs without a Debian checker", () => {
     it("Fluentd: the aggregator sends websocket.** to Loki by IP; forwarders forward to the aggregator", () => {
         const aggregator = content("EU-LOG-01", "loki", "/etc/fluentd/fluent.conf");
         const loki = ipOf("EU-LOG-01", "loki");
-        expect(aggregator).toMatch(new RegExp(`<match websocket\\.\\*\\*>\\n\\s+@type loki\\n\\s+url http://${loki.replace(/\./g, "\\.")}:3100`));
+        expect(aggregator).toMatch(new RegExp(`<match websocket\\.\\*\\*>\\n\\s+@type loki\\n\\s+url https://${loki.replace(/\./g, "\\.")}:3100`));
         expect(aggregator.indexOf("<match websocket.**>")).toBeLessThan(aggregator.indexOf("<match **>"));
         for (const vm of ["fluentd-1", "fluentd-2"]) {
             const fwd = content("EU-LOG-01", vm, "/etc/fluentd/fluent.conf");
@@ -87,7 +87,7 @@ describe("configs without a Debian checker", () => {
         const ds = parse(content("EU-MON-01", "observability", "/etc/grafana/provisioning/datasources/blitzhub.yaml")) as { datasources: { type: string; url: string }[] };
         expect(ds.datasources.map((d) => d.type).sort()).toEqual(["jaeger", "loki", "prometheus"]);
         for (const d of ds.datasources) {
-            const ip = /^http:\/\/(\d+\.\d+\.\d+\.\d+):\d+$/.exec(d.url)![1];
+            const ip = /^https?:\/\/(\d+\.\d+\.\d+\.\d+):\d+$/.exec(d.url)![1];
             expect(runs(ip, d.type), d.url).toBe(true);
         }
     });
@@ -268,7 +268,7 @@ describe("configs without a Debian checker", () => {
             expect(service).toContain(`ExecStart=/usr/local/bin/blitzhub-backup ${b.target} ${b.retentionDays} ${b.paths.join(" ")}\n`);
         }
         for (const f of files.filter((x) => x.path === "/etc/blitzhub/backup.env")) {
-            expect(f.content).toContain(`MINIO_ENDPOINT=http://${minio}:9000`);
+            expect(f.content).toContain(`MINIO_ENDPOINT=https://${minio}:9000`);
             expect(f.mode).toBe("0600");
         }
     });
