@@ -27,6 +27,7 @@ import type { CustomerManagedKey } from "./CustomerManagedKey";
 import type { SecurityBaseline, SecurityNotifications } from "./SecurityBaseline";
 import type { Concern } from "../plan/securityBaseline";
 import type { Vm } from "./Vm";
+import type { TunnelRoute } from "../plan/tunnelRoutes";
 import { accountOutputs, buildAccount, validateAccountArgs } from "./accountParts";
 
 /** Arguments of an `Account`. */
@@ -35,6 +36,11 @@ export interface AccountArgs {
     plan: AccountPlan;
     /** The whole private address space, routed to the DRG (`10.0.0.0/16`). */
     addressSpace: string;
+    /**
+     * The operators' tunnel addresses (plan/tunnelRoutes.ts): the VCN's routes toward the DRG, and
+     * the VMs (bastions) whose VNIC forwards traffic it is not the source or destination of.
+     */
+    tunnel?: { vcnRoutes: TunnelRoute[]; forwardingVms: string[] };
     /** Arguments of the account's `oci.Provider` (from its `~/.oci/config` profile). */
     providerArgs: oci.ProviderArgs;
     /** Tenancy OCID from the account's OCI profile. */

@@ -7,12 +7,15 @@ import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
 import type { EgressRule, FirewallRule, FirewallTarget, SubnetName } from "../plan/types";
 import type { PlacedKind } from "../plan/securityBaseline";
+import type { TunnelRoute } from "../plan/tunnelRoutes";
 import { type AccountContext, childOptions, compartmentFor, invokeOptions } from "./accountContext";
 
 export interface AccountNetworkArgs {
     ctx: AccountContext;
     /** The whole private address space (`10.0.0.0/16`): routed to the DRG. */
     addressSpace: string;
+    /** Further routes of every subnet route table (plan/tunnelRoutes.ts: the operators' tunnel space via the DRG). */
+    tunnelRoutes?: TunnelRoute[];
     /** DRG the VCN attaches to: the account's own (hubs) or its region hub's (cross-tenancy). */
     drgId: pulumi.Input<string>;
     /** Whether `drgId` belongs to another tenancy (cross-tenancy attachment). */
@@ -107,6 +110,11 @@ export class AccountNetwork extends pulumi.ComponentResource {
             networkEntityId: args.drgId,
             description: "BlitzHub private address space via the DRG",
         };
+        const tunnelRules = (args.tunnelRoutes ?? []).map((route): oci.types.input.Core.RouteTableRouteRule => {
+            // A bastion's private IP as next hop needs that VM, which needs these subnets: not wired here.
+            if (route.nextHop.kind !== "drg") throw new Error(`${slug}: tunnel route to ${route.destination} via ${route.nextHop.kind} is not a VCN-to-DRG route`);
+            return { destination: route.destination, destinationType: "CIDR_BLOCK", networkEntityId: args.drgId, description: route.reason };
+        });
         const routeOptions = o({ dependsOn: [this.drgAttachment] });
         const publicRouteTable = internetGateway
             ? new oci.core.RouteTable(`${slug}-public-route-table`, {
@@ -114,6 +122,8 @@ export class AccountNetwork extends pulumi.ComponentResource {
                   routeRules: [
                       toDrg,
                       { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: internetGateway.id, description: "internet" },
+                      // Last, so existing rules keep their places (an update that only appends).
+                      ...tunnelRules,
                   ],
               }, routeOptions)
             : undefined;
@@ -124,6 +134,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
                       toDrg,
                       { destination: osn.cidrBlock, destinationType: "SERVICE_CIDR_BLOCK", networkEntityId: serviceGateway.id, description: "Oracle Services Network" },
                       { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: this.natGateway.id, description: "egress through NAT" },
+                      ...tunnelRules,
                   ],
               }, routeOptions)
             : undefined;

@@ -31,6 +31,11 @@ export interface VmArgs {
     /** The operators' public keys, given to OCI as `ssh_authorized_keys` (with no image user, cloud-init gives them to no login). */
     sshAuthorizedKeys: string[];
     /**
+     * A bastion that routes the operators' tunnel addresses: its VNIC skips the source/destination
+     * check (updated in place through UpdateVnic; the provider does not replace the instance for it).
+     */
+    forwardsTunnel?: boolean;
+    /**
      * The cloud-init document (`#cloud-config`) for the VM's host key and the deployment's
      * internal CA certificate (which it trusts); encoded here (a secret: it holds the key).
      */
@@ -89,6 +94,7 @@ export class Vm extends pulumi.ComponentResource {
                 displayName: `${vm.resourceName}-vnic`,
                 nsgIds: [args.nsgId],
                 freeformTags: ctx.tags,
+                ...(args.forwardsTunnel ? { skipSourceDestCheck: true } : {}),
             },
             metadata: {
                 ssh_authorized_keys: args.sshAuthorizedKeys.join("\n"),

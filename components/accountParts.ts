@@ -82,6 +82,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
     const network = new AccountNetwork(`${plan.slug}-network`, {
         ctx,
         addressSpace: args.addressSpace,
+        tunnelRoutes: args.tunnel?.vcnRoutes ?? [],
         drgId: peering.drgId,
         crossTenancyAttachment: args.peering.hub !== undefined,
         attachmentDependsOn: [...(peering.endorsePolicy ? [peering.endorsePolicy] : []), ...(args.hubAdmitPolicy ? [args.hubAdmitPolicy] : [])],
@@ -118,6 +119,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             availabilityDomain,
             imageId: imageFor(vm.shape),
             sshAuthorizedKeys: args.sshAuthorizedKeys,
+            ...(args.tunnel?.forwardingVms.includes(vm.name) ? { forwardsTunnel: true } : {}),
             cloudInit: (hostKey, internalCaCert) => args.cloudInit(vm, hostKey, internalCaCert),
             internalCaCert: args.internalCaCert,
             backupPolicyIds,

@@ -7,6 +7,7 @@ import type { Lab, LabVm } from "./lab";
 import type { LabMachine } from "./machine";
 import { resolve } from "node:path";
 import { throwawayTestCertificate } from "../render/internalPki";
+import { edgeTestCertificate } from "../render/edgeTestCertificate";
 import { RABBITMQ_APP_USER } from "../render/rabbitmq";
 import { redisUsers } from "../render/redis";
 import { LAB_CLIENTS } from "./services";
@@ -323,7 +324,8 @@ export const FLOWS: Flow[] = [
             const set = lb.backendSets.find((s) => s.name === tls[0].backendSet)!;
             const c = client(lab, "fe-lb");
             const address = LAB_CLIENTS.eu.find((x) => x.name === "fe-lb")!.ip;
-            const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.lab"], ipAddresses: [address] });
+            // ECDSA P-256, as OCI's load balancer takes (an Ed25519 one it refuses).
+            const cert = edgeTestCertificate({ dnsNames: ["blitzhub.lab"], ipAddresses: [address] });
             c.run("mkdir -p /tmp/lab-edge && cat > /tmp/lab-edge/edge.crt", { input: cert.certPem });
             c.run("umask 077 && cat > /tmp/lab-edge/edge.key", { input: cert.keyPem });
             c.run("cat > /tmp/lab-edge/ca.crt", { input: cert.caPem });

@@ -100,13 +100,16 @@ export function installStandIns(vm: LabMachine): void {
 /** Runs the cloud-init user data's offline steps; returns the steps it left out. */
 export async function runCloudInit(vm: LabMachine, userData: string, log: (line: string) => void): Promise<SkippedStep[]> {
     const doc = parse(userData) as {
-        users?: { name: string; groups?: string[]; shell?: string }[];
+        users?: { name: string; gecos?: string; groups?: string[]; shell?: string }[];
         write_files?: { path: string; owner?: string; permissions?: string; content: string }[];
         runcmd?: unknown[];
     };
     const skipped: SkippedStep[] = [];
     const script: string[] = ["set -u"];
-    for (const u of doc.users ?? []) script.push(`getent passwd ${u.name} >/dev/null || useradd --create-home --shell ${u.shell ?? "/bin/sh"} ${u.name}`);
+    // The GECOS as cloud-init writes it: the identities sync manages only logins it names as operators'.
+    for (const u of doc.users ?? []) {
+        script.push(`getent passwd ${u.name} >/dev/null || useradd --create-home --shell ${u.shell ?? "/bin/sh"}${u.gecos ? ` --comment ${quote(u.gecos)}` : ""} ${u.name}`);
+    }
     const write = (path: string, content: string, owner = "root:root", mode = "0644") => {
         const marker = `LAB_EOF_${randomBytes(6).toString("hex")}`;
         script.push(`mkdir -p "$(dirname ${quote(path)})"`, `cat > ${quote(path)} <<'${marker}'`, content.replace(/\n$/, ""), marker, `chown ${owner} ${quote(path)} && chmod ${mode} ${quote(path)}`);

@@ -370,6 +370,13 @@ export const Listener = z.strictObject({
 export const LoadBalancer = z.strictObject({
     name: Label,
     bandwidthMbps: z.strictObject({ min: z.number().int().min(10), max: z.number().int().min(10) }),
+    /**
+     * Public DNS names clients reach the HTTPS listeners by (`app.example.com`): the stack's edge
+     * certificate must cover each, or the stack config is refused before anything is created.
+     */
+    hostNames: z
+        .array(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "must be a lower-case DNS name (app.example.com)"))
+        .default([]),
     listeners: z.array(Listener).min(1),
     backendSets: z.array(BackendSet).min(1),
 });

@@ -4,7 +4,7 @@
  * overrides (example OCI config, placeholder delivery key), and everything validated — topology,
  * stack config, OCI profiles, the plan — before any stack runs.
  */
-import { throwawayTestCertificate } from "../render/internalPki";
+import { edgeTestCertificate } from "../render/edgeTestCertificate";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -27,7 +27,8 @@ import {
     resolveConfigPath,
 } from "../stacks/config";
 import type { StackConfig } from "../stacks/configSchema";
-import { plaintextSecretProblems } from "../stacks/plaintextSecrets";
+import { HIDDEN_SECRET_VALUE, plaintextSecretProblems } from "../stacks/plaintextSecrets";
+import { edgeCertificateProblems, edgeHostNames } from "../stacks/edgeCertificate";
 import { loadOciLimits } from "../model/ociLimits";
 
 /** The program body run inside the stack: `program()` of `stacks/program.ts`. */
@@ -81,15 +82,16 @@ export const OFFLINE_SECRET_DEFAULTS: Record<string, string> = {
 
 /**
  * The edge certificate the offline engine supplies when a stack file has none: a throwaway one
- * (render/internalPki.ts) for `blitzhub.invalid`, derived from a public label so that plans,
- * diffs and the baseline do not change from run to run; secret in the plan, like a real one.
- * Nothing is written to disk, and nothing trusts its CA.
+ * (render/edgeTestCertificate.ts: ECDSA P-256, a key type OCI's load balancer takes) for
+ * `blitzhub.invalid` and the topology's edge host names, derived from a public label so that
+ * plans, diffs and the baseline do not change from run to run; secret in the plan, like a real
+ * one. Nothing is written to disk, and nothing trusts its CA.
  */
 /** Config keys of that certificate: what the offline engine adds when the stack file has none. */
 export const OFFLINE_EDGE_CERTIFICATE_KEYS = ["blitzhub-edge:certificate", "blitzhub-edge:privateKey", "blitzhub-edge:caCertificate"] as const;
 
-function offlineEdgeCertificate(): Record<string, string> {
-    const cert = throwawayTestCertificate({ dnsNames: ["blitzhub.invalid"] }, "blitzhub offline plan: placeholder edge certificate");
+function offlineEdgeCertificate(hostNames: readonly string[]): Record<string, string> {
+    const cert = edgeTestCertificate({ dnsNames: ["blitzhub.invalid", ...hostNames] }, "blitzhub offline plan: placeholder edge certificate");
     return { "blitzhub-edge:certificate": cert.certPem, "blitzhub-edge:privateKey": cert.keyPem, "blitzhub-edge:caCertificate": cert.caPem };
 }
 
@@ -146,7 +148,7 @@ function readStackFile(projectDir: string, stack: RegionKey) {
     for (const [key, value] of Object.entries(root?.config ?? {})) {
         if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
             // Encrypted values need the stack's secrets provider (the CLI); offline they stay hidden.
-            config[key] = "[secret]";
+            config[key] = HIDDEN_SECRET_VALUE;
             secretKeys.push(key);
         } else {
             config[key] = configString(value);
@@ -159,7 +161,8 @@ function readStackFile(projectDir: string, stack: RegionKey) {
     };
     const plaintext = plaintextSecretProblems(root?.config ?? {}, stackFile, (key) => lineOfPath(yaml.doc, yaml.lines, ["config", key], { key: true }));
     if (plaintext.length > 0) throw new UserInputError(plaintext);
-    return { stackFile, config, secretKeys, raw, lineOf };
+    const keyLine = (key: string) => lineOfPath(yaml.doc, yaml.lines, ["config", key], { key: true });
+    return { stackFile, config, secretKeys, raw, lineOf, keyLine };
 }
 /**
  * Reads and validates everything the stacks need — stack files, topology, OCI profiles, the
@@ -229,7 +232,17 @@ export function prepareStacks(options: PlanStacksOptions): StackInput[] {
         const values: Record<string, string> = { ...project, ...file.config };
         for (const [key, value] of Object.entries(file.raw)) values[`${CONFIG_NAMESPACE}:${key}`] = configString(value);
         const secretKeys = [...file.secretKeys];
-        const edge = "blitzhub-edge:certificate" in values ? {} : offlineEdgeCertificate();
+        const hostNames = edgeHostNames(plan.accounts.filter((a) => a.region === stack).map((a) => a.loadBalancer));
+        if ("blitzhub-edge:certificate" in values) {
+            // What the stack file holds in clear (the certificate is public) is checked here, with
+            // its line; an encrypted value only the real CLI can read, and the program checks it.
+            const known = (key: string) => (values[key] === undefined || values[key] === HIDDEN_SECRET_VALUE ? undefined : values[key]);
+            problems.push(...edgeCertificateProblems(
+                { certificate: known("blitzhub-edge:certificate"), privateKey: known("blitzhub-edge:privateKey"), caCertificate: known("blitzhub-edge:caCertificate") },
+                { stackFile: file.stackFile, hostNames, now: new Date(), lineOf: file.keyLine },
+            ));
+        }
+        const edge = "blitzhub-edge:certificate" in values ? {} : offlineEdgeCertificate(hostNames);
         for (const [key, value] of Object.entries({ ...OFFLINE_SECRET_DEFAULTS, ...edge })) {
             if (key in values) continue;
             values[key] = value;

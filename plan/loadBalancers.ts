@@ -94,6 +94,9 @@ export function planLoadBalancer(
             problems.push({ path: `${path}.listeners[${i}].redirectToHttps`, message: "the load balancer has no HTTPS listener (tls: true) to redirect to" });
         }
     });
+    if (lb.hostNames.length > 0 && !https) {
+        problems.push({ path: `${path}.hostNames`, message: "names what the HTTPS listeners serve, and the load balancer has none (tls: true)" });
+    }
     return {
         account: account.name,
         name: lb.name,
@@ -101,6 +104,7 @@ export function planLoadBalancer(
         public: role.exposure.loadBalancer === "public",
         subnet: "lb",
         bandwidthMbps: { ...lb.bandwidthMbps },
+        hostNames: [...lb.hostNames],
         listeners: lb.listeners.map((l) => ({
             name: l.name,
             port: l.port,

@@ -197,6 +197,8 @@ export interface LoadBalancerPlan {
     public: boolean;
     subnet: "lb";
     bandwidthMbps: { min: number; max: number };
+    /** Public DNS names of the HTTPS listeners (topology `loadBalancer.hostNames`); the edge certificate covers them. */
+    hostNames: string[];
     listeners: LoadBalancerListener[];
     backendSets: LoadBalancerBackendSet[];
 }

@@ -56,8 +56,6 @@ export const CLOUD_CONFIG_KEYS = [
 ] as const;
 
 export interface CloudInitOptions extends RenderOptions {
-    /** The operators' logins (stack config `blitzhub:operators`); a placeholder when none is given (offline render). */
-    operators?: OperatorIdentity[];
     /** Public key of the `deploy` account (stack config `blitzhub:deployPublicKey`). */
     deployPublicKey?: string;
     /**

@@ -5,6 +5,9 @@
  * no login is shared between people, and none has passwordless root.
  */
 import type { TopologyPlan, VmPlan } from "../plan/types";
+import { secretPlaceholder } from "./secrets";
+import { renderTemplate } from "./templates";
+import type { FileSpec } from "./types";
 
 /** One person's login (stack config `blitzhub:operators[]`). */
 export interface OperatorIdentity {
@@ -68,7 +71,7 @@ export function renderSudoers(operators: OperatorIdentity[]): string {
         "Defaults use_pty",
         "Defaults timestamp_timeout=5",
         ...operators.filter((o) => o.sudoPasswordHash).map((o) => `${o.name} ALL=(ALL:ALL) ALL`),
-        `${DEPLOY_USER} ALL=(root) NOPASSWD: ${DELIVERY_ENTRY_POINT} ""`,
+        deployRule(),
     ];
     return `${lines.join("\n")}\n`;
 }
@@ -119,12 +122,68 @@ export function cloudInitUsers(operators: OperatorIdentity[], deployKeyLine: str
     return [
         ...operators.map((o) => ({
             name: o.name,
-            gecos: `BlitzHub operator ${o.name}`,
+            gecos: `${OPERATOR_GECOS} ${o.name}`,
             groups: OPERATOR_GROUPS,
             shell: "/bin/bash",
             ...(o.sudoPasswordHash ? { lock_passwd: false, hashed_passwd: o.sudoPasswordHash } : { lock_passwd: true }),
             ssh_authorized_keys: o.sshPublicKeys,
         })),
         { name: DEPLOY_USER, gecos: "BlitzHub config delivery (forced command only)", shell: "/bin/sh", lock_passwd: true, ssh_authorized_keys: [deployKeyLine] },
+    ];
+}
+
+/** Where the identities sync finds the delivered state (the operators, the staged drop-ins). */
+export const IDENTITIES_DIR = "/etc/blitzhub/identities";
+/** The sync script: applies the operators of the stack config to a VM that booted long ago. */
+export const IDENTITIES_SYNC = "/usr/local/sbin/blitzhub-sync-identities";
+/** GECOS of every operator login cloud-init or the sync makes: the sync manages only these. */
+export const OPERATOR_GECOS = "BlitzHub operator";
+
+/** Vault-style path of an operator's sudo password hash (a secret from stack config, filled in at delivery). */
+export function operatorHashSecretPath(name: string): string {
+    return `secret/operators/${name.replace(/-/g, "_")}/sudo_password_hash`;
+}
+
+/** `deploy ALL=(root) NOPASSWD: /usr/local/sbin/blitzhub-deliver ""`: the rule the sync refuses to lose. */
+function deployRule(): string {
+    return `${DEPLOY_USER} ALL=(root) NOPASSWD: ${DELIVERY_ENTRY_POINT} ""`;
+}
+
+/**
+ * The delivered identities of every VM (host concern `identities`): the operators (logins, keys,
+ * and sudo password hashes as secret placeholders), the sudoers and sshd drop-ins staged beside
+ * them, and the sync script. Delivery validates with `--check` (nothing on the host changes) and
+ * applies by running the script, so a new or departing operator reaches VMs that booted before.
+ */
+export function renderIdentitySync(operators: OperatorIdentity[]): FileSpec[] {
+    const paths = new Set(operators.map((o) => operatorHashSecretPath(o.name)));
+    if (paths.size !== operators.length) throw new Error("two operators map to the same secret path");
+    const lines = [
+        "# Rendered by BlitzHub (render/identities.ts): the operators of the stack config, applied by blitzhub-sync-identities.",
+        "# operator <login> <sudo password hash, or - for none>; key <login> <SSH public key>",
+        ...operators.flatMap((o) => [
+            `operator ${o.name} ${o.sudoPasswordHash ? secretPlaceholder(operatorHashSecretPath(o.name)) : "-"}`,
+            ...o.sshPublicKeys.map((k) => `key ${o.name} ${k.trim()}`),
+        ]),
+    ];
+    const run = { validate: `${IDENTITIES_SYNC} --check`, reload: IDENTITIES_SYNC };
+    return [
+        {
+            path: IDENTITIES_SYNC,
+            content: renderTemplate("identities/sync-identities.sh.hbs", {
+                dir: IDENTITIES_DIR,
+                sudoersDropIn: SUDOERS_DROP_IN,
+                sshdDropIn: SSHD_DROP_IN,
+                deployUser: DEPLOY_USER,
+                marker: OPERATOR_GECOS,
+                deployRule: deployRule(),
+                groups: OPERATOR_GROUPS.join(" "),
+            }),
+            mode: "0755",
+            ...run,
+        },
+        { path: `${IDENTITIES_DIR}/operators`, content: `${lines.join("\n")}\n`, mode: "0600", ...run },
+        { path: `${IDENTITIES_DIR}/sudoers`, content: renderSudoers(operators), mode: "0440", ...run },
+        { path: `${IDENTITIES_DIR}/sshd.conf`, content: renderSshdDropIn(operators), mode: "0644", ...run },
     ];
 }

@@ -115,29 +115,29 @@ function derive(seed: Buffer, label: string): Buffer {
     return Buffer.from(hkdfSync("sha256", seed, Buffer.from("blitzhub-internal-pki"), Buffer.from(label, "utf8"), 32));
 }
 
-function subjectName(commonName: string): Name {
+export function subjectName(commonName: string): Name {
     const rdn = (type: string, value: string) => new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
     return new Name([rdn(ID_ORGANIZATION, "BlitzHub"), rdn(ID_COMMON_NAME, commonName)]);
 }
 
-function extension(extnID: string, critical: boolean, value: unknown): Extension {
+export function extension(extnID: string, critical: boolean, value: unknown): Extension {
     return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
 
-function pem(label: string, der: ArrayBuffer | Buffer): string {
+export function pem(label: string, der: ArrayBuffer | Buffer): string {
     const body = Buffer.from(der as ArrayBuffer).toString("base64").match(/.{1,64}/g)!.join("\n");
     return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 }
 
 /** Positive 16-byte serial from a label (deterministic, unique per certificate name). */
-function serialOf(label: string): ArrayBuffer {
+export function serialOf(label: string): ArrayBuffer {
     const bytes = createHash("sha256").update(label).digest().subarray(0, 16);
     bytes[0] &= 0x7f;
     bytes[0] |= 0x01;
     return new Uint8Array(bytes).buffer;
 }
 
-function keyIdOf(spki: SubjectPublicKeyInfo): Buffer {
+export function keyIdOf(spki: SubjectPublicKeyInfo): Buffer {
     return createHash("sha1").update(Buffer.from(spki.subjectPublicKey)).digest();
 }
 
@@ -152,7 +152,7 @@ function signCertificate(tbs: TBSCertificate, signer: KeyObject): ArrayBuffer {
     return AsnConvert.serialize(cert);
 }
 
-function spkiOf(key: KeyObject): SubjectPublicKeyInfo {
+export function spkiOf(key: KeyObject): SubjectPublicKeyInfo {
     return AsnConvert.parse(createPublicKey(key).export({ format: "der", type: "spki" }), SubjectPublicKeyInfo);
 }
 

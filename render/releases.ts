@@ -135,9 +135,14 @@ export const RELEASE_ARTIFACTS: Readonly<Record<string, ReleaseArtifact>> = {
 export const MINIO_CLIENT = {
     version: "RELEASE.2024-11-21T17-21-54Z",
     url: (arch: string) => `https://dl.min.io/client/mc/release/linux-${arch}/archive/mc.${MINIO_CLIENT.version}`,
-    sha256: { "linux-amd64": "0312010a9d0aa7a52b4dfb14330f289ee4e295def80b3a3f530d4f38c1b71da0" } as Partial<Record<string, string>>,
+    sha256: {
+        "linux-amd64": "0312010a9d0aa7a52b4dfb14330f289ee4e295def80b3a3f530d4f38c1b71da0",
+        "linux-arm64": "a6b0b36ccd4674524674a032d10b1a474ffe4187e93d83f53560092c86c57ac4",
+    } as Partial<Record<string, string>>,
     checksumSource:
-        "https://dl.min.io/client/mc/release/linux-amd64/archive/mc.RELEASE.2024-11-21T17-21-54Z.sha256sum, as verified by a public provisioning script (sha256sum -c); no linux-arm64 checksum found",
+        "MinIO's own Homebrew tap, github.com/minio/homebrew-stable mc.rb at commit 80f1aa3f1005a19fb607f07c49dc6bd45c810b5f " +
+        "(\"Release version RELEASE.2024-11-21T17-21-54Z\"), which records the archive URL and sha256 of linux-arm64 and linux-amd64; " +
+        "the amd64 value also matches a public provisioning script that checks it with sha256sum -c",
 } as const;
 
 /**

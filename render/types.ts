@@ -3,6 +3,7 @@
  * Pure data; the delivery component (`components/delivery/`) copies them.
  */
 import type { AccountPlan, ServicePlacementPlan, TopologyPlan, VmPlan } from "../plan/types";
+import type { OperatorIdentity } from "./identities";
 
 /** One config file on one VM. Secret values never appear in `content`: only placeholders. */
 export interface RenderedFile {
@@ -51,6 +52,8 @@ export interface WireguardPeer {
 
 /** What rendering takes besides the plan: per-deployment settings from the stack config. */
 export interface RenderOptions {
+    /** The operators' logins (stack config `blitzhub:operators`); a placeholder when none is given (offline render). */
+    operators?: OperatorIdentity[];
     /** WireGuard clients the bastions admit; none renders a VPN entry nobody can use (the program warns). */
     wireguardPeers?: WireguardPeer[];
     /**

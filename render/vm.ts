@@ -28,6 +28,7 @@ import { renderReact } from "./react";
 import { renderRedis } from "./redis";
 import { applyPermissions, directoriesOf } from "./permissions";
 import { secretRefsIn } from "./secrets";
+import { PLACEHOLDER_OPERATOR, renderIdentitySync } from "./identities";
 import { renderSolanaValidator } from "./solanaValidator";
 import { renderSshBastion } from "./sshBastion";
 import type { FileSpec, RenderedFile, RenderOptions, ServiceRenderer } from "./types";
@@ -109,6 +110,8 @@ export function renderVm(plan: TopologyPlan, account: AccountPlan, vm: VmPlan, o
         }),
     );
     files.push(complete(account, vm, "internal-ca", internalCaTrustFile()));
+    const operators = options.operators?.length ? options.operators : [PLACEHOLDER_OPERATOR];
+    for (const spec of renderIdentitySync(operators)) files.push(complete(account, vm, "identities", spec));
     for (const spec of renderLogrotate(label, vm)) files.push(complete(account, vm, "logrotate", spec));
     for (const spec of renderBackupTimers(plan, label, vm)) files.push(complete(account, vm, "backup", spec));
     const store = backupStore(plan);

@@ -5,7 +5,7 @@
  * the plan's address space, so the VMs see the bastion's private IP (the one their SSH rules
  * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
-import { overlaps, parseNetwork, sliceOf, addressAt } from "../model/cidr";
+import { wireguardTunnel } from "../plan/tunnelRoutes";
 import { WIREGUARD_SERVICE, wireguardPortOf } from "../plan/bastions";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { FirewallWireguard } from "./firewall";
@@ -13,8 +13,8 @@ import { instancesOf, vmLabel } from "./lookup";
 import { renderTemplate } from "./templates";
 import type { FileSpec, ServiceContext } from "./types";
 
-/** Tunnel addresses of all bastions: outside every VCN (the plan's address space must not overlap it). */
-export const WIREGUARD_TUNNEL_SPACE = "172.29.0.0/16";
+// The tunnel space and each bastion's /24 are the plan's (the routes to them are computed there too).
+export { WIREGUARD_TUNNEL_SPACE, wireguardTunnel } from "../plan/tunnelRoutes";
 
 /** Parses (interface name rule, booleans) and lists the keys `wg setconf` would get; any key wg(8) does not know fails the check. */
 export const WIREGUARD_VALIDATE =
@@ -39,16 +39,6 @@ export const WIREGUARD_RELOAD =
     `if wg show ${WIREGUARD_INTERFACE} >/dev/null 2>&1; then ` +
     `wg syncconf ${WIREGUARD_INTERFACE} <(printf '[Interface]\\nPrivateKey = %s\\n' "$(cat ${WIREGUARD_KEY_FILE})"; wg-quick strip ${WIREGUARD_INTERFACE}); ` +
     `else systemctl restart wg-quick@${WIREGUARD_INTERFACE}; fi`;
-
-/** The tunnel /24 of the `index`-th bastion (plan order across all accounts) and the bastion's address in it. */
-export function wireguardTunnel(index: number, addressSpace: string): { cidr: string; address: string; peerAddress: (host: number) => string } {
-    const space = parseNetwork(WIREGUARD_TUNNEL_SPACE);
-    if (overlaps(space, parseNetwork(addressSpace))) {
-        throw new Error(`WireGuard tunnel space ${WIREGUARD_TUNNEL_SPACE} overlaps the address space ${addressSpace}`);
-    }
-    const net = sliceOf(space, 24, index);
-    return { cidr: net.cidr, address: `${addressAt(net, 1)}/24`, peerAddress: (host) => `${addressAt(net, host)}/32` };
-}
 
 /** The tunnel of `vm`, undefined when it runs no WireGuard. */
 function tunnelOf(plan: TopologyPlan, account: AccountPlan, vm: VmPlan): ReturnType<typeof wireguardTunnel> | undefined {

@@ -6,6 +6,12 @@
  */
 import type { Problem } from "../model/errors";
 
+/**
+ * What the offline engine hands the program for a value the stack file holds encrypted (it has
+ * no secrets provider): a marker, never the value. Checks of a secret's content skip it.
+ */
+export const HIDDEN_SECRET_VALUE = "[secret]";
+
 /** Config keys whose values are always secrets (namespace included). */
 export const SECRET_CONFIG_KEYS = ["blitzhub-delivery:sshPrivateKey", "blitzhub-edge:privateKey", "blitzhub-offsite:secretKey"] as const;
 

@@ -20,12 +20,15 @@ import type { Topology } from "../model/schema";
 import type { TopologyPlan } from "../plan/types";
 import { renderCloudInit, type CloudInitOptions } from "../render/cloudInit";
 import { renderRegion } from "../render/region";
+import { operatorHashSecretPath } from "../render/identities";
 import { remoteAdbClients } from "../plan/autonomousDatabase";
 import { bastionVms } from "../plan/bastions";
 import { adbAdminSecretPath } from "../plan/secrets";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euStackName, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, deployRegion } from "./region";
 import { readRemoteHubs } from "./remoteHubs";
+import { EDGE_CONFIG_NAMESPACE, edgeCertificateProblems, edgeHostNames } from "./edgeCertificate";
+import { HIDDEN_SECRET_VALUE } from "./plaintextSecrets";
 import { SHAPES } from "../model/shapes";
 import { loadOciLimits } from "../model/ociLimits";
 
@@ -151,6 +154,10 @@ export async function program(): Promise<Record<string, unknown>> {
         sharedInternalCaSeed: eu?.requireOutput("internalCaSeed") as pulumi.Output<string> | undefined,
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
         ...(offsiteSecretKey !== undefined ? { offsiteSecretKey } : {}),
+        // The identities sync's operators file names each sudo password hash by a path (render/identities.ts).
+        configSecrets: Object.fromEntries(
+            config.operators.filter((o) => o.sudoPasswordHash).map((o) => [operatorHashSecretPath(o.name), pulumi.secret(o.sudoPasswordHash!)]),
+        ),
     });
     if (hostsAutonomousDatabase) {
         const remote = remoteAdbClients(plan, config.region);
@@ -166,17 +173,16 @@ export async function program(): Promise<Record<string, unknown>> {
     return outputs;
 }
 
-/** Config namespace of the public certificate the HTTPS listeners present. */
-export const EDGE_CONFIG_NAMESPACE = "blitzhub-edge";
-
 /**
  * The stack's edge certificate (`blitzhub-edge:certificate`, `privateKey`, optional
  * `caCertificate`, all PEM, set with `pulumi config set --secret`), required when one of the
- * stack's load balancers has an HTTPS listener. Plain-text private keys are refused earlier
- * (stacks/plaintextSecrets.ts).
+ * stack's load balancers has an HTTPS listener, and refused when OCI would refuse it
+ * (stacks/edgeCertificate.ts): before any resource exists, not halfway through an `up`.
+ * Plain-text private keys are refused earlier (stacks/plaintextSecrets.ts).
  */
 export function readEdgeCertificate(config: LoadedStackConfig, plan: TopologyPlan): EdgeCertificate | undefined {
-    const needs = plan.accounts.some((a) => a.region === config.region && a.loadBalancer.listeners.some((l) => l.tls));
+    const lbs = plan.accounts.filter((a) => a.region === config.region).map((a) => a.loadBalancer);
+    const needs = lbs.some((lb) => lb.listeners.some((l) => l.tls));
     const edge = new pulumi.Config(EDGE_CONFIG_NAMESPACE);
     const certificate = edge.getSecret("certificate");
     const privateKey = edge.getSecret("privateKey");
@@ -188,6 +194,16 @@ export function readEdgeCertificate(config: LoadedStackConfig, plan: TopologyPla
             message: `the stack's HTTPS listeners need it: pulumi config set --secret ${EDGE_CONFIG_NAMESPACE}:${key} -s ${config.region} < <PEM file> (docs/security.md, "TLS at the edge")`,
         })));
     }
+    // The values are read in clear only to be checked here; nothing of them is printed.
+    const known = (key: string) => {
+        const value = edge.get(key);
+        return value === undefined || value === HIDDEN_SECRET_VALUE ? undefined : value;
+    };
+    const problems = edgeCertificateProblems(
+        { certificate: known("certificate"), privateKey: known("privateKey"), caCertificate: known("caCertificate") },
+        { stackFile: config.stackFile, hostNames: edgeHostNames(lbs), now: new Date() },
+    );
+    if (problems.length > 0) throw new UserInputError(problems);
     const caCertificate = edge.getSecret("caCertificate");
     return { certificate: certificate!, privateKey: privateKey!, ...(caCertificate ? { caCertificate } : {}) };
 }

@@ -3,6 +3,7 @@
  * its DRG, the data account last so its database admits the other accounts' VCNs. Everything
  * here is already validated (`stacks/program.ts`): no user mistake can surface mid-way.
  */
+import { tunnelRouting } from "../plan/tunnelRoutes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Topology } from "../model/schema";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
@@ -74,6 +75,8 @@ export interface RegionArgs {
     autonomousDatabaseRemoteClients?: string[];
     /** The offsite copy's OCI customer secret key (stack config `blitzhub-offsite:secretKey`). */
     offsiteSecretKey?: pulumi.Input<string>;
+    /** Secrets of the stack config the delivered files name by path (operators' sudo password hashes). */
+    configSecrets?: Record<string, pulumi.Output<string>>;
 }
 
 /** Account components of the region, by account name, and the stack outputs. */
@@ -127,7 +130,8 @@ export function deployRegion(args: RegionArgs): {
     // One private CA per deployment: the eu stack makes its seed, the others derive the same CA.
     const pki = new InternalPki("internal-pki", { plan, sharedSeed: args.sharedInternalCaSeed });
     const pkiRefs = Object.values(args.delivery?.files ?? {}).flat().flatMap((f) => f.secretRefs);
-    const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs) });
+    const delivery = deliverySettings(args, { ...secretValues, ...pki.values(pkiRefs), ...args.configSecrets });
+    const tunnel = tunnelRouting(plan);
     const components: Record<string, Account> = {};
     for (const account of ordered) {
         const own = settings(account.name);
@@ -137,6 +141,11 @@ export function deployRegion(args: RegionArgs): {
         components[account.name] = new Account(account.name, {
             plan: account,
             addressSpace: plan.addressSpace,
+            tunnel: {
+                // Only the routes toward the DRG are wired so far (docs/security.md, "Left (identities)").
+                vcnRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "drg"),
+                forwardingVms: tunnel.skipSourceDestCheck.filter((b) => b.account === account.name).map((b) => b.vm),
+            },
             providerArgs: own.providerArgs,
             tenancyOcid: own.tenancyOcid,
             compartmentOcid: own.compartmentOcid,

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Account } from "../../components/Account";
 import { INSTANCE_IGNORE_CHANGES } from "../../components/Vm";
+import { bastionVms } from "../../plan/bastions";
+import { WIREGUARD_TUNNEL_SPACE } from "../../plan/tunnelRoutes";
 import type { AccountPlan, TopologyPlan } from "../../plan/types";
 import { renderCloudInit } from "../../render/index";
 import { decodeUserData } from "../../render/userData";
@@ -159,6 +161,17 @@ describe("network", () => {
             const range = r.inputs.tcpOptions?.destinationPortRange ?? r.inputs.udpOptions?.destinationPortRange;
             for (const port of [22, 3389]) expect(range.min <= port && port <= range.max, r.name).toBe(false);
         }
+    });
+
+    it("route tables send the operators' tunnel space to the DRG, last (an update that only appends); only bastions forward", () => {
+        const hubDrg = idOf(resources, "eu-net-01-drg");
+        for (const r of ofType(resources, "oci:Core/routeTable:RouteTable")) {
+            const last = r.inputs.routeRules[r.inputs.routeRules.length - 1];
+            expect(last, r.name).toMatchObject({ destination: WIREGUARD_TUNNEL_SPACE, destinationType: "CIDR_BLOCK", networkEntityId: hubDrg });
+        }
+        const forwarding = ofType(resources, "oci:Core/instance:Instance").filter((i) => i.inputs.createVnicDetails.skipSourceDestCheck === true).map((i) => i.name);
+        expect(forwarding.sort()).toEqual(bastionVms(euAccounts()).map((b) => b.vm.resourceName).sort());
+        expect(forwarding.length).toBeGreaterThan(0);
     });
 
     it("each VM's VNIC is in its own NSG", () => {

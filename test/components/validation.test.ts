@@ -8,7 +8,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isUserInputError, type UserInputError } from "../../model/errors";
-import { accountSettings, checkRemoteAdbClients, checkTopologyForComponents } from "../../stacks/program";
+import { accountSettings, checkRemoteAdbClients, checkTopologyForComponents, readEdgeCertificate } from "../../stacks/program";
+import { edgeTestCertificate } from "../../render/edgeTestCertificate";
+import { throwawayTestCertificate } from "../../render/internalPki";
 import { readRemoteHubs } from "../../stacks/remoteHubs";
 import type { LoadedStackConfig } from "../../stacks/config";
 import { componentPlan, componentTopology, groupOf } from "./fixture";
@@ -162,5 +164,35 @@ describe("the program", () => {
         expect(isUserInputError(caught), String(caught)).toBe(true);
         expect((caught as UserInputError).problems.map((p) => p.path)).toContain("Pulumi.eu.yaml: blitzhub:accounts.EU-FE-01.profile");
         expect(run.resources).toEqual([]);
+    });
+
+    it("an edge certificate OCI would refuse, as the real CLI hands it (decrypted), stops the program at its config keys", async () => {
+        const ed25519 = throwawayTestCertificate({ dnsNames: ["app.example.com"] });
+        const ecdsa = edgeTestCertificate({ dnsNames: ["app.example.com"] });
+        // The fixture topology has no HTTPS listener: give the FE load balancer one.
+        const plan = componentPlan();
+        const fe = plan.accounts.find((a) => a.name === "EU-FE-01")!.loadBalancer;
+        fe.listeners[0] = { ...fe.listeners[0], protocol: "HTTP", tls: true };
+        // One mocked stack for the three attempts; config keys only accumulate, so the CA comes last.
+        const attempts: { caught?: unknown; edge?: unknown }[] = [];
+        const attempt = (values: Record<string, string>) => {
+            pulumi.runtime.setAllConfig(values, Object.keys(values));
+            try {
+                attempts.push({ edge: readEdgeCertificate(euConfig(plan), plan) });
+            } catch (error) {
+                attempts.push({ caught: error });
+            }
+        };
+        await runWithMocks(() => {
+            attempt({ "blitzhub-edge:certificate": ed25519.certPem, "blitzhub-edge:privateKey": ed25519.keyPem });
+            attempt({ "blitzhub-edge:certificate": ecdsa.certPem, "blitzhub-edge:privateKey": edgeTestCertificate({ dnsNames: ["x.example.com"] }).keyPem });
+            attempt({ "blitzhub-edge:certificate": ecdsa.certPem, "blitzhub-edge:privateKey": ecdsa.keyPem, "blitzhub-edge:caCertificate": ecdsa.caPem });
+        });
+        const [refused, mismatched, accepted] = attempts;
+        expect(isUserInputError(refused.caught), String(refused.caught)).toBe(true);
+        expect((refused.caught as UserInputError).problems.map((p) => p.path)).toEqual(["Pulumi.eu.yaml: blitzhub-edge:certificate", "Pulumi.eu.yaml: blitzhub-edge:privateKey"]);
+        expect((mismatched.caught as UserInputError).problems.map((p) => p.message)).toEqual([expect.stringContaining("the private key is not the certificate's")]);
+        expect(accepted.caught).toBeUndefined();
+        expect(accepted.edge).toBeDefined();
     });
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { mockSecretValue } from "../../offline/mocks";
 import { PROJECT_DIR } from "../../stacks/config";
 import { projectCopy } from "../projectCopy";
+import { throwawayTestCertificate } from "../../render/internalPki";
 
 /** Asynchronous, so the test worker stays responsive to vitest while a whole plan runs. */
 function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -109,5 +110,20 @@ describe("npm run plan", { timeout: 300_000 }, () => {
         expect(code).toBe(2);
         expect(stdout).toBe("");
         expect(stderr.trim()).toBe(`Pulumi.eu.yaml: blitzhub:wireguardPeers[0].publicKey:${line}: must be a WireGuard public key (44 characters of base64, from wg pubkey)`);
+    });
+
+    it("exits 2 naming the line of an edge certificate OCI would refuse (Ed25519), and plans nothing", async () => {
+        const dir = projectCopy();
+        const eu = path.join(dir, "Pulumi.eu.yaml");
+        const ed25519 = throwawayTestCertificate({ dnsNames: ["app.example.com"] }).certPem;
+        const block = ed25519.trim().split("\n").map((l) => `    ${l}`).join("\n");
+        fs.writeFileSync(eu, `${fs.readFileSync(eu, "utf8").trimEnd()}\n  blitzhub-edge:certificate: |\n${block}\n`);
+        const line = fs.readFileSync(eu, "utf8").split("\n").findIndex((l) => l.startsWith("  blitzhub-edge:certificate:")) + 1;
+        const { code, stdout, stderr } = await plan("--stack", "eu", "--project-dir", dir, "--topology", path.join(PROJECT_DIR, "topology", "blitzhub.yaml"));
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(stderr.trim()).toBe(
+            `Pulumi.eu.yaml: blitzhub-edge:certificate:${line}: the certificate has an Ed25519 key, which OCI's load balancer does not serve (it takes RSA of 2048 bits or more, or ECDSA on P-256 or P-384)`,
+        );
     });
 });

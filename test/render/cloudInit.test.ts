@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { CLOUD_CONFIG_KEYS, DELIVERY_ENTRY_POINT, PLACEHOLDER_OPERATOR, renderCloudInit, SUDOERS_DROP_IN, SSHD_DROP_IN, sshHostKeyFromSeed } from "../../render/index";
 import { euRenderOptions, IN_CI, realPlan } from "./fixtures";
 import { CHECKERS, hasBinary, installHint, run } from "./sandbox";
+import { MINIO_CLIENT } from "../../render/releases";
 
 const { plan, files } = realPlan();
 
@@ -106,6 +107,7 @@ describe("cloud-init user data", () => {
     it("verifies every download against the catalogue's sha256 and refuses one without it", () => {
         let verified = 0;
         let refusedCount = 0;
+        const mcInstalls: string[] = [];
         for (const d of docs) {
             const doc = docOf(d) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
             const arch = d.vm.shape === "VM.Standard.A1.Flex" ? "linux-arm64" : "linux-amd64";
@@ -131,15 +133,18 @@ describe("cloud-init user data", () => {
                     refusedCount++;
                 }
             }
-            // mc: pinned to one release, verified where its checksum is known.
+            // mc: pinned to one release and verified on MinIO's VM, whatever its platform (A1 is arm64).
             const mc = doc.runcmd.map((c) => c.join(" ")).find((c) => c.includes("/usr/local/bin/mc"));
-            if (mc) {
-                expect(mc).toContain("/archive/mc.RELEASE.2024-11-21T17-21-54Z");
-                expect(mc).toContain("sha256sum -c --quiet -");
-            }
+            if (d.vm.services.some((s) => s.service === "minio")) {
+                expect(mc, d.vm.resourceName).toContain(`/client/mc/release/${arch}/archive/mc.RELEASE.2024-11-21T17-21-54Z`);
+                expect(mc).toContain(`' ${MINIO_CLIENT.sha256[arch]} "$tmp" | sha256sum -c --quiet - && install -m 0755 "$tmp" /usr/local/bin/mc`);
+                expect(doc.runcmd.map((c) => c.join(" ")).some((c) => c.includes("blitzhub: mc not installed")), d.vm.resourceName).toBe(false);
+                mcInstalls.push(arch);
+            } else expect(mc).toBeUndefined();
         }
         expect(verified).toBeGreaterThan(45);
         expect(refusedCount).toBeGreaterThan(0);
+        expect(mcInstalls).toContain("linux-arm64");
     });
 
     it("upgrades from the security archive only and never a pinned package", () => {
