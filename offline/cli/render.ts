@@ -46,7 +46,7 @@ const PROJECT_DIR = PROJECT_ROOT;
  * The `blitzhub:*` settings of `Pulumi.<stack>.yaml` that shape rendering (topology, SSH keys,
  * WireGuard peers), validated like the program validates them; none when the file is absent.
  */
-function stackSettings(stack: RegionKey): { topology?: string; options: CloudInitOptions } {
+export function stackSettings(stack: RegionKey): { topology?: string; options: CloudInitOptions } {
     const stackFile = `Pulumi.${stack}.yaml`;
     const file = join(PROJECT_DIR, stackFile);
     if (!existsSync(file)) return { options: {} };

@@ -23,7 +23,7 @@ const operators = [
 ];
 const deployPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployKeyForTheTests deploy@ci";
 const docs = plan.accounts.flatMap((a) =>
-    a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { operators, deployPublicKey, ...euRenderOptions() }) })),
+    a.vms.map((vm) => ({ account: a, vm, text: renderCloudInit(plan, a.name, vm.name, { ...euRenderOptions(), operators, deployPublicKey }) })),
 );
 const parsed = new Map<string, unknown>();
 /**

@@ -1,6 +1,4 @@
 /** The real topology's plan and its rendered files, built once per test file. */
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { loadTopology } from "../../model/load";
 import { loadAllowances } from "../../model/allowances";
 import { buildPlan } from "../../plan/index";
@@ -8,16 +6,13 @@ import type { TopologyPlan } from "../../plan/types";
 import { renderAll } from "../../render/index";
 import type { RenderedFile, RenderOptions } from "../../render/types";
 import { loadOciLimits } from "../../model/ociLimits";
+import { stackSettings } from "../../offline/cli/render";
 
 export const TOPOLOGY_FILE = "topology/blitzhub.yaml";
 
-/** What `npm run render` takes from `Pulumi.eu.yaml` besides SSH keys: its WireGuard peers and offsite copy. */
+/** What `npm run render -- -s eu` takes from `Pulumi.eu.yaml`: operators, deploy key, WireGuard peers, offsite copy. */
 export function euRenderOptions(): RenderOptions {
-    const config = (parse(readFileSync("Pulumi.eu.yaml", "utf8")) as { config: Record<string, unknown> }).config;
-    return {
-        wireguardPeers: config["blitzhub:wireguardPeers"] as RenderOptions["wireguardPeers"],
-        offsiteBackup: config["blitzhub:offsiteBackup"] as RenderOptions["offsiteBackup"],
-    };
+    return stackSettings("eu").options;
 }
 
 let cached: { plan: TopologyPlan; files: RenderedFile[] } | undefined;
