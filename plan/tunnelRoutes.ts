@@ -88,14 +88,7 @@ export function tunnelRouting(plan: TopologyPlan): TunnelRouting {
     if (bastions.length === 0) return routing;
 
     const accountOf = (name: string) => plan.accounts.find((a) => a.name === name)!;
-    const bastionAccounts = [...new Set(bastions.map((b) => b.account))];
-    // The DRG rules below send every /24 to one VCN attachment; bastions in two VCNs would need one rule each, not built.
-    if (bastionAccounts.length !== 1) throw new Error(`tunnel routing: the bastions are in ${bastionAccounts.length} accounts (${bastionAccounts.join(", ")}); one is supported`);
-    const home = accountOf(bastionAccounts[0]);
-    const homeHub = home.regionHub;
-    const globalHub = plan.stacks.find((s) => s.region === "eu")?.hub;
-    if (homeHub !== globalHub) throw new Error(`tunnel routing: the bastions' hub ${homeHub} is not the global hub ${globalHub}, which every other region peers with`);
-
+    const globalStack = plan.stacks.find((s) => s.region === "eu") ?? plan.stacks[0];
     const toBastion = (b: BastionTunnel): TunnelRoute => ({
         destination: b.cidr,
         nextHop: { kind: "bastion", account: b.account, vm: b.vm, privateIp: b.privateIp },
@@ -104,21 +97,24 @@ export function tunnelRouting(plan: TopologyPlan): TunnelRouting {
     for (const account of plan.accounts) {
         routing.vcn[account.name] = [
             { destination: WIREGUARD_TUNNEL_SPACE, nextHop: { kind: "drg" }, reason: "operators' WireGuard tunnel addresses via the DRG" },
-            ...(account.name === home.name ? bastions.map(toBastion) : []),
+            ...bastions.filter((b) => b.account === account.name).map(toBastion),
         ];
     }
-    routing.attachmentIngress[home.name] = bastions.map(toBastion);
+    for (const b of bastions) routing.attachmentIngress[b.account] = [...(routing.attachmentIngress[b.account] ?? []), toBastion(b)];
+    // Every region's hub peers with the global hub only: a bastion's /24 goes to its VCN's attachment on
+    // its own hub, from the global hub to the peering toward the bastion's region, and from any other hub
+    // to the peering toward the global hub, which passes it on (its peering attachments carry the rule too).
     for (const stack of plan.stacks) {
         const hub = stack.hub;
-        if (hub === homeHub) {
-            const toHome = bastions.map((b): TunnelRoute => ({ destination: b.cidr, nextHop: { kind: "vcnAttachment", account: home.name }, reason: `operators' tunnel addresses of ${b.account}/${b.vm}` }));
-            routing.drg[hub] = { vcnAttachments: toHome, remotePeerings: toHome };
-        } else {
-            routing.drg[hub] = {
-                vcnAttachments: bastions.map((b) => ({ destination: b.cidr, nextHop: { kind: "remotePeering", region: home.region }, reason: `operators' tunnel addresses of ${b.account}/${b.vm}, in ${home.region}` })),
-                remotePeerings: [],
-            };
-        }
+        const rules = bastions.map((b): TunnelRoute => {
+            const home = accountOf(b.account);
+            const reason = `operators' tunnel addresses of ${b.account}/${b.vm}`;
+            if (home.regionHub === hub) return { destination: b.cidr, nextHop: { kind: "vcnAttachment", account: home.name }, reason };
+            const via = hub === globalStack.hub ? home.region : globalStack.region;
+            return { destination: b.cidr, nextHop: { kind: "remotePeering", region: via }, reason: `${reason}, in ${home.region}` };
+        });
+        const transits = hub === globalStack.hub || bastions.some((b) => accountOf(b.account).regionHub === hub);
+        routing.drg[hub] = { vcnAttachments: rules, remotePeerings: transits ? rules : [] };
     }
     routing.skipSourceDestCheck = bastions.map((b) => ({ account: b.account, vm: b.vm }));
     return routing;

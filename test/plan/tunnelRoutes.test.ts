@@ -8,7 +8,12 @@ import { parseNetwork, overlaps } from "../../model/cidr";
 import { bastionVms } from "../../plan/bastions";
 import { tunnelRouting, WIREGUARD_TUNNEL_SPACE } from "../../plan/tunnelRoutes";
 import { instancesOf } from "../../render/lookup";
-import { realPlan } from "../render/fixtures";
+import { realPlan, TOPOLOGY_FILE } from "../render/fixtures";
+import { loadTopology } from "../../model/load";
+import { loadAllowances } from "../../model/allowances";
+import { loadOciLimits } from "../../model/ociLimits";
+import { buildPlan } from "../../plan/index";
+import { scaledTopology } from "./fixtures";
 
 const { plan } = realPlan();
 const routing = tunnelRouting(plan);
@@ -66,5 +71,26 @@ describe("tunnel routing", () => {
             ingress: routing.bastions.length,
             drgRules: routing.bastions.length * 2 + (plan.stacks.length - 1) * routing.bastions.length,
         });
+    });
+});
+
+describe("tunnel routing with bastions in several accounts (the bench's synthetic topologies)", () => {
+    const scaled = buildPlan(scaledTopology(loadTopology(TOPOLOGY_FILE), 4), loadAllowances(), loadOciLimits(), { addressSpace: "10.0.0.0/14" });
+    const many = tunnelRouting(scaled);
+    const accounts = [...new Set(many.bastions.map((b) => b.account))];
+
+    it("routes each bastion's /24 to that bastion in its own VCN and to its own attachment on its hub", () => {
+        expect(accounts.length).toBe(4);
+        expect(new Set(many.bastions.map((b) => b.cidr)).size).toBe(many.bastions.length);
+        for (const b of many.bastions) {
+            const own = scaled.accounts.find((a) => a.name === b.account)!;
+            expect(many.vcn[b.account]).toContainEqual(expect.objectContaining({ destination: b.cidr, nextHop: { kind: "bastion", account: b.account, vm: b.vm, privateIp: b.privateIp } }));
+            expect(many.attachmentIngress[b.account].map((r) => r.destination)).toContain(b.cidr);
+            expect(many.drg[own.regionHub].vcnAttachments).toContainEqual(expect.objectContaining({ destination: b.cidr, nextHop: { kind: "vcnAttachment", account: b.account } }));
+            // No other VCN sends that /24 anywhere but its DRG.
+            for (const other of scaled.accounts.filter((a) => a.name !== b.account)) {
+                expect(many.vcn[other.name].filter((r) => r.destination === b.cidr)).toEqual([]);
+            }
+        }
     });
 });
