@@ -5,6 +5,8 @@
 import { contains, overlaps, parseNetwork, type Network } from "./cidr";
 import { limitUrl, type OciLimits } from "./ociLimits";
 import { formatPath, type PathSegment } from "./yamlPath";
+import { TLS_ONLY_PORTS } from "./tlsOnlyPorts";
+import { WIREGUARD_TUNNEL_SPACE } from "./tunnelSpace";
 import type { RegionKey, Role, RoleName, ServiceDef, ServicePort, Topology, Vm } from "./schema";
 
 /** A problem found by a check, before its path is turned into text and given a line. */
@@ -23,6 +25,7 @@ export function validateTopology(topology: Topology, limits: OciLimits): PathPro
     const problems: PathProblem[] = [];
     const report = (path: PathSegment[], message: string) => problems.push({ path, message });
     checkServices(topology, report);
+    checkTlsOnlyPorts(topology, report);
     checkOciLimits(topology, limits, report);
     checkSharedNames(topology, report);
     checkStartOrder(topology, report);
@@ -37,6 +40,15 @@ export function validateTopology(topology: Topology, limits: OciLimits): PathPro
 }
 
 type Report = (path: PathSegment[], message: string) => void;
+
+/** Ports their service serves only over TLS say so (`tls: true`), so plan, firewall and policies agree with the rendered config. */
+function checkTlsOnlyPorts(topology: Topology, report: Report): void {
+    for (const [name, required] of Object.entries(TLS_ONLY_PORTS)) {
+        topology.services[name]?.ports.forEach((port, index) => {
+            if (required.ports.includes(port.name) && !port.tls) report(["services", name, "ports", index], `port ${port.name} must say tls: true (${required.why})`);
+        });
+    }
+}
 
 /** Real calendar dates, strictly increasing: each names one key version, made once. */
 function checkKeyRotations(topology: Topology, report: Report): void {
@@ -281,6 +293,9 @@ function checkEveryVm(topology: Topology, report: Report): void {
 
 function checkAddressSpace(topology: Topology, report: Report): void {
     const space = parseCidr(topology.addressSpace, ["addressSpace"], report);
+    if (space && overlaps(space, parseNetwork(WIREGUARD_TUNNEL_SPACE))) {
+        report(["addressSpace"], `${topology.addressSpace} overlaps ${WIREGUARD_TUNNEL_SPACE}, the operators' WireGuard tunnel addresses, which every VCN routes to its bastions`);
+    }
     const blocks: { role: RoleName; cidr: Network }[] = [];
     for (const [roleName, role] of Object.entries(topology.roles) as [RoleName, Role][]) {
         const at = ["roles", roleName, "block"];

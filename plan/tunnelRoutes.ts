@@ -17,11 +17,11 @@
  * Every VM then admits SSH from the tunnel space instead of from the bastions' addresses.
  */
 import { addressAt, overlaps, parseNetwork, sliceOf } from "../model/cidr";
+import { WIREGUARD_TUNNEL_SPACE } from "../model/tunnelSpace";
 import { bastionVms } from "./bastions";
 import type { TopologyPlan } from "./types";
 
-/** Tunnel addresses of all bastions: outside every VCN (the plan's address space must not overlap it). */
-export const WIREGUARD_TUNNEL_SPACE = "172.29.0.0/16";
+export { WIREGUARD_TUNNEL_SPACE };
 
 /** The tunnel /24 of the `index`-th bastion (plan order across all accounts) and the bastion's address in it. */
 export function wireguardTunnel(index: number, addressSpace: string): { cidr: string; address: string; peerAddress: (host: number) => string } {

@@ -128,6 +128,21 @@ describe("YAML and structure errors", () => {
         expect(problem.line).toBe(lineOf(text, "ocpus: four"));
     });
 
+    it("refuses a port its service serves only over TLS when the catalogue does not say tls: true", () => {
+        const needle = "      - { name: http, port: 3100, tls: true, metrics: true,";
+        const text = edit(needle, "      - { name: http, port: 3100, metrics: true,");
+        const problem = problemAt(text, "services.loki.ports[0]");
+        expect(problem.message).toMatch(/^port http must say tls: true \(Loki serves/);
+        expect(problem.line).toBe(lineOf(text, "      - { name: http, port: 3100, metrics: true,"));
+    });
+
+    it("refuses an address space that overlaps the operators' WireGuard tunnel addresses", () => {
+        const text = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 172.16.0.0/12\n");
+        const problem = problemAt(text, "addressSpace");
+        expect(problem.message).toBe("172.16.0.0/12 overlaps 172.29.0.0/16, the operators' WireGuard tunnel addresses, which every VCN routes to its bastions");
+        expect(problem.line).toBe(lineOf(text, "addressSpace: 172.16.0.0/12"));
+    });
+
     it("names a missing role and an account of an unknown region or role", () => {
         const withoutRole = edit("  logs:\n    specSection: \"8\"", "  journal:\n    specSection: \"8\"");
         expect(problemAt(withoutRole, "roles.logs").message).toMatch(/missing required key/);
