@@ -465,7 +465,7 @@ export const FLOWS: Flow[] = [
     },
     {
         name: "alertmanager-delivers",
-        description: "Alertmanager receives a firing alert and delivers it to its receiver (the lab's sink)",
+        description: "Alertmanager takes a firing alert from Prometheus' leaf over mutual TLS (refusing a client without one) and delivers it to its receiver (the lab's sink)",
         run: async (lab) => {
             const am = one(lab, "alertmanager");
             const sinkLog = "/tmp/lab-sink.jsonl";
@@ -475,14 +475,25 @@ export const FLOWS: Flow[] = [
             const prom = one(lab, "prometheus");
             const amUrl = /targets:\s*\n\s*-\s*"([^"]+)"/.exec(file(prom, "/etc/prometheus/prometheus.yml"))?.[1];
             expect(amUrl, "prometheus.yml names no Alertmanager");
+            // Prometheus' alerting client as rendered: https, its own leaf, the internal CA.
+            const alerting = /alertmanagers:[\s\S]*?static_configs:/.exec(file(prom, "/etc/prometheus/prometheus.yml"))?.[0] ?? "";
+            const tlsFile = (key: string) => new RegExp(`${key}:\\s*"?([^"\\n]+)"?`).exec(alerting)?.[1] ?? "";
+            const tls = { ca: tlsFile("ca_file"), cert: tlsFile("cert_file"), key: tlsFile("key_file") };
+            expect(/scheme:\s*https/.test(alerting) && tls.ca && tls.cert && tls.key, "prometheus.yml does not send alerts over https with a client certificate");
+            const curl = `curl -sS -m 5 -o /dev/null -w '%{http_code}' --capath /tmp/lab-no-capath --cacert ${tls.ca}`;
+            prom.machine.run("mkdir -p /tmp/lab-no-capath");
             const alert = JSON.stringify([{ labels: { alertname: "LabFlowAlert", severity: "critical", service: "lab", account: am.account.name, vm: am.vm.name }, annotations: { summary: "lab flow alert" } }]);
-            const post = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d @- http://${amUrl}/api/v2/alerts`, { input: alert });
-            expect(post.stdout.trim() === "200", `POST /api/v2/alerts from Prometheus' VM: ${post.stdout.trim()} ${post.stderr.trim()}`);
+            const anonymous = prom.machine.run(`${curl} -H 'Content-Type: application/json' -d @- https://${amUrl}/api/v2/alerts`, { input: alert });
+            expect(anonymous.code !== 0, `Alertmanager took an alert from a client without a certificate (HTTP ${anonymous.stdout})`);
+            const plain = prom.machine.run(`curl -sS -m 5 -o /dev/null -w '%{http_code}' http://${amUrl}/api/v2/silences`);
+            expect(plain.code !== 0 || !/^2/.test(plain.stdout), `Alertmanager answered clear-text HTTP ${plain.stdout}`);
+            const post = prom.machine.run(`${curl} --cert ${tls.cert} --key ${tls.key} -H 'Content-Type: application/json' -d @- https://${amUrl}/api/v2/alerts`, { input: alert });
+            expect(post.stdout.trim() === "200", `POST /api/v2/alerts from Prometheus' VM with its leaf: ${post.stdout.trim()} ${post.stderr.trim()}`);
             const got = await eventually("the sink receives the alert", 40, () => {
                 const r = am.machine.run(`cat ${sinkLog} 2>/dev/null`);
                 return r.stdout.includes("LabFlowAlert") ? r.stdout : undefined;
             });
-            return `delivered to ${JSON.parse(got.trim().split("\n")[0]).url}`;
+            return `over mutual TLS with Prometheus' leaf (no certificate, clear text: refused); delivered to ${JSON.parse(got.trim().split("\n")[0]).url}`;
         },
     },
     {

@@ -55,11 +55,15 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
     // One leaf for both sides: the server certificate of its API, and the client certificate of
     // its scrapes (Loki and Prometheus itself require one; the other TLS targets ignore it).
     const tls = internalTlsFiles(account, vm, "prometheus", { dir: "/etc/prometheus/tls", owner: "root", group: "prometheus" });
-    let alertmanagers = dependencyTargets(ctx, "alertmanager").map((t) => `${t.ip}:${requirePort(t, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
-    if (alertmanagers.length === 0) {
-        alertmanagers = instancesOf(plan, "alertmanager").map((i) => `${i.vm.privateIp}:${requirePort(i.placement, `${label} prometheus → alertmanager`, "http", "api", "web").port}`);
+    let alertmanagerPorts = dependencyTargets(ctx, "alertmanager").map((t) => ({ ip: t.ip, port: requirePort(t, `${label} prometheus → alertmanager`, "http", "api", "web") }));
+    if (alertmanagerPorts.length === 0) {
+        alertmanagerPorts = instancesOf(plan, "alertmanager").map((i) => ({ ip: i.vm.privateIp, port: requirePort(i.placement, `${label} prometheus → alertmanager`, "http", "api", "web") }));
     }
-    if (alertmanagers.length === 0) throw new Error(`${label} prometheus: no alertmanager in the plan`);
+    if (alertmanagerPorts.length === 0) throw new Error(`${label} prometheus: no alertmanager in the plan`);
+    const alertmanagers = alertmanagerPorts.map((a) => `${a.ip}:${a.port.port}`);
+    // Alertmanager takes only clients with a certificate of the internal CA: Prometheus presents its leaf.
+    const alertmanagersHttps = alertmanagerPorts.every((a) => a.port.tls);
+    if (!alertmanagersHttps && alertmanagerPorts.some((a) => a.port.tls)) throw new Error(`${label} prometheus: some Alertmanagers serve TLS and some do not; one alerting scheme is needed`);
     const jobs = scrapeJobs(plan.scrapeTargets).map((j) => ({
         ...j,
         params: metricsParams(plan, j.targets[0]),
@@ -82,6 +86,7 @@ export function renderPrometheus(ctx: ServiceContext): FileSpec[] {
                 scrapeInterval: placement.def.env.SCRAPE_INTERVAL ?? "15s",
                 replica: vm.resourceName,
                 alertmanagers,
+                alertmanagersTls: alertmanagersHttps ? tls : undefined,
                 jobs,
             }),
         },
@@ -171,23 +176,4 @@ export function renderAlertRules(ctx: ServiceContext): FileSpec[] {
     }
     const path = ctx.placement.def.files.find((f) => f.startsWith("/etc/prometheus/rules/")) ?? "/etc/prometheus/rules/blitzhub.rules.yml";
     return [{ path, content: renderTemplate("prometheus/rules.yml.hbs", { vmLabel: label, groups }) }];
-}
-
-export function renderAlertmanager(ctx: ServiceContext): FileSpec[] {
-    const { placement } = ctx;
-    const label = vmLabel(ctx.account, ctx.vm);
-    const configPath = placement.def.files.find((f) => /alertmanager\.ya?ml$/.test(f)) ?? "/etc/alertmanager/alertmanager.yml";
-    const dir = configPath.replace(/\/[^/]+$/, "");
-    const receivers = ["critical", "warning", "operators"].map((name) => {
-        const secret = placement.def.secrets.find((s) => s.path === `secret/alertmanager/slack_${name}_url`);
-        if (!secret) throw new Error(`${label} alertmanager: the catalogue declares no secret/alertmanager/slack_${name}_url for the ${name} receiver`);
-        return { name, urlFile: `${dir}/slack-${name}.url`, channel: `#blitzhub-${name}`, secret: secret.path };
-    });
-    const validate = `amtool check-config ${configPath}`;
-    const reload = "systemctl reload alertmanager";
-    return [
-        { path: configPath, content: renderTemplate("alertmanager/alertmanager.yml.hbs", { vmLabel: label, receivers }), validate, reload },
-        // The webhook URL of each receiver, filled in from its secret at delivery (readable by Alertmanager only).
-        ...receivers.map((r) => ({ path: r.urlFile, content: `@@secret:${r.secret}@@\n`, mode: "0640", validate, reload })),
-    ];
 }

@@ -3,6 +3,7 @@
  * host concerns (firewall, logrotate, backup timers). Pure.
  */
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
+import { renderAlertmanager } from "./alertmanager";
 import { renderAnsible } from "./ansible";
 import { renderArgocd } from "./argocd";
 import { backupStore, renderBackupTimers } from "./backupTimers";
@@ -21,7 +22,7 @@ import { renderMinio, renderOffsiteBackup } from "./minio";
 import { renderModsecurity, renderNginx, renderRpcGateway } from "./nginx";
 import { renderNodeExporter } from "./nodeExporter";
 import { renderOtelCollector } from "./otelCollector";
-import { renderAlertmanager, renderPrometheus } from "./prometheus";
+import { renderPrometheus } from "./prometheus";
 import { renderPromtail } from "./promtail";
 import { renderRabbitmq } from "./rabbitmq";
 import { renderReact } from "./react";

@@ -2,13 +2,13 @@
 // The lab's `systemctl` (installed at /usr/local/sbin/systemctl inside each lab VM only): the
 // machines here have no systemd, so this runs a unit the way its unit file says (User, Group,
 // Environment, EnvironmentFile, RuntimeDirectory, WorkingDirectory, ExecStartPre, ExecStart,
-// ExecReload, PIDFile, LimitNOFILE) and keeps its pid under /run/lab-units. Only the verbs the
+// ExecReload, PIDFile, LimitNOFILE, and drop-ins in <unit>.d/*.conf) and keeps its pid under /run/lab-units. Only the verbs the
 // project's cloud-init and delivery scripts use: start, stop, restart, reload, try-reload-or-restart,
 // reload-or-restart, enable [--now], disable [--now], is-active, daemon-reload.
 // Differences from systemd, on purpose: `reload` of a unit that is not running starts it (on a VM,
 // apt started it at install; here policy-rc.d kept it down), and a oneshot runs in the foreground.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, unlinkSync, chownSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, unlinkSync, chownSync } from "node:fs";
 
 const UNIT_DIRS = ["/etc/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"];
 const STATE = "/run/lab-units";
@@ -18,24 +18,33 @@ function unitName(name) {
     return /\.(service|timer|target|socket)$/.test(name) ? name : `${name}.service`;
 }
 
+/** List settings: each line adds one; an empty assignment (`ExecStart=`) clears what came before, as in systemd. */
+const LISTS = { Environment: "env", EnvironmentFile: "envFiles", ExecStartPre: "pre", ExecStart: "start", ExecReload: "reload" };
+
 function parseUnit(name) {
     const file = UNIT_DIRS.map((d) => `${d}/${name}`).find((f) => existsSync(f));
     if (!file) return undefined;
     const unit = { file, env: [], envFiles: [], pre: [], start: [], reload: [] };
-    let section = "";
-    for (const raw of readFileSync(file, "utf8").split("\n")) {
-        const line = raw.trim();
-        if (line.startsWith("[")) section = line;
-        if (section !== "[Service]" || !line.includes("=") || line.startsWith("#")) continue;
-        const i = line.indexOf("=");
-        const key = line.slice(0, i).trim();
-        const value = line.slice(i + 1).trim();
-        if (key === "Environment") unit.env.push(value);
-        else if (key === "EnvironmentFile") unit.envFiles.push(value);
-        else if (key === "ExecStartPre") unit.pre.push(value);
-        else if (key === "ExecStart") unit.start.push(value);
-        else if (key === "ExecReload") unit.reload.push(value);
-        else unit[key] = value;
+    // Drop-ins (`<unit>.d/*.conf`) after the unit file, in file-name order; a name in /etc wins over the same name below.
+    const dropIns = new Map();
+    for (const d of [...UNIT_DIRS].reverse()) {
+        const dir = `${d}/${name}.d`;
+        if (!existsSync(dir)) continue;
+        for (const f of readdirSync(dir).filter((f) => f.endsWith(".conf"))) dropIns.set(f, `${dir}/${f}`);
+    }
+    for (const path of [file, ...[...dropIns.keys()].sort().map((f) => dropIns.get(f))]) {
+        let section = "";
+        for (const raw of readFileSync(path, "utf8").split("\n")) {
+            const line = raw.trim();
+            if (line.startsWith("[")) section = line;
+            if (section !== "[Service]" || !line.includes("=") || line.startsWith("#")) continue;
+            const i = line.indexOf("=");
+            const key = line.slice(0, i).trim();
+            const value = line.slice(i + 1).trim();
+            if (LISTS[key] && value === "") unit[LISTS[key]] = [];
+            else if (LISTS[key]) unit[LISTS[key]].push(value);
+            else unit[key] = value;
+        }
     }
     return unit;
 }
@@ -189,7 +198,10 @@ async function main(argv) {
         else if (verb === "start") code = await start(name);
         else if (verb === "stop") code = stop(name);
         else if (verb === "restart") {
+            // As systemd: the old process is gone (its ports free) before the new one starts.
+            const old = pidOf(name, parseUnit(name));
             stop(name);
+            for (let i = 0; i < 100 && old && alive(old); i++) await new Promise((r) => setTimeout(r, 100));
             await new Promise((r) => setTimeout(r, 300));
             code = await start(name);
         } else if (verb === "reload" || verb === "reload-or-restart" || verb === "try-reload-or-restart") code = await reload(name);

@@ -46,6 +46,12 @@ export function clearTextListener(path: string, content: string): string | undef
         if (!lines.some((l) => /--web\.config\.file=\S/.test(l))) return "Prometheus API without --web.config.file (no TLS, no client authentication)";
         return undefined;
     }
+    if (/^\/etc\/prometheus\/prometheus\.ya?ml$/.test(path)) {
+        // The alerting block, up to the next top-level key: its Alertmanagers must be reached over https.
+        const alerting = /^alerting:[ \t]*\n((?:[ \t]+\S.*\n|[ \t]*\n)*)/m.exec(content.replace(/#.*$/gm, ""))?.[1] ?? "";
+        if (/targets:/.test(alerting) && !/^\s*-?\s*scheme:\s*"?https"?\s*$/m.test(alerting)) return "Prometheus sending alerts to Alertmanager in clear text (alerting.alertmanagers without scheme: https)";
+        return undefined;
+    }
     if (/^\/etc\/rabbitmq\/rabbitmq\.conf$/.test(path)) {
         const tcp = lines.filter((l) => /^listeners\.tcp(\.|\s*=)/.test(l));
         const off = tcp.length > 0 && tcp.every((l) => /^listeners\.tcp\s*=\s*none$/.test(l));
@@ -59,7 +65,7 @@ export function clearTextListener(path: string, content: string): string | undef
 
 /**
  * Mandatory: the internal services that carry credentials or user data across hosts (Vault,
- * Redis, RabbitMQ, MinIO, Loki, Prometheus) speak TLS, and their clients use it. Reads the configs each delivery command installs (its `stdin`),
+ * Redis, RabbitMQ, MinIO, Loki, Prometheus, Alertmanager) speak TLS, and their clients use it. Reads the configs each delivery command installs (its `stdin`),
  * so it judges what will land on the VMs, not what the topology claims.
  */
 /**
@@ -75,15 +81,38 @@ export function clearTextDistribution(files: Map<string, string>): string | unde
     return undefined;
 }
 
+/**
+ * What one delivery says about Alertmanager: one that installs its config must also install the
+ * systemd drop-in that starts it with `--web.config.file` (a web config requiring client
+ * certificates) and either `--cluster.tls-config` or gossip turned off (`--cluster.listen-address=`).
+ */
+export function clearTextAlertmanager(files: Map<string, string>): string | undefined {
+    if (![...files.keys()].some((p) => /^\/etc\/alertmanager\/alertmanager\.ya?ml$/.test(p))) return undefined;
+    const dropIns = [...files.entries()].filter(([p]) => /^\/etc\/systemd\/system\/alertmanager\.service\.d\/[^/]+\.conf$/.test(p)).sort(([a], [b]) => a.localeCompare(b));
+    const execStart = dropIns
+        .flatMap(([, c]) => c.split("\n"))
+        .map((l) => /^ExecStart=(.*)$/.exec(l.trim())?.[1])
+        .filter((v): v is string => v !== undefined)
+        .pop();
+    if (!execStart) return "Alertmanager started by its unit's own command: no drop-in adds --web.config.file (its API, 9093, in clear text and open to anyone)";
+    const webConfig = /--web\.config\.file=(\S+)/.exec(execStart)?.[1];
+    if (!webConfig) return "Alertmanager without --web.config.file (its API, 9093, in clear text and open to anyone)";
+    const web = (files.get(webConfig) ?? "").replace(/#.*$/gm, "");
+    if (!/^\s*cert_file:\s*\S/m.test(web) || !/^\s*client_auth_type:\s*"?RequireAndVerifyClientCert"?\s*$/m.test(web)) return `Alertmanager's web config ${webConfig} does not serve TLS requiring a verified client certificate`;
+    const gossipOff = /--cluster\.listen-address=(\s|$)/.test(execStart);
+    if (!gossipOff && !/--cluster\.tls-config=\S/.test(execStart)) return "Alertmanager gossip (9094) in clear text: neither --cluster.tls-config nor --cluster.listen-address= (off)";
+    return undefined;
+}
+
 export const internalTlsDisabled: BlitzStackPolicy = {
     name: "no-internal-service-without-tls",
     description:
-        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, and Prometheus keep TLS on in the configs delivered to the VMs; Loki and Prometheus require client certificates.",
+        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, Prometheus and Alertmanager (API, gossip, Prometheus' alerting client) keep TLS on in the configs delivered to the VMs; Loki, Prometheus and Alertmanager require client certificates.",
     enforcementLevel: "mandatory",
     // Inside the VMs' configs: neither CIS OCI nor Checkov looks there.
     frameworks: PROJECT_RULE,
     remediationSteps:
-        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file.",
+        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file; Alertmanager --web.config.file (RequireAndVerifyClientCert) and --cluster.tls-config from its systemd drop-in, and scheme: https in Prometheus' alerting.alertmanagers.",
     validateStack: (args, reportViolation) => {
         const delivered = deliveredFilesOf(args.resources);
         const perCommand = new Map<string, { command: (typeof delivered)[number]["command"]; files: Map<string, string> }>();
@@ -97,6 +126,8 @@ export const internalTlsDisabled: BlitzStackPolicy = {
         for (const { command, files } of perCommand.values()) {
             const reason = clearTextDistribution(files);
             if (reason) reportViolation(`${command.name}: ${reason}; queue contents and the cluster's state would cross the network in clear text`, command.urn);
+            const alertmanager = clearTextAlertmanager(files);
+            if (alertmanager) reportViolation(`${command.name}: ${alertmanager}; anyone who reaches it could post alerts or silence them`, command.urn);
         }
     },
 };

@@ -136,6 +136,18 @@ describe("YAML and structure errors", () => {
         expect(problem.line).toBe(lineOf(text, "      - { name: http, port: 3100, metrics: true,"));
     });
 
+    it("refuses Alertmanager's API or gossip port without tls: true (both are served over mutual TLS)", () => {
+        for (const [needle, plain, index, name] of [
+            ["      - { name: http, port: 9093, tls: true, metrics: true,", "      - { name: http, port: 9093, metrics: true,", 0, "http"],
+            ["      - { name: cluster, port: 9094, tls: true,", "      - { name: cluster, port: 9094,", 1, "cluster"],
+        ] as const) {
+            const text = edit(needle, plain);
+            const problem = problemAt(text, `services.alertmanager.ports[${index}]`);
+            expect(problem.message).toMatch(new RegExp(`^port ${name} must say tls: true \\(Alertmanager serves its API and its peer gossip over mutual TLS`));
+            expect(problem.line).toBe(lineOf(text, plain));
+        }
+    });
+
     it("refuses an address space that overlaps the operators' WireGuard tunnel addresses", () => {
         const text = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 172.16.0.0/12\n");
         const problem = problemAt(text, "addressSpace");

@@ -3,7 +3,8 @@ import * as oci from "@pulumi/oci";
 import { describe, expect, it } from "vitest";
 import { remoteScript } from "../../components/delivery/deliveryScript";
 import { deliveredFiles, LOCAL_COMMAND } from "../../policies/lib/deliveredFiles";
-import { clearTextDistribution, clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
+import { clearTextAlertmanager, clearTextDistribution, clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
+import { ALERTMANAGER_DROP_IN as AM_DROP_IN } from "../../render/alertmanager";
 import { publicHttpWithoutTls } from "../../policies/transport/publicHttpWithoutTls";
 import type { RenderedFile } from "../../render/types";
 import { realPlan } from "../render/fixtures";
@@ -74,6 +75,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         ["EU-LOG-01", "loki", "fluentd"],
         ["EU-FE-01", "app", "promtail"],
         ["EU-MON-01", "observability", "prometheus"],
+        ["EU-MON-01", "alertmanager", "alertmanager"],
     ] as const;
 
     it("reads the files back from a delivery script", () => {
@@ -83,7 +85,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         for (const f of vault) expect(back.get(f.path)).toBe(f.content);
     });
 
-    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail and Prometheus configs", async () => {
+    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail, Prometheus and Alertmanager configs", async () => {
         const resources = rendered.map(([a, v, s]) => deliveryCommand(`${a}-${v}-${s}-config`.toLowerCase(), of(a, v, s)));
         expect(resources.every((r) => String(r.inputs.stdin).length > 0)).toBe(true);
         expect(await check(internalTlsDisabled, resources)).toEqual([]);
@@ -107,7 +109,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         expect(clearTextListener("/etc/rabbitmq/rabbitmq.conf", "loopback_users.guest = true\n")).toMatch(/default 5672/);
     });
 
-    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config, and a clear-text Erlang distribution", async () => {
+    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config or sending alerts in clear text, Alertmanager without its TLS drop-in, web config, client certificates or gossip TLS, and a clear-text Erlang distribution", async () => {
         const swap = (list: RenderedFile[], path: string, change: (s: string) => string) => {
             expect(list.some((f) => f.path === path), path).toBe(true);
             return list.map((f) => (f.path === path ? { ...f, content: change(f.content) } : f));
@@ -122,10 +124,20 @@ describe("no-internal-service-without-tls (mandatory)", () => {
             "promtail-config": swap(of("EU-FE-01", "app", "promtail"), "/etc/promtail/config.yml", (s) => s.replace('url: "https://', 'url: "http://')),
             "prometheus-config": swap(of("EU-MON-01", "observability", "prometheus"), "/etc/default/prometheus", (s) => s.replace(/ --web\.config\.file=\S+"/, '"')),
             "rabbitmq-dist-config": swap(of("EU-DATA-01", "broker", "rabbitmq"), "/etc/rabbitmq/rabbitmq-env.conf", (s) => s.replace(/^SERVER_ADDITIONAL_ERL_ARGS=.*$/m, "")),
+            "prometheus-alerting-config": swap(of("EU-MON-01", "observability", "prometheus"), "/etc/prometheus/prometheus.yml", (s) => s.replace("    - scheme: https\n", "    - scheme: http\n")),
+            "alertmanager-no-drop-in-config": of("EU-MON-01", "alertmanager", "alertmanager").filter((f) => !f.path.includes("alertmanager.service.d")),
+            "alertmanager-no-web-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), AM_DROP_IN, (s) => s.replace(/ --web\.config\.file=\S+/, "")),
+            "alertmanager-anyone-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), "/etc/alertmanager/web.yml", (s) => s.replace("RequireAndVerifyClientCert", "VerifyClientCertIfGiven")),
+            "alertmanager-gossip-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), AM_DROP_IN, (s) => s.replace(/ --cluster\.tls-config=\S+/, "")),
         };
         const violations = await check(internalTlsDisabled, Object.entries(broken).map(([name, list]) => deliveryCommand(name, list)));
         expect(violations.map((v) => v.resourceName).sort()).toEqual(Object.keys(broken).sort());
         expect(violations.every((v) => v.enforcement === "mandatory")).toBe(true);
+        // Alertmanager with gossip turned off needs no gossip TLS; Prometheus with no Alertmanager sends no alerts.
+        const am = new Map(of("EU-MON-01", "alertmanager", "alertmanager").map((f) => [f.path, f.content]));
+        am.set(AM_DROP_IN, am.get(AM_DROP_IN)!.replace(/--cluster\.listen-address=\S+ --cluster\.tls-config=\S+/, "--cluster.listen-address="));
+        expect(clearTextAlertmanager(am)).toBeUndefined();
+        expect(clearTextListener("/etc/prometheus/prometheus.yml", "alerting:\n  alertmanagers: []\nscrape_configs: []\n")).toBeUndefined();
         // A single broker (no cluster peers) has no distribution to protect.
         expect(clearTextDistribution(new Map([["/etc/rabbitmq/rabbitmq.conf", "listeners.tcp = none\n"]]))).toBeUndefined();
     });

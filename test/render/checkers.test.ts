@@ -1,6 +1,6 @@
 /**
  * Every rendered file of every VM through its real checker (nginx -t, haproxy -c, promtool
- * check config + rules, amtool check-config, redis-server on a unix socket, logrotate -d,
+ * check config + rules, amtool check-config and Alertmanager started with its TLS files, redis-server on a unix socket, logrotate -d,
  * nft -c, systemd-analyze verify), laid over the host at its VM path in a private mount
  * namespace. A missing checker skips its checks with the install command, or fails under CI=true.
  */
@@ -88,6 +88,8 @@ describe.runIf(sandbox)("the checks catch broken files", () => {
         { name: "haproxy: unknown backend", vm: "EU-NET-01/haproxy-1", path: "/etc/haproxy/haproxy.cfg", checker: CHECKERS.haproxy, mutate: (s) => s.replace("default_backend ws_backend", "default_backend no_such_backend") },
         { name: "prometheus rules: bad PromQL", vm: "EU-MON-01/observability", path: "/etc/prometheus/rules/blitzhub.rules.yml", checker: CHECKERS.promtool, mutate: (s) => s.replace(/expr: "[^"]*"/, 'expr: "rate(foo[5m]) >"') },
         { name: "alertmanager: unknown receiver", vm: "EU-MON-01/alertmanager", path: "/etc/alertmanager/alertmanager.yml", checker: CHECKERS.amtool, mutate: (s) => s.replace("receiver: critical", "receiver: nobody") },
+        { name: "alertmanager: web config with an unknown client_auth_type", vm: "EU-MON-01/alertmanager", path: "/etc/alertmanager/web.yml", checker: CHECKERS.amtool, mutate: (s) => s.replace("RequireAndVerifyClientCert", "RequireAndVerifyClientCerts") },
+        { name: "alertmanager: gossip TLS naming a missing key", vm: "EU-MON-01/alertmanager", path: "/etc/alertmanager/cluster-tls.yml", checker: CHECKERS.amtool, mutate: (s) => s.replace(/key_file: "[^"]+"/, 'key_file: "/etc/alertmanager/tls/missing.key"') },
         { name: "redis: unknown directive", vm: "EU-BE-01/redis-primary", path: "/etc/redis/redis.conf", checker: CHECKERS.redis, mutate: (s) => `${s}maxmemory-polic allkeys-lru\n` },
         { name: "logrotate: unknown keyword", vm: "EU-FE-01/app", path: "/etc/logrotate.d/nginx", checker: CHECKERS.logrotate, mutate: (s) => s.replace("missingok", "missingokk") },
         { name: "nftables: bad port", vm: "EU-BE-01/redis-primary", path: "/etc/nftables.conf", checker: CHECKERS.nft, mutate: (s) => s.replace("tcp dport 22", "tcp dport 99999") },

@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
 import { realPlan } from "./fixtures";
+import { DEBIAN_BUILDS } from "../../lab/provision";
 import type { RenderedFile } from "../../render/types";
 
 /** A Debian program the tests use as a checker, and the package that ships it. */
@@ -145,6 +146,11 @@ export async function validateVm(files: RenderedFile[], services: Set<string>): 
                         `getent group ${a} >/dev/null || echo "${a}:x:${SANDBOX_ID_BASE + i}:" >> /etc/group; ` +
                         `getent passwd ${a} >/dev/null || echo "${a}:x:${SANDBOX_ID_BASE + i}:$(getent group ${a} | cut -d: -f3)::/nonexistent:/usr/sbin/nologin" >> /etc/passwd`,
                 ),
+            // Release binaries a check runs at their VM path (Alertmanager's check starts the daemon):
+            // Debian's build of the same program, as the lab installs it.
+            ...Object.values(DEBIAN_BUILDS)
+                .flatMap((b) => Object.entries(b))
+                .map(([vmPath, debian]) => `if [ ! -e ${vmPath} ] && [ -x ${debian} ]; then mkdir -p ${dirname(vmPath)} && ln -s ${debian} ${vmPath}; fi`),
             // HAProxy's bootstrap certificate, made by cloud-init before any delivery (its https bind needs one).
             `if [ -e /etc/haproxy/haproxy.cfg ] && [ -z "$(ls -A /etc/haproxy/certs 2>/dev/null)" ]; then mkdir -p /etc/haproxy/certs && cp ${stage}/bootstrap.pem /etc/haproxy/certs/bootstrap-self-signed.pem; fi`,
             ...checks.flatMap((c, i) => [`echo "@@BEGIN ${i}"`, `( ${c.command} ) </dev/null 2>&1`, `echo "@@END ${i} $?"`]),
