@@ -1,5 +1,5 @@
 /** Fastify's application config on the BE A1: `/app/config/fastify.js` and `websocket.js`, peers by IP, secrets as placeholders. */
-import { INTERNAL_CA_BUNDLE_PATH } from "./internalPki";
+import { INTERNAL_CA_BUNDLE_PATH, internalTlsFiles } from "./internalPki";
 import { dependencyTargets, instancesOf, requirePort, vmLabel } from "./lookup";
 import { RABBITMQ_APP_USER } from "./rabbitmq";
 import { redisUsers } from "./redis";
@@ -42,6 +42,7 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
         pubSubChannel: String(settings.redisPubSubChannel ?? "transactions"),
     };
     const owner = { owner: "app", group: "app", mode: "0600" };
+    const otelTls = otel ? internalTlsFiles(account, vm, "fastify", { dir: "/app/config/tls", owner: "app", group: "app" }) : undefined;
     const validate = "node --check /app/config/fastify.js && node --check /app/config/websocket.js";
     const runtime = def.install.runtime;
     if (!runtime) throw new Error(`${label} fastify: the catalogue gives it no Node.js runtime`);
@@ -75,7 +76,13 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
                 },
                 vault: dependencyTargets(ctx, "vault").map((t) => `${scheme(requirePort(t, label, "api"), "http")}://${t.ip}:${requirePort(t, label, "api").port}`),
                 solanaRpc: dependencyTargets(ctx, "rpc-gateway").map((t) => `http://${t.ip}:${requirePort(t, label, "rpc").port}`),
-                otelEndpoint: otel ? `http://${otel.ip}:${requirePort(otel, label, "otlp-grpc").port}` : "",
+                otel: otel
+                    ? {
+                          endpoint: `${scheme(requirePort(otel, label, "otlp-grpc"), "http")}://${otel.ip}:${requirePort(otel, label, "otlp-grpc").port}`,
+                          // The collector requires a client certificate: Fastify's own leaf (gRPC exporter credentials).
+                          tls: requirePort(otel, label, "otlp-grpc").tls ? otelTls : undefined,
+                      }
+                    : { endpoint: "" },
                 fluentd: { ip: fluentd.ip, port: requirePort(fluentd, label, "forward").port },
             }),
             ...owner,
@@ -95,5 +102,6 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
             validate,
             reload,
         },
+        ...(otelTls?.files ?? []).map((f) => ({ ...f, validate, reload })),
     ];
 }

@@ -1,3 +1,4 @@
+import { parse } from "yaml";
 import { PROJECT_RULE, type BlitzStackPolicy } from "../lib/policy";
 import { deliveredFilesOf } from "../lib/deliveredFiles";
 
@@ -52,6 +53,20 @@ export function clearTextListener(path: string, content: string): string | undef
         if (/targets:/.test(alerting) && !/^\s*-?\s*scheme:\s*"?https"?\s*$/m.test(alerting)) return "Prometheus sending alerts to Alertmanager in clear text (alerting.alertmanagers without scheme: https)";
         return undefined;
     }
+    if (/^\/etc\/otelcol[^/]*\/.+\.ya?ml$/.test(path)) return clearTextCollector(content);
+    if (/^\/etc\/jaeger\/.+\.ya?ml$/.test(path) && lines.some((l) => /^collector\.otlp\.enabled:\s*true$/.test(l))) {
+        for (const protocol of ["grpc", "http"]) {
+            const key = (name: string) => lines.some((l) => new RegExp(`^collector\\.otlp\\.${protocol}\\.tls\\.${name}:\\s*\\S`).test(l) && !/:\s*(false|""|'')$/.test(l));
+            if (!key("enabled") || !key("cert")) return `Jaeger's OTLP/${protocol} receiver without TLS (collector.otlp.${protocol}.tls.enabled/cert)`;
+            if (!key("client-ca")) return `Jaeger's OTLP/${protocol} receiver accepting clients without a verified certificate (no collector.otlp.${protocol}.tls.client-ca)`;
+        }
+        return undefined;
+    }
+    if (/^\/app\/config\/fastify\.js$/.test(path)) {
+        const endpoint = /otel:\s*\{[^}]*?endpoint:\s*"(http:\/\/[^"]+)"/.exec(content)?.[1];
+        if (endpoint) return `Fastify exporting traces in clear text (${endpoint})`;
+        return undefined;
+    }
     if (/^\/etc\/rabbitmq\/rabbitmq\.conf$/.test(path)) {
         const tcp = lines.filter((l) => /^listeners\.tcp(\.|\s*=)/.test(l));
         const off = tcp.length > 0 && tcp.every((l) => /^listeners\.tcp\s*=\s*none$/.test(l));
@@ -65,7 +80,7 @@ export function clearTextListener(path: string, content: string): string | undef
 
 /**
  * Mandatory: the internal services that carry credentials or user data across hosts (Vault,
- * Redis, RabbitMQ, MinIO, Loki, Prometheus, Alertmanager) speak TLS, and their clients use it. Reads the configs each delivery command installs (its `stdin`),
+ * Redis, RabbitMQ, MinIO, Loki, Prometheus, Alertmanager, the traces path) speak TLS, and their clients use it. Reads the configs each delivery command installs (its `stdin`),
  * so it judges what will land on the VMs, not what the topology claims.
  */
 /**
@@ -78,6 +93,29 @@ export function clearTextDistribution(files: Map<string, string>): string | unde
     const env = files.get("/etc/rabbitmq/rabbitmq-env.conf") ?? "";
     const server = /^SERVER_ADDITIONAL_ERL_ARGS=(.*)$/m.exec(env)?.[1] ?? "";
     if (!/-proto_dist\s+inet_tls/.test(server) || !/-ssl_dist_optfile\s+\S/.test(server)) return "RabbitMQ cluster peers with a clear-text Erlang distribution (25672; rabbitmq-env.conf needs -proto_dist inet_tls -ssl_dist_optfile)";
+    return undefined;
+}
+
+/** The OpenTelemetry Collector's config: OTLP receivers must require client certificates, OTLP exporters must not be insecure. */
+export function clearTextCollector(content: string): string | undefined {
+    let config: { receivers?: Record<string, { protocols?: Record<string, { tls?: Record<string, unknown> } | null> } | null>; exporters?: Record<string, { endpoint?: string; tls?: { insecure?: boolean } } | null> };
+    try {
+        config = (parse(content) ?? {}) as typeof config;
+    } catch {
+        return undefined; // not YAML: its own checker (otelcol-contrib validate) refuses it
+    }
+    for (const [name, receiver] of Object.entries(config.receivers ?? {})) {
+        if (!/^otlp(\/|$)/.test(name)) continue;
+        for (const [protocol, settings] of Object.entries(receiver?.protocols ?? {})) {
+            const tls = settings?.tls;
+            if (!tls?.cert_file) return `the collector's ${name} ${protocol} receiver without TLS (receivers.${name}.protocols.${protocol}.tls)`;
+            if (!tls.client_ca_file) return `the collector's ${name} ${protocol} receiver accepting clients without a verified certificate (no client_ca_file)`;
+        }
+    }
+    for (const [name, exporter] of Object.entries(config.exporters ?? {})) {
+        if (!/^otlp(http)?(\/|$)/.test(name)) continue;
+        if (exporter?.tls?.insecure === true || /^http:\/\//.test(exporter?.endpoint ?? "")) return `the collector's ${name} exporter sending in clear text (${exporter?.endpoint ?? "?"})`;
+    }
     return undefined;
 }
 
@@ -107,12 +145,12 @@ export function clearTextAlertmanager(files: Map<string, string>): string | unde
 export const internalTlsDisabled: BlitzStackPolicy = {
     name: "no-internal-service-without-tls",
     description:
-        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, Prometheus and Alertmanager (API, gossip, Prometheus' alerting client) keep TLS on in the configs delivered to the VMs; Loki, Prometheus and Alertmanager require client certificates.",
+        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, Prometheus and Alertmanager (API, gossip, Prometheus' alerting client), and the traces path (Fastify's exporter, the OpenTelemetry Collector, Jaeger) keep TLS on in the configs delivered to the VMs; Loki, Prometheus, Alertmanager, the collector and Jaeger require client certificates.",
     enforcementLevel: "mandatory",
     // Inside the VMs' configs: neither CIS OCI nor Checkov looks there.
     frameworks: PROJECT_RULE,
     remediationSteps:
-        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file; Alertmanager --web.config.file (RequireAndVerifyClientCert) and --cluster.tls-config from its systemd drop-in, and scheme: https in Prometheus' alerting.alertmanagers.",
+        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file; Alertmanager --web.config.file (RequireAndVerifyClientCert) and --cluster.tls-config from its systemd drop-in, and scheme: https in Prometheus' alerting.alertmanagers; the collector's OTLP receivers with tls.cert_file and tls.client_ca_file, its OTLP exporters without insecure; Jaeger collector.otlp.<grpc|http>.tls.enabled/cert/client-ca; Fastify's otel endpoint https://.",
     validateStack: (args, reportViolation) => {
         const delivered = deliveredFilesOf(args.resources);
         const perCommand = new Map<string, { command: (typeof delivered)[number]["command"]; files: Map<string, string> }>();

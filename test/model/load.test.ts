@@ -148,6 +148,19 @@ describe("YAML and structure errors", () => {
         }
     });
 
+    it("refuses the traces ports (the collector's OTLP receivers, Jaeger's) without tls: true", () => {
+        for (const [needle, plain, at, why] of [
+            ['      - { name: otlp-grpc, port: 4317, tls: true, description: "OTLP/gRPC over', '      - { name: otlp-grpc, port: 4317, description: "OTLP/gRPC over', "services.otel-collector.ports[0]", /^port otlp-grpc must say tls: true \(the collector's OTLP receivers/],
+            ['      - { name: otlp-http, port: 4318, tls: true, description: "OTLP/HTTP over', '      - { name: otlp-http, port: 4318, description: "OTLP/HTTP over', "services.otel-collector.ports[1]", /^port otlp-http must say tls: true/],
+            ['      - { name: otlp-grpc, port: 4317, tls: true, description: "OTLP/gRPC from', '      - { name: otlp-grpc, port: 4317, description: "OTLP/gRPC from', "services.jaeger.ports[1]", /^port otlp-grpc must say tls: true \(Jaeger takes OTLP/],
+        ] as const) {
+            const text = edit(needle, plain);
+            const problem = problemAt(text, at);
+            expect(problem.message).toMatch(why);
+            expect(problem.line).toBe(lineOf(text, plain));
+        }
+    });
+
     it("refuses an address space that overlaps the operators' WireGuard tunnel addresses", () => {
         const text = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 172.16.0.0/12\n");
         const problem = problemAt(text, "addressSpace");

@@ -5,6 +5,8 @@ import { remoteScript } from "../../components/delivery/deliveryScript";
 import { deliveredFiles, LOCAL_COMMAND } from "../../policies/lib/deliveredFiles";
 import { clearTextAlertmanager, clearTextDistribution, clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
 import { ALERTMANAGER_DROP_IN as AM_DROP_IN } from "../../render/alertmanager";
+
+const COLLECTOR = "/etc/otelcol-contrib/config.yaml";
 import { publicHttpWithoutTls } from "../../policies/transport/publicHttpWithoutTls";
 import type { RenderedFile } from "../../render/types";
 import { realPlan } from "../render/fixtures";
@@ -76,6 +78,9 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         ["EU-FE-01", "app", "promtail"],
         ["EU-MON-01", "observability", "prometheus"],
         ["EU-MON-01", "alertmanager", "alertmanager"],
+        ["EU-MON-01", "otel-collector", "otel-collector"],
+        ["EU-MON-01", "observability", "jaeger"],
+        ["EU-BE-01", "api", "fastify"],
     ] as const;
 
     it("reads the files back from a delivery script", () => {
@@ -85,7 +90,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         for (const f of vault) expect(back.get(f.path)).toBe(f.content);
     });
 
-    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail, Prometheus and Alertmanager configs", async () => {
+    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail, Prometheus, Alertmanager, collector, Jaeger and Fastify configs", async () => {
         const resources = rendered.map(([a, v, s]) => deliveryCommand(`${a}-${v}-${s}-config`.toLowerCase(), of(a, v, s)));
         expect(resources.every((r) => String(r.inputs.stdin).length > 0)).toBe(true);
         expect(await check(internalTlsDisabled, resources)).toEqual([]);
@@ -109,7 +114,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         expect(clearTextListener("/etc/rabbitmq/rabbitmq.conf", "loopback_users.guest = true\n")).toMatch(/default 5672/);
     });
 
-    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config or sending alerts in clear text, Alertmanager without its TLS drop-in, web config, client certificates or gossip TLS, and a clear-text Erlang distribution", async () => {
+    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config or sending alerts in clear text, Alertmanager without its TLS drop-in, web config, client certificates or gossip TLS, clear-text or unauthenticated traces (collector, Jaeger, Fastify), and a clear-text Erlang distribution", async () => {
         const swap = (list: RenderedFile[], path: string, change: (s: string) => string) => {
             expect(list.some((f) => f.path === path), path).toBe(true);
             return list.map((f) => (f.path === path ? { ...f, content: change(f.content) } : f));
@@ -128,6 +133,12 @@ describe("no-internal-service-without-tls (mandatory)", () => {
             "alertmanager-no-drop-in-config": of("EU-MON-01", "alertmanager", "alertmanager").filter((f) => !f.path.includes("alertmanager.service.d")),
             "alertmanager-no-web-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), AM_DROP_IN, (s) => s.replace(/ --web\.config\.file=\S+/, "")),
             "alertmanager-anyone-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), "/etc/alertmanager/web.yml", (s) => s.replace("RequireAndVerifyClientCert", "VerifyClientCertIfGiven")),
+            "collector-receiver-config": swap(of("EU-MON-01", "otel-collector", "otel-collector"), COLLECTOR, (s) => s.replace(/(      grpc:\n        endpoint: .*\n)        tls:\n(          .*\n)+/, "$1")),
+            "collector-anyone-config": swap(of("EU-MON-01", "otel-collector", "otel-collector"), COLLECTOR, (s) => s.replace(/          client_ca_file: .*\n/, "")),
+            "collector-exporter-config": swap(of("EU-MON-01", "otel-collector", "otel-collector"), COLLECTOR, (s) => s.replace(/    tls:\n      ca_file: .*\n      cert_file: .*\n      key_file: .*\n/, "    tls:\n      insecure: true\n")),
+            "jaeger-config": swap(of("EU-MON-01", "observability", "jaeger"), "/etc/jaeger/config.yaml", (s) => s.replace("collector.otlp.grpc.tls.enabled: true", "collector.otlp.grpc.tls.enabled: false")),
+            "jaeger-anyone-config": swap(of("EU-MON-01", "observability", "jaeger"), "/etc/jaeger/config.yaml", (s) => s.replace(/^collector\.otlp\.http\.tls\.client-ca: .*\n/m, "")),
+            "fastify-otel-config": swap(of("EU-BE-01", "api", "fastify"), "/app/config/fastify.js", (s) => s.replace('endpoint: "https://10.0.5.20:4317"', 'endpoint: "http://10.0.5.20:4317"')),
             "alertmanager-gossip-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), AM_DROP_IN, (s) => s.replace(/ --cluster\.tls-config=\S+/, "")),
         };
         const violations = await check(internalTlsDisabled, Object.entries(broken).map(([name, list]) => deliveryCommand(name, list)));
