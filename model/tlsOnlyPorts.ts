@@ -1,11 +1,12 @@
 /**
  * Catalogue ports their service's renderer serves only over TLS (render/loki.ts, render/minio.ts,
- * render/prometheus.ts, render/alertmanager.ts, render/otelCollector.ts, render/jaeger.ts): the
+ * render/prometheus.ts, render/alertmanager.ts, render/otelCollector.ts, render/jaeger.ts, render/fluentd.ts): the
  * catalogue must say `tls: true` on them, checked with the topology (model/validate.ts) so a user
  * sees the file, field and line, not a failure inside rendering.
  */
 export const TLS_ONLY_PORTS: Readonly<Record<string, { ports: readonly string[]; why: string }>> = {
     alertmanager: { ports: ["http", "cluster"], why: "Alertmanager serves its API and its peer gossip over mutual TLS (--web.config.file, --cluster.tls-config)" },
+    fluentd: { ports: ["forward"], why: "Fluentd's in_forward takes logs over mutual TLS (<transport tls> with client_cert_auth); senders present their own certificate" },
     jaeger: { ports: ["otlp-grpc", "otlp-http"], why: "Jaeger takes OTLP over mutual TLS (collector.otlp.grpc.tls, collector.otlp.http.tls)" },
     loki: { ports: ["http"], why: "Loki serves its push and query API over mutual TLS; clients use https:// with their own certificate" },
     minio: { ports: ["api"], why: "MinIO serves its S3 API over TLS only; clients use https://" },

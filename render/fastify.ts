@@ -42,7 +42,10 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
         pubSubChannel: String(settings.redisPubSubChannel ?? "transactions"),
     };
     const owner = { owner: "app", group: "app", mode: "0600" };
-    const otelTls = otel ? internalTlsFiles(account, vm, "fastify", { dir: "/app/config/tls", owner: "app", group: "app" }) : undefined;
+    // Fastify's own leaf: its client certificate toward the collector and Fluentd, which require one.
+    const fluentdPort = requirePort(fluentd, label, "forward");
+    const otelTlsPort = otel ? requirePort(otel, label, "otlp-grpc").tls : false;
+    const clientTls = otelTlsPort || fluentdPort.tls ? internalTlsFiles(account, vm, "fastify", { dir: "/app/config/tls", owner: "app", group: "app" }) : undefined;
     const validate = "node --check /app/config/fastify.js && node --check /app/config/websocket.js";
     const runtime = def.install.runtime;
     if (!runtime) throw new Error(`${label} fastify: the catalogue gives it no Node.js runtime`);
@@ -80,10 +83,11 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
                     ? {
                           endpoint: `${scheme(requirePort(otel, label, "otlp-grpc"), "http")}://${otel.ip}:${requirePort(otel, label, "otlp-grpc").port}`,
                           // The collector requires a client certificate: Fastify's own leaf (gRPC exporter credentials).
-                          tls: requirePort(otel, label, "otlp-grpc").tls ? otelTls : undefined,
+                          tls: otelTlsPort ? clientTls : undefined,
                       }
                     : { endpoint: "" },
-                fluentd: { ip: fluentd.ip, port: requirePort(fluentd, label, "forward").port },
+                // Fluentd's forward protocol over mutual TLS (its in_forward requires a client certificate).
+                fluentd: { ip: fluentd.ip, port: fluentdPort.port, tls: fluentdPort.tls ? clientTls : undefined },
             }),
             ...owner,
             validate,
@@ -102,6 +106,6 @@ export function renderFastify(ctx: ServiceContext): FileSpec[] {
             validate,
             reload,
         },
-        ...(otelTls?.files ?? []).map((f) => ({ ...f, validate, reload })),
+        ...(clientTls?.files ?? []).map((f) => ({ ...f, validate, reload })),
     ];
 }

@@ -1,6 +1,7 @@
 /**
  * Fluentd on EU-LOG-01: the aggregator sends to Loki (with the spec's `websocket.**` match);
- * the forwarders on the LOG micros forward to the aggregator.
+ * the forwarders on the LOG micros forward to the aggregator. Every forward hop (24224) is
+ * mutual TLS with leaves of the internal CA, like the Loki push.
  */
 import { internalTlsFiles, type InternalTlsFiles } from "./internalPki";
 import { dependencyTargets, instancesOf, portOf, requirePort, vmLabel } from "./lookup";
@@ -12,10 +13,13 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
     const label = vmLabel(account, vm);
     const forward = requirePort(placement, `${label} fluentd`, "forward", "fluentd");
     const forwarder = placement.mode === "forwarder";
+    if (!forward.tls) throw new Error(`${label} fluentd: the catalogue's port ${forward.name} must say tls: true (in_forward takes logs over mutual TLS)`);
     let upstreams: { name: string; ip: string; port: number }[] = [];
     let lokiUrl = "";
-    let tls: InternalTlsFiles | undefined;
     const reload = "systemctl reload fluentd";
+    // One leaf: in_forward's server certificate, and the client certificate of what this instance
+    // sends (the forwarders' out_forward, the aggregator's Loki pushes).
+    const tls: InternalTlsFiles = internalTlsFiles(account, vm, "fluentd", { dir: "/etc/fluentd/tls", owner: "fluentd", reload });
     if (forwarder) {
         const aggregators = instancesOf(plan, "fluentd", account.name).filter((i) => i.placement.mode !== "forwarder");
         if (aggregators.length === 0) throw new Error(`${label} fluentd forwarder: no aggregator in ${account.name}`);
@@ -25,12 +29,10 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
         if (!loki) throw new Error(`${label} fluentd: the plan resolves no loki target`);
         const port = requirePort(loki, `${label} fluentd → loki`, "http", "api");
         lokiUrl = `${port.tls ? "https" : "http"}://${loki.ip}:${port.port}`;
-        // Loki takes pushes only over mutual TLS: the aggregator's own client certificate.
-        tls = internalTlsFiles(account, vm, "fluentd", { dir: "/etc/fluentd/tls", owner: "fluentd", reload });
     }
     const configPath = placement.def.files.find((f) => f.endsWith("fluent.conf")) ?? "/etc/fluentd/fluent.conf";
     return [
-        ...(tls?.files ?? []),
+        ...tls.files,
         {
             path: configPath,
             content: renderTemplate("fluentd/fluent.conf.hbs", {
@@ -43,6 +45,8 @@ export function renderFluentd(ctx: ServiceContext): FileSpec[] {
                 upstreams: forwarder ? upstreams : undefined,
                 lokiUrl,
                 tls,
+                // Loki takes pushes only over mutual TLS: the aggregator presents its leaf.
+                lokiTls: !forwarder,
             }),
             validate: `fluentd --dry-run -c ${configPath}`,
             reload,

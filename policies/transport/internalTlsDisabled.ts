@@ -41,7 +41,7 @@ export function clearTextListener(path: string, content: string): string | undef
     if (/fluent\.conf$/.test(path)) {
         const url = lines.find((l) => /^url\s+http:\/\//.test(l));
         if (url) return `Fluentd sending to Loki in clear text (${url})`;
-        return undefined;
+        return clearTextForward(lines);
     }
     if (/^\/etc\/default\/prometheus$/.test(path)) {
         if (!lines.some((l) => /--web\.config\.file=\S/.test(l))) return "Prometheus API without --web.config.file (no TLS, no client authentication)";
@@ -65,6 +65,8 @@ export function clearTextListener(path: string, content: string): string | undef
     if (/^\/app\/config\/fastify\.js$/.test(path)) {
         const endpoint = /otel:\s*\{[^}]*?endpoint:\s*"(http:\/\/[^"]+)"/.exec(content)?.[1];
         if (endpoint) return `Fastify exporting traces in clear text (${endpoint})`;
+        const fluentd = objectAfter(content.replace(/\/\/.*$/gm, ""), "fluentd:");
+        if (fluentd !== undefined && !/tls:\s*\{[^}]*caFile/.test(fluentd)) return "Fastify sending logs to Fluentd in clear text (its fluentd settings have no tls)";
         return undefined;
     }
     if (/^\/etc\/rabbitmq\/rabbitmq\.conf$/.test(path)) {
@@ -93,6 +95,43 @@ export function clearTextDistribution(files: Map<string, string>): string | unde
     const env = files.get("/etc/rabbitmq/rabbitmq-env.conf") ?? "";
     const server = /^SERVER_ADDITIONAL_ERL_ARGS=(.*)$/m.exec(env)?.[1] ?? "";
     if (!/-proto_dist\s+inet_tls/.test(server) || !/-ssl_dist_optfile\s+\S/.test(server)) return "RabbitMQ cluster peers with a clear-text Erlang distribution (25672; rabbitmq-env.conf needs -proto_dist inet_tls -ssl_dist_optfile)";
+    return undefined;
+}
+
+/** The `{...}` literal that follows `key` in a rendered JS config (braces matched), if any. */
+function objectAfter(source: string, key: string): string | undefined {
+    const start = source.indexOf("{", source.indexOf(key));
+    if (source.indexOf(key) < 0 || start < 0) return undefined;
+    let depth = 0;
+    for (let i = start; i < source.length; i++) {
+        if (source[i] === "{") depth++;
+        else if (source[i] === "}" && --depth === 0) return source.slice(start, i + 1);
+    }
+    return undefined;
+}
+
+/**
+ * Fluentd's forward protocol: every `<source> @type forward` needs `<transport tls>` with
+ * `client_cert_auth true`, every `@type forward` output `transport tls`.
+ */
+function clearTextForward(lines: string[]): string | undefined {
+    const blocks: { kind: string; body: string[] }[] = [];
+    let current: { kind: string; body: string[] } | undefined;
+    for (const l of lines) {
+        const open = /^<(source|match)\b/.exec(l);
+        if (open && !current) current = { kind: open[1], body: [] };
+        else if (current && new RegExp(`^</${current.kind}>$`).test(l)) {
+            blocks.push(current);
+            current = undefined;
+        } else current?.body.push(l);
+    }
+    for (const b of blocks) {
+        if (!b.body.some((l) => /^@type\s+forward$/.test(l))) continue;
+        if (b.kind === "source") {
+            if (!b.body.some((l) => /^<transport\s+tls>$/.test(l))) return "Fluentd in_forward in clear text (no <transport tls>)";
+            if (!b.body.some((l) => /^client_cert_auth\s+true$/.test(l))) return "Fluentd in_forward accepting senders without a verified certificate (client_cert_auth is not true)";
+        } else if (!b.body.some((l) => /^transport\s+tls$/.test(l))) return "Fluentd forwarding in clear text (out_forward without transport tls)";
+    }
     return undefined;
 }
 
@@ -145,12 +184,12 @@ export function clearTextAlertmanager(files: Map<string, string>): string | unde
 export const internalTlsDisabled: BlitzStackPolicy = {
     name: "no-internal-service-without-tls",
     description:
-        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, Prometheus and Alertmanager (API, gossip, Prometheus' alerting client), and the traces path (Fastify's exporter, the OpenTelemetry Collector, Jaeger) keep TLS on in the configs delivered to the VMs; Loki, Prometheus, Alertmanager, the collector and Jaeger require client certificates.",
+        "Vault, Redis, RabbitMQ (AMQP and its Erlang distribution), MinIO and its S3 clients, Loki and its pushers, Prometheus and Alertmanager (API, gossip, Prometheus' alerting client), Fluentd's forward protocol, and the traces path (Fastify's exporter, the OpenTelemetry Collector, Jaeger) keep TLS on in the configs delivered to the VMs; Loki, Prometheus, Alertmanager, the collector and Jaeger require client certificates.",
     enforcementLevel: "mandatory",
     // Inside the VMs' configs: neither CIS OCI nor Checkov looks there.
     frameworks: PROJECT_RULE,
     remediationSteps:
-        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file; Alertmanager --web.config.file (RequireAndVerifyClientCert) and --cluster.tls-config from its systemd drop-in, and scheme: https in Prometheus' alerting.alertmanagers; the collector's OTLP receivers with tls.cert_file and tls.client_ca_file, its OTLP exporters without insecure; Jaeger collector.otlp.<grpc|http>.tls.enabled/cert/client-ca; Fastify's otel endpoint https://.",
+        "Serve the listener with a certificate of the internal CA (render/internalPki.ts internalTlsFiles): Vault tls_disable = false with tls_cert_file/tls_key_file; Redis port 0 with tls-port and tls-replication yes; RabbitMQ listeners.tcp = none with listeners.ssl.default, and -proto_dist inet_tls with -ssl_dist_optfile in rabbitmq-env.conf; MinIO --certs-dir and https:// endpoints in its clients; Loki http_tls_config with client_auth_type RequireAndVerifyClientCert and https:// in Promtail and Fluentd; Prometheus --web.config.file; Alertmanager --web.config.file (RequireAndVerifyClientCert) and --cluster.tls-config from its systemd drop-in, and scheme: https in Prometheus' alerting.alertmanagers; the collector's OTLP receivers with tls.cert_file and tls.client_ca_file, its OTLP exporters without insecure; Jaeger collector.otlp.<grpc|http>.tls.enabled/cert/client-ca; Fastify's otel endpoint https://; Fluentd in_forward <transport tls> with client_cert_auth true, out_forward transport tls, and tls in Fastify's fluentd settings.",
     validateStack: (args, reportViolation) => {
         const delivered = deliveredFilesOf(args.resources);
         const perCommand = new Map<string, { command: (typeof delivered)[number]["command"]; files: Map<string, string> }>();

@@ -148,10 +148,11 @@ describe("YAML and structure errors", () => {
         }
     });
 
-    it("refuses the traces ports (the collector's OTLP receivers, Jaeger's) without tls: true", () => {
+    it("refuses the traces ports (the collector's OTLP receivers, Jaeger's) and Fluentd's forward port without tls: true", () => {
         for (const [needle, plain, at, why] of [
             ['      - { name: otlp-grpc, port: 4317, tls: true, description: "OTLP/gRPC over', '      - { name: otlp-grpc, port: 4317, description: "OTLP/gRPC over', "services.otel-collector.ports[0]", /^port otlp-grpc must say tls: true \(the collector's OTLP receivers/],
             ['      - { name: otlp-http, port: 4318, tls: true, description: "OTLP/HTTP over', '      - { name: otlp-http, port: 4318, description: "OTLP/HTTP over', "services.otel-collector.ports[1]", /^port otlp-http must say tls: true/],
+            ['      - { name: forward, port: 24224, tls: true,', '      - { name: forward, port: 24224,', "services.fluentd.ports[0]", /^port forward must say tls: true \(Fluentd's in_forward takes logs over mutual TLS/],
             ['      - { name: otlp-grpc, port: 4317, tls: true, description: "OTLP/gRPC from', '      - { name: otlp-grpc, port: 4317, description: "OTLP/gRPC from', "services.jaeger.ports[1]", /^port otlp-grpc must say tls: true \(Jaeger takes OTLP/],
         ] as const) {
             const text = edit(needle, plain);

@@ -81,6 +81,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         ["EU-MON-01", "otel-collector", "otel-collector"],
         ["EU-MON-01", "observability", "jaeger"],
         ["EU-BE-01", "api", "fastify"],
+        ["EU-LOG-01", "fluentd-1", "fluentd"],
     ] as const;
 
     it("reads the files back from a delivery script", () => {
@@ -90,7 +91,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         for (const f of vault) expect(back.get(f.path)).toBe(f.content);
     });
 
-    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail, Prometheus, Alertmanager, collector, Jaeger and Fastify configs", async () => {
+    it("passes the rendered Vault, Redis, RabbitMQ, MinIO, backup, Loki, Fluentd, Promtail, Prometheus, Alertmanager, collector, Jaeger, Fastify and Fluentd forwarder configs", async () => {
         const resources = rendered.map(([a, v, s]) => deliveryCommand(`${a}-${v}-${s}-config`.toLowerCase(), of(a, v, s)));
         expect(resources.every((r) => String(r.inputs.stdin).length > 0)).toBe(true);
         expect(await check(internalTlsDisabled, resources)).toEqual([]);
@@ -114,7 +115,7 @@ describe("no-internal-service-without-tls (mandatory)", () => {
         expect(clearTextListener("/etc/rabbitmq/rabbitmq.conf", "loopback_users.guest = true\n")).toMatch(/default 5672/);
     });
 
-    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config or sending alerts in clear text, Alertmanager without its TLS drop-in, web config, client certificates or gossip TLS, clear-text or unauthenticated traces (collector, Jaeger, Fastify), and a clear-text Erlang distribution", async () => {
+    it("rejects MinIO without --certs-dir, an http:// S3 client, Loki without TLS or client certificates, clear-text pushers, Prometheus without a web config or sending alerts in clear text, Alertmanager without its TLS drop-in, web config, client certificates or gossip TLS, clear-text or unauthenticated traces (collector, Jaeger, Fastify) and forward hops (Fluentd in and out, Fastify), and a clear-text Erlang distribution", async () => {
         const swap = (list: RenderedFile[], path: string, change: (s: string) => string) => {
             expect(list.some((f) => f.path === path), path).toBe(true);
             return list.map((f) => (f.path === path ? { ...f, content: change(f.content) } : f));
@@ -139,6 +140,10 @@ describe("no-internal-service-without-tls (mandatory)", () => {
             "jaeger-config": swap(of("EU-MON-01", "observability", "jaeger"), "/etc/jaeger/config.yaml", (s) => s.replace("collector.otlp.grpc.tls.enabled: true", "collector.otlp.grpc.tls.enabled: false")),
             "jaeger-anyone-config": swap(of("EU-MON-01", "observability", "jaeger"), "/etc/jaeger/config.yaml", (s) => s.replace(/^collector\.otlp\.http\.tls\.client-ca: .*\n/m, "")),
             "fastify-otel-config": swap(of("EU-BE-01", "api", "fastify"), "/app/config/fastify.js", (s) => s.replace('endpoint: "https://10.0.5.20:4317"', 'endpoint: "http://10.0.5.20:4317"')),
+            "fluentd-in-forward-config": swap(of("EU-LOG-01", "loki", "fluentd"), "/etc/fluentd/fluent.conf", (s) => s.replace(/  <transport tls>\n(    .*\n)+  <\/transport>\n/, "")),
+            "fluentd-anyone-config": swap(of("EU-LOG-01", "fluentd-1", "fluentd"), "/etc/fluentd/fluent.conf", (s) => s.replace("client_cert_auth true", "client_cert_auth false")),
+            "fluentd-out-forward-config": swap(of("EU-LOG-01", "fluentd-2", "fluentd"), "/etc/fluentd/fluent.conf", (s) => s.replace(/^  transport tls\n/m, "")),
+            "fastify-fluentd-config": swap(of("EU-BE-01", "api", "fastify"), "/app/config/fastify.js", (s) => s.replace(/\n    tls: \{ caFile: "\/app\/config\/tls\/ca\.crt"[^\n]*\n  \},\n\};/, "\n  },\n};")),
             "alertmanager-gossip-config": swap(of("EU-MON-01", "alertmanager", "alertmanager"), AM_DROP_IN, (s) => s.replace(/ --cluster\.tls-config=\S+/, "")),
         };
         const violations = await check(internalTlsDisabled, Object.entries(broken).map(([name, list]) => deliveryCommand(name, list)));
