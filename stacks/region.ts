@@ -142,8 +142,11 @@ export function deployRegion(args: RegionArgs): {
             plan: account,
             addressSpace: plan.addressSpace,
             tunnel: {
-                // Only the routes toward the DRG are wired so far (docs/security.md, "Left (identities)").
+                // The routes toward the DRG go into the subnets' creation tables; the ones to a bastion
+                // need the bastion first (components/BastionRoutes.ts).
                 vcnRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "drg"),
+                bastionRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "bastion"),
+                ingressRoutes: tunnel.attachmentIngress[account.name] ?? [],
                 forwardingVms: tunnel.skipSourceDestCheck.filter((b) => b.account === account.name).map((b) => b.vm),
             },
             providerArgs: own.providerArgs,
