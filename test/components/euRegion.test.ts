@@ -225,6 +225,24 @@ describe("network", () => {
         }
     });
 
+    it("the EU hub's DRG sends each tunnel /24 to the bastions' VCN attachment, from its VCN attachments and its remote peerings (static rules)", () => {
+        const home = account(bastionVms(euAccounts())[0].account.name);
+        const drg = named(resources, "eu-net-01-drg");
+        const tables = drg.state.defaultDrgRouteTables[0];
+        const attachment = idOf(resources, `${home.slug}-drg-attachment`);
+        const rules = ofType(resources, "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule");
+        const cidrs = bastionVms([home]).map((_, n) => `172.29.${n}.0/24`);
+        expect(rules.map((r) => r.inputs).sort((a, b) => `${a.drgRouteTableId}${a.destination}`.localeCompare(`${b.drgRouteTableId}${b.destination}`))).toEqual(
+            [tables.vcn, tables.remotePeeringConnection]
+                .flatMap((table) => cidrs.map((destination) => ({ drgRouteTableId: table, destination, destinationType: "CIDR_BLOCK", nextHopDrgAttachmentId: attachment })))
+                .sort((a, b) => `${a.drgRouteTableId}${a.destination}`.localeCompare(`${b.drgRouteTableId}${b.destination}`)),
+        );
+        expect(tables.vcn).not.toBe(tables.remotePeeringConnection);
+        for (const r of rules) expect(providerName(r.provider)).toBe("eu-net-01");
+        // The EU hub's own peerings are not looked up: every /24 ends in this region.
+        expect(calls.filter((c) => c.token === "oci:Core/getDrgAttachments:getDrgAttachments")).toEqual([]);
+    });
+
     it("each VM's VNIC is in its own NSG", () => {
         for (const a of euAccounts()) {
             for (const vm of a.vms) {
