@@ -11,13 +11,16 @@ export interface Problem {
     message: string;
     /** 1-based line in the input file, when the parser knows it. */
     line?: number;
+    /** The input file, when the path alone does not say which file it is in. */
+    file?: string;
 }
 
-/** `<path>[:<line>]: <message>` — the one-line form every CLI prints. */
+/** `[<file>: ]<path>[:<line>]: <message>` — the one-line form every CLI prints. */
 export function formatProblem(problem: Problem): string {
     const where = problem.path === "" ? "(root)" : problem.path;
     const line = problem.line === undefined ? "" : `:${problem.line}`;
-    return `${where}${line}: ${problem.message}`;
+    const file = problem.file === undefined || problem.file === problem.path ? "" : `${problem.file}: `;
+    return `${file}${where}${line}: ${problem.message}`;
 }
 
 /** Thrown for every mistake in user input; carries all problems found, not just the first. */

@@ -52,12 +52,12 @@ function parseUncached(text: string, fileName: string): Topology {
     // reportInput: a key present with the wrong type is told apart from a missing one.
     const parsed = Topology.safeParse(data, { reportInput: true });
     if (!parsed.success) {
-        throw new UserInputError(parsed.error.issues.flatMap((issue) => zodIssueProblems(issue, doc, lineCounter)));
+        throw new UserInputError(parsed.error.issues.flatMap((issue) => zodIssueProblems(issue, doc, lineCounter)).map((problem) => ({ ...problem, file: fileName })));
     }
     const problems = validateTopology(parsed.data, loadOciLimits());
     if (problems.length > 0) {
         throw new UserInputError(
-            problems.map((problem) => withLine(problem.path, problem.message, doc, lineCounter, problem.key ?? false)),
+            problems.map((problem) => ({ ...withLine(problem.path, problem.message, doc, lineCounter, problem.key ?? false), file: fileName })),
         );
     }
     return parsed.data;
@@ -114,10 +114,10 @@ export function withTopologyLines(error: UserInputError, file: string): UserInpu
     }
     return new UserInputError(
         error.problems.map((problem) => {
-            if (problem.line !== undefined) return problem;
+            if (problem.line !== undefined) return { file, ...problem };
             const segments = parsePath(problem.path);
             const line = segments && segments.length > 0 ? lineOfPath(located!.doc, located!.lines, segments) : undefined;
-            return line === undefined ? problem : { ...problem, line };
+            return line === undefined ? { file, ...problem } : { file, ...problem, line };
         }),
     );
 }

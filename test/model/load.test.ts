@@ -128,6 +128,13 @@ describe("YAML and structure errors", () => {
         expect(problem.line).toBe(lineOf(text, "ocpus: four"));
     });
 
+    it("prints each problem as file, YAML path and line, then the message", () => {
+        const text = edit("      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: 2\n", "      - name: app\n        shape: VM.Standard.A1.Flex\n        ocpus: four\n");
+        const problem = problemAt(text, "roles.frontend.vms[0].ocpus");
+        expect(problem.file).toBe("bad.yaml");
+        expect(formatProblem(problem)).toBe(`bad.yaml: roles.frontend.vms[0].ocpus:${lineOf(text, "ocpus: four")}: expected number, got string`);
+    });
+
     it("refuses a port its service serves only over TLS when the catalogue does not say tls: true", () => {
         const needle = "      - { name: http, port: 3100, tls: true, metrics: true,";
         const text = edit(needle, "      - { name: http, port: 3100, metrics: true,");
