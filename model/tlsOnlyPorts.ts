@@ -8,3 +8,9 @@ export const TLS_ONLY_PORTS: Readonly<Record<string, { ports: readonly string[];
     minio: { ports: ["api"], why: "MinIO serves its S3 API over TLS only; clients use https://" },
     prometheus: { ports: ["http", "web"], why: "Prometheus serves its API over mutual TLS (--web.config.file)" },
 };
+
+/**
+ * Services whose renderer serves a `loadBalancerTls` port (render/nginx.ts: the frontend Nginx and
+ * the RPC gateway). On any other service the load balancer would expect TLS that nobody serves.
+ */
+export const LOAD_BALANCER_TLS_SERVICES: readonly string[] = ["nginx", "rpc-gateway"];
