@@ -80,4 +80,26 @@ describe("backend CA (load balancer → Nginx / RPC gateway)", () => {
         expect(values[BACKEND_CA_CERT_SECRET]).toBe(ca.certPem);
         expect(() => backendPkiSecretValues(plan, ca, ["secret/pki/backend/leaf/eu_fe_01/nope/nginx/cert"])).toThrow(/names no VM of the plan/);
     });
+
+    it("every public load balancer's backend serves its backend set's port over TLS with its own leaf, as placeholders only", () => {
+        const { files } = realPlan();
+        let checked = 0;
+        for (const a of plan.accounts.filter((x) => x.loadBalancer.public)) {
+            for (const set of a.loadBalancer.backendSets) {
+                for (const b of set.backends) {
+                    const own = files.filter((f) => f.account === a.name && f.vm === b.vm && f.service === set.service);
+                    const conf = own.find((f) => f.path.startsWith("/etc/nginx/conf.d/"))!;
+                    expect(conf.content, `${a.name}/${b.vm}`).toMatch(new RegExp(`^\\s*listen ${set.port} ssl default_server;\\n\\s*include /etc/nginx/snippets/backend-tls.conf;`, "m"));
+                    const snippet = own.find((f) => f.path === "/etc/nginx/snippets/backend-tls.conf")!;
+                    const vm = a.vms.find((v) => v.name === b.vm)!;
+                    const paths = backendLeafSecretPaths(a, vm, set.service);
+                    expect(own.find((f) => f.path === /ssl_certificate (\S+);/.exec(snippet.content)![1])!.content.trim()).toBe(`@@secret:${paths.cert}@@`);
+                    expect(own.find((f) => f.path === /ssl_certificate_key (\S+);/.exec(snippet.content)![1])!.content.trim()).toBe(`@@secret:${paths.key}@@`);
+                    checked++;
+                }
+            }
+        }
+        expect(checked).toBe(17);
+        expect(files.filter((f) => /-----BEGIN/.test(f.content)).map((f) => `${f.account}/${f.vm}:${f.path}`)).toEqual([]);
+    });
 });
