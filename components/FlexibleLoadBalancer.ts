@@ -104,7 +104,10 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                 policy: LB_POLICY[set.policy],
                 healthChecker: {
                     protocol: check.protocol,
-                    port: check.port,
+                    // A re-encrypting set checks each backend on its own port (no port: "the port of the
+                    // Backend object"), so a backend still on an old port fails its check instead of
+                    // passing one made elsewhere while its traffic fails (the move to the TLS ports).
+                    ...(set.backendTls && check.port === set.port ? {} : { port: check.port }),
                     ...(check.protocol === "HTTP" ? { urlPath: check.urlPath ?? "/health", returnCode: check.returnCode ?? 200 } : {}),
                     intervalMs: check.intervalMs,
                     timeoutInMillis: check.timeoutMs,

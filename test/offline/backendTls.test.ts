@@ -51,7 +51,9 @@ describe("load balancer → backend TLS in the plan", () => {
                 cipherSuiteName: "oci-tls-12-13-wider-ssl-cipher-suite-v1",
             });
             const port = set.name.includes("-web-") ? 443 : 8443;
-            expect(inputs(set).healthChecker, set.name).toMatchObject({ protocol: "HTTP", port, urlPath: "/health", isForcePlainText: false });
+            expect(inputs(set).healthChecker, set.name).toMatchObject({ protocol: "HTTP", urlPath: "/health", isForcePlainText: false });
+            // Checked on each backend's own port (OCI: no port = the Backend object's port).
+            expect(inputs(set).healthChecker.port, set.name).toBeUndefined();
             const backends = ofType("oci:LoadBalancer/backend:Backend").filter((b) => b.parent === set.parent && inputs(b).backendsetName === inputs(set).name);
             expect(backends.length, set.name).toBeGreaterThan(0);
             for (const b of backends) expect(inputs(b).port, b.name).toBe(port);
