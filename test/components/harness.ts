@@ -56,7 +56,8 @@ export interface MockRun<T> {
 
 /**
  * Runs `init` as a stack under mocks and resolves once every registration is done.
- * Call once per test file (vitest runs each file in its own process).
+ * Each call installs fresh mocks (`setMocks` resets the monitor and the stack): run one at a time,
+ * never two concurrently. Test files share workers; `test/sdkState.ts` cleans up after each file.
  */
 export async function runWithMocks<T>(init: () => Promise<T> | T, opts: { stack?: string; region?: string } = {}): Promise<MockRun<T>> {
     const byName = new Map<string, { inputs: Record<string, any>; provider?: string; type: string; secretPaths: string[]; id?: string; state: Record<string, any> }>();
