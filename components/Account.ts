@@ -22,6 +22,7 @@ import type { ConfigDelivery } from "./delivery/ConfigDelivery";
 import type { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
 import type { NetworkLoadBalancer } from "./NetworkLoadBalancer";
 import type { Peering, PeeringArgs } from "./Peering";
+import type { BastionRoutes } from "./BastionRoutes";
 import type { SecretVault } from "./SecretVault";
 import type { CustomerManagedKey } from "./CustomerManagedKey";
 import type { SecurityBaseline, SecurityNotifications } from "./SecurityBaseline";
@@ -37,10 +38,11 @@ export interface AccountArgs {
     /** The whole private address space, routed to the DRG (`10.0.0.0/16`). */
     addressSpace: string;
     /**
-     * The operators' tunnel addresses (plan/tunnelRoutes.ts): the VCN's routes toward the DRG, and
-     * the VMs (bastions) whose VNIC forwards traffic it is not the source or destination of.
+     * The operators' tunnel addresses (plan/tunnelRoutes.ts): the VCN's routes toward the DRG, the
+     * VMs (bastions) whose VNIC forwards traffic it is not the source or destination of, and in the
+     * bastions' VCN the routes to the bastions (subnets, and the DRG attachment's ingress table).
      */
-    tunnel?: { vcnRoutes: TunnelRoute[]; forwardingVms: string[] };
+    tunnel?: { vcnRoutes: TunnelRoute[]; forwardingVms: string[]; bastionRoutes?: TunnelRoute[]; ingressRoutes?: TunnelRoute[] };
     /** Arguments of the account's `oci.Provider` (from its `~/.oci/config` profile). */
     providerArgs: oci.ProviderArgs;
     /** Tenancy OCID from the account's OCI profile. */
@@ -138,6 +140,8 @@ export interface AccountParts {
     key: CustomerManagedKey;
     /** Detective controls, identities, paid-only controls. */
     security: SecurityBaseline;
+    /** The bastions' VCN: its routes to the bastions' private IPs. */
+    bastionRoutes?: BastionRoutes;
     /** VM name → the delivery of its rendered configs. */
     deliveries: Record<string, ConfigDelivery>;
     /** `<vm>/<service>` groups not delivered: they need a secret an operator sets by hand. */
@@ -160,6 +164,7 @@ export class Account extends pulumi.ComponentResource implements AccountParts {
     readonly security!: SecurityBaseline;
     readonly deliveries!: Record<string, ConfigDelivery>;
     readonly deliveriesAwaitingManualSecrets!: string[];
+    readonly bastionRoutes?: BastionRoutes;
 
     constructor(name: string, args: AccountArgs, opts?: pulumi.ComponentResourceOptions) {
         super(accountTypeToken(args.plan.role), name, {}, opts);

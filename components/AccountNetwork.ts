@@ -16,6 +16,12 @@ export interface AccountNetworkArgs {
     addressSpace: string;
     /** Further routes of every subnet route table (plan/tunnelRoutes.ts: the operators' tunnel space via the DRG). */
     tunnelRoutes?: TunnelRoute[];
+    /**
+     * The bastions' VCN (plan/tunnelRoutes.ts `attachmentIngress`): the DRG attachment takes the
+     * VCN's default route table as its ingress (transit) table, and the subnets' route tables are
+     * swapped after the bastions exist, so the subnets ignore `routeTableId` (`BastionRoutes`).
+     */
+    bastionTransit?: boolean;
     /** DRG the VCN attaches to: the account's own (hubs) or its region hub's (cross-tenancy). */
     drgId: pulumi.Input<string>;
     /** Whether `drgId` belongs to another tenancy (cross-tenancy attachment). */
@@ -44,6 +50,8 @@ export class AccountNetwork extends pulumi.ComponentResource {
     readonly nsgs: Record<string, oci.core.NetworkSecurityGroup>;
     readonly natGateway?: oci.core.NatGateway;
     readonly drgAttachment: oci.core.DrgAttachment;
+    /** The rules of the public and private route tables, for a table that extends them (`BastionRoutes`). */
+    readonly routeRules: { public?: pulumi.Input<oci.types.input.Core.RouteTableRouteRule>[]; private?: pulumi.Input<oci.types.input.Core.RouteTableRouteRule>[] } = {};
 
     constructor(name: string, args: AccountNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:network:AccountNetwork", name, {}, opts);
@@ -100,7 +108,9 @@ export class AccountNetwork extends pulumi.ComponentResource {
         this.drgAttachment = new oci.core.DrgAttachment(`${slug}-drg-attachment`, {
             drgId: args.drgId,
             displayName: args.crossTenancyAttachment ? `${slug}-vcn-to-${plan.regionHub.toLowerCase()}-drg` : `${slug}-vcn`,
-            networkDetails: { type: "VCN", id: vcnId },
+            // The default route table exists with the VCN, before the bastions whose private IPs its
+            // rules name: the one VCN route table the attachment can take without a dependency cycle.
+            networkDetails: { type: "VCN", id: vcnId, ...(args.bastionTransit ? { routeTableId: this.vcn.defaultRouteTableId } : {}) },
             freeformTags: ctx.tags,
         }, o({ dependsOn: args.attachmentDependsOn }));
 
@@ -111,31 +121,35 @@ export class AccountNetwork extends pulumi.ComponentResource {
             description: "BlitzHub private address space via the DRG",
         };
         const tunnelRules = (args.tunnelRoutes ?? []).map((route): oci.types.input.Core.RouteTableRouteRule => {
-            // A bastion's private IP as next hop needs that VM, which needs these subnets: not wired here.
+            // A bastion's private IP as next hop needs that VM, which needs these subnets: `BastionRoutes` adds those.
             if (route.nextHop.kind !== "drg") throw new Error(`${slug}: tunnel route to ${route.destination} via ${route.nextHop.kind} is not a VCN-to-DRG route`);
             return { destination: route.destination, destinationType: "CIDR_BLOCK", networkEntityId: args.drgId, description: route.reason };
         });
         const routeOptions = o({ dependsOn: [this.drgAttachment] });
-        const publicRouteTable = internetGateway
+        if (internetGateway) {
+            this.routeRules.public = [
+                toDrg,
+                { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: internetGateway.id, description: "internet" },
+                // Last, so existing rules keep their places (an update that only appends).
+                ...tunnelRules,
+            ];
+        }
+        if (this.natGateway && serviceGateway && osn) {
+            this.routeRules.private = [
+                toDrg,
+                { destination: osn.cidrBlock, destinationType: "SERVICE_CIDR_BLOCK", networkEntityId: serviceGateway.id, description: "Oracle Services Network" },
+                { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: this.natGateway.id, description: "egress through NAT" },
+                ...tunnelRules,
+            ];
+        }
+        const publicRouteTable = this.routeRules.public
             ? new oci.core.RouteTable(`${slug}-public-route-table`, {
-                  ...base("routeTable"), vcnId, displayName: `${slug}-public-route-table`,
-                  routeRules: [
-                      toDrg,
-                      { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: internetGateway.id, description: "internet" },
-                      // Last, so existing rules keep their places (an update that only appends).
-                      ...tunnelRules,
-                  ],
+                  ...base("routeTable"), vcnId, displayName: `${slug}-public-route-table`, routeRules: this.routeRules.public,
               }, routeOptions)
             : undefined;
-        const privateRouteTable = this.natGateway && serviceGateway && osn
+        const privateRouteTable = this.routeRules.private
             ? new oci.core.RouteTable(`${slug}-private-route-table`, {
-                  ...base("routeTable"), vcnId, displayName: `${slug}-private-route-table`,
-                  routeRules: [
-                      toDrg,
-                      { destination: osn.cidrBlock, destinationType: "SERVICE_CIDR_BLOCK", networkEntityId: serviceGateway.id, description: "Oracle Services Network" },
-                      { destination: "0.0.0.0/0", destinationType: "CIDR_BLOCK", networkEntityId: this.natGateway.id, description: "egress through NAT" },
-                      ...tunnelRules,
-                  ],
+                  ...base("routeTable"), vcnId, displayName: `${slug}-private-route-table`, routeRules: this.routeRules.private,
               }, routeOptions)
             : undefined;
 
@@ -153,7 +167,8 @@ export class AccountNetwork extends pulumi.ComponentResource {
                 prohibitInternetIngress: !subnet.public,
                 routeTableId: routeTable!.id,
                 securityListIds: [defaultSecurityList.id],
-            }, o());
+                // The bastions' VCN: a RouteTableAttachment gives the subnet its table once the bastions exist.
+            }, o(args.bastionTransit ? { ignoreChanges: ["routeTableId"] } : {}));
         }
 
         this.nsgs = {};

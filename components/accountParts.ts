@@ -19,6 +19,7 @@ import { ConfigDelivery } from "./delivery/ConfigDelivery";
 import { FlexibleLoadBalancer } from "./FlexibleLoadBalancer";
 import { NetworkLoadBalancer } from "./NetworkLoadBalancer";
 import { Peering } from "./Peering";
+import { BastionRoutes } from "./BastionRoutes";
 import { SecretVault } from "./SecretVault";
 import { Vm } from "./Vm";
 
@@ -83,6 +84,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         ctx,
         addressSpace: args.addressSpace,
         tunnelRoutes: args.tunnel?.vcnRoutes ?? [],
+        bastionTransit: (args.tunnel?.ingressRoutes ?? []).length > 0,
         drgId: peering.drgId,
         crossTenancyAttachment: args.peering.hub !== undefined,
         attachmentDependsOn: [...(peering.endorsePolicy ? [peering.endorsePolicy] : []), ...(args.hubAdmitPolicy ? [args.hubAdmitPolicy] : [])],
@@ -128,6 +130,17 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
             vulnerabilityScanning: baseline.vulnerabilityScanning,
         }, parent);
     }
+
+    const tunnel = args.tunnel;
+    const bastionRoutes = tunnel && ((tunnel.bastionRoutes ?? []).length > 0 || (tunnel.ingressRoutes ?? []).length > 0)
+        ? new BastionRoutes(`${plan.slug}-bastion-routes`, {
+              ctx,
+              network,
+              subnetRoutes: tunnel.bastionRoutes ?? [],
+              ingressRoutes: tunnel.ingressRoutes ?? [],
+              instances: Object.fromEntries(Object.entries(vms).map(([n, vm]) => [n, vm.instance])),
+          }, parent)
+        : undefined;
 
     const loadBalancer = new FlexibleLoadBalancer(plan.loadBalancer.resourceName, {
         ctx,
@@ -181,6 +194,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         compartments,
         key,
         security,
+        bastionRoutes,
         deliveries,
         deliveriesAwaitingManualSecrets: awaiting,
     };

@@ -87,6 +87,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     private readonly subnetCidrs = new Map<string, string>();
     /** Next host offset per subnet for addresses the program did not fix. */
     private readonly subnetNextHost = new Map<string, number>();
+    /** Instances' primary private IPs, `<subnet id> <address>`, answered by `getPrivateIps`. */
+    private readonly instanceIps = new Set<string>();
+    /** Remote peering connections made so far, answered by `getDrgAttachments` with their DRG attachment. */
+    private readonly rpcDrgs = new Map<string, string>();
     private publicCount = 0;
     private tenancyCount = 0;
 
@@ -187,6 +191,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             case "oci:Core/instance:Instance": {
                 const vnic = (inputs.createVnicDetails ?? {}) as Props;
                 const privateIp = vnic.privateIp ?? this.subnetIp(vnic.subnetId, 10);
+                this.instanceIps.add(`${vnic.subnetId} ${privateIp}`);
                 const wantsPublic = vnic.assignPublicIp === true || vnic.assignPublicIp === "true";
                 return {
                     id,
@@ -240,7 +245,20 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                     },
                 };
             case "oci:Core/remotePeeringConnection:RemotePeeringConnection":
+                this.rpcDrgs.set(id, String(inputs.drgId));
                 return { id, state: { ...common, peeringStatus: inputs.peerId ? "PEERED" : "NEW", isCrossTenancyPeering: Boolean(inputs.peerId) } };
+            // The provider's ids: `<subnet>/<route table>`, the managed default table's own id, `drgRouteTables/<table>/routeRules/<rule>`.
+            case "oci:Core/routeTableAttachment:RouteTableAttachment":
+                return { id: `${inputs.subnetId}/${inputs.routeTableId}`, state: { ...inputs } };
+            case "oci:Core/defaultRouteTable:DefaultRouteTable":
+                return { id: String(inputs.manageDefaultResourceId), state: { ...common, id: inputs.manageDefaultResourceId } };
+            case "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule": {
+                const ruleId = digest(`${type}:${name}`).slice(0, 8);
+                return {
+                    id: `drgRouteTables/${inputs.drgRouteTableId}/routeRules/${ruleId}`,
+                    state: { ...inputs, routeType: "STATIC", routeProvenance: "STATIC", isBlackhole: false, isConflict: false, attributes: {} },
+                };
+            }
             case "oci:Kms/vault:Vault":
                 return {
                     id,
@@ -412,6 +430,47 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
                             description: "Object Storage",
                         },
                     ],
+                };
+            }
+            case "oci:Core/getPrivateIps:getPrivateIps": {
+                // By address and subnet: the primary private IP of an instance the program made there.
+                const found = this.instanceIps.has(`${inputs.subnetId} ${inputs.ipAddress}`);
+                const key = `${inputs.subnetId}:${inputs.ipAddress}`;
+                return {
+                    ...inputs,
+                    id: `privateips-${digest(key).slice(0, 12)}`,
+                    privateIps: found
+                        ? [{
+                              id: this.ocid("oci:Core/privateIp:PrivateIp", key, region, "privateip"),
+                              ipAddress: inputs.ipAddress,
+                              subnetId: inputs.subnetId,
+                              vnicId: this.ocid("oci:Core/vnic:Vnic", key, region, "vnic"),
+                              isPrimary: true,
+                              lifetime: "EPHEMERAL",
+                              ipState: "ASSIGNED",
+                          }]
+                        : [],
+                };
+            }
+            case "oci:Core/getDrgAttachments:getDrgAttachments": {
+                // By network: the DRG attachment OCI makes for a remote peering connection.
+                const networkId = String(inputs.networkId ?? "");
+                const drgId = this.rpcDrgs.get(networkId);
+                const attachmentType = String(inputs.attachmentType ?? "");
+                return {
+                    ...inputs,
+                    id: `drgattachments-${digest(networkId).slice(0, 12)}`,
+                    drgAttachments: drgId && (attachmentType === "" || attachmentType === "REMOTE_PEERING_CONNECTION")
+                        ? [{
+                              id: this.ocid("oci:Core/drgAttachment:DrgAttachment", `rpc:${networkId}`, region, "drgattachment"),
+                              attachmentType: "REMOTE_PEERING_CONNECTION",
+                              compartmentId: inputs.compartmentId,
+                              drgId,
+                              networkId,
+                              networkDetails: [{ id: networkId, type: "REMOTE_PEERING_CONNECTION" }],
+                              state: "ATTACHED",
+                          }]
+                        : [],
                 };
             }
             case "oci:Core/getVolumeBackupPolicies:getVolumeBackupPolicies":

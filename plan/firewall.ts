@@ -5,8 +5,10 @@
  * - **Dependencies**: a service's non-local ports open to the `/32` of each VM whose services
  *   depend on it (Redis 6379 only from its clients, Vault 8200 only from its consumers).
  * - **Scraping**: every metrics port opens to the VMs running Prometheus (EU-MON-01) only.
- * - **SSH**: 22 opens on every VM to the management bastions only (Ansible and people reach
- *   VMs through them as a jump host); never to the internet.
+ * - **SSH**: 22 opens on every VM to the management bastions (delivery and `ProxyJump` reach
+ *   VMs through them as a jump host) and to the operators' WireGuard tunnel space, which the
+ *   bastions route without masquerading (plan/tunnelRoutes.ts), so a VM's logs name the
+ *   operator's own address; never to the internet.
  * - **WireGuard**: the bastions' WireGuard tunnel port (51820/udp) is the one public VM port
  *   outside the load balancers' backends.
  * - **Load balancers**: public LBs take their listener ports from `0.0.0.0/0`; private ones from
@@ -23,6 +25,7 @@ import type { AddressPlan } from "./addressPlan";
 import { contains, hostCidr, parseNetwork, type Network } from "../model/cidr";
 import type { ServiceIndex } from "./dependencies";
 import { isBastion, WIREGUARD_SERVICE } from "./bastions";
+import { WIREGUARD_TUNNEL_SPACE } from "../model/tunnelSpace";
 import { throwIfProblems } from "./problems";
 import { coverClients, excludedHosts, ipNumber, type ExcludedHosts } from "./sourceCover";
 import type { FirewallRule, FirewallTarget, LoadBalancerPlan, NetworkLoadBalancerPlan, ServicePlacementPlan } from "./types";
@@ -201,15 +204,20 @@ export function planFirewall(input: FirewallInput): Map<string, FirewallRule[]> 
         }
     }
 
-    // SSH from the bastions only; WireGuard public on the bastions.
+    // SSH from the bastions and from the operators' tunnel addresses they route; WireGuard public on the bastions.
     const bastions = bastionsOf(topology, addresses, placements);
     const bastionSources = bastions.map((b) => vmSource(b.account, b.vm, "bastion"));
+    const tunnel: Source = { cidr: WIREGUARD_TUNNEL_SPACE, description: "operators' WireGuard tunnel addresses" };
     for (const account of topology.accounts) {
         for (const vm of addresses.byAccount.get(account.name)?.vms ?? []) {
+            let fromBastion = false;
             bastions.forEach((bastion, i) => {
                 if (bastion.account === account.name && bastion.vm === vm.vm) return;
                 rules.add(account.name, { kind: "vm", vm: vm.vm }, ["tcp"], SSH_PORT, undefined, bastionSources[i], "SSH through the management bastion");
+                fromBastion = true;
             });
+            // Only where a bastion is admitted: a bastion's own tunnel reaches it on wg0 (render/firewall.ts).
+            if (fromBastion) rules.add(account.name, { kind: "vm", vm: vm.vm }, ["tcp"], SSH_PORT, undefined, tunnel, "SSH from an operator's own tunnel address, routed by the bastions");
         }
     }
     for (const bastion of bastions) {

@@ -41,7 +41,7 @@ export function groupRules(rules: FirewallRule[]): GroupedRule[] {
     return [...groups.values()].map((g) => ({ ...g, sources: withoutCovered(g.sources) }));
 }
 
-/** What the host firewall of a WireGuard bastion adds: SSH from the tunnel, forwarding and NAT into the address space. */
+/** What the host firewall of a WireGuard bastion adds: SSH from the tunnel, forwarding (never NAT) into the address space. */
 export interface FirewallWireguard {
     interface: string;
     tunnelCidr: string;

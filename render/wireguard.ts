@@ -1,9 +1,10 @@
 /**
  * WireGuard on the MGMT bastions (`/etc/wireguard/wg0.conf`): the operator VPN entry. Each
  * bastion serves its own /24 of `WIREGUARD_TUNNEL_SPACE` to the peers of the stack config, and
- * its host firewall admits SSH from the tunnel and forwards and masquerades tunnel traffic into
- * the plan's address space, so the VMs see the bastion's private IP (the one their SSH rules
- * admit). The bastion's private key is made on the host at first boot (cloud-init), never here.
+ * its host firewall admits SSH from the tunnel and forwards tunnel traffic into the plan's
+ * address space unchanged: the VMs see the operator's own tunnel address (their SSH rules admit
+ * the tunnel space, and the VCNs and DRGs route it back through the bastion, plan/tunnelRoutes.ts).
+ * The bastion's private key is made on the host at first boot (cloud-init), never here.
  */
 import { wireguardTunnel } from "../plan/tunnelRoutes";
 import { WIREGUARD_SERVICE, wireguardPortOf } from "../plan/bastions";

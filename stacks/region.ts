@@ -10,6 +10,7 @@ import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
 import type { SshHostKey } from "../render/sshHostKey";
 import type { RenderedFile } from "../render/types";
 import { Account, type AccountArgs, type DeliverySettings } from "../components/Account";
+import { TunnelDrgRoutes } from "../components/TunnelDrgRoutes";
 import type { RemoteHub } from "../components/Peering";
 import { CatalogueSecrets } from "../components/CatalogueSecrets";
 import { InternalPki } from "../components/InternalPki";
@@ -142,8 +143,11 @@ export function deployRegion(args: RegionArgs): {
             plan: account,
             addressSpace: plan.addressSpace,
             tunnel: {
-                // Only the routes toward the DRG are wired so far (docs/security.md, "Left (identities)").
+                // The routes toward the DRG go into the subnets' creation tables; the ones to a bastion
+                // need the bastion first (components/BastionRoutes.ts).
                 vcnRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "drg"),
+                bastionRoutes: tunnel.vcn[account.name].filter((r) => r.nextHop.kind === "bastion"),
+                ingressRoutes: tunnel.attachmentIngress[account.name] ?? [],
                 forwardingVms: tunnel.skipSourceDestCheck.filter((b) => b.account === account.name).map((b) => b.vm),
             },
             providerArgs: own.providerArgs,
@@ -192,6 +196,20 @@ export function deployRegion(args: RegionArgs): {
             ...(delivery ? { delivery: { ...delivery.settings, files: delivery.files[account.name] ?? [] } } : {}),
         });
         delivery?.built(account.name, components[account.name]);
+    }
+    // The hub DRG's static routes to the operators' tunnel /24s: they name attachments of other
+    // accounts (the bastions' VCN) and the hub's peerings, so they wait for every account of the region.
+    const hubRoutes = tunnel.drg[hub.name];
+    const hubComponent = components[hub.name];
+    if (hubRoutes && hubRoutes.vcnAttachments.length + hubRoutes.remotePeerings.length > 0) {
+        if (!hubComponent.peering.drg) throw new Error(`region ${args.region}: hub ${hub.name} has no DRG of its own`);
+        new TunnelDrgRoutes(`${hub.slug}-tunnel-drg-routes`, {
+            ctx: hubComponent.ctx,
+            drg: hubComponent.peering.drg,
+            routes: hubRoutes,
+            vcnAttachmentIds: Object.fromEntries(accounts.map((a) => [a.name, components[a.name].network.drgAttachment.id])),
+            rpcIds: hubComponent.peering.rpcIds,
+        }, { parent: hubComponent });
     }
     const deliveryStatus = delivery ? delivery.status(components) : { enabled: false, reason: NO_DELIVERY_KEY };
 

@@ -21,7 +21,7 @@ export const adminPorts: BlitzResourcePolicy = {
     name: "no-admin-ports-from-internet",
     description: "No security list or NSG rule opens SSH (22) or RDP (3389) to 0.0.0.0/0.",
     enforcementLevel: "mandatory",
-    remediationSteps: "Reach VMs over the MGMT bastions' WireGuard; SSH rules take the bastions' /32s as source, never 0.0.0.0/0.",
+    remediationSteps: "Reach VMs over the MGMT bastions' WireGuard; SSH rules take the bastions' /32s or the operators' routed tunnel space as source, never 0.0.0.0/0.",
     frameworks: { cis: cisFull("2.1", "2.2", "2.3", "2.4"), checkov: ["CKV_OCI_19", "CKV_OCI_20", "CKV_OCI_22", "CKV2_OCI_2"] },
     validateResource: (args, reportViolation) => {
         const rules = args.isType(oci.core.SecurityList) || args.isType(oci.core.DefaultSecurityList)

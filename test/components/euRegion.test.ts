@@ -165,13 +165,82 @@ describe("network", () => {
 
     it("route tables send the operators' tunnel space to the DRG, last (an update that only appends); only bastions forward", () => {
         const hubDrg = idOf(resources, "eu-net-01-drg");
-        for (const r of ofType(resources, "oci:Core/routeTable:RouteTable")) {
+        const creationTables = ofType(resources, "oci:Core/routeTable:RouteTable").filter((r) => !r.name.includes("-tunnel-"));
+        expect(creationTables.length).toBeGreaterThan(euAccounts().length);
+        for (const r of creationTables) {
             const last = r.inputs.routeRules[r.inputs.routeRules.length - 1];
             expect(last, r.name).toMatchObject({ destination: WIREGUARD_TUNNEL_SPACE, destinationType: "CIDR_BLOCK", networkEntityId: hubDrg });
         }
         const forwarding = ofType(resources, "oci:Core/instance:Instance").filter((i) => i.inputs.createVnicDetails.skipSourceDestCheck === true).map((i) => i.name);
         expect(forwarding.sort()).toEqual(bastionVms(euAccounts()).map((b) => b.vm.resourceName).sort());
         expect(forwarding.length).toBeGreaterThan(0);
+    });
+
+    it("the bastions' VCN routes each bastion's tunnel /24 to that bastion's private IP, in its subnets and its DRG attachment's ingress table", async () => {
+        const home = account(bastionVms(euAccounts())[0].account.name);
+        const bastions = bastionVms([home]).map(({ vm }, n) => ({ vm, cidr: `172.29.${n}.0/24` }));
+        expect(bastions.length).toBe(2);
+        // The private IP each rule names is the one OCI lists for the bastion's address in its subnet, looked up once the instance exists.
+        const privateIpId = (vm: (typeof bastions)[number]["vm"]) => {
+            const subnetId = idOf(resources, `${home.subnets.find((s) => s.name === vm.subnet)!.resourceName}-subnet`);
+            const lookup = calls.filter((c) => c.token === "oci:Core/getPrivateIps:getPrivateIps" && c.inputs.ipAddress === vm.privateIp);
+            expect(lookup.map((c) => c.inputs.subnetId)).toEqual([subnetId]);
+            expect(lookup[0].result.privateIps).toHaveLength(1);
+            return lookup[0].result.privateIps[0].id as string;
+        };
+        const bastionRules = bastions.map(({ vm, cidr }) => ({ destination: cidr, destinationType: "CIDR_BLOCK", networkEntityId: privateIpId(vm) }));
+        for (const rule of bastionRules) expect(rule.networkEntityId).toMatch(/^ocid1\.privateip\./);
+
+        // Ingress (transit): the VCN's default route table, set on the DRG attachment, holds only the /24s.
+        const vcn = named(resources, `${home.slug}-vcn`);
+        const ingress = named(resources, `${home.slug}-drg-ingress-route-table`);
+        expect(ingress.type).toBe("oci:Core/defaultRouteTable:DefaultRouteTable");
+        expect(ingress.inputs.manageDefaultResourceId).toBe(vcn.state.defaultRouteTableId);
+        expect(ingress.inputs.routeRules).toEqual(bastionRules.map((r) => expect.objectContaining(r)));
+        expect(named(resources, `${home.slug}-drg-attachment`).inputs.networkDetails).toEqual({ type: "VCN", id: vcn.id, routeTableId: vcn.state.defaultRouteTableId });
+        for (const other of euAccounts().filter((a) => a !== home)) {
+            expect(named(resources, `${other.slug}-drg-attachment`).inputs.networkDetails.routeTableId, other.name).toBeUndefined();
+        }
+        expect(ofType(resources, "oci:Core/defaultRouteTable:DefaultRouteTable").map((r) => r.name)).toEqual([ingress.name]);
+
+        // Subnets: a second table per kind, the creation table's rules then the /24s, attached to every subnet of that kind.
+        for (const kind of ["public", "private"] as const) {
+            const creation = named(resources, `${home.slug}-${kind}-route-table`);
+            const tunnel = named(resources, `${home.slug}-${kind}-tunnel-route-table`);
+            expect(tunnel.inputs.vcnId).toBe(vcn.id);
+            expect(tunnel.inputs.routeRules.slice(0, creation.inputs.routeRules.length)).toEqual(creation.inputs.routeRules);
+            expect(tunnel.inputs.routeRules.slice(creation.inputs.routeRules.length)).toEqual(bastionRules.map((r) => expect.objectContaining(r)));
+            for (const subnet of home.subnets.filter((s) => s.public === (kind === "public"))) {
+                const resource = named(resources, `${subnet.resourceName}-subnet`);
+                expect(resource.inputs.routeTableId, subnet.name).toBe(creation.id);
+                expect(resource.opts.ignoreChanges, subnet.name).toEqual(["routeTableId"]);
+                const attachment = named(resources, `${subnet.resourceName}-tunnel-route-table-attachment`);
+                expect(attachment.inputs).toEqual({ subnetId: resource.id, routeTableId: tunnel.id });
+            }
+        }
+        expect(ofType(resources, "oci:Core/routeTableAttachment:RouteTableAttachment").length).toBe(home.subnets.length);
+        // No other VCN's subnets change their table after creation.
+        for (const other of euAccounts().filter((a) => a !== home)) {
+            for (const subnet of other.subnets) expect(named(resources, `${subnet.resourceName}-subnet`).opts.ignoreChanges ?? [], subnet.name).toEqual([]);
+        }
+    });
+
+    it("the EU hub's DRG sends each tunnel /24 to the bastions' VCN attachment, from its VCN attachments and its remote peerings (static rules)", () => {
+        const home = account(bastionVms(euAccounts())[0].account.name);
+        const drg = named(resources, "eu-net-01-drg");
+        const tables = drg.state.defaultDrgRouteTables[0];
+        const attachment = idOf(resources, `${home.slug}-drg-attachment`);
+        const rules = ofType(resources, "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule");
+        const cidrs = bastionVms([home]).map((_, n) => `172.29.${n}.0/24`);
+        expect(rules.map((r) => r.inputs).sort((a, b) => `${a.drgRouteTableId}${a.destination}`.localeCompare(`${b.drgRouteTableId}${b.destination}`))).toEqual(
+            [tables.vcn, tables.remotePeeringConnection]
+                .flatMap((table) => cidrs.map((destination) => ({ drgRouteTableId: table, destination, destinationType: "CIDR_BLOCK", nextHopDrgAttachmentId: attachment })))
+                .sort((a, b) => `${a.drgRouteTableId}${a.destination}`.localeCompare(`${b.drgRouteTableId}${b.destination}`)),
+        );
+        expect(tables.vcn).not.toBe(tables.remotePeeringConnection);
+        for (const r of rules) expect(providerName(r.provider)).toBe("eu-net-01");
+        // The EU hub's own peerings are not looked up: every /24 ends in this region.
+        expect(calls.filter((c) => c.token === "oci:Core/getDrgAttachments:getDrgAttachments")).toEqual([]);
     });
 
     it("each VM's VNIC is in its own NSG", () => {
@@ -286,7 +355,7 @@ describe("peering", () => {
         for (const a of euAccounts().filter((x) => x.name !== "EU-NET-01")) {
             const attachment = named(resources, `${a.slug}-drg-attachment`);
             expect(attachment.inputs.drgId).toBe(idOf(resources, "eu-net-01-drg"));
-            expect(attachment.inputs.networkDetails).toEqual({ type: "VCN", id: idOf(resources, `${a.slug}-vcn`) });
+            expect(attachment.inputs.networkDetails).toMatchObject({ type: "VCN", id: idOf(resources, `${a.slug}-vcn`) });
             const deps = (attachment.opts.dependsOn as pulumi.Resource[]).map((d) => resources.find((x) => x.resource === d)!.name).sort();
             expect(deps).toEqual([`eu-net-01-admit-${a.slug}-drg-attachment`, `${a.slug}-endorse-eu-net-01-drg-attachment`].sort());
         }

@@ -227,6 +227,8 @@ describe("dependency graph", () => {
             "oci:Core/drgAttachment:DrgAttachment<-oci:Core/drg:Drg",
             "oci:Core/drgAttachment:DrgAttachment<-oci:Identity/policy:Policy",
             "oci:Core/routeTable:RouteTable<-oci:Core/drg:Drg",
+            // The hub DRG's static rule to the bastions' VCN attachment (a leaf: nothing waits for it).
+            "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule<-oci:Core/drgAttachment:DrgAttachment",
             "oci:Database/autonomousDatabase:AutonomousDatabase<-oci:Core/vcn:Vcn",
             "command:local:Command<-oci:Core/instance:Instance",
             // Delivery pins the bastion's host key, derived from its seed (a leaf: no wait).

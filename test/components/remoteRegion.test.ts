@@ -8,10 +8,12 @@ import { renderCloudInit } from "../../render/index";
 import type { TopologyPlan } from "../../plan/types";
 import { type GlobalHubOutputs, deployRegion } from "../../stacks/region";
 import { SSH_KEYS, componentPlan, componentTopology, groupOf, settingsOf, tenancyOf } from "./fixture";
-import { type Recorded, idOf, named, ofType, providerName, runWithMocks, valueOf } from "./harness";
+import { type Recorded, type RecordedCall, idOf, named, ofType, providerName, runWithMocks, valueOf } from "./harness";
+import { tunnelRouting } from "../../plan/tunnelRoutes";
 
 let plan: TopologyPlan;
 let resources: Recorded[];
+let calls: RecordedCall[];
 let deliverySecrets: Record<string, pulumi.Output<string>>;
 const EU_RPC_FOR_AS = "ocid1.remotepeeringconnection.oc1.eu-frankfurt-1.euforas";
 
@@ -40,6 +42,7 @@ beforeAll(async () => {
         { stack: "as" },
     );
     resources = run.resources;
+    calls = run.calls;
     deliverySecrets = run.result.secretValues;
 });
 
@@ -65,6 +68,29 @@ describe("a region hub outside eu", () => {
         expect(ofType(resources, "oci:Core/drg:Drg").map((d) => d.name)).toEqual([`${hub}-drg`]);
         for (const a of ofType(resources, "oci:Core/drgAttachment:DrgAttachment")) expect(a.inputs.drgId).toBe(idOf(resources, `${hub}-drg`));
         expect(ofType(resources, "oci:Core/remotePeeringConnection:RemotePeeringConnection").length).toBe(1);
+    });
+
+    it("sends the operators' tunnel /24s from its VCN attachments across its peering toward eu (static DRG rules)", () => {
+        const slug = plan.stacks.find((s) => s.region === "as")!.hub.toLowerCase();
+        const drg = named(resources, `${slug}-drg`);
+        const rpc = named(resources, `${slug}-rpc-eu`);
+        // The RPC's DRG attachment is OCI's: looked up by the RPC's id.
+        const lookups = calls.filter((c) => c.token === "oci:Core/getDrgAttachments:getDrgAttachments");
+        expect(lookups.map((c) => ({ networkId: c.inputs.networkId, attachmentType: c.inputs.attachmentType, compartmentId: c.inputs.compartmentId }))).toEqual([
+            { networkId: rpc.id, attachmentType: "REMOTE_PEERING_CONNECTION", compartmentId: idOf(resources, `${slug}-network-compartment`) },
+        ]);
+        const rpcAttachment = lookups[0].result.drgAttachments[0];
+        expect(rpcAttachment).toMatchObject({ networkId: rpc.id, drgId: drg.id });
+        const rules = ofType(resources, "oci:Core/drgRouteTableRouteRule:DrgRouteTableRouteRule");
+        const bastions = tunnelRouting(plan).bastions;
+        expect(bastions.length).toBe(2);
+        expect(rules.map((r) => r.inputs)).toEqual(bastions.map((b) => ({
+            drgRouteTableId: drg.state.defaultDrgRouteTables[0].vcn,
+            destination: b.cidr,
+            destinationType: "CIDR_BLOCK",
+            nextHopDrgAttachmentId: rpcAttachment.id,
+        })));
+        for (const r of rules) expect(providerName(r.provider)).toBe(slug);
     });
 
     it("generates no secret: the values come from the eu stack and stay secret", async () => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { WIREGUARD_TUNNEL_SPACE } from "../../model/tunnelSpace";
 import { loadTopology } from "../../model/load";
 import type { Topology } from "../../model/schema";
 import { loadAllowances } from "../../model/allowances";
@@ -51,7 +52,7 @@ function covers(block: string, ip: number): boolean {
 function sources(rules: FirewallRule[]): string[] {
     const out = new Set<string>();
     for (const r of rules) {
-        if (r.source === "0.0.0.0/0") out.add(r.source);
+        if (r.source === "0.0.0.0/0" || r.source === WIREGUARD_TUNNEL_SPACE) out.add(r.source);
         else for (const h of hosts) if (covers(r.source, h.ip) && (!h.lbSubnet || covers(r.source, ipNumber(h.cidr.split("/")[0]) + 2 ** (32 - Number(h.cidr.split("/")[1])) - 1))) out.add(h.cidr);
     }
     return [...out].sort();
@@ -70,6 +71,8 @@ function assertFirewallInvariants(plan: TopologyPlan, topology: Topology) {
     const mgmtIps = new Set(plan.accounts.filter((a) => a.role === "management").flatMap((a) => a.vms.map((v) => `${v.privateIp}/32`)));
     for (const r of all.filter((r) => r.port === 22 && r.protocol === "tcp")) {
         const target = r.target.kind === "vm" ? `${ip(plan, r.account, r.target.vm)}/32` : "";
+        // The operators' tunnel space: outside the address space, so it admits no VM, only the operators the bastions route.
+        if (r.source === WIREGUARD_TUNNEL_SPACE) continue;
         const admitted = sources([r]).filter((a) => a.endsWith("/32"));
         const ok = admitted.length > 0 && admitted.every((a) => (bastionIps.has(target) ? mgmtIps.has(a) : bastionIps.has(a)));
         expect(ok, `${r.account} ${r.key}`).toBe(true);
@@ -149,14 +152,21 @@ describe("planFirewall on the fixture", () => {
         }
     });
 
-    it("opens SSH on every VM to both bastions and nothing else", () => {
+    it("opens SSH on every VM to both bastions and the operators' tunnel space, and nothing else", () => {
         const bastions = [`${ip(plan, "EU-MGMT-01", "bastion-1")}/32`, `${ip(plan, "EU-MGMT-01", "bastion-2")}/32`].sort();
+        let tunnelRules = 0;
         for (const account of plan.accounts) {
             for (const vm of account.vms) {
-                const expected = bastions.filter((b) => b !== `${vm.privateIp}/32`);
-                expect(sources(vm.firewall.filter((r) => r.port === 22)), `${account.name}/${vm.name}`).toEqual(expected);
+                const expected = [...bastions.filter((b) => b !== `${vm.privateIp}/32`), WIREGUARD_TUNNEL_SPACE].sort();
+                const ssh = vm.firewall.filter((r) => r.port === 22);
+                expect(sources(ssh).sort(), `${account.name}/${vm.name}`).toEqual(expected);
+                // The tunnel space is its own rule, TCP 22 only: one NSG rule per VM.
+                const tunnel = vm.firewall.filter((r) => r.source === WIREGUARD_TUNNEL_SPACE);
+                expect(tunnel.map((r) => [r.protocol, r.port, r.toPort]), `${account.name}/${vm.name}`).toEqual([["tcp", 22, undefined]]);
+                tunnelRules += tunnel.length;
             }
         }
+        expect(tunnelRules).toBe(plan.accounts.reduce((n, a) => n + a.vms.length, 0));
     });
 
     it("makes WireGuard 51820/udp public on the bastions only", () => {

@@ -37,12 +37,14 @@ describe("WireGuard on the MGMT bastions", () => {
             expect(f.content).toMatch(/^ListenPort = 51820$/m);
             expect(f.content).toContain(vmOf(f.account, f.vm).privateIp);
             expect(f.mode).toBe("0600");
-            // The tunnel's SSH, forwarding and NAT live in the host firewall, which survives its own reloads.
+            // The tunnel's SSH and forwarding live in the host firewall, which survives its own reloads;
+            // nothing is masqueraded: the operators' addresses are routed (test/render/tunnelForwarding.test.ts runs it).
             const tunnelCidr = `${address!.split(".").slice(0, 3).join(".")}.0/24`;
             const nft = files.find((x) => x.account === f.account && x.vm === f.vm && x.path === "/etc/nftables.conf")!.content;
             expect(nft).toContain(`iifname "wg0" ip saddr ${tunnelCidr} tcp dport 22 accept`);
+            expect(nft).toContain(`iifname "wg0" ip saddr ${tunnelCidr} ip daddr ${plan.addressSpace} ct state new log prefix "blitzhub-wg-forward: " level info`);
             expect(nft).toContain(`iifname "wg0" ip saddr ${tunnelCidr} ip daddr ${plan.addressSpace} accept`);
-            expect(nft).toContain(`ip saddr ${tunnelCidr} ip daddr ${plan.addressSpace} masquerade`);
+            expect(nft).not.toMatch(/masquerade|\bsnat\b|type nat/);
         }
         expect(subnets.size).toBe(wg.length);
     });
