@@ -69,6 +69,8 @@ export interface AccountArgs {
     internalCaCert?: pulumi.Input<string>;
     /** The public certificate of the stack's HTTPS listeners (required when the plan's LB has one). */
     edgeCertificate?: EdgeCertificate;
+    /** The backend CA certificate (PEM, render/backendPki.ts): required when a backend set re-encrypts. */
+    backendCaCert?: pulumi.Input<string>;
     /** Required when the plan gives the account an OCI Vault: what it stores. */
     secretVault?: SecretVaultSettings;
     /** Required when the plan gives the account an Autonomous Database. */

@@ -34,6 +34,18 @@ export const EDGE_TLS = {
     cipherSuiteName: "oci-modern-ssl-cipher-suite-v1",
 } as const;
 
+/**
+ * TLS from the load balancer to its backends (a backend set whose port says `loadBalancerTls`):
+ * the peer verified against the backend CA alone (a leaf directly under it: depth 1), TLS 1.2 and
+ * 1.3, and a predefined suite that has both TLS 1.3's ciphers and ECDHE-ECDSA ones for TLS 1.2
+ * (the backend CA is ECDSA; Oracle's SSLCipherSuiteDetails lists the suite's ciphers).
+ */
+export const BACKEND_TLS = {
+    protocols: ["TLSv1.2", "TLSv1.3"],
+    cipherSuiteName: "oci-tls-12-13-wider-ssl-cipher-suite-v1",
+    verifyDepth: 1,
+} as const;
+
 /** Name of the rule set of a port-80 listener: a 301 to HTTPS for every path. */
 export const HTTPS_REDIRECT_RULE_SET = "https_redirect";
 
@@ -44,6 +56,8 @@ export interface FlexibleLoadBalancerArgs {
     nsgId: pulumi.Input<string>;
     /** Required when a listener has `tls`: the certificate its HTTPS listeners present. */
     edgeCertificate?: EdgeCertificate;
+    /** Required when a backend set has `backendTls`: the backend CA certificate (PEM) it verifies backends with. */
+    backendCaCertificate?: pulumi.Input<string>;
 }
 
 export class FlexibleLoadBalancer extends pulumi.ComponentResource {
@@ -68,6 +82,19 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         }, o());
         const loadBalancerId = this.loadBalancer.id;
 
+        // A CA-only certificate bundle: what a backend set verifies its backends with. Named by a
+        // hash like the edge certificate (bundles cannot change), so a new CA is a new bundle.
+        let backendCa: oci.loadbalancer.Certificate | undefined;
+        if (lb.backendSets.some((s) => s.backendTls)) {
+            const pem = args.backendCaCertificate;
+            if (!pem) throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} re-encrypts to its backends but has no backend CA certificate`, this);
+            backendCa = new oci.loadbalancer.Certificate(`${lb.resourceName}-backend-ca`, {
+                loadBalancerId,
+                certificateName: pulumi.output(pem).apply((p) => `backend-ca-${createHash("sha256").update(p).digest("hex").slice(0, 12)}`),
+                caCertificate: pem,
+            }, o());
+        }
+
         const backendSets = new Map<string, oci.loadbalancer.BackendSet>();
         for (const set of lb.backendSets) {
             const check = set.healthCheck;
@@ -77,12 +104,28 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                 policy: LB_POLICY[set.policy],
                 healthChecker: {
                     protocol: check.protocol,
-                    port: check.port,
+                    // A re-encrypting set checks each backend on its own port (no port: "the port of the
+                    // Backend object"), so a backend still on an old port fails its check instead of
+                    // passing one made elsewhere while its traffic fails (the move to the TLS ports).
+                    ...(set.backendTls && check.port === set.port ? {} : { port: check.port }),
                     ...(check.protocol === "HTTP" ? { urlPath: check.urlPath ?? "/health", returnCode: check.returnCode ?? 200 } : {}),
                     intervalMs: check.intervalMs,
                     timeoutInMillis: check.timeoutMs,
                     retries: check.retries,
+                    // Over TLS, like the traffic: a check in clear text would hit a TLS-only port.
+                    ...(set.backendTls ? { isForcePlainText: false } : {}),
                 },
+                ...(set.backendTls && backendCa
+                    ? {
+                          sslConfiguration: {
+                              certificateName: backendCa.certificateName,
+                              verifyPeerCertificate: true,
+                              verifyDepth: BACKEND_TLS.verifyDepth,
+                              protocols: [...BACKEND_TLS.protocols],
+                              cipherSuiteName: BACKEND_TLS.cipherSuiteName,
+                          },
+                      }
+                    : {}),
                 ...(set.sessionPersistence
                     ? {
                           lbCookieSessionPersistenceConfiguration: {

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { TopologyPlan } from "../plan/types";
+import { type BackendCa, backendCaFromSeed, backendPkiSecretValues, isBackendPkiSecretPath } from "../render/backendPki";
 import { DEFAULT_PKI_VALIDITY, type InternalCa, internalCaFromSeed, isPkiSecretPath, pkiSecretValues, type PkiValidity } from "../render/internalPki";
 
 export interface InternalPkiArgs {
@@ -19,6 +20,11 @@ export interface InternalPkiArgs {
 export class InternalPki extends pulumi.ComponentResource {
     /** The CA certificate (PEM): public, what every VM trusts. */
     readonly caCert: pulumi.Output<string>;
+    /**
+     * The backend CA certificate (PEM, public; render/backendPki.ts): ECDSA P-256 from the same
+     * seed, what the public load balancers verify Nginx and the RPC gateway with.
+     */
+    readonly backendCaCert: pulumi.Output<string>;
     /** The seed (secret), exported by the eu stack; undefined when it came from there. */
     readonly generatedSeed?: pulumi.Output<string>;
     /** The seed (secret); the CA is derived again in each `apply` (an Output would copy its keys into plain objects). */
@@ -26,6 +32,7 @@ export class InternalPki extends pulumi.ComponentResource {
     private readonly validity: PkiValidity;
     private readonly plan: TopologyPlan;
     private cached?: { seed: string; ca: InternalCa };
+    private cachedBackend?: { seed: string; ca: BackendCa };
 
     constructor(name: string, args: InternalPkiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("blitzhub:security:InternalPki", name, {}, opts);
@@ -37,7 +44,8 @@ export class InternalPki extends pulumi.ComponentResource {
         this.seed = pulumi.secret(seed);
         this.validity = args.validity ?? DEFAULT_PKI_VALIDITY;
         this.caCert = pulumi.unsecret(this.seed.apply((s) => this.caOf(s).certPem));
-        this.registerOutputs({ caCert: this.caCert });
+        this.backendCaCert = pulumi.unsecret(this.seed.apply((s) => this.backendCaOf(s).certPem));
+        this.registerOutputs({ caCert: this.caCert, backendCaCert: this.backendCaCert });
     }
 
     private caOf(seed: string): InternalCa {
@@ -45,10 +53,18 @@ export class InternalPki extends pulumi.ComponentResource {
         return this.cached.ca;
     }
 
+    private backendCaOf(seed: string): BackendCa {
+        if (this.cachedBackend?.seed !== seed) this.cachedBackend = { seed, ca: backendCaFromSeed(seed, this.validity) };
+        return this.cachedBackend.ca;
+    }
+
     /** Secret values of the `secret/pki/...` paths among `refs`, by path (certificates and keys). */
     values(refs: Iterable<string>): Record<string, pulumi.Output<string>> {
-        const paths = [...new Set(refs)].filter(isPkiSecretPath).sort();
-        const all = this.seed.apply((seed) => pkiSecretValues(this.plan, this.caOf(seed), paths));
+        const paths = [...new Set(refs)].filter((p) => isPkiSecretPath(p) || isBackendPkiSecretPath(p)).sort();
+        const all = this.seed.apply((seed) => ({
+            ...pkiSecretValues(this.plan, this.caOf(seed), paths.filter(isPkiSecretPath)),
+            ...backendPkiSecretValues(this.plan, this.backendCaOf(seed), paths.filter(isBackendPkiSecretPath)),
+        }));
         return Object.fromEntries(paths.map((p) => [p, pulumi.secret(all.apply((v) => v[p]))]));
     }
 }

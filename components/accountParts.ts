@@ -148,6 +148,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         subnetId: subnetId(plan.loadBalancer.subnet),
         nsgId: network.nsgs.lb.id,
         edgeCertificate: args.edgeCertificate,
+        backendCaCertificate: args.backendCaCert,
     }, parent);
     const nlb = plan.networkLoadBalancer;
     const networkLoadBalancer = nlb

@@ -107,8 +107,30 @@ function port(vm: LabVm, service: string, name: string): number {
     return p.port;
 }
 
+/** Nginx's port for the load balancer (TLS with its backend-CA leaf), as the plan places it. */
+function loadBalancerTlsPort(vm: LabVm, service: string): number {
+    const p = vm.vm.services.find((s) => s.service === service)?.def.ports.find((x) => x.loadBalancerTls);
+    if (!p) throw new FlowFailure(`${vm.label}: ${service} has no loadBalancerTls port in the plan`);
+    return p.port;
+}
+
+/**
+ * Nginx as the load balancer reaches it (the fe-lb client stands in for it): over TLS on its
+ * backend port, the only one the host firewall admits from the lb subnet.
+ */
 function fe(lab: Lab): string {
-    return `http://${one(lab, "nginx").vm.privateIp}:${port(one(lab, "nginx"), "nginx", "http")}`;
+    const nginx = one(lab, "nginx");
+    return `https://${nginx.vm.privateIp}:${loadBalancerTlsPort(nginx, "nginx")}`;
+}
+
+/** Where the fe-lb client keeps the backend CA (what the load balancer's bundle holds). */
+const LB_BACKEND_CA = "/tmp/lab-backend-ca.crt";
+
+/** The fe-lb client's TLS settings toward Nginx: the backend CA alone, as the load balancer verifies it. */
+function feTls(lab: Lab): { ca: string } {
+    const c = client(lab, "fe-lb");
+    if (c.run(`test -s ${LB_BACKEND_CA}`, { timeout: 5 }).code !== 0) c.run(`cat > ${LB_BACKEND_CA}`, { input: lab.secrets.backendCa.certPem });
+    return { ca: LB_BACKEND_CA };
 }
 
 /**
@@ -126,7 +148,7 @@ async function reactClientThroughHaproxy(lab: Lab, origin: string): Promise<{ ok
 }
 
 /** The rendered React WebSocket client, as Vite would build it (its `define`s substituted), driven from a lab host. */
-function reactClientRun(lab: Lab, from: LabMachine, origin: string): { ok: boolean; detail: string } {
+function reactClientRun(lab: Lab, from: LabMachine, origin: string, env: Record<string, string> = {}): { ok: boolean; detail: string } {
     const react = one(lab, "react");
     const source = file(react, "/app/frontend/src/services/websocket.js");
     const vite = file(react, "/app/frontend/vite.config.js");
@@ -144,7 +166,7 @@ m.subscribe(m.EVENTS.transaction, (data) => {
 });
 m.send("subscribe", { txId: "lab-1" });
 `;
-    const r = from.run(`cat > /tmp/lab-ws-client.mjs && cat > /tmp/lab-ws-driver.mjs <<'EOF'\n${driver}\nEOF\nnode --experimental-websocket --no-warnings /tmp/lab-ws-driver.mjs`, { input: built, timeout: 15 });
+    const r = from.run(`cat > /tmp/lab-ws-client.mjs && cat > /tmp/lab-ws-driver.mjs <<'EOF'\n${driver}\nEOF\nnode --experimental-websocket --no-warnings /tmp/lab-ws-driver.mjs`, { input: built, timeout: 15, env });
     const line = r.stdout.trim().split("\n").pop() ?? "";
     try {
         return JSON.parse(line) as { ok: boolean; detail: string };
@@ -171,13 +193,13 @@ export const FLOWS: Flow[] = [
         description: "FE /health answers 200 with every security header of the rendered snippet (HSTS only when the LB says the request came over HTTPS)",
         run: async (lab) => {
             const nginx = one(lab, "nginx");
-            const r = http(client(lab, "fe-lb"), `${fe(lab)}/health`, { headers: { "X-Forwarded-Proto": "https" } });
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/health`, { headers: { "X-Forwarded-Proto": "https" }, tls: feTls(lab) });
             expect(r.status === 200, `GET /health: expected 200, got ${r.status}`);
             const wanted = [...file(nginx, "/etc/nginx/snippets/security-headers.conf").matchAll(/^add_header\s+(\S+)/gm)].map((m) => m[1].toLowerCase());
             const missing = wanted.filter((h) => !(h in r.headers));
             expect(wanted.length > 0 && missing.length === 0, `GET /health lacks ${missing.join(", ")}`);
             // The LB's health check carries no X-Forwarded-Proto: served, without HSTS.
-            const check = http(client(lab, "fe-lb"), `${fe(lab)}/health`);
+            const check = http(client(lab, "fe-lb"), `${fe(lab)}/health`, { tls: feTls(lab) });
             expect(check.status === 200 && !("strict-transport-security" in check.headers), `a health check: ${check.status}, HSTS ${"strict-transport-security" in check.headers}`);
             return `200, ${wanted.length} security headers over HTTPS; none of HSTS to a health check`;
         },
@@ -187,7 +209,7 @@ export const FLOWS: Flow[] = [
         description: "/ serves the React build",
         run: async (lab) => {
             const r = await eventually("GET / serves the build", 10, () => {
-                const x = http(client(lab, "fe-lb"), `${fe(lab)}/`);
+                const x = http(client(lab, "fe-lb"), `${fe(lab)}/`, { tls: feTls(lab) });
                 return x.status === 200 && x.body.includes("data-blitzhub-build") ? x : undefined;
             });
             return `${r.status}, index.html of the build`;
@@ -197,7 +219,7 @@ export const FLOWS: Flow[] = [
         name: "fe-api-proxied",
         description: "/api/ reaches Fastify through Nginx",
         run: async (lab) => {
-            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/status`);
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/status`, { tls: feTls(lab) });
             expect(r.status === 200, `GET /api/v1/status: expected 200, got ${r.status}: ${r.body.slice(0, 200)}`);
             const body = JSON.parse(r.body) as { path: string };
             expect(body.path === "/api/v1/status", `Fastify saw ${body.path}`);
@@ -211,7 +233,7 @@ export const FLOWS: Flow[] = [
             const c = client(lab, "fe-lb");
             const url = `${fe(lab)}/api/v1/balance`;
             const asUser = (user: string, how: "cookie" | "authorization") =>
-                http(c, url, { headers: how === "cookie" ? { Cookie: `session=${user}` } : { Authorization: `Bearer ${user}` } });
+                http(c, url, { headers: how === "cookie" ? { Cookie: `session=${user}` } : { Authorization: `Bearer ${user}` }, tls: feTls(lab) });
             for (const how of ["cookie", "authorization"] as const) {
                 const a = asUser(`alice-${how}`, how);
                 const b = asUser(`bob-${how}`, how);
@@ -219,8 +241,8 @@ export const FLOWS: Flow[] = [
                 const seen = (JSON.parse(b.body) as { user: string }).user;
                 expect(seen.endsWith(`bob-${how}`), `bob (by ${how}) got the response made for ${seen} (X-Cache-Status ${b.headers["x-cache-status"] ?? "-"})`);
             }
-            const anon1 = http(c, `${fe(lab)}/api/v1/public`);
-            const anon2 = http(c, `${fe(lab)}/api/v1/public`);
+            const anon1 = http(c, `${fe(lab)}/api/v1/public`, { tls: feTls(lab) });
+            const anon2 = http(c, `${fe(lab)}/api/v1/public`, { tls: feTls(lab) });
             expect(anon2.headers["x-cache-status"] === "HIT", `anonymous GET twice: expected the second from the cache, X-Cache-Status ${anon2.headers["x-cache-status"] ?? "-"} (first ${anon1.headers["x-cache-status"] ?? "-"})`);
             return "per-user responses never cached across users; anonymous ones still cached (HIT)";
         },
@@ -229,7 +251,7 @@ export const FLOWS: Flow[] = [
         name: "ws-nginx",
         description: "WebSocket upgrade and one frame each way through Nginx, with the React client's own code",
         run: async (lab) => {
-            const r = reactClientRun(lab, client(lab, "fe-lb"), fe(lab));
+            const r = reactClientRun(lab, client(lab, "fe-lb"), fe(lab), { NODE_EXTRA_CA_CERTS: feTls(lab).ca });
             expect(r.ok, `React client through Nginx: ${r.detail}`);
             return "frame out, frame back";
         },
@@ -314,7 +336,8 @@ export const FLOWS: Flow[] = [
     },
     {
         name: "fe-https-edge",
-        description: "client → load balancer (stand-in, the plan's listeners) over HTTPS with the edge certificate → Nginx: 200 with HSTS; port 80 answers 301 to HTTPS without HSTS; Nginx redirects a plain-HTTP request itself",
+        description:
+            "client → load balancer (stand-in, the plan's listeners) over HTTPS with the edge certificate → re-encrypted to Nginx's backend port, verified against the backend CA: 200 with HSTS; port 80 answers 301 to HTTPS without HSTS; Nginx redirects a plain-HTTP request itself; the lb subnet cannot reach Nginx in clear text, and a backend with another CA's certificate is refused",
         run: async (lab) => {
             const nginx = one(lab, "nginx");
             const lb = lab.plan.accounts.find((a) => a.name === nginx.account.name)!.loadBalancer;
@@ -322,8 +345,29 @@ export const FLOWS: Flow[] = [
             const redirect = lb.listeners.filter((l) => l.redirectToHttpsPort !== undefined);
             expect(tls.length > 0 && redirect.length > 0, `${lb.resourceName}: the plan has ${tls.length} HTTPS and ${redirect.length} redirecting listeners`);
             const set = lb.backendSets.find((s) => s.name === tls[0].backendSet)!;
+            expect(set.backendTls, `${lb.resourceName}: backend set ${set.name} does not re-encrypt (backendTls false)`);
             const c = client(lab, "fe-lb");
             const address = LAB_CLIENTS.eu.find((x) => x.name === "fe-lb")!.ip;
+            const ip = nginx.vm.privateIp;
+            const backendCa = feTls(lab).ca;
+            // Nginx's backend port answers TLS with a certificate of the backend CA for its own IP.
+            const handshake = await eventually("a TLS handshake with Nginx's backend port", 15, () => {
+                const r = c.run(`openssl s_client -connect ${ip}:${set.port} -CAfile ${backendCa} -verify_ip ${ip} -verify_return_error </dev/null 2>&1`, { timeout: 10 });
+                return /Verify return code: 0 \(ok\)/.test(r.stdout) ? r.stdout : undefined;
+            });
+            const protocol = /Protocol\s*:\s*(TLSv[\d.]+)/.exec(handshake)?.[1] ?? /New, (TLSv[\d.]+)/.exec(handshake)?.[1] ?? "?";
+            expect(/Peer signature type: ECDSA|Server public key is 256 bit|ECDSA/.test(handshake), "Nginx did not present an ECDSA certificate");
+            // TLS 1.2 as OCI's suite (oci-tls-12-13-wider-ssl-cipher-suite-v1) would offer it: an ECDHE-ECDSA AEAD
+            // cipher is agreed; a cipher of that suite without ECDHE (RSA key exchange) is not.
+            const tls12 = c.run(`openssl s_client -connect ${ip}:${set.port} -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 -CAfile ${backendCa} -verify_return_error </dev/null 2>&1`, { timeout: 10 }).stdout;
+            expect(/Cipher\s*(is|:)\s*ECDHE-ECDSA-AES128-GCM-SHA256/.test(tls12) && /Verify return code: 0 \(ok\)/.test(tls12), `TLS 1.2 with ECDHE-ECDSA-AES128-GCM-SHA256: ${tls12.split("\n").filter((l) => /Cipher|error|Verify/.test(l)).join(" | ")}`);
+            const rsaKex = c.run(`openssl s_client -connect ${ip}:${set.port} -tls1_2 -cipher AES128-GCM-SHA256 -CAfile ${backendCa} </dev/null 2>&1`, { timeout: 10 }).stdout;
+            expect(!/Cipher\s*(is|:)\s*AES128-GCM-SHA256/.test(rsaKex), "Nginx agreed to TLS 1.2 without ECDHE (AES128-GCM-SHA256)");
+            // The lb subnet reaches Nginx only on the TLS port: its clear-text port is closed to it (host firewall).
+            const httpPort = port(nginx, "nginx", "http");
+            const clear = c.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ip}/${httpPort}' 2>/dev/null && echo open || echo closed`, { timeout: 10 }).stdout.trim();
+            expect(clear === "closed", `Nginx's clear-text port ${httpPort} from the lb subnet: ${clear}`);
+
             // ECDSA P-256, as OCI's load balancer takes (an Ed25519 one it refuses).
             const cert = edgeTestCertificate({ dnsNames: ["blitzhub.lab"], ipAddresses: [address] });
             c.run("mkdir -p /tmp/lab-edge && cat > /tmp/lab-edge/edge.crt", { input: cert.certPem });
@@ -331,12 +375,22 @@ export const FLOWS: Flow[] = [
             c.run("cat > /tmp/lab-edge/ca.crt", { input: cert.caPem });
             const config = {
                 address,
-                backend: { host: nginx.vm.privateIp, port: set.port },
+                backend: { host: ip, port: set.port, ca: backendCa },
                 https: tls.map((l) => ({ port: l.port, cert: "/tmp/lab-edge/edge.crt", key: "/tmp/lab-edge/edge.key" })),
                 redirect: redirect.map((l) => ({ port: l.port, toPort: l.redirectToHttpsPort })),
             };
             c.run("cat > /tmp/lab-edge/lb.json", { input: JSON.stringify(config) });
+            // A backend that is not Nginx: its certificate names its own address but comes from another CA.
+            const rogueCert = edgeTestCertificate({ dnsNames: ["rogue.lab"], ipAddresses: [address] });
+            c.run("cat > /tmp/lab-edge/rogue.crt", { input: rogueCert.certPem });
+            c.run("umask 077 && cat > /tmp/lab-edge/rogue.key", { input: rogueCert.keyPem });
+            const roguePort = 9443;
+            const rogueLbPort = 9444;
+            c.run("cat > /tmp/lab-edge/lb-rogue.json", { input: JSON.stringify({ ...config, backend: { host: address, port: roguePort, ca: backendCa }, https: [{ port: rogueLbPort, cert: "/tmp/lab-edge/edge.crt", key: "/tmp/lab-edge/edge.key" }], redirect: [] }) });
+            const rogueScript = `require("node:https").createServer({ cert: require("node:fs").readFileSync("/tmp/lab-edge/rogue.crt"), key: require("node:fs").readFileSync("/tmp/lab-edge/rogue.key") }, (q, s) => s.end("rogue backend\\n")).listen(${roguePort}, ${JSON.stringify(address)})`;
             const standIn = c.spawn(["node", resolve(import.meta.dirname, "standins/lb.mjs"), "/tmp/lab-edge/lb.json"]);
+            const rogue = c.spawn(["node", "-e", rogueScript]);
+            const rogueLb = c.spawn(["node", resolve(import.meta.dirname, "standins/lb.mjs"), "/tmp/lab-edge/lb-rogue.json"]);
             try {
                 const base = `https://${address}${tls[0].port === 443 ? "" : `:${tls[0].port}`}`;
                 const ok = await eventually("HTTPS through the load balancer stand-in", 15, () => {
@@ -345,17 +399,30 @@ export const FLOWS: Flow[] = [
                 });
                 expect(/^HTTP\/1\.1 200/.test(ok), `GET ${base}/health: ${ok.split("\r\n")[0]}`);
                 expect(/^strict-transport-security: max-age=31536000; includeSubDomains/im.test(ok), "no HSTS header over HTTPS");
+                const api = http(c, `${base}/api/v1/status`, { tls: { ca: "/tmp/lab-edge/ca.crt" } });
+                expect(api.status === 200, `GET ${base}/api/v1/status through the re-encrypted hop: ${api.status} ${api.body.slice(0, 120)}`);
                 const unverified = c.run(`curl -sS -m 5 ${base}/health`, { timeout: 10 });
                 expect(unverified.code !== 0, "curl accepted the edge certificate without its CA");
                 const plain = http(c, `http://${address}:${redirect[0].port}/api/v1/status?x=1`);
                 expect(plain.status === 301, `GET on port ${redirect[0].port}: expected 301, got ${plain.status}`);
                 expect(plain.headers.location === `https://${address}/api/v1/status?x=1`, `redirect to "${plain.headers.location}"`);
                 expect(!("strict-transport-security" in plain.headers), "HSTS sent over plain HTTP");
-                const direct = http(c, `${fe(lab)}/api/v1/status`, { headers: { "X-Forwarded-Proto": "http" } });
+                const direct = http(c, `${fe(lab)}/api/v1/status`, { headers: { "X-Forwarded-Proto": "http" }, tls: feTls(lab) });
                 expect(direct.status === 301 && !("strict-transport-security" in direct.headers), `Nginx on a plain-HTTP request: ${direct.status}, HSTS ${"strict-transport-security" in direct.headers}`);
-                return `HTTPS ${tls.map((l) => l.port).join(",")} → Nginx 200 with HSTS (CA verified), ${redirect.map((l) => l.port).join(",")} → 301 ${plain.headers.location}, no HSTS over HTTP`;
+                // The same load balancer in front of a backend with another CA's certificate: refused, never proxied.
+                const refused = await eventually("the stand-in in front of the other-CA backend", 15, () => {
+                    const r = c.run(`curl -sS -i -m 5 --cacert /tmp/lab-edge/ca.crt https://${address}:${rogueLbPort}/health`, { timeout: 10 });
+                    return r.code === 0 ? r.stdout : undefined;
+                });
+                expect(/^HTTP\/1\.1 502/.test(refused) && !/rogue backend/.test(refused), `a backend with another CA's certificate: ${refused.split("\r\n")[0]} ${refused.slice(-160).trim()}`);
+                const rogueDirect = c.run(`curl -sS -m 5 -k https://${address}:${roguePort}/`, { timeout: 10 }).stdout;
+                expect(/rogue backend/.test(rogueDirect), `the other-CA backend itself did not answer (so the refusal proves nothing): ${rogueDirect}`);
+                const reason = /lb stand-in: backend [^:]+:\d+: (\S+)/.exec(refused)?.[1] ?? "refused";
+                return `HTTPS ${tls.map((l) => l.port).join(",")} → re-encrypted (${protocol}; TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 too, no RSA key exchange; backend CA verified, Nginx's ECDSA leaf for ${ip}) → Nginx ${set.port}: 200 with HSTS, /api 200; ${redirect.map((l) => l.port).join(",")} → 301 ${plain.headers.location}, no HSTS over HTTP; Nginx ${httpPort} closed to the lb subnet; a backend with another CA's certificate: 502 (${reason})`;
             } finally {
                 standIn.kill("SIGTERM");
+                rogueLb.kill("SIGTERM");
+                rogue.kill("SIGTERM");
             }
         },
     },
@@ -402,7 +469,7 @@ export const FLOWS: Flow[] = [
             // 80 requests at once from one client address (one curl, parallel transfers): the zone allows
             // its rate plus the burst, and answers the rest 429.
             const config = Array.from({ length: 80 }, (_, i) => `url = "${fe(lab)}/api/v1/burst?n=${i}"\noutput = "/dev/null"\n`).join("");
-            const r = c.run(`curl -s -Z --parallel-max 80 -m 8 -w '%{http_code}\\n' -H 'X-Forwarded-For: 192.0.2.77' -H 'Authorization: Bearer burst' -K -`, { input: config, timeout: 30 });
+            const r = c.run(`curl -s -Z --parallel-max 80 -m 8 --cacert ${feTls(lab).ca} -w '%{http_code}\\n' -H 'X-Forwarded-For: 192.0.2.77' -H 'Authorization: Bearer burst' -K -`, { input: config, timeout: 30 });
             const codes = r.stdout.trim().split("\n");
             const n429 = codes.filter((x) => x === "429").length;
             const n200 = codes.filter((x) => x === "200").length;
@@ -417,7 +484,7 @@ export const FLOWS: Flow[] = [
             const nginx = one(lab, "nginx");
             if (!nginx.services.includes("modsecurity")) throw new NotRun("ModSecurity is not placed with Nginx");
             const marker = `lab${Date.now()}`;
-            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/items?id=1%27%20OR%20%271%27=%271&m=${marker}`);
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/items?id=1%27%20OR%20%271%27=%271&m=${marker}`, { tls: feTls(lab) });
             expect(r.status === 403, `SQL injection: expected 403, got ${r.status}`);
             const log = /SecAuditLog\s+(\S+)/.exec(file(nginx, "/etc/modsecurity/modsecurity.conf"))?.[1];
             expect(log, "modsecurity.conf names no SecAuditLog");
@@ -596,7 +663,7 @@ export const FLOWS: Flow[] = [
         description: "the real client IP reaches the backend once (Nginx) and WebSocket clients through HAProxy keep theirs",
         run: async (lab) => {
             const userIp = "198.51.100.23";
-            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/whoami`, { headers: { "X-Forwarded-For": userIp, Authorization: "Bearer whoami" } });
+            const r = http(client(lab, "fe-lb"), `${fe(lab)}/api/v1/whoami`, { headers: { "X-Forwarded-For": userIp, Authorization: "Bearer whoami" }, tls: feTls(lab) });
             const body = JSON.parse(r.body) as { xForwardedFor: string | null; xRealIp: string | null };
             expect(body.xForwardedFor === userIp, `through Nginx the backend got X-Forwarded-For "${body.xForwardedFor}", expected "${userIp}"`);
             expect(body.xRealIp === userIp, `through Nginx the backend got X-Real-IP "${body.xRealIp}"`);

@@ -4,6 +4,7 @@
  * service (`remoteScript`, the bash ConfigDelivery pipes over SSH), with lab-made secrets.
  */
 import type { TopologyPlan } from "../plan/types";
+import { backendCaOf, backendPkiSecretValues, isBackendPkiSecretPath } from "../render/backendPki";
 import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../render/internalPki";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
@@ -49,6 +50,8 @@ export class LabSecrets {
     private readonly values = new Map<string, string>();
     /** The lab's private CA (a fresh seed per run). */
     readonly ca = internalCaFromSeed(randomBytes(32).toString("base64"), "BlitzHub lab CA");
+    /** The backend CA of the same seed (render/backendPki.ts): what the load-balancer stand-in verifies Nginx with. */
+    readonly backendCa = backendCaOf(this.ca);
 
     /** @param planOf the lab's plan, once known (leaf names come from its VMs) */
     constructor(private readonly planOf: () => TopologyPlan | undefined = () => undefined) {}
@@ -61,6 +64,7 @@ export class LabSecrets {
     valueOf(path: string): string {
         const plan = this.planOf();
         if (!this.values.has(path) && plan && isPkiSecretPath(path)) this.values.set(path, pkiSecretValues(plan, this.ca, [path])[path]);
+        if (!this.values.has(path) && plan && isBackendPkiSecretPath(path)) this.values.set(path, backendPkiSecretValues(plan, this.backendCa, [path])[path]);
         if (!this.values.has(path)) this.values.set(path, randomBytes(18).toString("base64url"));
         return this.values.get(path)!;
     }

@@ -65,6 +65,12 @@ export const ServicePort = z.strictObject({
      * (render/internalPki.ts): clients and scrapes use `https://` and verify it.
      */
     tls: z.boolean().default(false),
+    /**
+     * The port serves TLS to the account's load balancer with a leaf of the backend CA (ECDSA
+     * P-256, render/backendPki.ts), which OCI's load balancer can verify: a backend set on this
+     * port re-encrypts (`sslConfiguration`, peer verified) and health-checks over TLS.
+     */
+    loadBalancerTls: z.boolean().default(false),
     description: z.string().optional(),
 });
 export type ServicePort = z.infer<typeof ServicePort>;

@@ -13,3 +13,9 @@ export const TLS_ONLY_PORTS: Readonly<Record<string, { ports: readonly string[];
     "otel-collector": { ports: ["otlp-grpc", "otlp-http"], why: "the collector's OTLP receivers take traces over mutual TLS; Fastify's exporter presents its own certificate" },
     prometheus: { ports: ["http", "web"], why: "Prometheus serves its API over mutual TLS (--web.config.file)" },
 };
+
+/**
+ * Services whose renderer serves a `loadBalancerTls` port (render/nginx.ts: the frontend Nginx and
+ * the RPC gateway). On any other service the load balancer would expect TLS that nobody serves.
+ */
+export const LOAD_BALANCER_TLS_SERVICES: readonly string[] = ["nginx", "rpc-gateway"];

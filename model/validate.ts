@@ -5,7 +5,7 @@
 import { contains, overlaps, parseNetwork, type Network } from "./cidr";
 import { limitUrl, type OciLimits } from "./ociLimits";
 import { formatPath, type PathSegment } from "./yamlPath";
-import { TLS_ONLY_PORTS } from "./tlsOnlyPorts";
+import { LOAD_BALANCER_TLS_SERVICES, TLS_ONLY_PORTS } from "./tlsOnlyPorts";
 import { WIREGUARD_TUNNEL_SPACE } from "./tunnelSpace";
 import type { RegionKey, Role, RoleName, ServiceDef, ServicePort, Topology, Vm } from "./schema";
 
@@ -26,6 +26,7 @@ export function validateTopology(topology: Topology, limits: OciLimits): PathPro
     const report = (path: PathSegment[], message: string) => problems.push({ path, message });
     checkServices(topology, report);
     checkTlsOnlyPorts(topology, report);
+    checkLoadBalancerTlsPorts(topology, report);
     checkOciLimits(topology, limits, report);
     checkSharedNames(topology, report);
     checkStartOrder(topology, report);
@@ -46,6 +47,18 @@ function checkTlsOnlyPorts(topology: Topology, report: Report): void {
     for (const [name, required] of Object.entries(TLS_ONLY_PORTS)) {
         topology.services[name]?.ports.forEach((port, index) => {
             if (required.ports.includes(port.name) && !port.tls) report(["services", name, "ports", index], `port ${port.name} must say tls: true (${required.why})`);
+        });
+    }
+}
+
+/** `loadBalancerTls` only where a renderer serves it, and never with the internal CA's `tls` on the same port. */
+function checkLoadBalancerTlsPorts(topology: Topology, report: Report): void {
+    for (const [name, service] of Object.entries(topology.services)) {
+        service.ports.forEach((port, index) => {
+            if (!port.loadBalancerTls) return;
+            if (!LOAD_BALANCER_TLS_SERVICES.includes(name)) report(["services", name, "ports", index, "loadBalancerTls"], `only ${LOAD_BALANCER_TLS_SERVICES.join(" and ")} serve TLS to the load balancer; ${name} would not`);
+            else if (port.tls) report(["services", name, "ports", index, "tls"], "a port serves either the internal CA's certificate (tls) or the backend CA's (loadBalancerTls), not both");
+            else if (port.localOnly) report(["services", name, "ports", index, "localOnly"], "a port for the load balancer cannot be local only");
         });
     }
 }

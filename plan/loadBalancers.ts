@@ -76,6 +76,7 @@ export function planLoadBalancer(
                 retries: set.healthCheck.retries,
             },
             ...(set.sessionPersistence ? { sessionPersistence: { ...set.sessionPersistence } } : {}),
+            backendTls: port?.loadBalancerTls ?? false,
             backends,
         };
     });

@@ -173,6 +173,11 @@ export interface LoadBalancerBackendSet {
     policy: "WEIGHTED_ROUND_ROBIN" | "LEAST_CONNECTIONS" | "IP_HASH";
     healthCheck: LoadBalancerHealthCheck;
     sessionPersistence?: { cookieName: string; disableFallback: boolean };
+    /**
+     * The load balancer re-encrypts to the backends and verifies them against the backend CA
+     * (the port says `loadBalancerTls`); health checks then run over TLS too.
+     */
+    backendTls: boolean;
     backends: LbBackend[];
 }
 

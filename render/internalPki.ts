@@ -251,7 +251,8 @@ export const PKI_CA_CERT_SECRET = "secret/pki/ca_cert";
 const LEAF_PATH = /^secret\/pki\/leaf\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)\/(cert|key)$/;
 const DERIVED_PASSWORD_PATH = /^secret\/derived\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)$/;
 
-function slug(value: string): string {
+/** Lower-case letters, digits and `_`: how account, VM and service names appear in placeholder paths. */
+export function slug(value: string): string {
     return value.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
 }
 

@@ -3,6 +3,7 @@
  * WebSocket server, rate limits and security headers (edge practice, docs/design.md §7), `/health`, and the
  * ModSecurity hook that delivery enables when the nginx module is installed.
  */
+import { backendTlsFiles } from "./backendPki";
 import { coLocated, dependencyTargets, portOf, requirePort, vmLabel } from "./lookup";
 import { nginxExporterFiles } from "./exporters";
 import { renderTemplate } from "./templates";
@@ -30,6 +31,20 @@ export const NGINX_VALIDATE =
 /** ModSecurity's audit log (SecAuditLog); Promtail's ModSecurity job and its alerts read it. */
 export const MODSECURITY_AUDIT_LOG = "/var/log/modsecurity/audit.log";
 
+/** Where Nginx keeps the certificate and key it presents to the load balancer. */
+const BACKEND_TLS_DIR = "/etc/nginx/tls";
+
+/**
+ * The TLS listener the load balancer re-encrypts to, when the service has a `loadBalancerTls`
+ * port: that port, and this VM's backend-CA leaf (render/backendPki.ts) as two placeholder files.
+ */
+function loadBalancerTls(ctx: ServiceContext, service: string): { listen: { port: number; certPath: string; keyPath: string }; files: FileSpec[] } | undefined {
+    const port = ctx.placement.def.ports.find((p) => p.loadBalancerTls);
+    if (!port) return undefined;
+    const tls = backendTlsFiles(ctx.account, ctx.vm, service, { dir: BACKEND_TLS_DIR });
+    return { listen: { port: port.port, certPath: tls.certPath, keyPath: tls.keyPath }, files: tls.files };
+}
+
 export function renderNginx(ctx: ServiceContext): FileSpec[] {
     const { account, vm, placement } = ctx;
     const label = vmLabel(account, vm);
@@ -44,6 +59,7 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
     if (!lbSubnet) throw new Error(`${label} nginx: account has no lb subnet`);
     const maxConnections = placement.def.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     const modsecurity = coLocated(vm, "modsecurity") !== undefined;
+    const lbTls = loadBalancerTls(ctx, "nginx");
 
     const common = { vmLabel: label };
     const files: FileSpec[] = [
@@ -68,6 +84,7 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
                 ws,
                 react,
                 listenPort: http.port,
+                loadBalancerTls: lbTls?.listen,
                 statusPort: portOf(placement, "status")?.port ?? 8081,
                 maxConnections,
                 root: "/app/frontend/dist",
@@ -76,6 +93,7 @@ export function renderNginx(ctx: ServiceContext): FileSpec[] {
         },
         { path: "/etc/nginx/snippets/blitzhub-proxy.conf", content: renderTemplate("nginx/blitzhub-proxy.conf.hbs", common) },
         { path: "/etc/nginx/snippets/security-headers.conf", content: renderTemplate("nginx/security-headers.conf.hbs", common) },
+        ...(lbTls ? [{ path: "/etc/nginx/snippets/backend-tls.conf", content: renderTemplate("nginx/backend-tls.conf.hbs", { ...common, ...lbTls.listen }) }, ...lbTls.files] : []),
     ];
     if (modsecurity) {
         files.push(
@@ -116,11 +134,13 @@ export function renderRpcGateway(ctx: ServiceContext): FileSpec[] {
     const lbSubnet = account.subnets.find((s) => s.name === "lb")?.cidr;
     if (!lbSubnet) throw new Error(`${label} rpc-gateway: account has no lb subnet`);
     const common = { vmLabel: label };
+    const lbTls = loadBalancerTls(ctx, "rpc-gateway");
     return [
         {
             path: "/etc/nginx/nginx.conf",
             content: renderTemplate("nginx/nginx.conf.hbs", { ...common, user: "nginx", workerConnections: 2048 }),
         },
+        ...(lbTls ? [{ path: "/etc/nginx/snippets/backend-tls.conf", content: renderTemplate("nginx/backend-tls.conf.hbs", { ...common, ...lbTls.listen }) }, ...lbTls.files] : []),
         {
             path: "/etc/nginx/conf.d/rpc-gateway.conf",
             content: renderTemplate("nginx/rpc-gateway.conf.hbs", {
@@ -132,6 +152,7 @@ export function renderRpcGateway(ctx: ServiceContext): FileSpec[] {
                 rpc: { ip: validator.ip, port: requirePort(validator, `${label} rpc-gateway → validator`, "rpc").port },
                 pubsub: { ip: validator.ip, port: requirePort(validator, `${label} rpc-gateway → validator`, "rpc-ws").port },
                 listenPort: requirePort(placement, `${label} rpc-gateway`, "rpc").port,
+                loadBalancerTls: lbTls?.listen,
                 statusPort: portOf(placement, "status")?.port ?? 8081,
             }),
         },

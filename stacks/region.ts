@@ -162,6 +162,7 @@ export function deployRegion(args: RegionArgs): {
             cloudInit: (vm, hostKey, internalCaCert) => args.cloudInit(account, vm, hostKey, internalCaCert),
             internalCaCert: pki.caCert,
             edgeCertificate: args.edgeCertificate,
+            backendCaCert: pki.backendCaCert,
             hubAdmitPolicy: hubComponent?.peering.admitPolicies[account.name],
             peering: isHub
                 ? {

@@ -169,6 +169,19 @@ describe("YAML and structure errors", () => {
         }
     });
 
+    it("refuses loadBalancerTls on a service whose renderer does not serve it, and together with the internal CA's tls", () => {
+        const onAlertmanager = "      - { name: http, port: 9093, loadBalancerTls: true,";
+        const text = edit("      - { name: http, port: 9093,", onAlertmanager);
+        const problem = problemAt(text, "services.alertmanager.ports[0].loadBalancerTls");
+        expect(problem.message).toBe("only nginx and rpc-gateway serve TLS to the load balancer; alertmanager would not");
+        expect(problem.line).toBe(lineOf(text, onAlertmanager));
+        const both = "      - { name: https, port: 443, loadBalancerTls: true, tls: true,";
+        const text2 = edit("      - { name: https, port: 443, loadBalancerTls: true,", both);
+        const problem2 = problemAt(text2, "services.nginx.ports[1].tls");
+        expect(problem2.message).toBe("a port serves either the internal CA's certificate (tls) or the backend CA's (loadBalancerTls), not both");
+        expect(problem2.line).toBe(lineOf(text2, both));
+    });
+
     it("refuses an address space that overlaps the operators' WireGuard tunnel addresses", () => {
         const text = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 172.16.0.0/12\n");
         const problem = problemAt(text, "addressSpace");
@@ -312,9 +325,9 @@ describe("cross-field checks", () => {
     it("checks load balancer listener and backend set references", () => {
         const listener = edit("- { name: https, port: 443, protocol: HTTP, tls: true, backendSet: web,", "- { name: https, port: 443, protocol: HTTP, tls: true, backendSet: www,");
         expect(problemAt(listener, "roles.frontend.loadBalancer.listeners[0].backendSet").message).toBe('no backend set named "www" (has: web)');
-        const port = edit("          service: nginx\n          port: http\n", "          service: nginx\n          port: https\n");
-        expect(problemAt(port, "roles.frontend.loadBalancer.backendSets[0].port").message).toMatch(/service "nginx" has no port named "https"/);
-        const service = edit("          service: nginx\n          port: http\n", "          service: fastify\n          port: api\n");
+        const port = edit("          service: nginx\n          port: https ", "          service: nginx\n          port: tls ");
+        expect(problemAt(port, "roles.frontend.loadBalancer.backendSets[0].port").message).toMatch(/service "nginx" has no port named "tls"/);
+        const service = edit("          service: nginx\n          port: https ", "          service: fastify\n          port: api ");
         expect(problemAt(service, "roles.frontend.loadBalancer.backendSets[0].service").message).toBe('no VM of this role runs "fastify"');
         const nlb = edit("- { name: ws, protocol: TCP, port: 3001, backendSet: ws }", "- { name: ws, protocol: TCP, port: 3001, backendSet: wss }");
         expect(problemAt(nlb, "roles.network.networkLoadBalancer.listeners[0].backendSet").message).toBe('no backend set named "wss" (has: ws)');

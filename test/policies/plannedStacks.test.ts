@@ -50,6 +50,16 @@ describe("the pack over the planned stacks", () => {
         expect(report.applied["no-overlapping-vcn-cidrs-topology"]).toBe(1);
     });
 
+    it("reports a public load balancer's backend set that no longer re-encrypts", async () => {
+        const { stacks, target } = changed(
+            (r) => r.type === "oci:LoadBalancer/backendSet:BackendSet" && r.name === "eu-fe-01-lb-web-backend-set",
+            (r) => ({ ...r, inputs: { ...r.inputs, sslConfiguration: undefined } }),
+        );
+        const mandatory = (await runPolicies(stacks)).violations.filter((v) => v.enforcement === "mandatory");
+        expect(mandatory.map((v) => [v.policy, v.account, v.resourceName])).toEqual([["no-public-lb-backend-without-tls", "EU-FE-01", target.name]]);
+        expect(mandatory[0].message).toMatch(/used by eu-fe-01-lb-http-listener \(port 80\), eu-fe-01-lb-https-listener \(port 443\): no sslConfiguration/);
+    });
+
     it("reports an SSH rule opened to the world, naming account, resource and rules", async () => {
         const { stacks, target } = changed(
             (r) => r.type === "oci:Core/networkSecurityGroupSecurityRule:NetworkSecurityGroupSecurityRule" && /tcp-22-from/.test(r.name),

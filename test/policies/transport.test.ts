@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { remoteScript } from "../../components/delivery/deliveryScript";
 import { deliveredFiles, LOCAL_COMMAND } from "../../policies/lib/deliveredFiles";
 import { clearTextAlertmanager, clearTextDistribution, clearTextListener, internalTlsDisabled } from "../../policies/transport/internalTlsDisabled";
+import { publicBackendWithoutTls } from "../../policies/transport/publicBackendWithoutTls";
 import { ALERTMANAGER_DROP_IN as AM_DROP_IN } from "../../render/alertmanager";
 
 const COLLECTOR = "/etc/otelcol-contrib/config.yaml";
@@ -55,6 +56,58 @@ describe("no-public-http-listener-without-tls (mandatory)", () => {
         );
         expect(await check(publicHttpWithoutTls, privateLb)).toEqual([]);
         expect(await check(publicHttpWithoutTls, [...base, listener(base, "lb-amqp", { port: 5671, protocol: "TCP" })])).toEqual([]);
+    });
+});
+
+describe("no-public-lb-backend-without-tls (mandatory)", () => {
+    const backendSet = (resources: ReturnType<typeof account>, name: string, inputs: Record<string, unknown>) =>
+        resource(oci.loadbalancer.BackendSet, `${slug}-lb-${name}-backend-set`, { loadBalancerId: `${slug}-lb-id`, name, policy: "ROUND_ROBIN", ...inputs }, {
+            account: "EU-BE-01",
+            provider: resources[0].urn,
+            propertyDependencies: { loadBalancerId: [lbUrn(resources)] },
+        });
+    const verified = { certificateName: "backend-ca-0123456789ab", verifyPeerCertificate: true, verifyDepth: 1, protocols: ["TLSv1.2", "TLSv1.3"], cipherSuiteName: "oci-tls-12-13-wider-ssl-cipher-suite-v1" };
+    const web = (base: ReturnType<typeof account>, sslConfiguration: unknown, lbPrivate = false) => {
+        const resources = lbPrivate ? modify(base, `${slug}-lb`, (r) => ({ inputs: { ...r.inputs, isPrivate: true } })) : base;
+        return [
+            ...modify(resources, `${slug}-lb-https`, (r) => ({ inputs: { ...r.inputs, defaultBackendSetName: "web" } })),
+            backendSet(base, "web", { healthChecker: { protocol: "HTTP", port: 443, urlPath: "/health" }, ...(sslConfiguration === undefined ? {} : { sslConfiguration }) }),
+        ];
+    };
+
+    it("passes a public load balancer's backend set that re-encrypts and verifies against a CA bundle", async () => {
+        expect(await check(publicBackendWithoutTls, web(account(), verified))).toEqual([]);
+        expect(await check(publicBackendWithoutTls, web(account(), { trustedCertificateAuthorityIds: ["ocid1.cabundle.oc1..example"] }))).toEqual([]);
+    });
+
+    it("rejects a set without sslConfiguration, with peer verification off, and with no CA to verify against", async () => {
+        for (const [ssl, why] of [
+            [undefined, /no sslConfiguration: the hop to the backends is clear text/],
+            [{ ...verified, verifyPeerCertificate: false }, /verifyPeerCertificate false/],
+            [{ verifyPeerCertificate: true, protocols: ["TLSv1.2"] }, /names no CA/],
+        ] as const) {
+            const violations = await check(publicBackendWithoutTls, web(account(), ssl));
+            expect(violations).toHaveLength(1);
+            expect(violations[0]).toMatchObject({ policy: "no-public-lb-backend-without-tls", enforcement: "mandatory", resourceName: `${slug}-lb-web-backend-set` });
+            expect(violations[0].message).toMatch(why);
+            expect(violations[0].message).toMatch(new RegExp(`used by ${slug}-lb-https \\(port 443\\)`));
+        }
+    });
+
+    it("leaves a private load balancer's sets and a set behind TCP listeners only (TLS passed through) alone", async () => {
+        expect(await check(publicBackendWithoutTls, web(account(), undefined, true))).toEqual([]);
+        const base = account();
+        const tcpOnly = [...base, backendSet(base, "vault", { healthChecker: { protocol: "TCP", port: 8200 } }), listener(base, "lb-vault", { port: 8200, protocol: "TCP", defaultBackendSetName: "vault" })];
+        expect(await check(publicBackendWithoutTls, tcpOnly)).toEqual([]);
+    });
+
+    it("every backend set of a public load balancer in the plan re-encrypts (the planned stacks pass: test/policies/plannedStacks.test.ts)", async () => {
+        const { plan } = realPlan();
+        const sets = plan.accounts.filter((a) => a.loadBalancer.public).flatMap((a) => a.loadBalancer.backendSets.map((s) => `${a.name}/${s.name}`));
+        expect(sets.sort()).toEqual(["AS-FE-01/web", "AS-SOL-01/rpc", "AU-FE-01/web", "EU-FE-01/web", "EU-SOL-01/rpc", "NA-FE-01/web", "SA-FE-01/web"]);
+        for (const account of plan.accounts.filter((a) => a.loadBalancer.public)) {
+            for (const set of account.loadBalancer.backendSets) expect(set.backendTls, `${account.name}/${set.name}`).toBe(true);
+        }
     });
 });
 

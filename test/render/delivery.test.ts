@@ -191,9 +191,12 @@ describe("ConfigDelivery component (mocks)", () => {
 
     it("changes its trigger when the content changes and not otherwise", async () => {
         const { deliveryPlan } = await import("../../components/delivery/ConfigDelivery");
-        const a = deliveryPlan({ files: nginxFiles });
-        const b = deliveryPlan({ files: nginxFiles.map((f) => ({ ...f })) });
-        const c = deliveryPlan({ files: nginxFiles.map((f, i) => (i === 0 ? { ...f, content: `${f.content}# edit\n` } : f)) });
+        // Nginx's backend-CA certificate and key (secret/pki/backend/...) come from the deployment's seed at deploy.
+        const secrets = Object.fromEntries([...new Set(nginxFiles.flatMap((f) => f.secretRefs))].map((ref) => [ref, pulumi.secret(`value-of-${ref}`)]));
+        expect(Object.keys(secrets).sort()).toEqual(["secret/pki/backend/leaf/eu_fe_01/app/nginx/cert", "secret/pki/backend/leaf/eu_fe_01/app/nginx/key"]);
+        const a = deliveryPlan({ files: nginxFiles, secrets });
+        const b = deliveryPlan({ files: nginxFiles.map((f) => ({ ...f })), secrets });
+        const c = deliveryPlan({ files: nginxFiles.map((f, i) => (i === 0 ? { ...f, content: `${f.content}# edit\n` } : f)), secrets });
         expect(a.hash).toBe(b.hash);
         expect(c.hash).not.toBe(a.hash);
     });

@@ -1,5 +1,6 @@
 /** Properties of the rendered files over the real topology: addresses, coverage, secrets, and which files a template change touches. */
 import { backupWriters, MINIO_METRICS_KEY_SECRET, MINIO_METRICS_TOKEN_SECRET } from "../../render/backupCredentials";
+import { isBackendPkiSecretPath } from "../../render/backendPki";
 import { isPkiSecretPath } from "../../render/internalPki";
 import { OFFSITE_SECRET } from "../../render/minio";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -144,8 +145,8 @@ describe("rendered files", () => {
             OFFSITE_SECRET,
         ]);
         const used = new Set(files.flatMap((f) => f.secretRefs));
-        // The private CA's certificate and leaves (secret/pki/...) and the per-cluster Redis passwords (secret/derived/...) are derived by the program from its seed.
-        for (const r of used) expect(declared.has(r) || isPkiSecretPath(r), `${r} is not declared in the catalogue`).toBe(true);
+        // The private CA's and the backend CA's certificates and leaves (secret/pki/...) and the per-cluster Redis passwords (secret/derived/...) are derived by the program from its seed.
+        for (const r of used) expect(declared.has(r) || isPkiSecretPath(r) || isBackendPkiSecretPath(r), `${r} is not declared in the catalogue`).toBe(true);
         expect([...used].sort()).toEqual(expect.arrayContaining(["secret/grafana_admin_password", "secret/minio/backup_reader_key", "secret/minio/backup_writers/eu_fe_01_app", "secret/rabbitmq/app_password", "secret/derived/eu_be_01/redis/app"]));
     });
 

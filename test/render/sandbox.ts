@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { backendCaOf, backendPkiSecretValues, isBackendPkiSecretPath } from "../../render/backendPki";
 import { internalCaFromSeed, isPkiSecretPath, pkiSecretValues } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
 import { realPlan } from "./fixtures";
@@ -84,6 +85,7 @@ export function fakeSecrets(files: RenderedFile[]): Record<string, string> {
     const refs = [...new Set(files.flatMap((f) => f.secretRefs))];
     for (const ref of refs) values[ref] = `Fake${Buffer.from(ref).toString("hex").slice(0, 24)}Value`;
     if (refs.some(isPkiSecretPath)) Object.assign(values, pkiSecretValues(realPlan().plan, TEST_CA, refs));
+    if (refs.some(isBackendPkiSecretPath)) Object.assign(values, backendPkiSecretValues(realPlan().plan, backendCaOf(TEST_CA), refs));
     return values;
 }
 
