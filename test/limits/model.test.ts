@@ -13,12 +13,14 @@ const TEXT = readFileSync(`${PROJECT_ROOT}/topology/blitzhub.yaml`, "utf8");
 const limits = loadOciLimits();
 const url = (id: string) => limits.sources.find((s) => s.id === id)!.url;
 
+/** The problems of a refused topology, each checked to name the file, then without it. */
 function problems(text: string): Problem[] {
     try {
         parseTopology(text, "t.yaml");
     } catch (error) {
-        if (isUserInputError(error)) return error.problems;
-        throw error;
+        if (!isUserInputError(error)) throw error;
+        for (const problem of error.problems) expect(problem.file, problem.path).toBe("t.yaml");
+        return error.problems.map(({ file: _file, ...problem }) => problem);
     }
     throw new Error("expected the topology to be refused");
 }
