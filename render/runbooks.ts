@@ -5,6 +5,7 @@
  * Pure: plan in, Markdown out; `npm run docs` writes them under `docs/runbooks/`.
  */
 import type { ServiceDef } from "../model/schema";
+import { TLS_ONLY_PORTS } from "../model/tlsOnlyPorts";
 import { RUNBOOK_DIR } from "../plan";
 import type { TopologyPlan } from "../plan/types";
 import { capacityAlert } from "./capacityAlerts";
@@ -42,6 +43,23 @@ export function placedServices(plan: TopologyPlan): { service: string; def: Serv
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
+/** How to check the service's health, over TLS (and with a client certificate) where its port demands it. */
+function healthCheckLine(service: string, def: ServiceDef): string {
+    const health = def.health!;
+    const port = def.ports.find((p) => p.name === health.port);
+    if (health.protocol !== "HTTP") return `Health check: ${health.protocol} on port ${code(health.port)}.`;
+    const tls = TLS_ONLY_PORTS[service];
+    const mutual = port?.tls === true && tls !== undefined && tls.clientCertificate && tls.ports.includes(health.port);
+    const how = port?.tls
+        ? mutual
+            ? "HTTPS, trusting the internal CA and presenting a client certificate it issued (the port refuses a client without one; on the VM, the service's own leaf)"
+            : "HTTPS, trusting the internal CA"
+        : port?.loadBalancerTls
+          ? "HTTPS, trusting the backend CA"
+          : "HTTP";
+    return `Health check: ${health.path} on port ${code(health.port)} over ${how}, expecting ${health.expectStatus}.`;
+}
+
 function page(plan: TopologyPlan, service: string, def: ServiceDef, vms: { account: string; vm: string; ip: string; mode?: string }[]): string {
     const lines: string[] = [];
     const add = (...more: string[]) => lines.push(...more);
@@ -53,7 +71,7 @@ function page(plan: TopologyPlan, service: string, def: ServiceDef, vms: { accou
     for (const v of vms) add(`| ${v.account} | ${v.vm} | ${v.ip} | ${v.mode ?? ""} |`);
     const ports = def.ports.filter((p) => !p.localOnly);
     if (ports.length > 0) add("", `Ports: ${ports.map((p) => `${p.name} ${p.port}${p.toPort ? `-${p.toPort}` : ""}/${p.protocol}`).join(", ")}.`);
-    if (def.health) add(`Health check: ${def.health.protocol} ${def.health.protocol === "HTTP" ? def.health.path : ""} on port ${code(def.health.port)}, expecting ${def.health.expectStatus}.`.replace(/  +/g, " "));
+    if (def.health) add(healthCheckLine(service, def));
     if (def.files.length > 0) add(`Config files (delivered by Pulumi, validated before reload; see \`npm run render\`): ${def.files.map(code).join(", ")}.`);
 
     add("", "## Rollback", "");

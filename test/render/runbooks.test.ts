@@ -69,6 +69,18 @@ describe("runbook links", () => {
         }
     });
 
+    it("a health check says how its port is reached: HTTPS, and a client certificate where the port demands one", () => {
+        const page = (service: string) => readFileSync(join(PROJECT_ROOT, "docs", "runbooks", `${service}.md`), "utf8");
+        const line = (service: string) => page(service).split("\n").find((l) => l.startsWith("Health check: "));
+        expect(line("prometheus")).toBe(
+            "Health check: /-/healthy on port `http` over HTTPS, trusting the internal CA and presenting a client certificate it issued (the port refuses a client without one; on the VM, the service's own leaf), expecting 200.",
+        );
+        expect(line("loki")).toMatch(/over HTTPS, trusting the internal CA and presenting a client certificate/);
+        expect(line("minio")).toBe("Health check: /minio/health/live on port `api` over HTTPS, trusting the internal CA, expecting 200.");
+        expect(line("vault")).toMatch(/over HTTPS, trusting the internal CA, expecting/);
+        expect(line("nginx")).toBe("Health check: /health on port `http` over HTTP, expecting 200.");
+    });
+
     it("docs/ is what `npm run docs` generates (runbooks and the README's topology.svg)", async () => {
         const generated = await generatedDocs();
         expect(generated.size).toBeGreaterThan(20);
