@@ -46,13 +46,13 @@ export class BastionRoutes extends pulumi.ComponentResource {
 
         const privateIpOf = (route: TunnelRoute): pulumi.Output<string> => {
             const hop = route.nextHop;
-            if (hop.kind !== "bastion") throw new Error(`${slug}: tunnel route to ${route.destination} via ${hop.kind} is not a route to a bastion`);
+            if (hop.kind !== "bastion") throw new pulumi.ResourceError(`${slug}: tunnel route to ${route.destination} via ${hop.kind} is not a route to a bastion`, this);
             const known = this.privateIpIds[hop.vm];
             if (known) return known;
             const vm = plan.vms.find((v) => v.name === hop.vm);
             const instance = args.instances[hop.vm];
             const subnet = vm && network.subnets[vm.subnet];
-            if (hop.account !== plan.name || !vm || !instance || !subnet) throw new Error(`${slug}: tunnel route to ${route.destination} names bastion ${hop.account}/${hop.vm}, not a VM of this account`);
+            if (hop.account !== plan.name || !vm || !instance || !subnet) throw new pulumi.ResourceError(`${slug}: tunnel route to ${route.destination} names bastion ${hop.account}/${hop.vm}, not a VM of this account`, this);
             // The instance's id gates the lookup: its primary private IP exists once the instance does.
             const subnetId = pulumi.all([instance.id, subnet.id]).apply(([, id]) => id);
             const id = oci.core.getPrivateIpsOutput({ ipAddress: hop.privateIp, subnetId }, invokeOptions(this, ctx)).privateIps.apply((ips) => {
@@ -69,14 +69,16 @@ export class BastionRoutes extends pulumi.ComponentResource {
             description: route.reason,
         });
 
+        // Every route is checked (and its private IP looked up) before the first child exists.
+        const ingressRules = args.ingressRoutes.map(rule);
+        const bastionRules = args.subnetRoutes.map(rule);
         this.ingressRouteTable = new oci.core.DefaultRouteTable(`${slug}-drg-ingress-route-table`, {
             manageDefaultResourceId: network.vcn.defaultRouteTableId,
             displayName: `${slug}-drg-ingress-route-table`,
-            routeRules: args.ingressRoutes.map(rule),
+            routeRules: ingressRules,
             freeformTags: ctx.tags,
         }, o());
 
-        const bastionRules = args.subnetRoutes.map(rule);
         for (const kind of ["public", "private"] as const) {
             const rules = network.routeRules[kind];
             const subnets = plan.subnets.filter((s) => s.public === (kind === "public"));

@@ -43,7 +43,7 @@ export class TunnelDrgRoutes extends pulumi.ComponentResource {
             const known = rpcAttachments.get(region);
             if (known) return known;
             const rpcId = args.rpcIds[region];
-            if (rpcId === undefined) throw new Error(`${slug}: a tunnel route goes through the remote peering toward ${region}, which this hub does not have`);
+            if (rpcId === undefined) throw new pulumi.ResourceError(`${slug}: a tunnel route goes through the remote peering toward ${region}, which this hub does not have`, this);
             const id = oci.core.getDrgAttachmentsOutput({
                 compartmentId: compartmentFor(ctx, "remotePeering"),
                 networkId: rpcId,
@@ -60,10 +60,10 @@ export class TunnelDrgRoutes extends pulumi.ComponentResource {
             if (hop.kind === "remotePeering") return rpcAttachment(hop.region);
             if (hop.kind === "vcnAttachment") {
                 const id = args.vcnAttachmentIds[hop.account];
-                if (id === undefined) throw new Error(`${slug}: a tunnel route goes to the VCN attachment of ${hop.account}, which is not in this stack`);
+                if (id === undefined) throw new pulumi.ResourceError(`${slug}: a tunnel route goes to the VCN attachment of ${hop.account}, which is not in this stack`, this);
                 return id;
             }
-            throw new Error(`${slug}: tunnel route to ${route.destination} via ${hop.kind} is not a DRG route`);
+            throw new pulumi.ResourceError(`${slug}: tunnel route to ${route.destination} via ${hop.kind} is not a DRG route`, this);
         };
 
         const add = (table: "vcn" | "remotePeering", routes: TunnelRoute[]) => {

@@ -72,8 +72,6 @@ export interface TunnelRouting {
     drg: Record<string, { vcnAttachments: TunnelRoute[]; remotePeerings: TunnelRoute[] }>;
     /** Bastions whose primary VNIC forwards traffic it is not the source or destination of. */
     skipSourceDestCheck: { account: string; vm: string }[];
-    /** What every VM's NSG and host firewall admit SSH from: the operators' own addresses. */
-    sshSource: string;
 }
 
 /** The tunnel routes of the whole plan; empty when there is no bastion. */
@@ -84,7 +82,7 @@ export function tunnelRouting(plan: TopologyPlan): TunnelRouting {
         privateIp: vm.privateIp,
         cidr: wireguardTunnel(index, plan.addressSpace).cidr,
     }));
-    const routing: TunnelRouting = { tunnelSpace: WIREGUARD_TUNNEL_SPACE, bastions, vcn: {}, attachmentIngress: {}, drg: {}, skipSourceDestCheck: [], sshSource: WIREGUARD_TUNNEL_SPACE };
+    const routing: TunnelRouting = { tunnelSpace: WIREGUARD_TUNNEL_SPACE, bastions, vcn: {}, attachmentIngress: {}, drg: {}, skipSourceDestCheck: [] };
     if (bastions.length === 0) return routing;
 
     const accountOf = (name: string) => plan.accounts.find((a) => a.name === name)!;
