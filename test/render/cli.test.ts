@@ -45,7 +45,8 @@ describe("npm run render", () => {
         expect(r.status).toBe(2);
         const lines = r.stdout.trim().split("\n");
         expect(lines.length).toBeGreaterThanOrEqual(2);
-        for (const l of lines) expect(l).toMatch(/^[\w.[\]()-]+(:\d+)?: /);
+        // Each line: the topology file, the YAML path and its line, the message.
+        for (const l of lines) expect(l.startsWith(`${topo}: `) && /^[\w.[\]()-]+(:\d+)?: /.test(l.slice(topo.length + 2)), l).toBe(true);
         expect(r.stdout).not.toMatch(/\n\s+at /);
         expect(existsSync(join(dir, "y"))).toBe(false);
     });
