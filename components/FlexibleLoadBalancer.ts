@@ -145,6 +145,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                     ipAddress: backend.ip,
                     port: backend.port,
                     weight: backend.weight,
+                    ...(backend.backup ? { backup: true } : {}),
                 }, o());
             }
         }

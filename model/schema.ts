@@ -355,7 +355,7 @@ export const BackendSet = z.strictObject({
     weights: z.record(Label, z.number().int().min(1).max(100)).default({}),
     /**
      * Further backends marked `backup` (OCI sends them traffic only when every primary backend
-     * is down): the Solana RPC listener falls back from the gateway to the validator itself.
+     * is down). Each must speak the set's protocol: TLS (`loadBalancerTls`) when the set re-encrypts.
      */
     backupBackends: z.array(z.strictObject({ service: Label, port: Label })).default([]),
 });

@@ -500,9 +500,21 @@ function checkLoadBalancer(topology: Topology, role: Role, at: PathSegment[], re
             if (!vm) report([...setAt, "weights", vmName], `no VM named "${vmName}" in this role`);
             else if (def && !vmRuns(topology, vm, set.service)) report([...setAt, "weights", vmName], `VM ${vmName} does not run "${set.service}"`);
         }
-        set.backupBackends.forEach((backup, backupIndex) =>
-            checkBackendService(topology, role, backup.service, backup.port, [...setAt, "backupBackends", backupIndex], report),
-        );
+        const primaryTls = def?.ports.find((port) => port.name === set.port)?.loadBalancerTls ?? false;
+        set.backupBackends.forEach((backup, backupIndex) => {
+            const backupAt = [...setAt, "backupBackends", backupIndex];
+            const backupDef = checkBackendService(topology, role, backup.service, backup.port, backupAt, report);
+            const port = backupDef?.ports.find((candidate) => candidate.name === backup.port);
+            // One backend set speaks one protocol to all its backends: TLS (sslConfiguration) or not.
+            if (port && port.loadBalancerTls !== primaryTls) {
+                report(
+                    [...backupAt, "port"],
+                    primaryTls
+                        ? `the set re-encrypts to its backends (port ${set.port} says loadBalancerTls), but ${backup.service}'s port ${backup.port} serves no TLS to the load balancer: the backup would never pass a health check or serve a request`
+                        : `${backup.service}'s port ${backup.port} serves TLS to the load balancer (loadBalancerTls), but the set speaks clear text to its backends (port ${set.port})`,
+                );
+            }
+        });
     });
 }
 

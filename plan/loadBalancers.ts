@@ -52,15 +52,22 @@ export function planLoadBalancer(
         if (set.healthCheck.port !== undefined && !healthPort) {
             problems.push({ path: `${setPath}.healthCheck.port`, message: `service "${set.service}" has no port "${set.healthCheck.port}"` });
         }
-        const backends = backendsOf(index, account, addresses, set.service, port?.port ?? 0, set.weights);
-        if (backends.length === 0) {
+        const primaries = backendsOf(index, account, addresses, set.service, port?.port ?? 0, set.weights);
+        if (primaries.length === 0) {
             problems.push({ path: `${setPath}.service`, message: `no VM of role ${account.role} runs "${set.service}"` });
         }
         for (const vmName of Object.keys(set.weights)) {
-            if (!backends.some((b) => b.vm === vmName)) {
+            if (!primaries.some((b) => b.vm === vmName)) {
                 problems.push({ path: `${setPath}.weights.${vmName}`, message: `"${vmName}" is not a backend of this set (no such VM running ${set.service})` });
             }
         }
+        // Backups on a VM that is already a primary of the set would be one backend twice (OCI names a backend ip:port).
+        const backups = set.backupBackends.flatMap((backup) =>
+            backendsOf(index, account, addresses, backup.service, servicePort(topology, backup.service, backup.port)?.port ?? 0, {})
+                .filter((b) => !primaries.some((p) => p.ip === b.ip && p.port === b.port))
+                .map((b): LbBackend => ({ ...b, backup: true })),
+        );
+        const backends = [...primaries, ...backups];
         return {
             name: set.name,
             service: set.service,

@@ -153,6 +153,8 @@ export interface LbBackend {
     ip: string;
     port: number;
     weight: number;
+    /** A backup backend: the load balancer sends it traffic only while every primary backend fails its health check. */
+    backup?: true;
 }
 
 export interface LoadBalancerHealthCheck {

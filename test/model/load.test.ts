@@ -182,6 +182,16 @@ describe("YAML and structure errors", () => {
         expect(problem2.line).toBe(lineOf(text2, both));
     });
 
+    it("refuses a backup backend that does not speak its set's protocol (a clear-text validator behind a re-encrypting set)", () => {
+        const needle = "          healthCheck: { protocol: HTTP, path: /health }\n          # No backup backend:";
+        const backup = "          backupBackends: [{ service: solana-validator, port: rpc }]\n";
+        expect(REAL).toContain(needle);
+        const text = edit(needle, `          healthCheck: { protocol: HTTP, path: /health }\n${backup}          # No backup backend:`);
+        const problem = problemAt(text, "roles.solana.loadBalancer.backendSets[0].backupBackends[0].port");
+        expect(problem.message).toMatch(/^the set re-encrypts to its backends \(port rpc-tls says loadBalancerTls\), but solana-validator's port rpc serves no TLS/);
+        expect(problem.line).toBe(lineOf(text, backup.trim()));
+    });
+
     it("refuses an address space that overlaps the operators' WireGuard tunnel addresses", () => {
         const text = edit("addressSpace: 10.0.0.0/16\n", "addressSpace: 172.16.0.0/12\n");
         const problem = problemAt(text, "addressSpace");

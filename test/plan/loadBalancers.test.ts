@@ -25,6 +25,21 @@ describe("load balancer plans", () => {
         expect(ws.policy).toBe("WEIGHTED_ROUND_ROBIN");
     });
 
+    it("plans a set's backup backends with backup: true, after its primaries, each VM once", () => {
+        const topology = fixtureTopology();
+        const set = topology.roles.backend!.loadBalancer.backendSets[0];
+        const backupService = Object.keys(topology.services).find((s) => s !== set.service && topology.roles.backend!.vms.some((v) => v.services.some((p) => (typeof p === "string" ? p : p.service) === s)))!;
+        const backupPort = topology.services[backupService]!.ports[0];
+        set.backupBackends = [{ service: backupService, port: backupPort.name }];
+        const api = buildPlan(topology, allowances, loadOciLimits()).accounts.find((a) => a.name === "EU-BE-01")!.loadBalancer.backendSets[0];
+        const primaries = api.backends.filter((b) => !b.backup);
+        const backups = api.backends.filter((b) => b.backup);
+        expect(primaries.map((b) => `${b.vm}:${b.port}`)).toEqual(["app:3000"]);
+        expect(backups.length).toBeGreaterThan(0);
+        for (const b of backups) expect(b).toMatchObject({ backup: true, port: backupPort.port });
+        expect(api.backends.slice(0, primaries.length)).toEqual(primaries);
+    });
+
     it("backs the frontend LB with all three nginx VMs and keeps private roles private", () => {
         expect(account("EU-FE-01").loadBalancer.backendSets[0].backends.map((b) => `${b.vm}@${b.ip}:${b.port}`)).toEqual(["app@10.0.1.82:80", "edge-1@10.0.1.83:80", "edge-2@10.0.1.84:80"]);
         expect(account("EU-SEC-01").loadBalancer.public).toBe(false);
