@@ -58,6 +58,12 @@ export interface FlexibleLoadBalancerArgs {
     edgeCertificate?: EdgeCertificate;
     /** Required when a backend set has `backendTls`: the backend CA certificate (PEM) it verifies backends with. */
     backendCaCertificate?: pulumi.Input<string>;
+    /**
+     * VM name → the delivery of its configs. A set that re-encrypts waits for its backends'
+     * deliveries: the TLS port and its leaf exist only once delivered, and a set switched to TLS
+     * before that would fail every backend still serving clear text.
+     */
+    deliveries?: Record<string, pulumi.Resource>;
 }
 
 export class FlexibleLoadBalancer extends pulumi.ComponentResource {
@@ -69,6 +75,12 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         super("blitzhub:loadbalancing:FlexibleLoadBalancer", name, {}, opts);
         const { ctx, lb } = args;
         const o = (extra?: pulumi.CustomResourceOptions) => childOptions(this, ctx, extra);
+        const reencrypts = lb.backendSets.some((s) => s.backendTls);
+        if (lb.listeners.some((l) => l.tls) && !args.edgeCertificate) {
+            throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} has HTTPS listeners but no edge certificate (stack config blitzhub-edge:certificate and blitzhub-edge:privateKey)`, this);
+        }
+        if (reencrypts && !args.backendCaCertificate) throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} re-encrypts to its backends but has no backend CA certificate`, this);
+        const deliveredTo = (vms: string[]): pulumi.Resource[] => vms.flatMap((vm) => (args.deliveries?.[vm] ? [args.deliveries[vm]] : []));
 
         this.loadBalancer = new oci.loadbalancer.LoadBalancer(lb.resourceName, {
             compartmentId: compartmentFor(ctx, "loadBalancer"),
@@ -85,9 +97,8 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         // A CA-only certificate bundle: what a backend set verifies its backends with. Named by a
         // hash like the edge certificate (bundles cannot change), so a new CA is a new bundle.
         let backendCa: oci.loadbalancer.Certificate | undefined;
-        if (lb.backendSets.some((s) => s.backendTls)) {
-            const pem = args.backendCaCertificate;
-            if (!pem) throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} re-encrypts to its backends but has no backend CA certificate`, this);
+        if (reencrypts) {
+            const pem = args.backendCaCertificate!;
             backendCa = new oci.loadbalancer.Certificate(`${lb.resourceName}-backend-ca`, {
                 loadBalancerId,
                 certificateName: pulumi.output(pem).apply((p) => `backend-ca-${createHash("sha256").update(p).digest("hex").slice(0, 12)}`),
@@ -136,7 +147,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                           },
                       }
                     : {}),
-            }, o());
+            }, o(set.backendTls ? { dependsOn: deliveredTo(set.backends.map((b) => b.vm)) } : undefined));
             backendSets.set(set.name, backendSet);
             for (const backend of set.backends) {
                 new oci.loadbalancer.Backend(`${lb.resourceName}-${set.name}-${backend.vm}`, {
@@ -146,7 +157,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
                     port: backend.port,
                     weight: backend.weight,
                     ...(backend.backup ? { backup: true } : {}),
-                }, o());
+                }, o(set.backendTls ? { dependsOn: deliveredTo([backend.vm]) } : undefined));
             }
         }
 
@@ -154,8 +165,7 @@ export class FlexibleLoadBalancer extends pulumi.ComponentResource {
         // one is a new resource, created before the listeners move to it and the old one goes.
         let certificate: oci.loadbalancer.Certificate | undefined;
         if (lb.listeners.some((l) => l.tls)) {
-            const edge = args.edgeCertificate;
-            if (!edge) throw new pulumi.ResourceError(`${lb.account}: ${lb.resourceName} has HTTPS listeners but no edge certificate (stack config blitzhub-edge:certificate and blitzhub-edge:privateKey)`, this);
+            const edge = args.edgeCertificate!;
             const certificateName = pulumi.unsecret(pulumi.output(edge.certificate).apply((pem) => `edge-${createHash("sha256").update(pem).digest("hex").slice(0, 12)}`));
             certificate = new oci.loadbalancer.Certificate(`${lb.resourceName}-edge-certificate`, {
                 loadBalancerId,

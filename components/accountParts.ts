@@ -142,6 +142,8 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
           }, parent)
         : undefined;
 
+    // Before the load balancer: a backend set that re-encrypts waits for its backends' deliveries.
+    const { deliveries, awaiting } = args.delivery ? configDeliveries(account, plan, vms, args.delivery) : { deliveries: {}, awaiting: [] };
     const loadBalancer = new FlexibleLoadBalancer(plan.loadBalancer.resourceName, {
         ctx,
         lb: plan.loadBalancer,
@@ -149,6 +151,7 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         nsgId: network.nsgs.lb.id,
         edgeCertificate: args.edgeCertificate,
         backendCaCertificate: args.backendCaCert,
+        deliveries,
     }, parent);
     const nlb = plan.networkLoadBalancer;
     const networkLoadBalancer = nlb
@@ -179,7 +182,6 @@ export function buildAccount(account: pulumi.ComponentResource, args: AccountArg
         buckets: Object.fromEntries(Object.entries(buckets).map(([n, b]) => [n, b.bucket])),
     }, parent);
 
-    const { deliveries, awaiting } = args.delivery ? configDeliveries(account, plan, vms, args.delivery) : { deliveries: {}, awaiting: [] };
     return {
         provider,
         ctx,

@@ -195,6 +195,23 @@ describe("config delivery", () => {
             expect(instances.some((n) => c.name.startsWith(`${n}-`)), c.name).toBe(true);
         }
     });
+    it("a backend set that re-encrypts, and each of its backends, wait for the delivery of the backend's TLS port", () => {
+        const sets = ofType("oci:LoadBalancer/backendSet:BackendSet").filter((r) => r.inputs.sslConfiguration);
+        expect(sets.length).toBe(7);
+        const backends = ofType("oci:LoadBalancer/backend:Backend");
+        for (const set of sets) {
+            const members = backends.filter((b) => b.parent === set.parent && b.inputs.backendsetName === set.inputs.name);
+            expect(members.length, set.name).toBeGreaterThan(0);
+            for (const backend of members) {
+                // `<slug>-<vm>` of the backend's VM, by its private IP; then that VM's Nginx or gateway config command.
+                const vm = ofType("oci:Core/instance:Instance").find((i) => (i.inputs.createVnicDetails as { privateIp?: string })?.privateIp === backend.inputs.ipAddress)!;
+                expect(vm, backend.name).toBeDefined();
+                const delivered = (r: PlannedResource) => r.dependsOn.map(nameOfUrn).filter((n) => n === `${vm.name}-nginx-config` || n === `${vm.name}-rpc-gateway-config`);
+                expect(delivered(set), `${set.name} ← ${vm.name}`).toHaveLength(1);
+                expect(delivered(backend), `${backend.name} ← ${vm.name}`).toHaveLength(1);
+            }
+        }
+    });
 });
 
 describe("dependency graph", () => {
