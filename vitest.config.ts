@@ -1,9 +1,10 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
  * Test projects (README, "Tests"):
  * - `unit` (`npm test`): everything that runs in-process: the model, plan, render, policies, the
- *   checkers, and the Pulumi program under the SDK's runtime mocks. Files share two long-lived
+ *   checkers, and the Pulumi program under the SDK's runtime mocks. Files share a few long-lived
  *   workers and their module cache (`isolate: false`): @pulumi/oci, the plan of all stacks
  *   (`test/sharedPlan.ts`) and the rendered files are loaded or made once per worker, not once per
  *   file. The program files run their stacks one after another in those workers, as the offline
@@ -23,6 +24,8 @@ const CLI = [
     "test/render/cli.test.ts",
 ];
 const SEPARATE = ["test/engine/**", "test/lab/**"];
+/** Test workers (see poolOptions below). */
+const WORKERS = availableParallelism() + 1;
 
 const shared = {
     testTimeout: 60_000,
@@ -36,8 +39,11 @@ export default defineConfig({
         // Vitest decides process reuse for the whole forks pool (a project's own `isolate` does not):
         // processes are reused (`isolate: false`) and recycled between projects. The minimum equals
         // the maximum: with fewer, Tinypool's idle-worker removal races the reuse and kills a
-        // queued file ("Terminating worker thread", Vitest 3.2).
-        poolOptions: { forks: { isolate: false, minForks: 2, maxForks: 2 } },
+        // queued file ("Terminating worker thread", Vitest 3.2). One worker more than there are
+        // cores: several files spend seconds waiting on the daemons they start (Alertmanager's
+        // gossip, the namespace labs), and a third worker fills that time (npm test on 2 cores,
+        // measured twice each, same conditions: 2 workers 69 and 84 s, 3 workers 60 and 73 s).
+        poolOptions: { forks: { isolate: false, minForks: WORKERS, maxForks: WORKERS } },
         projects: [
             {
                 test: {

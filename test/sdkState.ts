@@ -1,5 +1,5 @@
 /**
- * Setup file of the `unit` project. Its files share two long-lived workers (vitest.config.ts),
+ * Setup file of the `unit` project. Its files share a few long-lived workers (vitest.config.ts),
  * and the Pulumi SDK keeps one deployment's state per process: the program files each install
  * mocks and run a stack, and config set with `setAllConfig` outlives the file that set it
  * (`setMocks` resets the monitor and the stack, not the config). So each file waits for its
