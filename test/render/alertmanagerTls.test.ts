@@ -15,17 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { throwawayTestCertificate } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
-import type { RenderedFile } from "../../render/types";
-import { IN_CI, realPlan } from "./fixtures";
+import { fileContent, IN_CI, realPlan, serviceFilesOf } from "./fixtures";
 import { fakeSecrets } from "./sandbox";
 
 const { files } = realPlan();
-const of = (account: string, vm: string, service: string) => files.filter((f) => f.account === account && f.vm === vm && f.service === service);
-const content = (list: RenderedFile[], path: string) => {
-    const f = list.find((x) => x.path === path);
-    if (!f) throw new Error(`no ${path} among ${list.map((x) => x.path).join(", ")}`);
-    return f.content;
-};
+const of = serviceFilesOf(files);
+const content = fileContent;
 const alertmanager = of("EU-MON-01", "alertmanager", "alertmanager");
 const prometheus = of("EU-MON-01", "observability", "prometheus");
 const DROP_IN = "/etc/systemd/system/alertmanager.service.d/blitzhub-tls.conf";

@@ -38,3 +38,15 @@ export function filesByVm(files: RenderedFile[]): Map<string, RenderedFile[]> {
 
 /** True when the run must not skip anything (`.ci/run` sets CI=true). */
 export const IN_CI = process.env.CI === "true";
+
+/** A lookup of the files one service renders on one VM, among `files`. */
+export function serviceFilesOf(files: RenderedFile[]): (account: string, vm: string, service: string) => RenderedFile[] {
+    return (account, vm, service) => files.filter((f) => f.account === account && f.vm === vm && f.service === service);
+}
+
+/** The content of the file at `path` among `list`; fails naming the paths there are. */
+export function fileContent(list: RenderedFile[], path: string): string {
+    const f = list.find((x) => x.path === path);
+    if (!f) throw new Error(`no ${path} among ${list.map((x) => x.path).join(", ")}`);
+    return f.content;
+}

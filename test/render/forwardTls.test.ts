@@ -11,16 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { throwawayTestCertificate } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
 import type { RenderedFile } from "../../render/types";
-import { realPlan } from "./fixtures";
+import { fileContent, realPlan, serviceFilesOf } from "./fixtures";
 import { fakeSecrets } from "./sandbox";
 
 const { files } = realPlan();
-const of = (account: string, vm: string, service: string) => files.filter((f) => f.account === account && f.vm === vm && f.service === service);
-const content = (list: RenderedFile[], path: string) => {
-    const f = list.find((x) => x.path === path);
-    if (!f) throw new Error(`no ${path} among ${list.map((x) => x.path).join(", ")}`);
-    return f.content;
-};
+const of = serviceFilesOf(files);
+const content = fileContent;
 const CONF = "/etc/fluentd/fluent.conf";
 const aggregator = of("EU-LOG-01", "loki", "fluentd");
 const forwarders = ["fluentd-1", "fluentd-2"].map((vm) => of("EU-LOG-01", vm, "fluentd"));

@@ -16,16 +16,12 @@ import { parse } from "yaml";
 import { throwawayTestCertificate } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
 import type { RenderedFile } from "../../render/types";
-import { realPlan } from "./fixtures";
+import { fileContent, realPlan, serviceFilesOf } from "./fixtures";
 import { fakeSecrets } from "./sandbox";
 
 const { plan, files } = realPlan();
-const of = (account: string, vm: string, service: string) => files.filter((f) => f.account === account && f.vm === vm && f.service === service);
-const content = (list: RenderedFile[], path: string) => {
-    const f = list.find((x) => x.path === path);
-    if (!f) throw new Error(`no ${path} among ${list.map((x) => x.path).join(", ")}`);
-    return f.content;
-};
+const of = serviceFilesOf(files);
+const content = fileContent;
 
 describe("MinIO over TLS", () => {
     const minio = of("EU-DATA-01", "broker", "minio");

@@ -13,16 +13,12 @@ import { parse } from "yaml";
 import { throwawayTestCertificate } from "../../render/internalPki";
 import { substituteSecrets } from "../../render/secrets";
 import type { RenderedFile } from "../../render/types";
-import { realPlan } from "./fixtures";
+import { fileContent, realPlan, serviceFilesOf } from "./fixtures";
 import { fakeSecrets } from "./sandbox";
 
 const { files } = realPlan();
-const of = (account: string, vm: string, service: string) => files.filter((f) => f.account === account && f.vm === vm && f.service === service);
-const content = (list: RenderedFile[], path: string) => {
-    const f = list.find((x) => x.path === path);
-    if (!f) throw new Error(`no ${path} among ${list.map((x) => x.path).join(", ")}`);
-    return f.content;
-};
+const of = serviceFilesOf(files);
+const content = fileContent;
 const collector = of("EU-MON-01", "otel-collector", "otel-collector");
 const jaeger = of("EU-MON-01", "observability", "jaeger");
 const fastifyVms = files.filter((f) => f.service === "fastify" && f.path === "/app/config/fastify.js").map((f) => of(f.account, f.vm, "fastify"));
