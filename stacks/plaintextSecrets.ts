@@ -5,6 +5,7 @@
  * is plain text in the repository.
  */
 import type { Problem } from "../model/errors";
+import { MANUAL_SECRETS_NAMESPACE } from "./manualSecrets";
 
 /**
  * What the offline engine hands the program for a value the stack file holds encrypted (it has
@@ -35,7 +36,7 @@ export function plaintextSecretProblems(
     const problems: Problem[] = [];
     for (const [key, value] of Object.entries(config)) {
         const name = key.includes(":") ? key.slice(key.indexOf(":") + 1) : key;
-        if (!(SECRET_CONFIG_KEYS as readonly string[]).includes(key) && !SECRET_LIKE.test(name)) continue;
+        if (!(SECRET_CONFIG_KEYS as readonly string[]).includes(key) && !SECRET_LIKE.test(name) && !key.startsWith(`${MANUAL_SECRETS_NAMESPACE}:`)) continue;
         if (isEncrypted(value) || value === null || value === "") continue;
         const line = lineOf(key);
         problems.push({

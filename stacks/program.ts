@@ -26,6 +26,7 @@ import { bastionVms } from "../plan/bastions";
 import { adbAdminSecretPath } from "../plan/secrets";
 import { CONFIG_NAMESPACE, accountProviderArgs, checkStackAgainstTopology, euStackName, loadStackConfig, type LoadedStackConfig } from "./config";
 import { type AccountSettings, type GlobalHubOutputs, deployRegion } from "./region";
+import { readManualSecrets } from "./manualSecrets";
 import { readRemoteHubs } from "./remoteHubs";
 import { EDGE_CONFIG_NAMESPACE, edgeCertificateProblems, edgeHostNames } from "./edgeCertificate";
 import { HIDDEN_SECRET_VALUE } from "./plaintextSecrets";
@@ -126,6 +127,7 @@ export async function program(): Promise<Record<string, unknown>> {
         );
     }
     const edgeCertificate = readEdgeCertificate(config, plan);
+    const manualSecrets = readManualSecrets(topology, config.stackFile);
     const deliveryKey = new pulumi.Config(DELIVERY_CONFIG_NAMESPACE).getSecret("sshPrivateKey");
     if (deliveryKey === undefined) {
         pulumi.log.warn(`config delivery is off: no ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey (pulumi config set --secret ${DELIVERY_CONFIG_NAMESPACE}:sshPrivateKey < key)`);
@@ -155,9 +157,12 @@ export async function program(): Promise<Record<string, unknown>> {
         autonomousDatabaseRemoteClients: config.autonomousDatabaseRemoteClients,
         ...(offsiteSecretKey !== undefined ? { offsiteSecretKey } : {}),
         // The identities sync's operators file names each sudo password hash by a path (render/identities.ts).
-        configSecrets: Object.fromEntries(
-            config.operators.filter((o) => o.sudoPasswordHash).map((o) => [operatorHashSecretPath(o.name), pulumi.secret(o.sudoPasswordHash!)]),
-        ),
+        configSecrets: {
+            ...manualSecrets,
+            ...Object.fromEntries(
+                config.operators.filter((o) => o.sudoPasswordHash).map((o) => [operatorHashSecretPath(o.name), pulumi.secret(o.sudoPasswordHash!)]),
+            ),
+        },
     });
     if (hostsAutonomousDatabase) {
         const remote = remoteAdbClients(plan, config.region);

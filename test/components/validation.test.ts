@@ -12,6 +12,10 @@ import { accountSettings, checkRemoteAdbClients, checkTopologyForComponents, rea
 import { edgeTestCertificate } from "../../render/edgeTestCertificate";
 import { throwawayTestCertificate } from "../../render/internalPki";
 import { readRemoteHubs } from "../../stacks/remoteHubs";
+import { MANUAL_SECRETS_NAMESPACE, readManualSecrets } from "../../stacks/manualSecrets";
+import { plaintextSecretProblems } from "../../stacks/plaintextSecrets";
+import { loadTopology } from "../../model/load";
+import { valueOf } from "./harness";
 import type { LoadedStackConfig } from "../../stacks/config";
 import { componentPlan, componentTopology, groupOf } from "./fixture";
 import { runWithMocks } from "./harness";
@@ -194,5 +198,38 @@ describe("the program", () => {
         expect((mismatched.caught as UserInputError).problems.map((p) => p.message)).toEqual([expect.stringContaining("the private key is not the certificate's")]);
         expect(accepted.caught).toBeUndefined();
         expect(accepted.edge).toBeDefined();
+    });
+});
+
+describe("manual secrets (blitzhub-secrets:<path>)", () => {
+    const topology = loadTopology("topology/blitzhub.yaml");
+    const critical = `${MANUAL_SECRETS_NAMESPACE}:alertmanager/slack_critical_url`;
+
+    it("are read as secrets by Vault path, and a key that names no manual secret of the catalogue stops the program", async () => {
+        let caught: unknown;
+        let values: Record<string, pulumi.Output<string>> = {};
+        await runWithMocks(() => {
+            const typo = `${MANUAL_SECRETS_NAMESPACE}:alertmanager/slack_critcal_url`;
+            pulumi.runtime.setAllConfig({ [critical]: "https://hooks.example/critical", [typo]: "x" }, [critical, typo]);
+            try {
+                readManualSecrets(topology, "Pulumi.eu.yaml");
+            } catch (error) {
+                caught = error;
+            }
+            pulumi.runtime.setAllConfig({ [critical]: "https://hooks.example/critical" }, [critical]);
+            values = readManualSecrets(topology, "Pulumi.eu.yaml");
+        });
+        expect(isUserInputError(caught), String(caught)).toBe(true);
+        expect((caught as UserInputError).problems).toEqual([
+            expect.objectContaining({ path: "Pulumi.eu.yaml: blitzhub-secrets:alertmanager/slack_critcal_url", message: expect.stringMatching(/^no manual secret secret\/alertmanager\/slack_critcal_url in the catalogue \(it has: .*alertmanager\/slack_critical_url/) }),
+        ]);
+        expect(Object.keys(values)).toEqual(["secret/alertmanager/slack_critical_url"]);
+        expect(await pulumi.isSecret(values["secret/alertmanager/slack_critical_url"])).toBe(true);
+        expect(await valueOf(values["secret/alertmanager/slack_critical_url"])).toBe("https://hooks.example/critical");
+    });
+
+    it("are refused in plain text in a committed stack file, whatever their name", () => {
+        const problems = plaintextSecretProblems({ [critical]: "https://hooks.example/critical", "blitzhub-secrets:solana_keypair": { secure: "v1:abc" } }, "Pulumi.eu.yaml", () => 12);
+        expect(problems).toEqual([expect.objectContaining({ path: `Pulumi.eu.yaml: ${critical}`, line: 12, message: expect.stringContaining(`pulumi config set --secret ${critical} -s eu`) })]);
     });
 });

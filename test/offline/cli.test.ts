@@ -83,6 +83,25 @@ describe("npm run plan", { timeout: 300_000 }, () => {
         expect(stderr).not.toMatch(/^\s+at /m);
     });
 
+    it("delivers Alertmanager once the stack file holds its three manual Slack secrets (encrypted), and not before", async () => {
+        const dir = projectCopy();
+        const topology = path.join(PROJECT_DIR, "topology", "blitzhub.yaml");
+        const deliveries = async () => {
+            const { code, stdout, stderr } = await plan("--stack", "eu", "--json", "--project-dir", dir, "--topology", topology);
+            expect(code, stderr).toBe(0);
+            const json = JSON.parse(stdout) as { stacks: { resources: { type: string; name: string; inputs: Record<string, unknown> }[] }[] };
+            return json.stacks[0].resources.filter((r) => r.type === "command:local:Command" && r.name.startsWith("eu-mon-01-alertmanager-alertmanager-"));
+        };
+        expect(await deliveries()).toEqual([]);
+        const eu = path.join(dir, "Pulumi.eu.yaml");
+        const secure = (name: string) => `  blitzhub-secrets:alertmanager/slack_${name}_url:\n    secure: v1:c2FsdA==:ZmFrZS1jaXBoZXJ0ZXh0\n`;
+        fs.appendFileSync(eu, ["critical", "warning", "operators"].map(secure).join(""));
+        const delivered = await deliveries();
+        expect(delivered.map((c) => c.name)).toEqual(["eu-mon-01-alertmanager-alertmanager-config"]);
+        // The webhook URLs reach the VM through the delivery's secret environment, never the plan.
+        expect(JSON.stringify(delivered[0].inputs)).not.toContain("fake-ciphertext");
+    });
+
     it("exits 2 with the file, key and line of a bad stack config, and plans nothing", async () => {
         const dir = projectCopy();
         const na = path.join(dir, "Pulumi.na.yaml");
