@@ -105,6 +105,8 @@ describe.runIf(haveAlertmanager)("Debian's Alertmanager with the rendered TLS fi
     const all = [...alertmanager, ...prometheus];
     const secrets = fakeSecrets(all);
     const children: ChildProcess[] = [];
+    /** What each started Alertmanager has logged so far, by name. */
+    const logs = new Map<string, () => string>();
     /** A rendered path, moved under `dir`. */
     const local = (path: string) => join(dir, path);
     /** Every rendered file of Alertmanager (and Prometheus' TLS files), filled as delivery fills them, its paths moved under `dir`. */
@@ -130,6 +132,7 @@ describe.runIf(haveAlertmanager)("Debian's Alertmanager with the rendered TLS fi
     function start(name: string, args: string[]): ChildProcess {
         const child = spawn("prometheus-alertmanager", args, { stdio: ["ignore", "ignore", "pipe"] });
         let log = "";
+        logs.set(name, () => log);
         child.stderr!.on("data", (d) => (log += d));
         child.on("exit", (code) => code && code !== 0 && console.error(`${name} exited ${code}: ${log.slice(-800)}`));
         children.push(child);
@@ -190,7 +193,8 @@ describe.runIf(haveAlertmanager)("Debian's Alertmanager with the rendered TLS fi
         const tls = { cert_file: join(o, "c.crt"), key_file: join(o, "k.key") };
         writeFileSync(join(o, "cluster.yml"), JSON.stringify({ tls_server_config: { ...tls, client_auth_type: "RequireAndVerifyClientCert", client_ca_file: join(o, "ca.crt") }, tls_client_config: { ...tls, ca_file: join(o, "ca.crt") } }));
         start("intruder", command("intruder", api3, gossip3, [`--cluster.peer=127.0.0.1:${gossip}`]).map((a) => a.replace(/^--cluster\.tls-config=.*/, `--cluster.tls-config=${join(o, "cluster.yml")}`)));
-        await new Promise((r) => setTimeout(r, 6000));
+        // Its join fails in the TLS handshake (it logs why), and the cluster still has two peers.
+        await until(() => /failed to join cluster.*certificate/.test(logs.get("intruder")!()), 15_000, "the intruder's join is refused");
         expect(status(api).cluster.peers.map((p) => p.address).sort()).toEqual([`127.0.0.1:${gossip}`, `127.0.0.1:${gossip2}`].sort());
     }, 40_000);
 
