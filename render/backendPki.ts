@@ -13,32 +13,10 @@
  * that delivery fills from secret outputs ({@link backendPkiSecretValues}); the CA certificate
  * (public) goes to each public load balancer as a CA-only certificate bundle.
  */
-import {
-    AlgorithmIdentifier,
-    AuthorityKeyIdentifier,
-    BasicConstraints,
-    ExtendedKeyUsage,
-    Extensions,
-    GeneralName,
-    KeyIdentifier,
-    KeyUsage,
-    KeyUsageFlags,
-    SubjectAlternativeName,
-    SubjectKeyIdentifier,
-    TBSCertificate,
-    Validity,
-    Version,
-    id_ce_authorityKeyIdentifier,
-    id_ce_basicConstraints,
-    id_ce_extKeyUsage,
-    id_ce_keyUsage,
-    id_ce_subjectAltName,
-    id_ce_subjectKeyIdentifier,
-    id_kp_serverAuth,
-} from "@peculiar/asn1-x509";
 import type { AccountPlan, TopologyPlan, VmPlan } from "../plan/types";
-import { type EcdsaKey, ecdsaKeyFromSeed, ID_ECDSA_WITH_SHA256, signEcdsaCertificate } from "./deterministicEcdsa";
-import { type CertifiedKey, DEFAULT_PKI_VALIDITY, extension, type InternalCa, keyIdOf, type PkiValidity, serialOf, slug, spkiOf, subjectName } from "./internalPki";
+import { ecdsaKeyFromSeed } from "./deterministicEcdsa";
+import { type EcdsaCa, ecdsaCa, ecdsaServerLeaf } from "./ecdsaCertificates";
+import { type CertifiedKey, DEFAULT_PKI_VALIDITY, type InternalCa, leafPlaceholderValue, type PkiValidity, slug } from "./internalPki";
 import { secretPlaceholder } from "./secrets";
 import type { FileSpec } from "./types";
 
@@ -50,16 +28,10 @@ export const BACKEND_CA_NAME = "BlitzHub backend CA (load balancer to backends)"
 export const BACKEND_CA_CERT_SECRET = "secret/pki/backend/ca_cert";
 const BACKEND_LEAF_PATH = /^secret\/pki\/backend\/leaf\/([a-z0-9_]+)\/([a-z0-9_]+)\/([a-z0-9_]+)\/(cert|key)$/;
 
-/** The backend CA of one deployment. */
-export interface BackendCa {
-    /** The CA certificate (PEM, public): the load balancers' CA bundle. */
-    certPem: string;
-    /** @internal */
-    readonly key: EcdsaKey;
+/** The backend CA of one deployment: its certificate (PEM, public: the load balancers' CA bundle) and its signing key. */
+export interface BackendCa extends EcdsaCa {
     /** @internal */
     readonly seed: Buffer;
-    /** @internal */
-    readonly keyId: Buffer;
     readonly validity: PkiValidity;
 }
 
@@ -70,25 +42,12 @@ export interface BackendCa {
 export function backendCaFromSeed(seedBase64: string, validity: PkiValidity = DEFAULT_PKI_VALIDITY): BackendCa {
     const seed = Buffer.from(seedBase64, "base64");
     if (seed.length !== 32) throw new Error(`backend CA seed: needs 32 bytes, got ${seed.length}`);
-    const key = ecdsaKeyFromSeed(seed, BACKEND_PKI_SALT, "ca");
-    const spki = spkiOf(key.key);
-    const keyId = keyIdOf(spki);
-    const subject = subjectName(BACKEND_CA_NAME);
-    const tbs = new TBSCertificate({
-        version: Version.v3,
-        serialNumber: serialOf(`backend-ca:${BACKEND_CA_NAME}`),
-        signature: new AlgorithmIdentifier({ algorithm: ID_ECDSA_WITH_SHA256 }),
-        issuer: subject,
-        validity: new Validity({ notBefore: validity.notBefore, notAfter: validity.caNotAfter }),
-        subject,
-        subjectPublicKeyInfo: spki,
-        extensions: new Extensions([
-            extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true, pathLenConstraint: 0 })),
-            extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign)),
-            extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(new Uint8Array(keyId))),
-        ]),
+    const ca = ecdsaCa(BACKEND_CA_NAME, ecdsaKeyFromSeed(seed, BACKEND_PKI_SALT, "ca"), {
+        serialLabel: `backend-ca:${BACKEND_CA_NAME}`,
+        notBefore: validity.notBefore,
+        notAfter: validity.caNotAfter,
     });
-    return { certPem: signEcdsaCertificate(tbs, key), key, seed, keyId, validity };
+    return { ...ca, seed, validity };
 }
 
 /** The backend CA of the deployment whose internal CA is `ca` (the same seed). */
@@ -103,25 +62,11 @@ export function backendCaOf(ca: InternalCa): BackendCa {
 export function issueBackendLeaf(ca: BackendCa, account: AccountPlan, vm: VmPlan, service: string): CertifiedKey {
     const commonName = `${vm.resourceName} ${slug(service)} (load balancer backend)`;
     const key = ecdsaKeyFromSeed(ca.seed, BACKEND_PKI_SALT, `leaf:${slug(account.name)}/${slug(vm.name)}/${slug(service)}`);
-    const spki = spkiOf(key.key);
-    const tbs = new TBSCertificate({
-        version: Version.v3,
-        serialNumber: serialOf(`backend-leaf:${BACKEND_CA_NAME}:${commonName}`),
-        signature: new AlgorithmIdentifier({ algorithm: ID_ECDSA_WITH_SHA256 }),
-        issuer: subjectName(BACKEND_CA_NAME),
-        validity: new Validity({ notBefore: ca.validity.notBefore, notAfter: ca.validity.leafNotAfter }),
-        subject: subjectName(commonName),
-        subjectPublicKeyInfo: spki,
-        extensions: new Extensions([
-            extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: false })),
-            extension(id_ce_keyUsage, true, new KeyUsage(KeyUsageFlags.digitalSignature)),
-            extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
-            extension(id_ce_subjectAltName, false, new SubjectAlternativeName([new GeneralName({ iPAddress: vm.privateIp })])),
-            extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(new Uint8Array(keyIdOf(spki)))),
-            extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(new Uint8Array(ca.keyId)) })),
-        ]),
+    return ecdsaServerLeaf(ca, key, commonName, { ipAddresses: [vm.privateIp] }, {
+        serialLabel: `backend-leaf:${BACKEND_CA_NAME}:${commonName}`,
+        notBefore: ca.validity.notBefore,
+        notAfter: ca.validity.leafNotAfter,
     });
-    return { certPem: signEcdsaCertificate(tbs, ca.key), keyPem: key.key.export({ format: "pem", type: "pkcs8" }).toString() };
 }
 
 // ---- Files and placeholders -------------------------------------------------------------
@@ -177,14 +122,7 @@ export function backendPkiSecretValues(plan: TopologyPlan, ca: BackendCa, refs: 
             continue;
         }
         const match = BACKEND_LEAF_PATH.exec(ref);
-        if (!match) continue;
-        const [, accountSlug, vmSlug, service, part] = match;
-        const account = plan.accounts.find((a) => slug(a.name) === accountSlug);
-        const vm = account?.vms.find((v) => slug(v.name) === vmSlug);
-        if (!account || !vm) throw new Error(`${ref}: names no VM of the plan`);
-        const id = `${accountSlug}/${vmSlug}/${service}`;
-        if (!leaves.has(id)) leaves.set(id, issueBackendLeaf(ca, account, vm, service));
-        values[ref] = part === "cert" ? leaves.get(id)!.certPem : leaves.get(id)!.keyPem;
+        if (match) values[ref] = leafPlaceholderValue(plan, ref, match, leaves, (account, vm, service) => issueBackendLeaf(ca, account, vm, service));
     }
     return values;
 }

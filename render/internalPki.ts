@@ -387,14 +387,27 @@ export function pkiSecretValues(plan: TopologyPlan, ca: InternalCa, refs: Iterab
             continue;
         }
         const match = LEAF_PATH.exec(ref);
-        if (!match) continue;
-        const [, accountSlug, vmSlug, service, part] = match;
-        const account = plan.accounts.find((a) => slug(a.name) === accountSlug);
-        const vm = account?.vms.find((v) => slug(v.name) === vmSlug);
-        if (!account || !vm) throw new Error(`${ref}: names no VM of the plan`);
-        const id = `${accountSlug}/${vmSlug}/${service}`;
-        if (!leaves.has(id)) leaves.set(id, issueLeaf(ca, leafSubjectOf(account, vm, service)));
-        values[ref] = part === "cert" ? leaves.get(id)!.certPem : leaves.get(id)!.keyPem;
+        if (match) values[ref] = leafPlaceholderValue(plan, ref, match, leaves, (account, vm, service) => issueLeaf(ca, leafSubjectOf(account, vm, service)));
     }
     return values;
+}
+
+/**
+ * The certificate or key a leaf placeholder names (`match`: account slug, VM slug, service,
+ * `cert` or `key`), issued once per leaf into `leaves`. Throws on a path that names no VM of the plan.
+ */
+export function leafPlaceholderValue(
+    plan: TopologyPlan,
+    ref: string,
+    match: RegExpExecArray,
+    leaves: Map<string, CertifiedKey>,
+    issue: (account: AccountPlan, vm: VmPlan, service: string) => CertifiedKey,
+): string {
+    const [, accountSlug, vmSlug, service, part] = match;
+    const account = plan.accounts.find((a) => slug(a.name) === accountSlug);
+    const vm = account?.vms.find((v) => slug(v.name) === vmSlug);
+    if (!account || !vm) throw new Error(`${ref}: names no VM of the plan`);
+    const id = `${accountSlug}/${vmSlug}/${service}`;
+    if (!leaves.has(id)) leaves.set(id, issue(account, vm, service));
+    return part === "cert" ? leaves.get(id)!.certPem : leaves.get(id)!.keyPem;
 }
