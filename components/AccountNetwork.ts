@@ -122,7 +122,7 @@ export class AccountNetwork extends pulumi.ComponentResource {
         };
         const tunnelRules = (args.tunnelRoutes ?? []).map((route): oci.types.input.Core.RouteTableRouteRule => {
             // A bastion's private IP as next hop needs that VM, which needs these subnets: `BastionRoutes` adds those.
-            if (route.nextHop.kind !== "drg") throw new Error(`${slug}: tunnel route to ${route.destination} via ${route.nextHop.kind} is not a VCN-to-DRG route`);
+            if (route.nextHop.kind !== "drg") throw new pulumi.ResourceError(`${slug}: tunnel route to ${route.destination} via ${route.nextHop.kind} is not a VCN-to-DRG route`, this);
             return { destination: route.destination, destinationType: "CIDR_BLOCK", networkEntityId: args.drgId, description: route.reason };
         });
         const routeOptions = o({ dependsOn: [this.drgAttachment] });
